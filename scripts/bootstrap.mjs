@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Brings a fresh clone to a runnable state: pnpm, dependencies, FerretDB, the IDE bundle.
+// Plain Node with no dependencies, because it runs before anything is installed.
+// Every step is skipped when its result is already there, so `npm start` and `npm test` stay fast.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tools = join(root, 'tools');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = pkg.packageManager.replace(/^pnpm@/, '');
+
+function log(msg) {
+  process.stderr.write(`[setup] ${msg}\n`);
+}
+
+function fail(msg) {
+  process.stderr.write(`[setup] ERROR: ${msg}\n`);
+  process.exit(1);
+}
+
+function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (res.error) fail(`${cmd} could not be started: ${res.error.message}`);
+  if (res.status !== 0) fail(`${cmd} ${args.join(' ')} exited with ${res.status}`);
+}
+
+function mtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19))
+    fail(`Node >= 20.19 is required, found ${process.versions.node}`);
+}
+
+// pnpm goes into tools/ (git-ignored) so nothing global is touched and the pinned version is used.
+function ensurePnpm() {
+  const bin = join(tools, 'pnpm', 'node_modules', '.bin', 'pnpm');
+  let version = '';
+  try {
+    version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {}
+  if (version !== pnpmVersion) {
+    log(`installing pnpm ${pnpmVersion} into tools/pnpm`);
+    mkdirSync(join(tools, 'pnpm'), { recursive: true });
+    run('npm', [
+      'install',
+      '--prefix',
+      join(tools, 'pnpm'),
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      `pnpm@${pnpmVersion}`,
+    ]);
+  }
+  return bin;
+}
+
+function ensureDependencies(pnpm) {
+  const stamp = join(root, 'node_modules', '.modules.yaml');
+  if (mtime(stamp) > mtime(join(root, 'pnpm-lock.yaml')) && mtime(stamp) > mtime(join(root, 'package.json')))
+    return;
+  log('installing dependencies (pnpm install --frozen-lockfile)');
+  run(pnpm, ['install', '--frozen-lockfile'], { env: { ...process.env, CI: process.env.CI ?? '' } });
+}
+
+function ensureFerretDB() {
+  if (process.env.MONGODB_URI) {
+    log('MONGODB_URI is set: skipping the embedded FerretDB build');
+    return;
+  }
+  run('bash', [join(root, 'scripts', 'install-ferretdb.sh')]);
+}
+
+function ensureIde(pnpm) {
+  const ide = join(root, 'gateway', 'ide');
+  if (!existsSync(join(ide, 'package.json'))) return;
+  const built = mtime(join(ide, 'dist', 'index.html'));
+  const sources = [
+    join(ide, 'src'),
+    join(ide, 'index.html'),
+    join(ide, 'package.json'),
+    join(ide, 'vite.config.ts'),
+  ];
+  const newest = Math.max(...sources.map(newestMtime));
+  if (built > newest) return;
+  log('building the offline GraphQL IDE (gateway/ide)');
+  run(pnpm, ['--filter', '@daas/ide', 'run', 'build']);
+}
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+checkNode();
+const pnpm = ensurePnpm();
+ensureDependencies(pnpm);
+ensureFerretDB();
+ensureIde(pnpm);

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds FerretDB v1.24.2 (MongoDB wire protocol on SQLite) into tools/bin.
+#
+# Why not a plain `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2`: that binary panics at
+# start ("Invalid build/version/version.txt file content"), because the module zip does not carry the
+# generated build/version/version.txt that FerretDB's own build writes. So we fetch the same module with
+# `go mod download`, copy it, add that one generated file, and `go build` it. Nothing else is changed.
+# See docs/ferretdb.md.
+set -euo pipefail
+
+VERSION=v1.24.2
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/tools"
+BIN="$TOOLS/bin/ferretdb"
+
+if [ -x "$BIN" ] && "$BIN" --version 2>/dev/null | grep -q "version: $VERSION"; then
+  exit 0
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  for candidate in /usr/local/go/bin/go /usr/lib/go/bin/go; do
+    if [ -x "$candidate" ]; then PATH="$(dirname "$candidate"):$PATH"; fi
+  done
+fi
+if ! command -v go >/dev/null 2>&1; then
+  echo "[setup] ERROR: Go (>= 1.24) is needed to build the embedded database FerretDB $VERSION." >&2
+  echo "[setup]        Install Go (Debian: apt-get install golang-go, or the official tarball), or set MONGODB_URI" >&2
+  echo "[setup]        to use your own MongoDB instead of the embedded database." >&2
+  exit 1
+fi
+
+echo "[setup] building FerretDB $VERSION into tools/bin (first time only, about a minute)" >&2
+start=$(date +%s)
+mkdir -p "$TOOLS/bin"
+SRC_DIR="$(cd "$TOOLS" && go mod download -json "github.com/FerretDB/FerretDB@$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+if [ -z "$SRC_DIR" ] || [ ! -d "$SRC_DIR" ]; then
+  echo "[setup] ERROR: go mod download of github.com/FerretDB/FerretDB@$VERSION gave no source folder" >&2
+  exit 1
+fi
+WORK="$TOOLS/ferretdb-src"
+rm -rf "$WORK"
+cp -r "$SRC_DIR" "$WORK"
+chmod -R u+w "$WORK"
+echo "$VERSION" > "$WORK/build/version/version.txt"
+(cd "$WORK" && go build -buildvcs=false -trimpath -o "$BIN.tmp" ./cmd/ferretdb)
+mv "$BIN.tmp" "$BIN"
+rm -rf "$WORK"
+"$BIN" --version | head -1 >&2
+echo "[setup] FerretDB built in $(( $(date +%s) - start )) s" >&2

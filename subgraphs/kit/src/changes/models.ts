@@ -1,0 +1,122 @@
+// The collections behind the change mechanism, in each subgraph's own database (see docs/change-feed.md).
+import { type Connection, type Model, Schema } from 'mongoose';
+import type { Role } from '../identity.js';
+
+export interface Actor {
+  accountId: string;
+  role: Role;
+}
+
+/** One entity change: the compare-and-set claim (its _id), the durable intent, and the audit entry. */
+export interface ChangeRow {
+  _id: string; // `${entityId}#${version}`
+  collection: string;
+  entityType: string;
+  entityId: string;
+  version: number;
+  kind: string;
+  from: string | null;
+  to: string | null;
+  /** fields set on the entity; for `created`, the whole document */
+  set: Record<string, unknown>;
+  unset: string[];
+  /** the entity right after the change (absent for `created`, where it is `set`) */
+  node?: Record<string, unknown>;
+  actor: Actor;
+  at: Date;
+  partition: number;
+  acl: string[];
+  /** scoped idempotency key of a creation, `void` when another request won that key */
+  idem?: string;
+  void?: boolean;
+  applied?: boolean;
+  /** feed slot once appended */
+  fed?: string;
+  cause?: string;
+  effects?: EffectSpec[];
+}
+
+/** A change another entity must undergo because of this one (request approved => asset active). */
+export interface EffectSpec {
+  collection: string;
+  entityType: string;
+  entityId: string;
+  kind: string;
+  /** statuses the target may be in for the effect to apply; otherwise the effect is skipped and logged */
+  expect?: string[];
+  to?: string;
+  set: Record<string, unknown>;
+  partitionKey: string;
+}
+
+/** An event in the ordered feed: `_id` is `<partition>:<seq>` with seq contiguous per partition. */
+export interface FeedRow {
+  _id: string;
+  p: number;
+  s: number;
+  key: string; // the change row id, unique: an event is appended once
+  entityType: string;
+  entityId: string;
+  version: number;
+  kind: string;
+  from: string | null;
+  to: string | null;
+  actor: Actor;
+  at: Date;
+  acl: string[];
+  /** the entity as it was right after the change */
+  node: Record<string, unknown>;
+}
+
+/** Written before a change is attempted, deleted when it is applied and fed; what recovery scans. */
+export interface PendingRow {
+  _id: string;
+  changeId: string;
+  at: Date;
+}
+
+export interface ClaimRow {
+  _id: string;
+  entityId: string;
+  at: Date;
+}
+
+export interface FeedMetaRow {
+  _id: string;
+  partitions?: number;
+  /** per partition: lowest seq still retained, and a hint of the head */
+  low?: number[];
+  head?: number[];
+}
+
+export interface ChangeModels {
+  changes: Model<ChangeRow>;
+  feed: Model<FeedRow>;
+  pending: Model<PendingRow>;
+  claims: Model<ClaimRow>;
+  meta: Model<FeedMetaRow>;
+}
+
+const loose = { strict: false, versionKey: false, _id: false } as const;
+
+export function changeModels(conn: Connection): ChangeModels {
+  const changes = new Schema<ChangeRow>({ _id: String }, { ...loose, collection: 'changes' });
+  changes.index({ entityId: 1, version: 1 });
+  const feed = new Schema<FeedRow>({ _id: String }, { ...loose, collection: 'feed' });
+  feed.index({ key: 1 }, { unique: true });
+  feed.index({ p: 1, s: 1 });
+  feed.index({ at: 1 });
+  const pending = new Schema<PendingRow>({ _id: String }, { ...loose, collection: 'pending_changes' });
+  const claims = new Schema<ClaimRow>({ _id: String }, { ...loose, collection: 'idempotency_claims' });
+  const meta = new Schema<FeedMetaRow>({ _id: String }, { ...loose, collection: 'feed_meta' });
+  return {
+    changes: conn.model<ChangeRow>('Change', changes),
+    feed: conn.model<FeedRow>('FeedEvent', feed),
+    pending: conn.model<PendingRow>('PendingChange', pending),
+    claims: conn.model<ClaimRow>('IdempotencyClaim', claims),
+    meta: conn.model<FeedMetaRow>('FeedMeta', meta),
+  };
+}
+
+export const isDuplicateKey = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && (e as { code?: number }).code === 11000;

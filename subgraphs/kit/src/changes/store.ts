@@ -1,0 +1,427 @@
+// Every write to an entity goes through here, on FerretDB and MongoDB alike (see docs/change-feed.md).
+//
+// FerretDB v1 has no transactions and its updates are read-modify-write without a compare: two
+// concurrent `findOneAndUpdate({_id, status: 'pending'}, …)` can both "win", and concurrent `$inc`s
+// lose updates. Its one atomic primitive is a unique key on insert. So a change is:
+//   1. read the entity (version v) and let the domain decide the change (or refuse it);
+//   2. insert a change row with _id `<entityId>#<v+1>`: the compare-and-set. Only one writer of
+//      version v+1 can exist; the loser re-reads and re-decides (usually: CONFLICT naming the status);
+//   3. apply the row's fields to the entity; 4. append the event to the feed; 5. run effects on other
+//      entities. A pending marker written before step 2 lets recovery finish steps 3–5 if the process
+//      dies in between, so no change is ever lost or applied without its event.
+import { randomUUID } from 'node:crypto';
+import type { Connection, Model } from 'mongoose';
+import type { Dialect } from '../db.js';
+import { conflict, notFound } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { partitionOf } from './cursor.js';
+import { FeedLog } from './feed-log.js';
+import { FeedHub } from './hub.js';
+import {
+  type Actor,
+  type ChangeModels,
+  type ChangeRow,
+  changeModels,
+  type EffectSpec,
+  isDuplicateKey,
+} from './models.js';
+
+/** Fields every entity document carries. */
+export interface EntityDoc {
+  _id: string;
+  version: number;
+  status?: string;
+  /** accounts that may see this entity (see docs/tenancy.md) */
+  _acl: string[];
+  /** change ids whose effects were applied here, so a recovered effect is not applied twice */
+  _causes?: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Decision {
+  kind: string;
+  /** the new status, when the change moves the status */
+  to?: string;
+  set: Record<string, unknown>;
+  unset?: string[];
+  effects?: EffectSpec[];
+}
+
+export interface ChangeOptions<T extends EntityDoc> {
+  model: Model<T>;
+  entityType: string;
+  id: string;
+  actor: Actor;
+  /** refuses (throws a DomainError) or returns the change, given the current document */
+  decide: (doc: T) => Decision;
+  /** the key of the entity's feed partition; stable for the entity's life (e.g. its vendor account) */
+  partitionKey: (doc: T) => string;
+  cause?: string;
+}
+
+export interface CreateOptions<T extends EntityDoc> {
+  model: Model<T>;
+  entityType: string;
+  /** the document without version/timestamps; `_id` is replaced by `newId()` on an id collision */
+  doc: Omit<T, 'version' | 'createdAt' | 'updatedAt'>;
+  newId?: () => string;
+  actor: Actor;
+  partitionKey: string;
+  /** a client's idempotency key, already scoped (e.g. `purchase:<account>:<key>`) */
+  idempotencyKey?: string;
+  effects?: EffectSpec[];
+}
+
+export interface ChangeStoreOptions {
+  partitions: number;
+  pollMs: number;
+  retentionHours: number;
+  dialect: () => Dialect;
+  log: Logger;
+  /** how long a change may stay unapplied before another actor helps finish it */
+  graceMs?: number;
+}
+
+const MAX_ATTEMPTS = 8;
+const CAUSES_KEPT = 32;
+
+export class ChangeStore {
+  readonly models: ChangeModels;
+  readonly feed: FeedLog;
+  readonly hub: FeedHub;
+  private readonly entities = new Map<string, Model<EntityDoc>>();
+  private readonly graceMs: number;
+  private timers: NodeJS.Timeout[] = [];
+  private sweeping = false;
+
+  constructor(
+    conn: Connection,
+    private readonly opts: ChangeStoreOptions,
+  ) {
+    this.models = changeModels(conn);
+    this.feed = new FeedLog(this.models, opts.partitions, opts.dialect, opts.log);
+    this.hub = new FeedHub(this.feed, opts.pollMs, opts.log);
+    this.graceMs = opts.graceMs ?? 3000;
+  }
+
+  /** Entity models whose changes recovery may have to finish. */
+  register<T extends EntityDoc>(...models: Model<T>[]): void {
+    for (const m of models) this.entities.set(m.collection.collectionName, m as unknown as Model<EntityDoc>);
+  }
+
+  allModels(): Model<never>[] {
+    return Object.values(this.models) as Model<never>[];
+  }
+
+  async start(): Promise<void> {
+    await this.feed.init();
+    this.hub.start();
+    await this.recoverPending();
+    this.timers.push(setInterval(() => void this.recoverPending(), Math.max(1000, this.graceMs)).unref());
+    this.timers.push(setInterval(() => void this.feed.saveHints().catch(() => {}), 30_000).unref());
+    this.timers.push(
+      setInterval(
+        () =>
+          void this.feed.prune(new Date(Date.now() - this.opts.retentionHours * 3_600_000)).catch(() => {}),
+        3_600_000,
+      ).unref(),
+    );
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.hub.stop();
+    await this.feed.saveHints().catch(() => {});
+  }
+
+  /** Applies one decided change to one entity, race-free; returns the entity after the change. */
+  async change<T extends EntityDoc>(opts: ChangeOptions<T>): Promise<T> {
+    this.register(opts.model);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const doc = await opts.model.findById(opts.id).lean<T>();
+      if (!doc) throw notFound(opts.entityType, opts.id);
+      const decision = opts.decide(doc);
+      const now = new Date();
+      const version = doc.version + 1;
+      const set: Record<string, unknown> = { ...decision.set, updatedAt: now };
+      if (decision.to !== undefined) set.status = decision.to;
+      const node = withChange(doc as unknown as Record<string, unknown>, set, decision.unset ?? [], version);
+      const row: ChangeRow = {
+        _id: `${opts.id}#${version}`,
+        collection: opts.model.collection.collectionName,
+        entityType: opts.entityType,
+        entityId: opts.id,
+        version,
+        kind: decision.kind,
+        from: doc.status ?? null,
+        to: decision.to ?? doc.status ?? null,
+        set,
+        unset: decision.unset ?? [],
+        node,
+        actor: opts.actor,
+        at: now,
+        partition: partitionOf(opts.partitionKey(doc), this.feed.partitions),
+        acl: (node._acl as string[]) ?? [],
+        ...(opts.cause ? { cause: opts.cause } : {}),
+        ...(decision.effects?.length ? { effects: decision.effects } : {}),
+      };
+      const marker = await this.mark(row._id);
+      try {
+        await this.models.changes.collection.insertOne(row as never);
+      } catch (e) {
+        await this.unmark(marker);
+        if (!isDuplicateKey(e)) throw e;
+        // Someone else changed version v+1 first. Let it land, then decide again on the new state.
+        await this.settle(row._id, opts.model as unknown as Model<EntityDoc>, version);
+        continue;
+      }
+      await this.finish(row, node, marker);
+      return node as unknown as T;
+    }
+    throw conflict(`${opts.entityType} ${opts.id} is changing too often; retry`);
+  }
+
+  /** Creates an entity with its `created` event; with an idempotency key, a retry returns the first. */
+  async create<T extends EntityDoc>(opts: CreateOptions<T>): Promise<{ doc: T; created: boolean }> {
+    this.register(opts.model);
+    const model = opts.model as unknown as Model<EntityDoc>;
+    if (opts.idempotencyKey) {
+      const existing = await this.claimed(opts.idempotencyKey, model);
+      if (existing) return { doc: existing as T, created: false };
+    }
+    let id = opts.doc._id;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const now = new Date();
+      const node = { ...opts.doc, _id: id, version: 1, createdAt: now, updatedAt: now } as Record<
+        string,
+        unknown
+      >;
+      const row: ChangeRow = {
+        _id: `${id}#1`,
+        collection: model.collection.collectionName,
+        entityType: opts.entityType,
+        entityId: id,
+        version: 1,
+        kind: 'created',
+        from: null,
+        to: (node.status as string | undefined) ?? null,
+        set: node,
+        unset: [],
+        actor: opts.actor,
+        at: now,
+        partition: partitionOf(opts.partitionKey, this.feed.partitions),
+        acl: (node._acl as string[]) ?? [],
+        ...(opts.idempotencyKey ? { idem: opts.idempotencyKey } : {}),
+        ...(opts.effects?.length ? { effects: opts.effects } : {}),
+      };
+      const marker = await this.mark(row._id);
+      try {
+        await this.models.changes.collection.insertOne(row as never);
+      } catch (e) {
+        await this.unmark(marker);
+        if (!isDuplicateKey(e)) throw e;
+        if (!opts.newId) throw conflict(`${opts.entityType} ${id} already exists`);
+        id = opts.newId(); // an id collision: draw another
+        continue;
+      }
+      if (opts.idempotencyKey) {
+        try {
+          await this.models.claims.collection.insertOne({
+            _id: opts.idempotencyKey,
+            entityId: id,
+            at: now,
+          } as never);
+        } catch (e) {
+          if (!isDuplicateKey(e)) throw e;
+          // A concurrent request with the same key won: abandon ours, answer with theirs.
+          await this.models.changes.updateOne({ _id: row._id }, { $set: { void: true } });
+          await this.unmark(marker);
+          const theirs = await this.claimed(opts.idempotencyKey, model);
+          if (!theirs) throw conflict('a request with this idempotency key is still being processed; retry');
+          return { doc: theirs as T, created: false };
+        }
+      }
+      await this.finish(row, node, marker);
+      return { doc: node as unknown as T, created: true };
+    }
+    throw conflict(`could not allocate a free ${opts.entityType} id`);
+  }
+
+  /** The change rows of an entity, oldest first: its audit history. */
+  async history(entityId: string, limit = 200): Promise<ChangeRow[]> {
+    return this.models.changes
+      .find({ entityId, void: { $ne: true } })
+      .sort({ version: 1 })
+      .limit(limit)
+      .lean<ChangeRow[]>();
+  }
+
+  /** Finishes changes whose writer died between the compare-and-set and the event. */
+  async recoverPending(graceMs = this.graceMs): Promise<number> {
+    if (this.sweeping) return 0;
+    this.sweeping = true;
+    let recovered = 0;
+    try {
+      const stale = await this.models.pending.find({ at: { $lt: new Date(Date.now() - graceMs) } }).lean();
+      for (const marker of stale) {
+        await this.recover(marker.changeId);
+        await this.unmark(marker._id);
+        recovered++;
+      }
+      if (recovered > 0) this.opts.log.warn({ recovered }, 'finished changes left by an interrupted writer');
+    } catch (e) {
+      this.opts.log.warn({ err: (e as Error).message }, 'change recovery failed, will retry');
+    } finally {
+      this.sweeping = false;
+    }
+    return recovered;
+  }
+
+  private async mark(changeId: string): Promise<string> {
+    const id = randomUUID();
+    await this.models.pending.collection.insertOne({ _id: id, changeId, at: new Date() } as never);
+    return id;
+  }
+
+  private async unmark(id: string): Promise<void> {
+    await this.models.pending.deleteOne({ _id: id });
+  }
+
+  private async finish(row: ChangeRow, node: Record<string, unknown>, marker: string | null): Promise<void> {
+    const model = this.entities.get(row.collection)!;
+    await applyRow(model, row);
+    await this.feed.append(row, node);
+    await this.runEffects(row);
+    await this.models.changes.updateOne({ _id: row._id }, { $set: { applied: true } });
+    if (marker) await this.unmark(marker);
+  }
+
+  private async runEffects(row: ChangeRow): Promise<void> {
+    for (const effect of row.effects ?? []) {
+      const model = this.entities.get(effect.collection);
+      if (!model) throw new Error(`effect on unregistered collection ${effect.collection}`);
+      try {
+        await this.change<EntityDoc>({
+          model,
+          entityType: effect.entityType,
+          id: effect.entityId,
+          actor: row.actor,
+          cause: row._id,
+          partitionKey: () => effect.partitionKey,
+          decide: (doc) => {
+            const causes = doc._causes ?? [];
+            if (causes.includes(row._id)) throw new EffectDone();
+            if (effect.expect && !effect.expect.includes(doc.status ?? '')) {
+              throw conflict(`${effect.entityType} ${effect.entityId} is ${doc.status}`, doc.status);
+            }
+            return {
+              kind: effect.kind,
+              ...(effect.to ? { to: effect.to } : {}),
+              set: { ...effect.set, _causes: [...causes.slice(-(CAUSES_KEPT - 1)), row._id] },
+            };
+          },
+        });
+      } catch (e) {
+        if (e instanceof EffectDone) continue;
+        // The target moved on in the meantime; the primary change stands. Logged for operators.
+        this.opts.log.error(
+          { change: row._id, effect: effect.entityId, err: (e as Error).message },
+          'effect of a change could not be applied',
+        );
+      }
+    }
+  }
+
+  /** Waits for a competing change to land; helps finish it if its writer seems to have died. */
+  private async settle(changeId: string, model: Model<EntityDoc>, version: number): Promise<void> {
+    const entityId = changeId.slice(0, changeId.lastIndexOf('#'));
+    const deadline = Date.now() + this.graceMs;
+    while (Date.now() < deadline) {
+      const doc = await model.findById(entityId, { version: 1 }).lean();
+      if (doc && doc.version >= version) return;
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    await this.recover(changeId);
+  }
+
+  private async claimed(key: string, model: Model<EntityDoc>): Promise<EntityDoc | null> {
+    const claim = await this.models.claims.findById(key).lean();
+    if (!claim) return null;
+    const deadline = Date.now() + this.graceMs;
+    for (;;) {
+      const doc = await model.findById(claim.entityId).lean<EntityDoc>();
+      if (doc) return doc;
+      if (Date.now() > deadline) {
+        await this.recover(`${claim.entityId}#1`);
+        return model.findById(claim.entityId).lean<EntityDoc>();
+      }
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  }
+
+  /** Brings the entity of `changeId` up to that change, appends its event, runs its effects. Idempotent. */
+  private async recover(changeId: string): Promise<void> {
+    const row = await this.models.changes.findById(changeId).lean<ChangeRow>();
+    if (!row || row.void) return;
+    const model = this.entities.get(row.collection);
+    if (!model) {
+      this.opts.log.error({ change: changeId }, 'cannot recover a change of an unregistered collection');
+      return;
+    }
+    if (row.idem) {
+      try {
+        await this.models.claims.collection.insertOne({
+          _id: row.idem,
+          entityId: row.entityId,
+          at: row.at,
+        } as never);
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+        const claim = await this.models.claims.findById(row.idem).lean();
+        if (claim && claim.entityId !== row.entityId) {
+          await this.models.changes.updateOne({ _id: row._id }, { $set: { void: true } });
+          return;
+        }
+      }
+    }
+    let doc = await model.findById(row.entityId, { version: 1 }).lean<EntityDoc>();
+    if ((doc?.version ?? 0) < row.version - 1) {
+      await this.recover(`${row.entityId}#${(doc?.version ?? 0) + 1}`);
+      doc = await model.findById(row.entityId, { version: 1 }).lean<EntityDoc>();
+    }
+    if ((doc?.version ?? 0) === row.version - 1) await applyRow(model, row);
+    const node = row.node ?? row.set;
+    await this.feed.append(row, node);
+    await this.runEffects(row);
+    await this.models.changes.updateOne({ _id: row._id }, { $set: { applied: true } });
+  }
+}
+
+class EffectDone extends Error {}
+
+function withChange(
+  doc: Record<string, unknown>,
+  set: Record<string, unknown>,
+  unset: string[],
+  version: number,
+): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...doc, ...set, version };
+  for (const k of unset) delete next[k];
+  return next;
+}
+
+async function applyRow(model: Model<EntityDoc>, row: ChangeRow): Promise<void> {
+  if (row.version === 1) {
+    try {
+      await model.collection.insertOne(row.set as never);
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e; // applied already (recovery raced the writer)
+    }
+    return;
+  }
+  const update: Record<string, unknown> = { $set: { ...row.set, version: row.version } };
+  if (row.unset.length) update.$unset = Object.fromEntries(row.unset.map((k) => [k, '']));
+  await model.collection.updateOne({ _id: row.entityId } as never, update);
+}

@@ -1,0 +1,14 @@
+// The request context every resolver receives, built the same way in every subgraph.
+import type { Identity } from './identity.js';
+import type { Logger } from './logger.js';
+
+export interface BaseContext {
+  identity: Identity;
+  requestId: string;
+  log: Logger;
+}
+
+export type SubgraphContext<Env, Loaders> = BaseContext & {
+  env: Env;
+  loaders: Loaders;
+};

@@ -1,0 +1,112 @@
+// One MongoDB database per subgraph, through mongoose. A database that is down at start does not crash
+// the process: it keeps retrying, logs why, and /ready answers false until it is reachable.
+import mongoose, { type Connection, type Model } from 'mongoose';
+import type { Logger } from './logger.js';
+
+export type Dialect = 'mongodb' | 'ferretdb';
+
+export interface Database {
+  readonly conn: Connection;
+  readonly name: string;
+  /** FerretDB v1 answers buildInfo with `ferretdbVersion`; some access paths differ (see docs/ferretdb.md). */
+  dialect(): Dialect;
+  connected(): Promise<void>;
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  uri: string;
+  name: string;
+  log: Logger;
+  /** models whose indexes are created once connected */
+  models?: () => Model<never>[];
+  retryMs?: number;
+  /** called for every command sent (metrics; the N+1 checks count these) */
+  onCommand?: (name: string) => void;
+}
+
+/** Hides credentials when a URI is logged. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+export function openDatabase(opts: OpenDatabaseOptions): Database {
+  const conn = mongoose.createConnection();
+  // Fail fast instead of queueing operations while the database is away; the caller gets INTERNAL.
+  conn.set('bufferCommands', false);
+  let dialect: Dialect = 'mongodb';
+  let closed = false;
+  let resolveConnected!: () => void;
+  const connectedPromise = new Promise<void>((r) => {
+    resolveConnected = r;
+  });
+  const retryMs = opts.retryMs ?? 2000;
+
+  async function connectLoop() {
+    let attempt = 0;
+    while (!closed) {
+      attempt++;
+      try {
+        await conn.openUri(opts.uri, {
+          dbName: opts.name,
+          serverSelectionTimeoutMS: 5000,
+          autoIndex: false,
+          autoCreate: false,
+          maxPoolSize: 20,
+          monitorCommands: opts.onCommand !== undefined,
+        });
+        if (opts.onCommand) {
+          const onCommand = opts.onCommand;
+          conn.getClient().on('commandStarted', (e) => onCommand(e.commandName));
+        }
+        const info = await conn.db!.admin().command({ buildInfo: 1 });
+        dialect = info.ferretdbVersion ? 'ferretdb' : 'mongodb';
+        for (const model of opts.models?.() ?? []) await model.createIndexes();
+        opts.log.info(
+          { db: opts.name, dialect, version: info.ferretdbVersion ?? info.version },
+          'database connected',
+        );
+        resolveConnected();
+        return;
+      } catch (err) {
+        if (closed) return;
+        const reason = err instanceof Error ? err.message : String(err);
+        opts.log.error(
+          { db: opts.name, uri: redactUri(opts.uri), attempt, reason },
+          `database unreachable, retrying in ${retryMs} ms`,
+        );
+        await conn.close().catch(() => {});
+        await new Promise((r) => setTimeout(r, retryMs));
+      }
+    }
+  }
+  void connectLoop();
+
+  return {
+    conn,
+    name: opts.name,
+    dialect: () => dialect,
+    connected: () => connectedPromise,
+    async isReady() {
+      if (conn.readyState !== 1 || !conn.db) return false;
+      try {
+        await Promise.race([
+          conn.db.command({ ping: 1 }),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), 1000)),
+        ]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      closed = true;
+      await conn.close();
+    },
+  };
+}
+
+export function databaseName(prefix: string, subgraph: string): string {
+  return `${prefix}${subgraph}`;
+}

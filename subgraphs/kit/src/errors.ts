@@ -1,0 +1,44 @@
+// The one error vocabulary of the platform. Domain modules throw DomainError (no GraphQL inside);
+// the server's formatError turns it into a GraphQL error with `extensions.code` from this set.
+
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'LIMIT_EXCEEDED',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const unauthenticated = (message = 'A valid API token is required') =>
+  new DomainError('UNAUTHENTICATED', message);
+
+export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
+
+/** Same answer for "does not exist" and "you may not see it", by design. */
+export const notFound = (entity: string, id: string) =>
+  new DomainError('NOT_FOUND', `${entity} ${id} not found`, { entity, id });
+
+export const badInput = (field: string, message: string) =>
+  new DomainError('BAD_USER_INPUT', `${field}: ${message}`, { field });
+
+export const conflict = (message: string, currentStatus?: string) =>
+  new DomainError('CONFLICT', message, currentStatus === undefined ? {} : { currentStatus });
+
+export const limitExceeded = (message: string) => new DomainError('LIMIT_EXCEEDED', message);
+
+export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;

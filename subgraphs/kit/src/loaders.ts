@@ -1,0 +1,49 @@
+// Per-request DataLoaders: every entity hop (including __resolveReference) goes through one, so a list of
+// N items costs one query per entity type, whatever N is. Visibility is applied after loading.
+import DataLoader from 'dataloader';
+import type { Model } from 'mongoose';
+import type { Identity } from './identity.js';
+import { canSee, type Scoped } from './tenancy.js';
+
+export function byIdLoader<T extends { _id: string } & Scoped>(
+  model: Model<T>,
+  identity: Identity,
+): DataLoader<string, T | null> {
+  return new DataLoader<string, T | null>(
+    async (ids) => {
+      const docs = await model.find({ _id: { $in: [...ids] } } as never).lean<T[]>();
+      const byId = new Map(docs.map((d) => [d._id, d]));
+      return ids.map((id) => {
+        const doc = byId.get(id);
+        return doc && canSee(identity, doc) ? doc : null;
+      });
+    },
+    { maxBatchSize: 500 },
+  );
+}
+
+/** Loads many documents grouped by a foreign key (e.g. the usage files of each asset) in one query. */
+export function groupLoader<T extends Scoped>(
+  model: Model<T>,
+  field: string,
+  identity: Identity,
+  sort: Record<string, 1 | -1> = { createdAt: -1 },
+  perKeyLimit = 100,
+): DataLoader<string, T[]> {
+  return new DataLoader<string, T[]>(
+    async (keys) => {
+      const docs = await model
+        .find({ [field]: { $in: [...keys] } } as never)
+        .sort(sort)
+        .lean<T[]>();
+      const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+      for (const doc of docs) {
+        if (!canSee(identity, doc)) continue;
+        const group = groups.get(String((doc as Record<string, unknown>)[field]));
+        if (group && group.length < perKeyLimit) group.push(doc);
+      }
+      return keys.map((k) => groups.get(k) ?? []);
+    },
+    { maxBatchSize: 200 },
+  );
+}

@@ -1,0 +1,270 @@
+// Builds and runs a subgraph from its parts, the same way for all four: configuration, database,
+// change store, Apollo subgraph over HTTP and graphql-ws on /graphql, identity check, /health, /ready,
+// /metrics, structured logs, graceful shutdown.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { type DocumentNode, GraphQLError } from 'graphql';
+import type { Context as WsContext } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Model } from 'mongoose';
+import { WebSocketServer } from 'ws';
+import { ChangeStore } from './changes/store.js';
+import { loadConfig, type SubgraphConfig, subgraphConfigShape } from './config.js';
+import type { SubgraphContext } from './context.js';
+import { type Database, databaseName, openDatabase } from './db.js';
+import { isDomainError } from './errors.js';
+import { createFormatError } from './format-error.js';
+import { IDENTITY_HEADER, type Identity, IdentitySigner, REQUEST_ID_HEADER } from './identity.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type ServiceMetrics } from './metrics.js';
+import { ServiceClient } from './service-client.js';
+
+export interface KitEnv {
+  name: string;
+  config: SubgraphConfig;
+  log: Logger;
+  db: Database;
+  changes: ChangeStore;
+  signer: IdentitySigner;
+  services: ServiceClient;
+  metrics: ServiceMetrics;
+}
+
+export interface SubgraphSpec<Env, Loaders> {
+  name: string;
+  defaultPort: number;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<SubgraphContext<Env, Loaders>>;
+  /** creates the subgraph's models (registering them with the change store) and services */
+  createEnv: (kit: KitEnv) => Env & { models: Record<string, Model<never>> };
+  createLoaders: (env: Env, identity: Identity, requestId: string) => Loaders;
+  /** extra HTTP routes (for example file uploads), mounted before /graphql */
+  routes?: (app: Express, kit: KitEnv, env: Env) => void;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  port: number;
+  kit: KitEnv;
+  close: () => Promise<void>;
+}
+
+export async function startSubgraph<Env, Loaders>(
+  spec: SubgraphSpec<Env, Loaders>,
+  processEnv: Record<string, string | undefined> = process.env,
+): Promise<RunningSubgraph> {
+  const config = loadConfig(subgraphConfigShape(spec.defaultPort), processEnv);
+  const log = createLogger(spec.name, config.LOG_LEVEL);
+  const metrics = createMetrics(spec.name);
+  const signer = new IdentitySigner(config.IDENTITY_KEYS);
+  const development = config.NODE_ENV !== 'production';
+
+  let changes: ChangeStore | null = null;
+  let env: (Env & { models: Record<string, Model<never>> }) | null = null;
+  const db = openDatabase({
+    uri: config.MONGODB_URI,
+    name: databaseName(config.DB_NAME_PREFIX, spec.name),
+    log,
+    models: () => [...(changes?.allModels() ?? []), ...Object.values(env?.models ?? {})],
+    onCommand: (name) => metrics.dbCommands.inc({ command: name }),
+  });
+  changes = new ChangeStore(db.conn, {
+    partitions: config.FEED_PARTITIONS,
+    pollMs: config.FEED_POLL_MS,
+    retentionHours: config.FEED_RETENTION_HOURS,
+    dialect: () => db.dialect(),
+    log,
+  });
+  const services = new ServiceClient(config.GATEWAY_URL, signer, spec.name);
+  const kit: KitEnv = { name: spec.name, config, log, db, changes, signer, services, metrics };
+  env = spec.createEnv(kit);
+  const subgraphEnv = env as Env;
+
+  let changesStarted = false;
+  const started = db
+    .connected()
+    .then(() => changes.start())
+    .then(() => {
+      changesStarted = true;
+    })
+    .catch((e) => log.fatal({ err: (e as Error).message }, 'change feed failed to start'));
+
+  const schema = buildSubgraphSchema([{ typeDefs: spec.typeDefs, resolvers: spec.resolvers }]);
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+
+  const contextFor = (identity: Identity, requestId: string): SubgraphContext<Env, Loaders> => ({
+    identity,
+    requestId,
+    log: log.child({ requestId }),
+    env: subgraphEnv,
+    loaders: spec.createLoaders(subgraphEnv, identity, requestId),
+  });
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsIdentity = new WeakMap<object, { identity: Identity; requestId: string }>();
+  const wsCleanup = useServer(
+    {
+      schema,
+      onConnect: async (ctx: WsContext) => {
+        const token = ctx.connectionParams?.identity;
+        if (typeof token !== 'string') return false;
+        try {
+          const identity = await signer.verify(token);
+          const rid = ctx.connectionParams?.requestId;
+          wsIdentity.set(ctx, { identity, requestId: typeof rid === 'string' ? rid : randomUUID() });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) => {
+        const who = wsIdentity.get(ctx)!;
+        return contextFor(who.identity, who.requestId);
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        log.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<SubgraphContext<Env, Loaders>>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: development,
+    formatError: createFormatError(development, (e) => log.error({ err: e }, 'internal error')),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      operationLogPlugin(metrics),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: spec.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    const dbReady = await db.isReady();
+    const ready = dbReady && changesStarted;
+    res.status(ready ? 200 : 503).json({ ready, database: dbReady, changeFeed: changesStarted });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  spec.routes?.(app, kit, subgraphEnv);
+  app.use(
+    '/graphql',
+    express.json({ limit: '2mb' }),
+    requireIdentity(signer),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => contextFor(res.locals.identity as Identity, res.locals.requestId as string),
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.HOST}:${port}/graphql`;
+  log.info({ url, db: db.name }, `${spec.name} subgraph listening`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    name: spec.name,
+    url,
+    port,
+    kit,
+    close: () => {
+      closing ??= (async () => {
+        await apollo.stop();
+        await closeServer(httpServer);
+        await started;
+        await changes.stop();
+        await db.close();
+        log.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Refuses any request without a valid signed identity: direct calls to a subgraph reveal nothing. */
+function requireIdentity(signer: IdentitySigner) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.requestId = req.header(REQUEST_ID_HEADER) ?? randomUUID();
+    const token = req.header(IDENTITY_HEADER);
+    try {
+      if (!token) throw new GraphQLError('missing identity', { extensions: { code: 'UNAUTHENTICATED' } });
+      res.locals.identity = await signer.verify(token);
+      next();
+    } catch (e) {
+      const message = isDomainError(e) || e instanceof GraphQLError ? e.message : 'invalid identity';
+      res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+  };
+}
+
+function operationLogPlugin(metrics: ServiceMetrics): ApolloServerPlugin<{ log: Logger }> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const startedAt = performance.now();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          const op = operationName ?? 'anonymous';
+          const seconds = (performance.now() - startedAt) / 1000;
+          metrics.operations.inc({ operation: op, outcome: errors?.length ? 'error' : 'ok' });
+          metrics.operationSeconds.observe({ operation: op }, seconds);
+          contextValue.log.info(
+            { operation: op, ms: Math.round(seconds * 1000), errors: errors?.length ?? 0 },
+            'graphql operation',
+          );
+        },
+      };
+    },
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}
+
+/** Entry point helper: start, log fatal errors plainly, stop cleanly on SIGINT/SIGTERM. */
+export async function runSubgraphMain<Env, Loaders>(spec: SubgraphSpec<Env, Loaders>): Promise<void> {
+  const { exitOnConfigError } = await import('./config.js');
+  exitOnConfigError(() => loadConfig(subgraphConfigShape(spec.defaultPort)));
+  const running = await startSubgraph(spec);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.kit.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    await running.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

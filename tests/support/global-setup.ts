@@ -1,0 +1,34 @@
+// Starts one embedded FerretDB for the whole test run (or uses MONGODB_URI). Test files isolate
+// themselves by database name prefix, so they can run in parallel against it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { type FerretDB, startFerretDB } from '../../scripts/lib/ferretdb.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mongoUri: string;
+    dialect: 'ferretdb' | 'mongodb';
+  }
+}
+
+let db: FerretDB | null = null;
+let dir: string | null = null;
+
+export async function setup(project: TestProject) {
+  if (process.env.MONGODB_URI) {
+    project.provide('mongoUri', process.env.MONGODB_URI);
+    project.provide('dialect', 'mongodb');
+    return;
+  }
+  dir = mkdtempSync(join(tmpdir(), 'daas-test-db-'));
+  db = await startFerretDB({ dataDir: dir, logLevel: 'error' });
+  project.provide('mongoUri', db.uri);
+  project.provide('dialect', 'ferretdb');
+}
+
+export async function teardown() {
+  await db?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
