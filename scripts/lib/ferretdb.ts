@@ -1,6 +1,6 @@
 // Starts the embedded database: FerretDB v1 on SQLite files, on 127.0.0.1, and stops it with us.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,8 @@ export interface FerretDBOptions {
   dataDir: string;
   port?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
-  /** where FerretDB's own log lines go; default: inherited stderr for warnings and errors */
-  stdio?: 'inherit' | 'ignore';
+  /** a file for FerretDB's own log lines; default: errors to our stderr */
+  logFile?: string;
 }
 
 export async function startFerretDB(opts: FerretDBOptions): Promise<FerretDB> {
@@ -42,10 +42,10 @@ export async function startFerretDB(opts: FerretDBOptions): Promise<FerretDB> {
       '--debug-addr=-',
       `--state-dir=${opts.dataDir}`,
       '--telemetry=disable',
-      `--log-level=${opts.logLevel ?? 'warn'}`,
+      `--log-level=${opts.logLevel ?? (opts.logFile ? 'warn' : 'error')}`,
       '--log-format=json',
     ],
-    { stdio: ['ignore', 'ignore', opts.stdio ?? 'inherit'] },
+    { stdio: ['ignore', 'ignore', opts.logFile ? openSync(opts.logFile, 'a') : 'inherit'] },
   );
   let exited: number | null = null;
   child.on('exit', (code) => {

@@ -1,6 +1,6 @@
 // One MongoDB database per subgraph, through mongoose. A database that is down at start does not crash
 // the process: it keeps retrying, logs why, and /ready answers false until it is reachable.
-import mongoose, { type Connection, type Model } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from './logger.js';
 
 export type Dialect = 'mongodb' | 'ferretdb';
@@ -20,10 +20,10 @@ export interface OpenDatabaseOptions {
   name: string;
   log: Logger;
   /** models whose indexes are created once connected */
-  models?: () => Model<never>[];
+  models?: () => { createIndexes(): Promise<unknown> }[];
   retryMs?: number;
   /** called for every command sent (metrics; the N+1 checks count these) */
-  onCommand?: (name: string) => void;
+  onCommand?: (name: string, collection: string) => void;
 }
 
 /** Hides credentials when a URI is logged. */
@@ -58,7 +58,10 @@ export function openDatabase(opts: OpenDatabaseOptions): Database {
         });
         if (opts.onCommand) {
           const onCommand = opts.onCommand;
-          conn.getClient().on('commandStarted', (e) => onCommand(e.commandName));
+          conn.getClient().on('commandStarted', (e) => {
+            const target = (e.command as Record<string, unknown>)[e.commandName];
+            onCommand(e.commandName, typeof target === 'string' ? target : '');
+          });
         }
         const info = await conn.db!.admin().command({ buildInfo: 1 });
         dialect = info.ferretdbVersion ? 'ferretdb' : 'mongodb';

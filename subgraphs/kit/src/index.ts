@@ -15,6 +15,8 @@ export * from './loaders.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './paging.js';
+export * from './permissions.js';
+export * from './scalars.js';
 export * from './server.js';
 export * from './service-client.js';
 export * from './tenancy.js';

@@ -2,12 +2,15 @@
 // N items costs one query per entity type, whatever N is. Visibility is applied after loading.
 import DataLoader from 'dataloader';
 import type { Model } from 'mongoose';
+import { notFound } from './errors.js';
 import type { Identity } from './identity.js';
 import { canSee, type Scoped } from './tenancy.js';
 
 export function byIdLoader<T extends { _id: string } & Scoped>(
   model: Model<T>,
   identity: Identity,
+  /** the visibility rule; the default is the _acl rule of tenancy.ts */
+  visible: (doc: T) => boolean = (doc) => canSee(identity, doc),
 ): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(
     async (ids) => {
@@ -15,7 +18,7 @@ export function byIdLoader<T extends { _id: string } & Scoped>(
       const byId = new Map(docs.map((d) => [d._id, d]));
       return ids.map((id) => {
         const doc = byId.get(id);
-        return doc && canSee(identity, doc) ? doc : null;
+        return doc && visible(doc) ? doc : null;
       });
     },
     { maxBatchSize: 500 },
@@ -46,4 +49,15 @@ export function groupLoader<T extends Scoped>(
     },
     { maxBatchSize: 200 },
   );
+}
+
+/** For root `thing(id:)` queries: what does not exist, or may not be seen, is NOT_FOUND. */
+export async function mustExist<T>(
+  entity: string,
+  id: string,
+  doc: Promise<T | null> | T | null,
+): Promise<T> {
+  const found = await doc;
+  if (found === null || found === undefined) throw notFound(entity, id);
+  return found;
 }

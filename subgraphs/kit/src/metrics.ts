@@ -4,7 +4,7 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 
 export interface ServiceMetrics {
   registry: Registry;
-  dbCommands: Counter<'command'>;
+  dbCommands: Counter<'command' | 'collection'>;
   operations: Counter<'operation' | 'outcome'>;
   operationSeconds: Histogram<'operation'>;
 }
@@ -17,8 +17,8 @@ export function createMetrics(service: string, defaults = true): ServiceMetrics 
     registry,
     dbCommands: new Counter({
       name: 'db_commands_total',
-      help: 'Database commands sent, by command name',
-      labelNames: ['command'],
+      help: 'Database commands sent, by command name and collection',
+      labelNames: ['command', 'collection'],
       registers: [registry],
     }),
     operations: new Counter({

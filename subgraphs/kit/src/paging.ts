@@ -99,7 +99,7 @@ export async function paginate<T extends { _id: string }>(
       endCursor: edges.at(-1)?.cursor ?? null,
       startCursor: edges[0]?.cursor ?? null,
     },
-    totalCount: () => model.countDocuments(filter as never),
+    totalCount: () => model.countDocuments(filter as never).exec(),
   };
 }
 

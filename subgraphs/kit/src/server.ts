@@ -5,7 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
@@ -14,7 +17,6 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { type DocumentNode, GraphQLError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { Model } from 'mongoose';
 import { WebSocketServer } from 'ws';
 import { ChangeStore } from './changes/store.js';
 import { loadConfig, type SubgraphConfig, subgraphConfigShape } from './config.js';
@@ -38,13 +40,18 @@ export interface KitEnv {
   metrics: ServiceMetrics;
 }
 
-export interface SubgraphSpec<Env, Loaders> {
+/** Anything with indexes to create once the database is reachable (a mongoose model). */
+export interface IndexedModel {
+  createIndexes(): Promise<unknown>;
+}
+
+export interface SubgraphSpec<Env extends { models: Record<string, IndexedModel> }, Loaders> {
   name: string;
   defaultPort: number;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<SubgraphContext<Env, Loaders>>;
   /** creates the subgraph's models (registering them with the change store) and services */
-  createEnv: (kit: KitEnv) => Env & { models: Record<string, Model<never>> };
+  createEnv: (kit: KitEnv) => Env;
   createLoaders: (env: Env, identity: Identity, requestId: string) => Loaders;
   /** extra HTTP routes (for example file uploads), mounted before /graphql */
   routes?: (app: Express, kit: KitEnv, env: Env) => void;
@@ -58,7 +65,7 @@ export interface RunningSubgraph {
   close: () => Promise<void>;
 }
 
-export async function startSubgraph<Env, Loaders>(
+export async function startSubgraph<Env extends { models: Record<string, IndexedModel> }, Loaders>(
   spec: SubgraphSpec<Env, Loaders>,
   processEnv: Record<string, string | undefined> = process.env,
 ): Promise<RunningSubgraph> {
@@ -69,13 +76,13 @@ export async function startSubgraph<Env, Loaders>(
   const development = config.NODE_ENV !== 'production';
 
   let changes: ChangeStore | null = null;
-  let env: (Env & { models: Record<string, Model<never>> }) | null = null;
+  let env: Env | null = null;
   const db = openDatabase({
     uri: config.MONGODB_URI,
     name: databaseName(config.DB_NAME_PREFIX, spec.name),
     log,
-    models: () => [...(changes?.allModels() ?? []), ...Object.values(env?.models ?? {})],
-    onCommand: (name) => metrics.dbCommands.inc({ command: name }),
+    models: () => [...(changes?.allModels() ?? []), ...Object.values<IndexedModel>(env?.models ?? {})],
+    onCommand: (command, collection) => metrics.dbCommands.inc({ command, collection }),
   });
   changes = new ChangeStore(db.conn, {
     partitions: config.FEED_PARTITIONS,
@@ -142,11 +149,12 @@ export async function startSubgraph<Env, Loaders>(
   const apollo = new ApolloServer<SubgraphContext<Env, Loaders>>({
     schema,
     introspection: true,
-    includeStacktraceInErrorResponses: development,
+    includeStacktraceInErrorResponses: false,
     formatError: createFormatError(development, (e) => log.error({ err: e }, 'internal error')),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
       operationLogPlugin(metrics),
       {
         async serverWillStart() {
@@ -251,7 +259,9 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** Entry point helper: start, log fatal errors plainly, stop cleanly on SIGINT/SIGTERM. */
-export async function runSubgraphMain<Env, Loaders>(spec: SubgraphSpec<Env, Loaders>): Promise<void> {
+export async function runSubgraphMain<Env extends { models: Record<string, IndexedModel> }, Loaders>(
+  spec: SubgraphSpec<Env, Loaders>,
+): Promise<void> {
   const { exitOnConfigError } = await import('./config.js');
   exitOnConfigError(() => loadConfig(subgraphConfigShape(spec.defaultPort)));
   const running = await startSubgraph(spec);

@@ -106,16 +106,25 @@ export class ChangeStore {
   }
 
   /** Entity models whose changes recovery may have to finish. */
-  register<T extends EntityDoc>(...models: Model<T>[]): void {
+  register(...models: { collection: { collectionName: string } }[]): void {
     for (const m of models) this.entities.set(m.collection.collectionName, m as unknown as Model<EntityDoc>);
   }
 
-  allModels(): Model<never>[] {
-    return Object.values(this.models) as Model<never>[];
+  allModels(): { createIndexes(): Promise<unknown> }[] {
+    return Object.values(this.models);
+  }
+
+  /**
+   * Creates the indexes the mechanism relies on (the feed's unique key is what makes appending
+   * idempotent) and finds the feed heads. Enough for a writer; `start` adds tailing and recovery.
+   */
+  async init(): Promise<void> {
+    for (const model of Object.values(this.models)) await model.createIndexes();
+    await this.feed.init();
   }
 
   async start(): Promise<void> {
-    await this.feed.init();
+    await this.init();
     this.hub.start();
     await this.recoverPending();
     this.timers.push(setInterval(() => void this.recoverPending(), Math.max(1000, this.graceMs)).unref());

@@ -1,0 +1,40 @@
+// Gateway configuration from the environment, checked at start (see README "Configuration").
+import { bool, identityKeys, logLevel, port, positiveInt } from '@daas/kit';
+import { z } from 'zod';
+
+const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url).pathname;
+
+export const gatewayConfigShape = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port(4000),
+  SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH),
+  /** per-subgraph routing URL overrides, e.g. SUBGRAPH_URL_PARTNERS=http://10.0.0.5:4001/graphql */
+  SUBGRAPH_URL_PARTNERS: z.url().optional(),
+  SUBGRAPH_URL_PRODUCTS: z.url().optional(),
+  SUBGRAPH_URL_REQUESTS: z.url().optional(),
+  SUBGRAPH_URL_USAGE: z.url().optional(),
+  IDENTITY_KEYS: identityKeys,
+  /** which subgraph verifies API tokens */
+  AUTH_SUBGRAPH: z.string().min(1).default('partners'),
+  /** how long a verified token is trusted without asking again: the bound on revocation delay */
+  AUTH_CACHE_SECONDS: positiveInt(30),
+  AUTH_NEGATIVE_CACHE_SECONDS: positiveInt(5),
+  /** whether callers without a token may introspect the schema (the IDE's docs need it before login) */
+  ANONYMOUS_INTROSPECTION: bool(true),
+  MAX_QUERY_DEPTH: positiveInt(15),
+  MAX_QUERY_ALIASES: positiveInt(100),
+  MAX_QUERY_TOKENS: positiveInt(5000),
+  LOG_LEVEL: logLevel,
+};
+
+export type GatewayConfig = z.infer<z.ZodObject<typeof gatewayConfigShape>>;
+
+export function subgraphUrlOverrides(config: GatewayConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const m = /^SUBGRAPH_URL_([A-Z_]+)$/.exec(key);
+    if (m && typeof value === 'string') out[m[1]!.toLowerCase()] = value;
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+import { exitOnConfigError, loadConfig } from '@daas/kit';
+import { gatewayConfigShape } from './config.js';
+import { startGateway } from './server.js';
+
+exitOnConfigError(() => loadConfig(gatewayConfigShape));
+const gateway = await startGateway();
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  gateway.log.info({ signal }, 'shutting down');
+  setTimeout(() => process.exit(1), 10_000).unref();
+  await gateway.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

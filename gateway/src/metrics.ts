@@ -1,0 +1,37 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export function gatewayMetrics() {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: 'gateway' });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requests: new Counter({
+      name: 'gateway_operations_total',
+      help: 'GraphQL operations served, by operation name and outcome',
+      labelNames: ['operation', 'outcome'] as const,
+      registers: [registry],
+    }),
+    seconds: new Histogram({
+      name: 'gateway_operation_seconds',
+      help: 'GraphQL operation duration at the gateway',
+      labelNames: ['operation'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    subgraphFetches: new Counter({
+      name: 'gateway_subgraph_fetches_total',
+      help: 'Fetches sent to subgraphs, by subgraph',
+      labelNames: ['subgraph'] as const,
+      registers: [registry],
+    }),
+    authCache: new Counter({
+      name: 'gateway_auth_cache_lookups_total',
+      help: 'API token verifications, answered from the cache (hit) or by the partners subgraph (miss)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof gatewayMetrics>;

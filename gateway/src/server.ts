@@ -1,0 +1,203 @@
+// The gateway: one endpoint for the whole platform. It authenticates, plans and executes federated
+// operations from the supergraph file, enforces query limits, and holds no domain logic or database.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import {
+  createFormatError,
+  createLogger,
+  IdentitySigner,
+  isDomainError,
+  type Logger,
+  loadConfig,
+  REQUEST_ID_HEADER,
+} from '@daas/kit';
+import express, { type Express } from 'express';
+import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
+import { Authenticator } from './auth.js';
+import { type GatewayConfig, gatewayConfigShape, subgraphUrlOverrides } from './config.js';
+import type { GatewayContext } from './context.js';
+import { IdentityDataSource } from './data-source.js';
+import { IdentityForwarder } from './identity-forwarding.js';
+import { aliasLimit, depthLimit } from './limits.js';
+import { type GatewayMetrics, gatewayMetrics } from './metrics.js';
+import { subgraphUrls } from './subgraph-urls.js';
+import { fileSupergraph } from './supergraph-source.js';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  config: GatewayConfig;
+  log: Logger;
+  app: Express;
+  httpServer: Server;
+  authenticator: Authenticator;
+  close: () => Promise<void>;
+}
+
+export async function startGateway(
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunningGateway> {
+  // @apollo/gateway otherwise exports usage metrics to Apollo over the network.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const config = loadConfig(gatewayConfigShape, env);
+  const log = createLogger('gateway', config.LOG_LEVEL);
+  const metrics = gatewayMetrics();
+  const development = config.NODE_ENV !== 'production';
+  const signer = new IdentitySigner(config.IDENTITY_KEYS);
+  const forwarder = new IdentityForwarder(signer);
+  const overrides = subgraphUrlOverrides(config);
+  let urls = new Map<string, string>();
+
+  const authenticator = new Authenticator({
+    signer,
+    authUrl: () => urls.get(config.AUTH_SUBGRAPH),
+    ttlSeconds: config.AUTH_CACHE_SECONDS,
+    negativeTtlSeconds: config.AUTH_NEGATIVE_CACHE_SECONDS,
+    log,
+    cacheLookups: metrics.authCache,
+  });
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, log, (sdl) => {
+      urls = subgraphUrls(sdl, overrides);
+    }),
+    buildService: ({ name, url }) =>
+      new IdentityDataSource(
+        overrides[name] ?? url ?? '',
+        forwarder,
+        (sg) => metrics.subgraphFetches.inc({ subgraph: sg }),
+        name,
+      ),
+    logger: log,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(development, (e) => log.error({ err: e }, 'internal error')),
+    validationRules: [depthLimit(config.MAX_QUERY_DEPTH), aliasLimit(config.MAX_QUERY_ALIASES)],
+    parseOptions: { maxTokens: config.MAX_QUERY_TOKENS },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      requireIdentityPlugin(config.ANONYMOUS_INTROSPECTION),
+      operationLogPlugin(metrics),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.get('/ready', (_req, res) => {
+    const ready = urls.size > 0;
+    res.status(ready ? 200 : 503).json({ ready, subgraphs: Object.fromEntries(urls) });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = req.header(REQUEST_ID_HEADER) ?? randomUUID();
+        res.setHeader(REQUEST_ID_HEADER, requestId);
+        try {
+          const identity = await authenticator.authenticate(req.header('authorization'));
+          return { identity, requestId, log: log.child({ requestId }) };
+        } catch (e) {
+          if (isDomainError(e)) {
+            const status = e.code === 'UNAUTHENTICATED' ? 401 : 503;
+            throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status } } });
+          }
+          throw e;
+        }
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.HOST}:${port}/graphql`;
+  log.info({ url, supergraph: config.SUPERGRAPH_PATH }, 'gateway listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    config,
+    log,
+    app,
+    httpServer,
+    authenticator,
+    close: () => {
+      closing ??= (async () => {
+        await apollo.stop();
+        log.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.every(
+    (s) =>
+      s.kind === Kind.FIELD &&
+      (s.name.value === '__schema' || s.name.value === '__type' || s.name.value === '__typename'),
+  );
+}
+
+/** Everything but (optionally) introspection needs a verified identity. */
+function requireIdentityPlugin(anonymousIntrospection: boolean): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation }) {
+          if (contextValue.identity) return;
+          if (anonymousIntrospection && operation && isIntrospectionOnly(operation)) return;
+          throw new GraphQLError('A valid API token is required: send `Authorization: Bearer <token>`', {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          });
+        },
+      };
+    },
+  };
+}
+
+function operationLogPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const startedAt = performance.now();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          const op = operationName ?? 'anonymous';
+          const seconds = (performance.now() - startedAt) / 1000;
+          metrics.requests.inc({ operation: op, outcome: errors?.length ? 'error' : 'ok' });
+          metrics.seconds.observe({ operation: op }, seconds);
+          contextValue.log?.info(
+            {
+              operation: op,
+              ms: Math.round(seconds * 1000),
+              account: contextValue.identity?.accountId,
+              errors: errors?.length ?? 0,
+            },
+            'graphql operation',
+          );
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// The demo data set: fixed ids and tokens so the README can refer to them. Demo only: never seed a
+// production database with these tokens (the start command seeds only when SEED_DEMO is not false).
+
+export const DEMO_ACCOUNTS = [
+  { id: 'OA-000-001', name: 'DaaS Platform Operations', role: 'OPERATOR' },
+  { id: 'VA-100-001', name: 'Acme Software', role: 'VENDOR' },
+  { id: 'VA-100-002', name: 'Umbrella Cloud', role: 'VENDOR' },
+  { id: 'PA-200-001', name: 'Globex Distribution', role: 'DISTRIBUTOR' },
+  { id: 'PA-300-001', name: 'Initech Resellers', role: 'RESELLER' },
+] as const;
+
+export const DEMO_TOKENS = [
+  { id: 'SU-000-000-001', account: 'OA-000-001', name: 'demo operator', secret: 'demo-operator-secret' },
+  { id: 'SU-000-000-002', account: 'VA-100-001', name: 'demo vendor', secret: 'demo-vendor-secret' },
+  {
+    id: 'SU-000-000-003',
+    account: 'PA-200-001',
+    name: 'demo distributor',
+    secret: 'demo-distributor-secret',
+  },
+  { id: 'SU-000-000-004', account: 'PA-300-001', name: 'demo reseller', secret: 'demo-reseller-secret' },
+  { id: 'SU-000-000-005', account: 'VA-100-002', name: 'demo second vendor', secret: 'demo-vendor2-secret' },
+] as const;
+
+export const demoToken = (t: (typeof DEMO_TOKENS)[number]) => `${t.id}:${t.secret}`;
+
+export const DEMO = {
+  operator: demoToken(DEMO_TOKENS[0]),
+  vendor: demoToken(DEMO_TOKENS[1]),
+  distributor: demoToken(DEMO_TOKENS[2]),
+  reseller: demoToken(DEMO_TOKENS[3]),
+  vendor2: demoToken(DEMO_TOKENS[4]),
+};

@@ -1,0 +1,161 @@
+// `pnpm start`: the whole platform on one machine. Without MONGODB_URI it runs the embedded database
+// (FerretDB on SQLite files under .data/), then the four subgraphs and the gateway, seeds the demo
+// data on first start, prints the endpoint and demo tokens, and stops everything on Ctrl-C.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bool, ConfigError, loadConfig, mongoUri, port } from '@daas/kit';
+import { z } from 'zod';
+import { type FerretDB, REPO_ROOT, startFerretDB } from './lib/ferretdb.js';
+import { type ServiceName, type Stack, startStack } from './lib/stack.js';
+import { DEMO, DEMO_TOKENS } from './seed/demo-data.js';
+import { seedDemo } from './seed/index.js';
+
+const shape = {
+  MONGODB_URI: mongoUri.optional(),
+  DATA_DIR: z.string().min(1).default(join(REPO_ROOT, '.data')),
+  FERRETDB_PORT: port(27018),
+  GATEWAY_PORT: port(4000),
+  PARTNERS_PORT: port(4001),
+  PRODUCTS_PORT: port(4002),
+  REQUESTS_PORT: port(4003),
+  USAGE_PORT: port(4004),
+  SEED_DEMO: bool(true),
+  IDENTITY_KEYS: z.string().optional(),
+};
+
+function say(msg: string) {
+  process.stdout.write(`${msg}\n`);
+}
+
+let config: z.infer<z.ZodObject<typeof shape>>;
+try {
+  config = loadConfig(shape);
+} catch (e) {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}
+
+const dataDir = resolve(config.DATA_DIR);
+mkdirSync(dataDir, { recursive: true });
+
+// One identity key per data folder, generated on first start, so restarts keep working tokens in flight.
+function identityKeys(): string {
+  if (config.IDENTITY_KEYS) return config.IDENTITY_KEYS;
+  const file = join(dataDir, 'identity-keys');
+  if (!existsSync(file))
+    writeFileSync(file, `local:${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+let ferret: FerretDB | null = null;
+let stack: Stack | null = null;
+let shuttingDown = false;
+
+async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  say('\nstopping…');
+  await stack?.stop().catch(() => {});
+  await ferret?.stop().catch(() => {});
+  say('stopped');
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+async function main() {
+  let uri = config.MONGODB_URI;
+  if (uri) {
+    say(`database: MONGODB_URI (${uri.replace(/\/\/[^@/]*@/, '//***@')})`);
+  } else {
+    say(
+      `database: embedded FerretDB on 127.0.0.1:${config.FERRETDB_PORT}, files in ${join(dataDir, 'ferretdb')}`,
+    );
+    mkdirSync(join(dataDir, 'logs'), { recursive: true });
+    ferret = await startFerretDB({
+      dataDir: join(dataDir, 'ferretdb'),
+      port: config.FERRETDB_PORT,
+      logFile: join(dataDir, 'logs', 'ferretdb.log'),
+    });
+    ferret.process.on('exit', (code) => {
+      if (!shuttingDown) {
+        process.stderr.write(`the embedded database exited (code ${code}); stopping\n`);
+        void shutdown(1);
+      }
+    });
+    uri = ferret.uri;
+  }
+
+  const ports: Record<ServiceName, number> = {
+    gateway: config.GATEWAY_PORT,
+    partners: config.PARTNERS_PORT,
+    products: config.PRODUCTS_PORT,
+    requests: config.REQUESTS_PORT,
+    usage: config.USAGE_PORT,
+  };
+  say(
+    `starting subgraphs (partners :${ports.partners}, products :${ports.products}, requests :${ports.requests}, usage :${ports.usage}) and gateway :${ports.gateway}`,
+  );
+  const logDir = join(dataDir, 'logs');
+  stack = await startStack({
+    mongoUri: uri,
+    identityKeys: identityKeys(),
+    ports,
+    logDir,
+    onLogLine: (service, line) => {
+      if (line.level === 'error' || line.level === 'fatal') {
+        process.stderr.write(
+          `[${service}] ${line.level}: ${line.msg ?? ''} ${line.err ?? line.reason ?? ''}\n`,
+        );
+      }
+    },
+    onUnexpectedExit: (service, code, signal) => {
+      if (shuttingDown) return;
+      process.stderr.write(
+        `[${service}] exited unexpectedly (${code ?? signal}); see ${join(logDir, `${service}.log`)}\n`,
+      );
+      void shutdown(1);
+    },
+  });
+
+  if (config.SEED_DEMO) {
+    const started = Date.now();
+    const { created } = await seedDemo({
+      mongoUri: uri,
+      progress: (m) => process.stdout.write(`\rdemo data: ${m}…${' '.repeat(20)}`),
+    });
+    process.stdout.write(
+      `\rdemo data: ${created ? `${created} documents created in ${Date.now() - started} ms` : 'already present'}${' '.repeat(30)}\n`,
+    );
+  }
+
+  const gw = stack.gatewayUrl;
+  say('');
+  say(`The platform is up. GraphQL endpoint (HTTP and graphql-ws): ${gw}`);
+  say(`GraphQL IDE: open ${gw} in a browser`);
+  say(`Logs: ${logDir}/<service>.log`);
+  if (config.SEED_DEMO) {
+    say('');
+    say('Demo API tokens (send as `Authorization: Bearer <token>`):');
+    const roles = ['operator', 'vendor', 'distributor', 'reseller', 'vendor2'] as const;
+    roles.forEach((role, i) => {
+      say(`  ${role.padEnd(12)} ${DEMO[role]}   (${DEMO_TOKENS[i]!.account})`);
+    });
+    say('');
+    say('Try:');
+    say(
+      `  curl -s ${gw} -H 'content-type: application/json' -H 'authorization: Bearer ${DEMO.operator}' \\\n    -d '{"query":"{ assets(first: 5) { edges { node { id status product { name vendor { name } } marketplace { name } } } } }"}'`,
+    );
+  }
+  say('');
+  say('Ctrl-C stops everything.');
+}
+
+main().catch(async (e) => {
+  process.stderr.write(`start failed: ${(e as Error).message}\n`);
+  await shutdown(1);
+});

@@ -1,0 +1,14 @@
+// Who may do what in the partners domain.
+import { definePermissions } from '@daas/kit';
+
+export const partnerPermissions = definePermissions({
+  createAccount: ['OPERATOR'],
+  createApiToken: ['VENDOR', 'DISTRIBUTOR', 'RESELLER', 'OPERATOR'],
+  createApiTokenForAnotherAccount: ['OPERATOR'],
+  revokeApiToken: ['VENDOR', 'DISTRIBUTOR', 'RESELLER', 'OPERATOR'],
+  listAllAccounts: ['OPERATOR', 'SERVICE'],
+  createMarketplace: ['DISTRIBUTOR', 'RESELLER'],
+  authenticate: ['SERVICE'],
+});
+
+export type PartnerAction = keyof typeof partnerPermissions.table;

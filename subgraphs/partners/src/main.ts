@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@daas/kit';
+import { partnersSubgraph } from './server.js';
+
+await runSubgraphMain(partnersSubgraph);

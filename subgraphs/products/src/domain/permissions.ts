@@ -1,0 +1,5 @@
+import { definePermissions } from '@daas/kit';
+
+export const productPermissions = definePermissions({
+  createProduct: ['VENDOR'],
+});

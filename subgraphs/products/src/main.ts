@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@daas/kit';
+import { productsSubgraph } from './server.js';
+
+await runSubgraphMain(productsSubgraph);

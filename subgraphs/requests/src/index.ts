@@ -1,0 +1,3 @@
+export { createRequestEnv, type RequestEnv } from './env.js';
+export { requestModels } from './models/index.js';
+export { requestsSubgraph, typeDefs } from './server.js';

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import type { SubgraphSpec } from '@daas/kit';
+import { parse } from 'graphql';
+import { createUsageEnv, type UsageEnv } from './env.js';
+import { type UsageLoaders, usageLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+
+export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+export const usageSubgraph: SubgraphSpec<UsageEnv, UsageLoaders> = {
+  name: 'usage',
+  defaultPort: 4004,
+  typeDefs,
+  resolvers,
+  createEnv: createUsageEnv,
+  createLoaders: (env, identity) => usageLoaders(env.models, identity),
+};
