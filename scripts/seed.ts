@@ -1,4 +1,4 @@
-// `pnpm seed`: loads the demo data into MONGODB_URI (idempotent).
+// `pnpm seed`: loads the demo data into MONGODB_URI through a running gateway (idempotent).
 import { seedDemo } from './seed/index.js';
 
 const uri = process.env.MONGODB_URI;
@@ -8,6 +8,7 @@ if (!uri) {
 }
 const { created } = await seedDemo({
   mongoUri: uri,
+  gatewayUrl: process.env.GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql',
   dbPrefix: process.env.DB_NAME_PREFIX ?? '',
   progress: (m) => process.stdout.write(`[seed] ${m}\n`),
 });

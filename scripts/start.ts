@@ -126,6 +126,7 @@ async function main() {
     const started = Date.now();
     const { created } = await seedDemo({
       mongoUri: uri,
+      gatewayUrl: stack.gatewayUrl,
       progress: (m) => process.stdout.write(`\rdemo data: ${m}…${' '.repeat(20)}`),
     });
     process.stdout.write(

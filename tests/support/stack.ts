@@ -44,7 +44,6 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
   const dbPrefix = uniquePrefix('e');
   const identityKeys = `test:${randomBytes(24).toString('base64url')}`;
   const logDir = join(REPO_ROOT, 'test-artifacts', 'logs', dbPrefix);
-  if (opts.seed) await seedDemo({ mongoUri, dbPrefix });
   const stack = await startStack({
     mongoUri,
     dbPrefix,
@@ -55,6 +54,14 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}),
     ...(opts.services ? { services: opts.services } : {}),
   });
+  if (opts.seed) {
+    try {
+      await seedDemo({ mongoUri, dbPrefix, gatewayUrl: stack.gatewayUrl });
+    } catch (e) {
+      await stack.stop();
+      throw e;
+    }
+  }
   const signer = new IdentitySigner([{ kid: 'test', secret: identityKeys.slice('test:'.length) }]);
   return {
     stack,

@@ -1,0 +1,36 @@
+// Requests demo data: assets.
+import { requestModels } from '@daas/requests';
+import { ensureEntity, openDirect, type SeedContext } from './context.js';
+import { MARKETPLACES } from './partners.js';
+import { PRODUCTS } from './products.js';
+
+export const ASSETS = [
+  { _id: 'AS-1000-0000-0001', productId: 'PRD-100-000-001', marketplaceId: 'MP-20001', status: 'active' },
+  { _id: 'AS-1000-0000-0002', productId: 'PRD-100-000-002', marketplaceId: 'MP-20001', status: 'active' },
+  { _id: 'AS-1000-0000-0003', productId: 'PRD-100-000-001', marketplaceId: 'MP-20002', status: 'processing' },
+  { _id: 'AS-1000-0000-0004', productId: 'PRD-100-000-003', marketplaceId: 'MP-30001', status: 'active' },
+  { _id: 'AS-1000-0000-0005', productId: 'PRD-100-000-004', marketplaceId: 'MP-20001', status: 'active' },
+  { _id: 'AS-1000-0000-0006', productId: 'PRD-100-000-002', marketplaceId: 'MP-30001', status: 'suspended' },
+] as const;
+
+export async function seedRequests(ctx: SeedContext): Promise<void> {
+  ctx.progress('assets');
+  const db = await openDirect(ctx, 'requests');
+  try {
+    const m = requestModels(db.conn);
+    for (const a of ASSETS) {
+      const vendor = PRODUCTS.find((p) => p._id === a.productId)!.vendor;
+      const provider = MARKETPLACES.find((mp) => mp._id === a.marketplaceId)!.owner;
+      await ensureEntity(
+        ctx,
+        db,
+        m.Asset,
+        'Asset',
+        { ...a, externalId: null, vendor, provider, _acl: [vendor, provider] },
+        vendor,
+      );
+    }
+  } finally {
+    await db.close();
+  }
+}
