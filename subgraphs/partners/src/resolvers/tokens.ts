@@ -53,6 +53,10 @@ export const tokenResolvers = {
       if (args.accountId) filter.accountId = parseId(args.accountId, 'accountId', ...ACCOUNT_ID_KINDS);
       return paginate(ctx.env.models.ApiToken, filter, args);
     },
+    apiToken: (_: unknown, args: { id: string }, ctx: PartnerContext) => {
+      const id = parseId(args.id, 'id', 'token');
+      return mustExist('ApiToken', id, ctx.loaders.apiToken.load(id));
+    },
     authenticate: async (_: unknown, args: { token: string }, ctx: PartnerContext) => {
       partnerPermissions.assert(ctx.identity.role, 'authenticate');
       const parsed = parseToken(args.token);
