@@ -283,7 +283,8 @@ async function insertFixtures(t: TestStack): Promise<void> {
         entityType,
         doc: doc as never,
         actor,
-        partitionKey: 'VA-100-002',
+        // the partition key the domain uses: the owner of a marketplace, the vendor of the rest
+        partitionKey: String(doc.owner ?? doc.vendor),
       });
     }
     await db.close();
