@@ -1,10 +1,11 @@
 // What API-token authentication adds to a request at the gateway, with a warm token cache, compared side
 // by side with authentication off (AUTH_MODE=off) on the same query, in the same run.
 //
-// Two gateway processes in front of the same four subgraphs and database: one checks the vendor's demo
-// token (cached after its first use), the other acts as that vendor without any check. Requests are sent
+// Gateway processes in front of the same four subgraphs and database: one checks the vendor's demo token
+// (cached after its first use), one acts as that vendor without any check, and a second identical one of
+// those is the control that shows the noise floor. Requests are sent
 // one at a time over keep-alive connections and timed from send to fully read answer; the modes alternate
-// in rounds (A B, B A, …) so drift of the machine hits both alike. A last phase times a token's first use
+// in rounds (A B C, B C A, …) so drift of the machine hits all alike. A last phase times a token's first use
 // (cache miss: one round trip to the partners subgraph) against its second use.
 // Settings: BENCH_ROUNDS (default 40), BENCH_REQUESTS per mode and round (default 50), BENCH_WARMUP (200).
 import { DEMO } from '../scripts/seed/demo-data.js';
@@ -55,23 +56,22 @@ async function run(): Promise<void> {
   const rounds = envInt('BENCH_ROUNDS', 40);
   const perRound = envInt('BENCH_REQUESTS', 50);
   const warmup = envInt('BENCH_WARMUP', 200);
-  say('starting FerretDB (or MONGODB_URI), four subgraphs, two gateways, demo data…');
+  say('starting FerretDB (or MONGODB_URI), four subgraphs, three gateways, demo data…');
   const platform = await startBenchPlatform();
   try {
+    // All gateways are started the same way (not the stack's own, which seeded the data), so the only
+    // difference between them is the setting under test. The control is a second, identical `off`
+    // gateway: its difference from the first is the noise floor of the measurement.
+    const off = { AUTH_MODE: 'off', AUTH_OFF_IDENTITY: ACTING_AS };
     const modes = [
-      // Both gateways are started the same way (not the stack's own, which seeded the data), so the only
-      // difference between them is the setting under test.
       { label: 'auth (warm)', url: await platform.extraGateway({}), token: DEMO.vendor as string | null },
-      {
-        label: 'auth off',
-        url: await platform.extraGateway({ AUTH_MODE: 'off', AUTH_OFF_IDENTITY: ACTING_AS }),
-        token: null,
-      },
+      { label: 'auth off', url: await platform.extraGateway(off), token: null },
+      { label: 'off (control)', url: await platform.extraGateway(off), token: null },
     ];
-    // Both modes must answer the same thing, or the comparison means nothing.
+    // All modes must answer the same thing, or the comparison means nothing.
     const answers = await Promise.all(modes.map((m) => timedPost(m.url, m.token)));
-    if (answers[0]!.body !== answers[1]!.body) {
-      throw new Error(`the two gateways answer differently:\n${answers[0]!.body}\n${answers[1]!.body}`);
+    if (new Set(answers.map((a) => a.body)).size !== 1) {
+      throw new Error(`the gateways answer differently:\n${answers.map((a) => a.body).join('\n')}`);
     }
     for (let i = 0; i < warmup; i++) for (const m of modes) await timedPost(m.url, m.token);
 
@@ -79,7 +79,7 @@ async function run(): Promise<void> {
     const busy = modes.map(() => 0);
     const before = await cacheLookups(modes[0]!.url);
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? [0, 1] : [1, 0];
+      const order = modes.map((_, i) => (i + r) % modes.length); // each mode leads a round in turn
       for (const i of order) {
         const m = modes[i]!;
         const started = performance.now();
@@ -89,7 +89,7 @@ async function run(): Promise<void> {
     }
     const after = await cacheLookups(modes[0]!.url);
 
-    const [on, off] = samples.map(summarize) as [Summary, Summary];
+    const [on, plain, control] = samples.map(summarize) as [Summary, Summary, Summary];
     say();
     say(`query: ${QUERY}`);
     say(`acting as ${ACTING_AS}; ${rounds} rounds × ${perRound} sequential requests per mode, interleaved;`);
@@ -100,12 +100,14 @@ async function run(): Promise<void> {
       `${'mode'.padEnd(14)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'mean ms'.padStart(9)}${'req/s'.padStart(9)}`,
     );
     say(row(modes[0]!.label, on, busy[0]!));
-    say(row(modes[1]!.label, off, busy[1]!));
+    say(row(modes[1]!.label, plain, busy[1]!));
+    say(row(modes[2]!.label, control, busy[2]!));
     say();
-    say(
-      `added by authentication per request: mean ${(on.mean - off.mean).toFixed(3)} ms, p50 ${(on.p50 - off.p50).toFixed(3)} ms, p95 ${(on.p95 - off.p95).toFixed(3)} ms`,
-    );
-    say(`ratio auth/off: mean ${(on.mean / off.mean).toFixed(3)}, p50 ${(on.p50 / off.p50).toFixed(3)}`);
+    const diff = (a: Summary, b: Summary) =>
+      `mean ${(a.mean - b.mean).toFixed(3)} ms, p50 ${(a.p50 - b.p50).toFixed(3)} ms, p95 ${(a.p95 - b.p95).toFixed(3)} ms`;
+    say(`added by authentication per request (auth - off): ${diff(on, plain)}`);
+    say(`noise floor (control - off, identical gateways): ${diff(control, plain)}`);
+    say(`ratio auth/off: mean ${(on.mean / plain.mean).toFixed(3)}, p50 ${(on.p50 / plain.p50).toFixed(3)}`);
     say(
       `token cache during the measured phase: ${after.hit - before.hit} hits, ${after.miss - before.miss} misses (a miss per AUTH_CACHE_SECONDS is expected)`,
     );
