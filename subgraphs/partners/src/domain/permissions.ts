@@ -4,8 +4,8 @@ import { definePermissions } from '@daas/kit';
 export const partnerPermissions = definePermissions({
   createAccount: ['OPERATOR'],
   createApiToken: ['VENDOR', 'DISTRIBUTOR', 'RESELLER', 'OPERATOR'],
-  createApiTokenForAnotherAccount: ['OPERATOR'],
   revokeApiToken: ['VENDOR', 'DISTRIBUTOR', 'RESELLER', 'OPERATOR'],
+  manageApiTokensOfAnotherAccount: ['OPERATOR'],
   listAllAccounts: ['OPERATOR', 'SERVICE'],
   createMarketplace: ['DISTRIBUTOR', 'RESELLER'],
   authenticate: ['SERVICE'],
