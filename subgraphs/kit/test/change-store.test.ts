@@ -237,3 +237,27 @@ describe('ChangeStore', () => {
     await resumed.return?.();
   });
 });
+
+describe('ChangeStore with a unique index on the entity', () => {
+  it('refuses a creation that breaks it, voids the change and emits no event', async () => {
+    const Coded = entityModel<Thing & { code: string }>(db.conn, 'Coded', 'coded_things', { code: String }, [
+      [{ code: 1 }, { unique: true }],
+    ]);
+    await Coded.createIndexes();
+    const make = (id: string) =>
+      store.create<Thing & { code: string }>({
+        model: Coded,
+        entityType: 'Coded',
+        doc: { _id: id, name: id, vendor: 'VA-000-001', code: 'SAME', status: 'draft', _acl: [] },
+        actor,
+        partitionKey: 'VA-000-001',
+      });
+    await make('C-1');
+    const err = await make('C-2').catch((e) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).code).toBe('CONFLICT');
+    expect(await Coded.exists({ _id: 'C-2' })).toBeNull();
+    expect((await store.models.changes.findById('C-2#1').lean())?.void).toBe(true);
+    expect(await store.models.feed.countDocuments({ key: 'C-2#1' })).toBe(0);
+  });
+});

@@ -93,7 +93,7 @@ export class ChangeStore {
   private readonly entities = new Map<string, Model<EntityDoc>>();
   private readonly graceMs: number;
   private timers: NodeJS.Timeout[] = [];
-  private sweeping = false;
+  private sweep: Promise<number> | null = null;
 
   constructor(
     conn: Connection,
@@ -127,7 +127,7 @@ export class ChangeStore {
     await this.init();
     this.hub.start();
     await this.recoverPending();
-    this.timers.push(setInterval(() => void this.recoverPending(), Math.max(1000, this.graceMs)).unref());
+    this.timers.push(setInterval(() => this.sweepIfIdle(), Math.max(1000, this.graceMs)).unref());
     this.timers.push(setInterval(() => void this.feed.saveHints().catch(() => {}), 30_000).unref());
     this.timers.push(
       setInterval(
@@ -267,10 +267,24 @@ export class ChangeStore {
       .lean<ChangeRow[]>();
   }
 
-  /** Finishes changes whose writer died between the compare-and-set and the event. */
+  /**
+   * Finishes changes whose writer died between the compare-and-set and the event. A sweep already
+   * running may have listed its markers before the caller's; wait for it, then sweep again.
+   */
   async recoverPending(graceMs = this.graceMs): Promise<number> {
-    if (this.sweeping) return 0;
-    this.sweeping = true;
+    while (this.sweep) await this.sweep;
+    this.sweep = this.sweepOnce(graceMs).finally(() => {
+      this.sweep = null;
+    });
+    return this.sweep;
+  }
+
+  /** The periodic sweep: skipped while one is running. */
+  private sweepIfIdle(): void {
+    if (!this.sweep) void this.recoverPending();
+  }
+
+  private async sweepOnce(graceMs: number): Promise<number> {
     let recovered = 0;
     try {
       const stale = await this.models.pending.find({ at: { $lt: new Date(Date.now() - graceMs) } }).lean();
@@ -282,8 +296,6 @@ export class ChangeStore {
       if (recovered > 0) this.opts.log.warn({ recovered }, 'finished changes left by an interrupted writer');
     } catch (e) {
       this.opts.log.warn({ err: (e as Error).message }, 'change recovery failed, will retry');
-    } finally {
-      this.sweeping = false;
     }
     return recovered;
   }
@@ -300,7 +312,14 @@ export class ChangeStore {
 
   private async finish(row: ChangeRow, node: Record<string, unknown>, marker: string | null): Promise<void> {
     const model = this.entities.get(row.collection)!;
-    await applyRow(model, row);
+    try {
+      await applyRow(model, row);
+    } catch (e) {
+      if (!(e instanceof UniqueIndexRefused)) throw e;
+      await this.models.changes.updateOne({ _id: row._id }, { $set: { void: true } });
+      if (marker) await this.unmark(marker);
+      throw conflict(e.message);
+    }
     await this.feed.append(row, node);
     await this.runEffects(row);
     await this.models.changes.updateOne({ _id: row._id }, { $set: { applied: true } });
@@ -400,7 +419,15 @@ export class ChangeStore {
       await this.recover(`${row.entityId}#${(doc?.version ?? 0) + 1}`);
       doc = await model.findById(row.entityId, { version: 1 }).lean<EntityDoc>();
     }
-    if ((doc?.version ?? 0) === row.version - 1) await applyRow(model, row);
+    if ((doc?.version ?? 0) === row.version - 1) {
+      try {
+        await applyRow(model, row);
+      } catch (e) {
+        if (!(e instanceof UniqueIndexRefused)) throw e;
+        await this.models.changes.updateOne({ _id: row._id }, { $set: { void: true } });
+        return;
+      }
+    }
     const node = row.node ?? row.set;
     await this.feed.append(row, node);
     await this.runEffects(row);
@@ -409,6 +436,13 @@ export class ChangeStore {
 }
 
 class EffectDone extends Error {}
+
+/** A creation refused by a unique index of the entity collection (other than _id). */
+class UniqueIndexRefused extends Error {
+  constructor(readonly row: ChangeRow) {
+    super(`${row.entityType} ${row.entityId} would break a uniqueness rule`);
+  }
+}
 
 function withChange(
   doc: Record<string, unknown>,
@@ -426,7 +460,10 @@ async function applyRow(model: Model<EntityDoc>, row: ChangeRow): Promise<void> 
     try {
       await model.collection.insertOne(row.set as never);
     } catch (e) {
-      if (!isDuplicateKey(e)) throw e; // applied already (recovery raced the writer)
+      if (!isDuplicateKey(e)) throw e;
+      // Applied already (recovery raced the writer), or refused by another unique index of the entity.
+      if (await model.exists({ _id: row.entityId } as never)) return;
+      throw new UniqueIndexRefused(row);
     }
     return;
   }
