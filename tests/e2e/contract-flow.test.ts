@@ -256,3 +256,450 @@ describe('scenario S1: partner onboarding to an active distribution contract', (
     expect(again.status).toBe('ENROLLING');
   });
 });
+
+describe('bad input: BAD_USER_INPUT naming the field, nothing written', () => {
+  let D: Party;
+  let R: Party;
+  let hub: string;
+  let bare: string;
+  let resellerBare: string;
+  let agp: string;
+  let ags: string;
+
+  beforeAll(async () => {
+    D = await api.account('DISTRIBUTOR', 'Bad Input Distributor');
+    R = await api.account('RESELLER', 'Bad Input Reseller');
+    hub = await api.hub(D);
+    bare = await api.marketplace(D, 'No Hubs', []);
+    resellerBare = await api.marketplace(R, 'Reseller No Hubs', []);
+    agp = await api.agreement(D, { type: 'PROGRAM' });
+    ags = await api.agreement(D, { type: 'SERVICE' });
+    await api.masterTerms(D, ags, R, 'Service');
+  });
+
+  const cases: [
+    string,
+    () => Promise<{ query: string; variables: Record<string, unknown>; who: Party }>,
+    string,
+  ][] = [
+    [
+      'a product id where a contract id is expected',
+      async () => ({
+        who: D,
+        query: 'mutation { signContract(input: { contract: "PRD-100-000-001" }) { contract { id } } }',
+        variables: {},
+      }),
+      'input.contract',
+    ],
+    [
+      'an unknown contract',
+      async () => ({
+        who: D,
+        query:
+          'mutation { approveContract(input: { contract: "CRD-99999-99999-99999" }) { contract { id } } }',
+        variables: {},
+      }),
+      'input.contract',
+    ],
+    [
+      'a distribution agreement id where a program agreement is expected',
+      async () => ({
+        who: D,
+        query:
+          'mutation($v: ID!) { createProgramContract(input: { agreement: "AGD-100-000-001", vendor: $v }) { contract { id } } }',
+        variables: { v: 'VA-100-001' },
+      }),
+      'input.agreement',
+    ],
+    [
+      'an unknown program agreement',
+      async () => ({
+        who: D,
+        query:
+          'mutation { createProgramContract(input: { agreement: "AGP-999-999-999", vendor: "VA-100-001" }) { contract { id } } }',
+        variables: {},
+      }),
+      'input.agreement',
+    ],
+    [
+      'an unknown vendor',
+      async () => ({
+        who: D,
+        query:
+          'mutation($a: ID!) { createProgramContract(input: { agreement: $a, vendor: "VA-999-999" }) { contract { id } } }',
+        variables: { a: agp },
+      }),
+      'input.vendor',
+    ],
+    [
+      'a reseller where a vendor is expected',
+      async () => ({
+        who: D,
+        query:
+          'mutation($a: ID!, $v: ID!) { createProgramContract(input: { agreement: $a, vendor: $v }) { contract { id } } }',
+        variables: { a: agp, v: R.id },
+      }),
+      'input.vendor',
+    ],
+    [
+      'an empty hub name',
+      async () => ({
+        who: D,
+        query: 'mutation { createHub(input: { name: "   " }) { hub { id } } }',
+        variables: {},
+      }),
+      'input.name',
+    ],
+    [
+      'an empty agreement name',
+      async () => ({
+        who: D,
+        query: 'mutation { createAgreement(input: { type: PROGRAM, name: "" }) { agreement { id } } }',
+        variables: {},
+      }),
+      'input.name',
+    ],
+    [
+      'an unknown currency',
+      async () => ({
+        who: D,
+        query:
+          'mutation { createMarketplace(input: { name: "M", zone: EU, currency: "XYZ", countries: ["DE"] }) { marketplace { id } } }',
+        variables: {},
+      }),
+      'input.currency',
+    ],
+    [
+      'an unknown country',
+      async () => ({
+        who: D,
+        query:
+          'mutation { createMarketplace(input: { name: "M", zone: EU, currency: "EUR", countries: ["DE", "QQ"] }) { marketplace { id } } }',
+        variables: {},
+      }),
+      'input.countries',
+    ],
+    [
+      'an empty marketplace name',
+      async () => ({
+        who: D,
+        query:
+          'mutation { createMarketplace(input: { name: "", zone: EU, currency: "EUR", countries: ["DE"] }) { marketplace { id } } }',
+        variables: {},
+      }),
+      'input.name',
+    ],
+    [
+      'an unknown hub in a marketplace',
+      async () => ({
+        who: D,
+        query:
+          'mutation { createMarketplace(input: { name: "M2", zone: NA, currency: "USD", countries: ["US"], hubs: [{ hub: "HB-9999-9999" }] }) { marketplace { id } } }',
+        variables: {},
+      }),
+      'input.hubs[0].hub',
+    ],
+    [
+      'a distribution agreement on a marketplace without hubs',
+      async () => ({
+        who: D,
+        query:
+          'mutation($p: ID!, $m: ID!) { createAgreement(input: { type: DISTRIBUTION, name: "D", parent: $p, marketplace: $m }) { agreement { id } } }',
+        variables: { p: agp, m: bare },
+      }),
+      'input.marketplace',
+    ],
+    [
+      'a distribution agreement without its program agreement',
+      async () => ({
+        who: D,
+        query:
+          'mutation($m: ID!) { createAgreement(input: { type: DISTRIBUTION, name: "D", marketplace: $m }) { agreement { id } } }',
+        variables: { m: bare },
+      }),
+      'input.parent',
+    ],
+    [
+      'syndication into a reseller marketplace without hubs',
+      async () => {
+        const agy = await api.agreement(D, { type: 'SYNDICATION', parent: ags });
+        return {
+          who: R,
+          query:
+            'mutation($a: ID!, $m: ID!) { enrollSyndicationAgreement(input: { agreement: $a, marketplace: $m }) { contract { id } } }',
+          variables: { a: agy, m: resellerBare },
+        };
+      },
+      'input.marketplace',
+    ],
+    [
+      'removing the last hub of a marketplace that has a distribution agreement',
+      async () => {
+        const m = await api.marketplace(D, 'With Agreement', [hub]);
+        await api.agreement(D, { type: 'DISTRIBUTION', parent: agp, marketplace: m });
+        return {
+          who: D,
+          query:
+            'mutation($m: ID!) { updateMarketplace(input: { marketplace: $m, hubs: [] }) { marketplace { id } } }',
+          variables: { m },
+        };
+      },
+      'input.hubs',
+    ],
+    [
+      'an empty enrolment form field name',
+      async () => ({
+        who: D,
+        query:
+          'mutation { submitContractEnrollment(input: { contract: "CRD-99999-99999-99999", form: [{ name: " " }] }) { contract { id } } }',
+        variables: {},
+      }),
+      'input.form[0].name',
+    ],
+  ];
+
+  for (const [what, build, field] of cases) {
+    it(`refuses ${what} (${field})`, async () => {
+      const op = await build();
+      const changes = db.conn.collection('changes');
+      const before = await changes.countDocuments();
+      const e = await api.error(op.who, op.query, op.variables);
+      expect(e, e.message).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(await changes.countDocuments()).toBe(before);
+    });
+  }
+});
+
+describe('the five distribution shapes, built from nothing', () => {
+  // Two distributors with two marketplaces each… see each test for who is in it.
+  let D1: Party;
+  let D2: Party;
+  let M1: string;
+  let M2: string;
+  let M3: string;
+  let agp1: string;
+  let agp2: string;
+  let agd1: string;
+  let agd2: string;
+  let agd3: string;
+  let ags1: string;
+  let agy1: string;
+  let ags2: string;
+  let agy2: string;
+  const vendors: Party[] = [];
+
+  beforeAll(async () => {
+    D1 = await api.account('DISTRIBUTOR', 'Shapes Distributor 1');
+    D2 = await api.account('DISTRIBUTOR', 'Shapes Distributor 2');
+    const h1 = await api.hub(D1);
+    const h2 = await api.hub(D2);
+    M1 = await api.marketplace(D1, 'D1 US', [h1]);
+    M2 = await api.marketplace(D1, 'D1 EU', [h1], 'EUR', ['DE']);
+    M3 = await api.marketplace(D2, 'D2 AU', [h2], 'AUD', ['AU']);
+    agp1 = await api.agreement(D1, { type: 'PROGRAM' });
+    agp2 = await api.agreement(D2, { type: 'PROGRAM' });
+    agd1 = await api.agreement(D1, { type: 'DISTRIBUTION', parent: agp1, marketplace: M1 });
+    agd2 = await api.agreement(D1, { type: 'DISTRIBUTION', parent: agp1, marketplace: M2, autoAccept: true });
+    agd3 = await api.agreement(D2, { type: 'DISTRIBUTION', parent: agp2, marketplace: M3 });
+    ags1 = await api.agreement(D1, { type: 'SERVICE' });
+    agy1 = await api.agreement(D1, { type: 'SYNDICATION', parent: ags1 });
+    ags2 = await api.agreement(D2, { type: 'SERVICE' });
+    agy2 = await api.agreement(D2, { type: 'SYNDICATION', parent: ags2 });
+    for (let i = 0; i < 5; i++) vendors.push(await api.account('VENDOR', `Shapes Vendor ${i}`));
+  });
+
+  it('direct 1:1: one vendor, one distributor, one marketplace', async () => {
+    const V = vendors[0]!;
+    await api.masterTerms(D2, agp2, V);
+    const c = await api.distribution(V, agd3, D2);
+    expect(c.status).toBe('ACTIVE');
+    expect(await api.paths(DEMO.operator, V.id, M3)).toEqual([
+      { kind: 'DIRECT', provider: D2.id, distribution: c.id, syndication: null, marketplace: M3 },
+    ]);
+    expect(await api.paths(DEMO.operator, V.id, M1)).toEqual([]);
+  });
+
+  it('direct 1:many: one vendor through several marketplaces and distributors', async () => {
+    const V = vendors[1]!;
+    await api.masterTerms(D1, agp1, V);
+    await api.masterTerms(D2, agp2, V);
+    const us = await api.distribution(V, agd1, D1);
+    const eu = await api.contract(V, 'enrollDistributionAgreement', { agreement: agd2 });
+    expect(eu.status).toBe('ACTIVE'); // auto-accepted
+    const au = await api.distribution(V, agd3, D2);
+    for (const [m, d, c] of [
+      [M1, D1, us],
+      [M2, D1, eu],
+      [M3, D2, au],
+    ] as const) {
+      expect((await api.paths(V, V.id, m)).map((p) => [p.kind, p.provider, p.distribution])).toEqual([
+        ['DIRECT', d.id, c.id],
+      ]);
+    }
+    const mine = await api.ok<{ contracts: { totalCount: number } }>(
+      V,
+      '{ contracts(filter: { type: DISTRIBUTION, status: ACTIVE }) { totalCount } }',
+    );
+    expect(mine.contracts.totalCount).toBe(3);
+    const withD2 = await api.ok<{ contracts: { edges: { node: { id: string } }[] } }>(
+      V,
+      'query($d: ID!) { contracts(filter: { counterpart: $d }) { edges { node { id } } } }',
+      { d: D2.id },
+    );
+    expect(withD2.contracts.edges).toHaveLength(2); // program + distribution with D2
+  });
+
+  it("direct many:1: several vendors enroll one distributor's agreement, concurrently", async () => {
+    const many = vendors.slice(2);
+    await Promise.all(many.map((V) => api.masterTerms(D1, agp1, V)));
+    const contracts = await Promise.all(many.map((V) => api.distribution(V, agd1, D1)));
+    expect(contracts.every((c) => c.status === 'ACTIVE')).toBe(true);
+    for (const V of many) {
+      expect((await api.paths(DEMO.operator, V.id, M1)).map((p) => p.kind)).toEqual(['DIRECT']);
+      // each sees the marketplace it sells in (its _acl was kept up to date under concurrency)
+      expect(await api.sees(V, 'marketplace', M1)).toBe(true);
+    }
+    const d = await api.ok<{
+      agreement: { stats: { contracts: number }; contracts: { totalCount: number } };
+    }>(
+      D1,
+      'query($id: ID!) { agreement(id: $id) { stats { contracts } contracts(filter: { status: ACTIVE }) { totalCount } } }',
+      { id: agd1 },
+    );
+    expect(d.agreement.contracts.totalCount).toBe(4); // vendors[1] and the three here
+    expect(d.agreement.stats.contracts).toBe(4);
+  });
+
+  it('syndication 1:1: one reseller sources from one distributor', async () => {
+    const R = await api.account('RESELLER', 'Shapes Reseller 1');
+    const hub = await api.hub(R);
+    const MR = await api.marketplace(R, 'R1 Shop', [hub]);
+    await api.masterTerms(D2, ags2, R, 'Service');
+    const s = await api.syndication(R, agy2, MR, D2);
+    expect(s.status).toBe('ACTIVE');
+    // vendors[0] and vendors[1] distribute through D2, so both reach R's shop through D2
+    for (const V of [vendors[0]!, vendors[1]!]) {
+      const paths = await api.paths(DEMO.operator, V.id, MR);
+      expect(paths.map((p) => [p.kind, p.provider, p.syndication])).toEqual([['SYNDICATION', R.id, s.id]]);
+      expect(await api.sees(V, 'marketplace', MR)).toBe(true);
+    }
+    expect(await api.paths(DEMO.operator, vendors[2]!.id, MR)).toEqual([]);
+    // the vendor sees its path but not the reseller's contract
+    const own = await api.paths(vendors[0]!, vendors[0]!.id, MR);
+    expect(own).toHaveLength(1);
+    expect(own[0]!.syndication).toBeNull();
+    expect(await api.paths(R, vendors[0]!.id, MR)).toEqual([]);
+    expect(await api.paths(DEMO.operator, vendors[0]!.id, MR, R.id)).toHaveLength(1);
+    expect(await api.paths(DEMO.operator, vendors[0]!.id, MR, D2.id)).toEqual([]);
+  });
+
+  it("syndication 1:many: one distributor's syndication agreement enrolled by many resellers", async () => {
+    const resellers = [
+      await api.account('RESELLER', 'Shapes Reseller 2'),
+      await api.account('RESELLER', 'Shapes Reseller 3'),
+    ];
+    const shops: string[] = [];
+    for (const R of resellers) {
+      const shop = await api.marketplace(R, `${R.id} shop`, [await api.hub(R)]);
+      shops.push(shop);
+      await api.masterTerms(D1, ags1, R, 'Service');
+      await api.syndication(R, agy1, shop, D1);
+    }
+    const d = await api.ok<{ agreement: { contracts: { edges: { node: { reseller: { id: string } } }[] } } }>(
+      D1,
+      'query($id: ID!) { agreement(id: $id) { contracts(filter: { status: ACTIVE }) { edges { node { reseller { id } } } } } }',
+      { id: agy1 },
+    );
+    expect(d.agreement.contracts.edges.map((e) => e.node.reseller.id).sort()).toEqual(
+      resellers.map((r) => r.id).sort(),
+    );
+    for (const [i, R] of resellers.entries()) {
+      // vendors[1] has two active distribution contracts with D1 (US and EU): two paths into each shop
+      const paths = await api.paths(DEMO.operator, vendors[1]!.id, shops[i]!);
+      expect(paths.map((p) => [p.kind, p.provider])).toEqual([
+        ['SYNDICATION', R.id],
+        ['SYNDICATION', R.id],
+      ]);
+    }
+  });
+
+  it("tenancy: a vendor does not see another vendor's contracts", async () => {
+    const [a, b] = [vendors[2]!, vendors[3]!];
+    const theirs = await api.ok<{ contracts: { edges: { node: { id: string } }[] } }>(
+      b,
+      '{ contracts { edges { node { id } } } }',
+    );
+    const mine = await api.ok<{ contracts: { edges: { node: { id: string } }[] } }>(
+      a,
+      '{ contracts { edges { node { id } } } }',
+    );
+    const overlap = theirs.contracts.edges.filter((e) =>
+      mine.contracts.edges.some((m) => m.node.id === e.node.id),
+    );
+    expect(overlap).toEqual([]);
+    const id = theirs.contracts.edges[0]!.node.id;
+    expect(await api.sees(a, 'contract', id)).toBe(false);
+    // acting on it is answered as for an unknown contract
+    expect(await api.actionError(a, 'terminate', id)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.contract',
+    });
+  });
+
+  it("tenancy: a reseller does not see the distributor's program contracts", async () => {
+    const R = await api.account('RESELLER', 'Tenancy Reseller');
+    await api.masterTerms(D1, ags1, R, 'Service');
+    const seen = await api.ok<{ contracts: { edges: { node: { type: string } }[] } }>(
+      R,
+      '{ contracts { edges { node { type } } } }',
+    );
+    expect(seen.contracts.edges.map((e) => e.node.type)).toEqual(['SERVICE']);
+    const programs = await api.ok<{ contracts: { edges: { node: { id: string } }[] } }>(
+      D1,
+      '{ contracts(filter: { type: PROGRAM }) { edges { node { id } } } }',
+    );
+    expect(programs.contracts.edges.length).toBeGreaterThan(0);
+    for (const e of programs.contracts.edges) expect(await api.sees(R, 'contract', e.node.id)).toBe(false);
+    expect(await api.sees(R, 'agreement', agp1)).toBe(false);
+    // a distributor sees nothing of another distributor's
+    expect(await api.sees(D2, 'agreement', agp1)).toBe(false);
+    expect(await api.sees(D2, 'marketplace', M1)).toBe(false);
+  });
+
+  it('terminating a program contract ends the distribution contracts standing on it', async () => {
+    const V = vendors[4]!;
+    const { contracts } = await api.ok<{ contracts: { edges: { node: { id: string; type: string } }[] } }>(
+      V,
+      'query($d: ID!) { contracts(filter: { distributor: $d }) { edges { node { id type } } } }',
+      { d: D1.id },
+    );
+    const program = contracts.edges.find((e) => e.node.type === 'PROGRAM')!.node.id;
+    const distribution = contracts.edges.find((e) => e.node.type === 'DISTRIBUTION')!.node.id;
+    expect(await api.sees(V, 'marketplace', M1)).toBe(true);
+    expect((await api.action(D1, 'terminate', program)).status).toBe('TERMINATED');
+    const after = await api.ok<{
+      contract: {
+        status: string;
+        terminationNote: string;
+        history: { kind: string; cause: string | null }[];
+      };
+    }>(V, 'query($id: ID!) { contract(id: $id) { status terminationNote history { kind cause } } }', {
+      id: distribution,
+    });
+    expect(after.contract.status).toBe('TERMINATED');
+    expect(after.contract.terminationNote).toContain(program);
+    expect(after.contract.history.at(-1)?.cause).toMatch(new RegExp(`^${program}#`));
+    expect(await api.paths(DEMO.operator, V.id, M1)).toEqual([]);
+    expect(await api.sees(V, 'marketplace', M1)).toBe(false);
+    // nor can it enroll again without new master terms
+    expect(await api.sees(V, 'agreement', agd1)).toBe(true); // it has a contract on it
+    const e = await api.error(
+      V,
+      'mutation($a: ID!) { enrollDistributionAgreement(input: { agreement: $a }) { contract { id } } }',
+      {
+        a: agd1,
+      },
+    );
+    expect(e.code).toBe('CONFLICT');
+  });
+});
