@@ -121,121 +121,144 @@ async function syndication(
 
 export async function seedContractNetwork(ctx: SeedContext): Promise<void> {
   ctx.progress('agreements and contracts');
+  // Independent branches run side by side: the chains of steps are what takes time, not the work.
+  const [globex, hooli, soylentMarket, vandelayMarket] = await Promise.all([
+    globexAgreements(ctx),
+    hooliAgreements(ctx),
+    resellerMarketplace(ctx, 'reseller3', 'Soylent', 'SOY-1'),
+    resellerMarketplace(ctx, 'reseller2', 'Vandelay', 'VAN-1'),
+  ]);
   const acme = { id: 'VA-100-001', role: 'vendor' as const };
   const umbrella = { id: 'VA-100-002', role: 'vendor2' as const };
   const stark = { id: 'VA-100-003', role: 'vendor3' as const };
-  const initech = { id: 'PA-300-001', role: 'reseller' as const };
-  const vandelay = { id: 'PA-300-002', role: 'reseller2' as const };
-  const soylent = { id: 'PA-300-003', role: 'reseller3' as const };
+  await Promise.all([
+    // Globex: Acme and Umbrella in both its marketplaces; Initech and Soylent resell its catalog.
+    ...[acme, umbrella].map(async (v) => {
+      await masterTerms(ctx, 'Program', 'distributor', globex.program, v);
+      await Promise.all([
+        distribution(ctx, v.role, 'distributor', globex.us),
+        distribution(ctx, v.role, 'distributor', globex.eu),
+      ]);
+    }),
+    ...(
+      [
+        [{ id: 'PA-300-001', role: 'reseller' }, 'MP-30001'],
+        [{ id: 'PA-300-003', role: 'reseller3' }, soylentMarket],
+      ] as const
+    ).map(async ([r, mp]) => {
+      await masterTerms(ctx, 'Service', 'distributor', globex.service, r);
+      await syndication(ctx, r.role, 'distributor', globex.syndication, mp);
+    }),
+    // Hooli: Acme and Stark in Australia; Vandelay resells its catalog; it refers Umbrella.
+    ...[acme, stark].map(async (v) => {
+      await masterTerms(ctx, 'Program', 'distributor2', hooli.program, v);
+      await distribution(ctx, v.role, 'distributor2', hooli.au);
+    }),
+    (async () => {
+      await masterTerms(ctx, 'Service', 'distributor2', hooli.service, {
+        id: 'PA-300-002',
+        role: 'reseller2',
+      });
+      await syndication(ctx, 'reseller2', 'distributor2', hooli.syndication, vandelayMarket);
+    })(),
+    (async () => {
+      const referral = await act(ctx, 'distributor2', 'enrollReferralAgreement', {
+        agreement: hooli.referral,
+        vendor: umbrella.id,
+      });
+      if (referral.status === 'PENDING') await approveAs(ctx, umbrella.role, referral.id);
+    })(),
+  ]);
+}
 
-  // Globex: the main distributor.
-  const gProgram = await agreement(ctx, 'distributor', {
+async function globexAgreements(ctx: SeedContext) {
+  const program = await agreement(ctx, 'distributor', {
     type: 'PROGRAM',
     name: 'Globex Vendor Program',
     documentType: 'EXTERNAL',
     link: 'https://globex.example/terms/vendor-program',
     idempotencyKey: 'demo-globex-program',
   });
-  const gUs = await agreement(ctx, 'distributor', {
-    type: 'DISTRIBUTION',
-    name: 'Globex US Distribution',
-    parent: gProgram,
-    marketplace: 'MP-20001',
-  });
-  const gEu = await agreement(ctx, 'distributor', {
-    type: 'DISTRIBUTION',
-    name: 'Globex Europe Distribution',
-    parent: gProgram,
-    marketplace: 'MP-20002',
-    autoAccept: true,
-  });
-  const gService = await agreement(ctx, 'distributor', {
+  const service = await agreement(ctx, 'distributor', {
     type: 'SERVICE',
     name: 'Globex Reseller Services',
     idempotencyKey: 'demo-globex-service',
   });
-  const gSyndication = await agreement(ctx, 'distributor', {
-    type: 'SYNDICATION',
-    name: 'Globex Catalog Syndication',
-    parent: gService,
-    idempotencyKey: 'demo-globex-syndication',
-  });
-  for (const v of [acme, umbrella]) {
-    await masterTerms(ctx, 'Program', 'distributor', gProgram, v);
-    await distribution(ctx, v.role, 'distributor', gUs);
-    await distribution(ctx, v.role, 'distributor', gEu);
-  }
-  const soylentHub = await hub(ctx, 'reseller3', 'Soylent Hub', 'demo-soylent-hub');
-  const soylentMarket = await marketplace(ctx, 'reseller3', {
-    name: 'Soylent Market',
-    zone: 'NA',
-    currency: 'USD',
-    countries: ['US'],
-    hubs: [{ hub: soylentHub, externalId: 'SOY-1' }],
-  });
-  for (const [r, mp] of [
-    [initech, 'MP-30001'],
-    [soylent, soylentMarket],
-  ] as const) {
-    await masterTerms(ctx, 'Service', 'distributor', gService, r);
-    await syndication(ctx, r.role, 'distributor', gSyndication, mp);
-  }
+  const [us, eu, syndication] = await Promise.all([
+    agreement(ctx, 'distributor', {
+      type: 'DISTRIBUTION',
+      name: 'Globex US Distribution',
+      parent: program,
+      marketplace: 'MP-20001',
+    }),
+    agreement(ctx, 'distributor', {
+      type: 'DISTRIBUTION',
+      name: 'Globex Europe Distribution',
+      parent: program,
+      marketplace: 'MP-20002',
+      autoAccept: true,
+    }),
+    agreement(ctx, 'distributor', {
+      type: 'SYNDICATION',
+      name: 'Globex Catalog Syndication',
+      parent: service,
+      idempotencyKey: 'demo-globex-syndication',
+    }),
+  ]);
+  return { program, us, eu, service, syndication };
+}
 
-  // Hooli: a second distributor, in Australia.
-  const hHub = await hub(ctx, 'distributor2', 'Hooli APAC Hub', 'demo-hooli-hub');
-  const hMarket = await marketplace(ctx, 'distributor2', {
+async function hooliAgreements(ctx: SeedContext) {
+  const hubId = await hub(ctx, 'distributor2', 'Hooli APAC Hub', 'demo-hooli-hub');
+  const market = await marketplace(ctx, 'distributor2', {
     name: 'Hooli Australia',
     zone: 'OC',
     currency: 'AUD',
     countries: ['AU', 'NZ'],
-    hubs: [{ hub: hHub, externalId: 'HOO-AU' }],
+    hubs: [{ hub: hubId, externalId: 'HOO-AU' }],
   });
-  const hProgram = await agreement(ctx, 'distributor2', {
-    type: 'PROGRAM',
-    name: 'Hooli Vendor Program',
-    idempotencyKey: 'demo-hooli-program',
-  });
-  const hAu = await agreement(ctx, 'distributor2', {
-    type: 'DISTRIBUTION',
-    name: 'Hooli Australia Distribution',
-    parent: hProgram,
-    marketplace: hMarket,
-  });
-  for (const v of [acme, stark]) {
-    await masterTerms(ctx, 'Program', 'distributor2', hProgram, v);
-    await distribution(ctx, v.role, 'distributor2', hAu);
-  }
-  const hService = await agreement(ctx, 'distributor2', {
-    type: 'SERVICE',
-    name: 'Hooli Reseller Services',
-    idempotencyKey: 'demo-hooli-service',
-  });
-  const hSyndication = await agreement(ctx, 'distributor2', {
-    type: 'SYNDICATION',
-    name: 'Hooli Syndication',
-    parent: hService,
-    idempotencyKey: 'demo-hooli-syndication',
-  });
-  const vHub = await hub(ctx, 'reseller2', 'Vandelay Hub', 'demo-vandelay-hub');
-  const vMarket = await marketplace(ctx, 'reseller2', {
-    name: 'Vandelay Online',
+  const [program, service, referral] = await Promise.all([
+    agreement(ctx, 'distributor2', {
+      type: 'PROGRAM',
+      name: 'Hooli Vendor Program',
+      idempotencyKey: 'demo-hooli-program',
+    }),
+    agreement(ctx, 'distributor2', {
+      type: 'SERVICE',
+      name: 'Hooli Reseller Services',
+      idempotencyKey: 'demo-hooli-service',
+    }),
+    agreement(ctx, 'distributor2', {
+      type: 'REFERRAL',
+      name: 'Hooli Direct Sourcing',
+      idempotencyKey: 'demo-hooli-referral',
+    }),
+  ]);
+  const [au, syndication] = await Promise.all([
+    agreement(ctx, 'distributor2', {
+      type: 'DISTRIBUTION',
+      name: 'Hooli Australia Distribution',
+      parent: program,
+      marketplace: market,
+    }),
+    agreement(ctx, 'distributor2', {
+      type: 'SYNDICATION',
+      name: 'Hooli Syndication',
+      parent: service,
+      idempotencyKey: 'demo-hooli-syndication',
+    }),
+  ]);
+  return { program, au, service, syndication, referral };
+}
+
+/** A reseller's own hub and marketplace (the reseller syndicates into it). */
+async function resellerMarketplace(ctx: SeedContext, role: Role, name: string, externalId: string) {
+  const hubId = await hub(ctx, role, `${name} Hub`, `demo-${name.toLowerCase()}-hub`);
+  return marketplace(ctx, role, {
+    name: name === 'Soylent' ? 'Soylent Market' : `${name} Online`,
     zone: 'NA',
     currency: 'USD',
     countries: ['US'],
-    hubs: [{ hub: vHub, externalId: 'VAN-1' }],
+    hubs: [{ hub: hubId, externalId }],
   });
-  await masterTerms(ctx, 'Service', 'distributor2', hService, vandelay);
-  await syndication(ctx, vandelay.role, 'distributor2', hSyndication, vMarket);
-
-  // Direct sourcing: Hooli refers Umbrella.
-  const hReferral = await agreement(ctx, 'distributor2', {
-    type: 'REFERRAL',
-    name: 'Hooli Direct Sourcing',
-    idempotencyKey: 'demo-hooli-referral',
-  });
-  const referral = await act(ctx, 'distributor2', 'enrollReferralAgreement', {
-    agreement: hReferral,
-    vendor: umbrella.id,
-  });
-  if (referral.status === 'PENDING') await approveAs(ctx, umbrella.role, referral.id);
 }

@@ -23,7 +23,7 @@ import {
 } from '../domain/contracts.js';
 import type { PartnerEnv } from '../env.js';
 import type { AccountDoc, AgreementDoc, ContractDoc, FormValue } from '../models/index.js';
-import { impactOf } from './impact.js';
+import { impactOf, settleAfter } from './impact.js';
 import { findPartnership, startPartnership } from './partnerships.js';
 
 export interface NewContract {
@@ -162,7 +162,7 @@ export async function startContract(
   if (partner && (c.type === 'program' || c.type === 'service')) {
     await ensurePartnership(env, identity, c.distributor, partner, 'invite');
   }
-  await env.acl.settle(impact.targets);
+  await settleAfter(env, contract, null, impact);
   return contract;
 }
 
@@ -221,7 +221,7 @@ export async function actOnContract(
     const partner = await env.models.Account.findById(identity.accountId).lean<AccountDoc>();
     if (partner) await ensurePartnership(env, identity, contract.distributor, partner, 'create');
   }
-  await env.acl.settle(impact.targets);
+  await settleAfter(env, updated, t.from, impact);
   return updated;
 }
 

@@ -22,7 +22,7 @@ async function syndicatedMarketplaces(env: PartnerEnv, distributor: string): Pro
 }
 
 /** Visibility lists that depend on whether `c` is active. */
-async function targetsOf(env: PartnerEnv, c: ContractDoc): Promise<AclTarget[]> {
+export async function targetsOf(env: PartnerEnv, c: ContractDoc): Promise<AclTarget[]> {
   const A = env.models.Agreement;
   switch (c.type) {
     case 'program':
@@ -43,6 +43,9 @@ async function targetsOf(env: PartnerEnv, c: ContractDoc): Promise<AclTarget[]> 
       return [];
   }
 }
+
+export const activenessChanges = (from: string | null, to: string) =>
+  (from === 'active') !== (to === 'active');
 
 /** The impact of `c` moving from `from` to `to` (nothing unless its being active changes). */
 export async function impactOf(
@@ -83,4 +86,14 @@ export async function impactOf(
   // Cascades first, so the recomputation after the change sees their new statuses.
   effects.push(...(await env.acl.touches(targets)));
   return { targets, effects };
+}
+
+/**
+ * The targets to recompute once the change is applied: those marked stale by it, plus any that appeared
+ * meanwhile (a syndication activated between reading the impact and writing the change would otherwise
+ * miss this vendor).
+ */
+export async function settleAfter(env: PartnerEnv, c: ContractDoc, from: string | null, impact: Impact) {
+  const late = activenessChanges(from, c.status) ? await targetsOf(env, c) : [];
+  await env.acl.settle([...impact.targets, ...late]);
 }
