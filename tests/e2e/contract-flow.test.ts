@@ -581,13 +581,14 @@ describe('the five distribution shapes, built from nothing', () => {
     for (const V of [vendors[0]!, vendors[1]!]) {
       const paths = await api.paths(DEMO.operator, V.id, MR);
       expect(paths.map((p) => [p.kind, p.provider, p.syndication])).toEqual([['SYNDICATION', R.id, s.id]]);
-      expect(await api.sees(V, 'marketplace', MR)).toBe(true);
+      // as on Connect, the distributor stands between the vendor and the reseller
+      expect(await api.sees(V, 'marketplace', MR)).toBe(false);
+      expect(await api.paths(V, V.id, MR)).toEqual([]);
     }
     expect(await api.paths(DEMO.operator, vendors[2]!.id, MR)).toEqual([]);
-    // the vendor sees its path but not the reseller's contract
-    const own = await api.paths(vendors[0]!, vendors[0]!.id, MR);
-    expect(own).toHaveLength(1);
-    expect(own[0]!.syndication).toBeNull();
+    // the distributor sees the reseller's marketplace it syndicates into, and the whole path
+    expect(await api.sees(D2, 'marketplace', MR)).toBe(true);
+    expect(await api.paths(D2, vendors[0]!.id, MR)).toHaveLength(1);
     expect(await api.paths(R, vendors[0]!.id, MR)).toEqual([]);
     expect(await api.paths(DEMO.operator, vendors[0]!.id, MR, R.id)).toHaveLength(1);
     expect(await api.paths(DEMO.operator, vendors[0]!.id, MR, D2.id)).toEqual([]);

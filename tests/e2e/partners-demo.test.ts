@@ -164,7 +164,7 @@ describe('partners demo data', () => {
     for (const c of await contracts(DEMO.vendor2)) expect(acme.has(c.id)).toBe(false);
   });
 
-  it('the operator sees every partnership, the distributor its directory', async () => {
+  it("the distributor's directory lists its partners", async () => {
     const d = await api.ok<{
       partnerships: { edges: { node: { partner: { id: string }; status: string } }[] };
     }>(DEMO.distributor, '{ partnerships { edges { node { partner { id } status } } } }');
@@ -178,9 +178,92 @@ describe('partners demo data', () => {
     );
   });
 
+  it('the README walk-through works as written (Globex onboards Stark)', async () => {
+    const D = DEMO.distributor;
+    const V = DEMO.vendor3;
+    const hub = (
+      await api.ok<{ createHub: { hub: { id: string } } }>(
+        D,
+        'mutation { createHub(input: { name: "Globex Canada Hub" }) { hub { id } } }',
+      )
+    ).createHub.hub.id;
+    const mp = (
+      await api.ok<{ createMarketplace: { marketplace: { id: string } } }>(
+        D,
+        `mutation($h: ID!) { createMarketplace(input: { name: "Globex Canada", zone: NA, currency: "CAD", countries: ["CA"],
+          hubs: [{ hub: $h, externalId: "GLX-CA" }] }) { marketplace { id } } }`,
+        { h: hub },
+      )
+    ).createMarketplace.marketplace.id;
+    const agp = (
+      await api.ok<{ createAgreement: { agreement: { id: string } } }>(
+        D,
+        'mutation { createAgreement(input: { type: PROGRAM, name: "Globex Canada Program" }) { agreement { id version } } }',
+      )
+    ).createAgreement.agreement.id;
+    const agd = (
+      await api.ok<{ createAgreement: { agreement: { id: string } } }>(
+        D,
+        `mutation($p: ID!, $m: ID!) { createAgreement(input: { type: DISTRIBUTION, name: "Globex Canada Distribution",
+          parent: $p, marketplace: $m }) { agreement { id status versions { version active } } } }`,
+        { p: agp, m: mp },
+      )
+    ).createAgreement.agreement.id;
+    const crp = (
+      await api.ok<{ createProgramContract: { contract: { id: string; status: string } } }>(
+        D,
+        'mutation($a: ID!) { createProgramContract(input: { agreement: $a, vendor: "VA-100-003" }) { contract { id status } } }',
+        { a: agp },
+      )
+    ).createProgramContract.contract;
+    expect(crp.status).toBe('PENDING');
+    const dir = await api.ok<{
+      partnerships: { edges: { node: { partner: { name: string }; status: string } }[] };
+    }>(D, '{ partnerships { edges { node { partner { name } status } } } }');
+    expect(dir.partnerships.edges.map((e) => [e.node.partner.name, e.node.status])).toContainEqual([
+      'Stark Storage',
+      'INVITED',
+    ]);
+    await api.ok(V, 'mutation($c: ID!) { signContract(input: { contract: $c }) { contract { status } } }', {
+      c: crp.id,
+    });
+    const crd = (
+      await api.ok<{ enrollDistributionAgreement: { contract: { id: string } } }>(
+        V,
+        'mutation($a: ID!) { enrollDistributionAgreement(input: { agreement: $a }) { contract { id status } } }',
+        { a: agd },
+      )
+    ).enrollDistributionAgreement.contract.id;
+    const submit = `mutation($c: ID!) { submitContractEnrollment(input: { contract: $c,
+      form: [{ name: "support_email", value: "ops@stark.example" }] }) { contract { status } } }`;
+    await api.ok(V, submit, { c: crd });
+    expect((await api.actionError({ id: 'VA-100-003', token: V }, 'approve', crd)).code).toBe('FORBIDDEN');
+    await api.ok(
+      D,
+      'mutation($c: ID!) { refineContract(input: { contract: $c, note: "add a tax id" }) { contract { status } } }',
+      { c: crd },
+    );
+    await api.ok(V, submit, { c: crd });
+    const approved = await api.ok<{
+      approveContract: { contract: { status: string; events: { countersigned: { by: { name: string } } } } };
+    }>(
+      D,
+      'mutation($c: ID!) { approveContract(input: { contract: $c }) { contract { status events { countersigned { at by { name } } } } } }',
+      { c: crd },
+    );
+    expect(approved.approveContract.contract).toMatchObject({
+      status: 'ACTIVE',
+      events: { countersigned: { by: { name: 'Globex Distribution' } } },
+    });
+    expect((await api.paths(V, 'VA-100-003', mp)).map((p) => [p.kind, p.provider])).toEqual([
+      ['DIRECT', GLOBEX],
+    ]);
+    expect((await marketplaces(V)).has('Globex Canada')).toBe(true);
+  });
+
   it('seeding again creates nothing', async () => {
     const again = await seedDemo({ mongoUri: t.mongoUri, dbPrefix: t.dbPrefix, gatewayUrl: t.gatewayUrl });
     expect(again.created).toBe(0);
-    expect(await contracts(DEMO.operator)).toHaveLength(17);
+    expect(await contracts(DEMO.operator)).toHaveLength(19); // 17 seeded + the walk-through's two
   });
 });

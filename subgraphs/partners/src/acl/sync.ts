@@ -1,7 +1,8 @@
 // Keeps the `_acl` of marketplaces, hubs and agreements in step with the contracts that decide who may
 // see them (docs/partners.md):
 //   marketplace  owner + vendors with an active distribution contract on it + distributors syndicating into
-//                it + the vendors those distributors distribute;
+//                it (a vendor is not shown a reseller's marketplace: as on Connect, the syndicating
+//                distributor stands between them);
 //   hub          owner + everyone who sees a marketplace wired to it;
 //   agreement    owner + the parties of its contracts (+ for distribution agreements the vendors with an
 //                active program contract with the owner, for syndication agreements the resellers with an
@@ -149,18 +150,10 @@ export class AclSync {
       C.find({ type: 'distribution', status: 'active', marketplace: m._id }, { vendor: 1 }).lean(),
       C.find({ type: 'syndication', status: 'active', marketplace: m._id }, { distributor: 1 }).lean(),
     ]);
-    const upstream = aclOf(syndication.map((s) => s.distributor));
-    const syndicated = upstream.length
-      ? await C.find(
-          { type: 'distribution', status: 'active', distributor: { $in: upstream } },
-          { vendor: 1 },
-        ).lean()
-      : [];
     return aclOf(
       [m.owner],
       direct.map((c) => c.vendor),
-      upstream,
-      syndicated.map((c) => c.vendor),
+      syndication.map((c) => c.distributor),
     );
   }
 

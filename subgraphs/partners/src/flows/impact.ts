@@ -12,15 +12,6 @@ export interface Impact {
   effects: EffectSpec[];
 }
 
-/** Marketplaces a distributor's products reach by syndication (its active syndication contracts). */
-async function syndicatedMarketplaces(env: PartnerEnv, distributor: string): Promise<AclTarget[]> {
-  const s = await env.models.Contract.find(
-    { type: 'syndication', status: 'active', distributor },
-    { marketplace: 1 },
-  ).lean();
-  return s.filter((c) => c.marketplace).map((c) => ({ kind: 'marketplace', id: c.marketplace! }));
-}
-
 /** Visibility lists that depend on whether `c` is active. */
 export async function targetsOf(env: PartnerEnv, c: ContractDoc): Promise<AclTarget[]> {
   const A = env.models.Agreement;
@@ -33,10 +24,6 @@ export async function targetsOf(env: PartnerEnv, c: ContractDoc): Promise<AclTar
       return agreements.map((a) => ({ kind: 'agreement', id: a._id }));
     }
     case 'distribution':
-      return [
-        ...(c.marketplace ? [{ kind: 'marketplace' as const, id: c.marketplace }] : []),
-        ...(await syndicatedMarketplaces(env, c.distributor)),
-      ];
     case 'syndication':
       return c.marketplace ? [{ kind: 'marketplace', id: c.marketplace }] : [];
     case 'referral':
@@ -90,8 +77,7 @@ export async function impactOf(
 
 /**
  * The targets to recompute once the change is applied: those marked stale by it, plus any that appeared
- * meanwhile (a syndication activated between reading the impact and writing the change would otherwise
- * miss this vendor).
+ * meanwhile (e.g. a distribution agreement created between reading the impact and writing the change).
  */
 export async function settleAfter(env: PartnerEnv, c: ContractDoc, from: string | null, impact: Impact) {
   const late = activenessChanges(from, c.status) ? await targetsOf(env, c) : [];

@@ -1,4 +1,4 @@
-import { type ChangeRow, canSee, idOf, mustExist, onlyVisible, paginate, parseId } from '@daas/kit';
+import { type ChangeRow, canSee, idOf, mustExist, paginate, parseId } from '@daas/kit';
 import { CONTRACT_ID_KINDS } from '../domain/contracts.js';
 import { type DistributionPath, distributionPaths } from '../domain/distribution-paths.js';
 import type { PartnerContext } from '../env.js';
@@ -49,8 +49,13 @@ export const contractResolvers = {
         C.find({ type: 'syndication', status: 'active', marketplace }).lean<ContractDoc[]>(),
       ]);
       const paths = distributionPaths({ vendor, marketplace, provider }, vendorDistribution, syndication);
-      // A tenant sees the paths whose distribution contract it is a party of.
-      return paths.filter((p) => canSee(ctx.identity, p.distributionContract));
+      // A tenant sees the paths whose every contract it is a party of (so a vendor sees its direct paths
+      // only: as on Connect, the syndicating distributor stands between it and the reseller).
+      return paths.filter(
+        (p) =>
+          canSee(ctx.identity, p.distributionContract) &&
+          (!p.syndicationContract || canSee(ctx.identity, p.syndicationContract)),
+      );
     },
   },
   Contract: {
@@ -83,8 +88,6 @@ export const contractResolvers = {
   DistributionPath: {
     provider: (p: DistributionPath<ContractDoc>, _: unknown, ctx: PartnerContext) =>
       ctx.loaders.account.load(p.provider),
-    syndicationContract: (p: DistributionPath<ContractDoc>, _: unknown, ctx: PartnerContext) =>
-      onlyVisible(ctx.identity, p.syndicationContract),
     marketplace: (p: DistributionPath<ContractDoc>, _: unknown, ctx: PartnerContext) =>
       ctx.loaders.marketplaceOfVisible.load(p.marketplace),
   },
