@@ -704,3 +704,165 @@ describe('the five distribution shapes, built from nothing', () => {
     expect(e.code).toBe('CONFLICT');
   });
 });
+
+describe('partner directory and agreement versions through the API', () => {
+  let D: Party;
+  let V: Party;
+
+  beforeAll(async () => {
+    D = await api.account('DISTRIBUTOR', 'Directory Distributor');
+    V = await api.account('VENDOR', 'Directory Vendor');
+  });
+
+  const PARTNER = '{ partnership { id status partner { id role } } }';
+
+  it('invites, accepts, refuses removal while a contract is alive, removes, re-invites', async () => {
+    const invited = await api.ok<{ invitePartner: { partnership: { id: string; status: string } } }>(
+      D,
+      `mutation($a: ID!) { invitePartner(input: { account: $a }) ${PARTNER} }`,
+      { a: V.id },
+    );
+    const id = invited.invitePartner.partnership.id;
+    expect(id).toMatch(/^PTN-\d{3}-\d{3}-\d{3}$/);
+    expect(invited.invitePartner.partnership.status).toBe('INVITED');
+    const accept = `mutation($p: ID!) { acceptPartnerInvitation(input: { partnership: $p }) ${PARTNER} }`;
+    expect((await api.error(D, accept, { p: id })).code).toBe('FORBIDDEN'); // the distributor cannot accept
+    const accepted = await api.ok<{ acceptPartnerInvitation: { partnership: { status: string } } }>(
+      V,
+      accept,
+      { p: id },
+    );
+    expect(accepted.acceptPartnerInvitation.partnership.status).toBe('ACTIVE');
+    const again = await api.error(
+      D,
+      `mutation($a: ID!) { invitePartner(input: { account: $a }) ${PARTNER} }`,
+      { a: V.id },
+    );
+    expect(again).toMatchObject({ code: 'CONFLICT', currentStatus: 'ACTIVE' });
+
+    const agp = await api.agreement(D, { type: 'PROGRAM' });
+    const crp = await api.contract(D, 'createProgramContract', { agreement: agp, vendor: V.id });
+    const remove = `mutation($p: ID!) { removePartner(input: { partnership: $p }) ${PARTNER} }`;
+    expect(await api.error(D, remove, { p: id })).toMatchObject({
+      code: 'CONFLICT',
+      currentStatus: 'ACTIVE',
+    });
+    expect((await api.action(D, 'delete', crp.id)).status).toBe('DELETED');
+    const removed = await api.ok<{ removePartner: { partnership: { status: string } } }>(D, remove, {
+      p: id,
+    });
+    expect(removed.removePartner.partnership.status).toBe('REMOVED');
+    // offering terms again re-invites the removed partner
+    await api.contract(D, 'createProgramContract', { agreement: agp, vendor: V.id });
+    const p = await api.ok<{ partnership: { status: string } }>(
+      D,
+      'query($id: ID!) { partnership(id: $id) { status } }',
+      { id },
+    );
+    expect(p.partnership.status).toBe('INVITED');
+  });
+
+  it('creates a partner account directly, active at once; retrying with the same key creates nothing more', async () => {
+    const create = `mutation { createPartner(input: { name: "Direct Reseller", role: RESELLER, idempotencyKey: "k1" }) ${PARTNER} }`;
+    const first = await api.ok<{
+      createPartner: { partnership: { id: string; status: string; partner: { id: string; role: string } } };
+    }>(D, create);
+    expect(first.createPartner.partnership).toMatchObject({
+      status: 'ACTIVE',
+      partner: { role: 'RESELLER' },
+    });
+    expect(first.createPartner.partnership.partner.id).toMatch(/^PA-/);
+    const second = await api.ok<{ createPartner: { partnership: { id: string } } }>(D, create);
+    expect(second.createPartner.partnership.id).toBe(first.createPartner.partnership.id);
+    expect(
+      (
+        await api.error(
+          D,
+          'mutation { createPartner(input: { name: "X", role: DISTRIBUTOR }) { partnership { id } } }',
+        )
+      ).field,
+    ).toBe('input.role');
+  });
+
+  it('versions: a new active version takes over; versions with contracts and the last one stay', async () => {
+    const agp = await api.agreement(D, { type: 'PROGRAM', name: 'Versioned' });
+    const V1 = await api.account('VENDOR', 'Versions Vendor 1');
+    const V2 = await api.account('VENDOR', 'Versions Vendor 2');
+    await api.contract(D, 'createProgramContract', { agreement: agp, vendor: V1.id });
+    const VERSIONS =
+      '{ agreement { status version versions { version active contracts } stats { contracts versions } } }';
+    const v2 = await api.ok<{
+      createAgreementVersion: { agreement: { version: number; versions: unknown[] } };
+    }>(
+      D,
+      `mutation($a: ID!) { createAgreementVersion(input: { agreement: $a, active: true, documentType: EXTERNAL, link: "https://d.example/v2" }) ${VERSIONS} }`,
+      { a: agp },
+    );
+    expect(v2.createAgreementVersion.agreement).toMatchObject({
+      version: 2,
+      versions: [
+        { version: 1, active: false, contracts: 1 },
+        { version: 2, active: true, contracts: 0 },
+      ],
+    });
+    const c2 = await api.contract(D, 'createProgramContract', { agreement: agp, vendor: V2.id });
+    const view = await api.ok<{ contract: { agreementVersion: number } }>(
+      D,
+      'query($id: ID!) { contract(id: $id) { agreementVersion } }',
+      {
+        id: c2.id,
+      },
+    );
+    expect(view.contract.agreementVersion).toBe(2);
+    const del = `mutation($a: ID!, $v: Int!) { deleteAgreementVersion(input: { agreement: $a, version: $v }) ${VERSIONS} }`;
+    expect(await api.error(D, del, { a: agp, v: 1 })).toMatchObject({
+      code: 'CONFLICT',
+      currentStatus: 'INACTIVE',
+    });
+    await api.ok(
+      D,
+      'mutation($a: ID!) { createAgreementVersion(input: { agreement: $a }) { agreement { id } } }',
+      { a: agp },
+    );
+    const left = await api.ok<{
+      deleteAgreementVersion: { agreement: { versions: { version: number }[]; stats: unknown } };
+    }>(D, del, {
+      a: agp,
+      v: 3,
+    });
+    expect(left.deleteAgreementVersion.agreement.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(left.deleteAgreementVersion.agreement.stats).toEqual({ contracts: 2, versions: 2 });
+    const activate = `mutation($a: ID!, $v: Int!) { activateAgreementVersion(input: { agreement: $a, version: $v }) ${VERSIONS} }`;
+    expect(await api.error(D, activate, { a: agp, v: 2 })).toMatchObject({
+      code: 'CONFLICT',
+      currentStatus: 'ACTIVE',
+    });
+    const back = await api.ok<{ activateAgreementVersion: { agreement: { version: number } } }>(D, activate, {
+      a: agp,
+      v: 1,
+    });
+    expect(back.activateAgreementVersion.agreement.version).toBe(1);
+    const deleteAgreement =
+      'mutation($a: ID!) { deleteAgreement(input: { agreement: $a }) { agreement { status } } }';
+    expect((await api.error(D, deleteAgreement, { a: agp })).code).toBe('CONFLICT');
+    // an agreement nobody signed can go, and then takes no contracts
+    const unused = await api.agreement(D, { type: 'PROGRAM', name: 'Unused' });
+    const gone = await api.ok<{ deleteAgreement: { agreement: { status: string } } }>(D, deleteAgreement, {
+      a: unused,
+    });
+    expect(gone.deleteAgreement.agreement.status).toBe('DELETED');
+    const V3 = await api.account('VENDOR', 'Versions Vendor 3');
+    const refused = await api.error(
+      D,
+      'mutation($a: ID!, $v: ID!) { createProgramContract(input: { agreement: $a, vendor: $v }) { contract { id } } }',
+      {
+        a: unused,
+        v: V3.id,
+      },
+    );
+    expect(refused).toMatchObject({ code: 'CONFLICT', currentStatus: 'DELETED' });
+    // another distributor may not touch it
+    const other = await api.account('DISTRIBUTOR', 'Other Distributor');
+    expect((await api.error(other, del, { a: agp, v: 1 })).field).toBe('input.agreement');
+  });
+});
