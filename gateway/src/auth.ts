@@ -32,6 +32,8 @@ export interface AuthenticatorOptions {
   negativeTtlSeconds: number;
   log: Logger;
   cacheLookups?: Counter<'result'>;
+  /** AUTH_MODE=off (benchmarks, never production): every request acts as this identity, unchecked */
+  fixedIdentity?: Identity | null;
 }
 
 const AUTH_QUERY =
@@ -48,6 +50,7 @@ export class Authenticator {
 
   /** null when no credentials were sent; throws UNAUTHENTICATED when they are not valid. */
   async authenticate(authorization: string | undefined | null): Promise<Identity | null> {
+    if (this.opts.fixedIdentity) return this.opts.fixedIdentity;
     if (!authorization?.trim()) return null;
     const m = /^(Bearer|ApiKey)\s+(\S+)$/i.exec(authorization.trim());
     if (!m) throw invalid('the Authorization header must be `Bearer <token>`');
@@ -73,6 +76,16 @@ export class Authenticator {
     const identity = await pending;
     if (!identity) throw invalid();
     return identity;
+  }
+
+  /**
+   * The same check for a bare credential, as sent in a graphql-ws `connection_init` payload
+   * (`SU-…:<secret>`, or with its `Bearer ` prefix).
+   */
+  authenticateToken(token: string | undefined | null): Promise<Identity | null> {
+    if (typeof token !== 'string' || !token.trim()) return this.authenticate(null);
+    const credential = token.trim();
+    return this.authenticate(/^(Bearer|ApiKey)\s/i.test(credential) ? credential : `Bearer ${credential}`);
   }
 
   /** Forget every cached verdict (tests, key rotation). */
@@ -105,9 +118,7 @@ export class Authenticator {
       return null;
     }
     const identity: Identity = { accountId: found.accountId, role: found.role, tokenId: found.tokenId };
-    const untilExpiry = found.expiresAt ? Date.parse(found.expiresAt) - Date.now() : Number.POSITIVE_INFINITY;
-    const ttl = Math.max(1, Math.min(this.opts.ttlSeconds * 1000, untilExpiry));
-    this.cache.set(key, { identity }, { ttl });
+    this.cache.set(key, { identity }, { ttl: verdictTtlMs(this.opts.ttlSeconds, found.expiresAt) });
     return identity;
   }
 
@@ -120,6 +131,12 @@ export class Authenticator {
     }
     return this.serviceToken.value;
   }
+}
+
+/** How long a positive verdict is trusted: the revocation bound, and never past the token's expiry. */
+export function verdictTtlMs(boundSeconds: number, expiresAt: string | null, now = Date.now()): number {
+  const untilExpiry = expiresAt ? Date.parse(expiresAt) - now : Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.min(boundSeconds * 1000, untilExpiry));
 }
 
 function invalid(message = 'invalid, expired or revoked API token'): DomainError {

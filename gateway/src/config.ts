@@ -20,6 +20,10 @@ export const gatewayConfigShape = {
   /** how long a verified token is trusted without asking again: the bound on revocation delay */
   AUTH_CACHE_SECONDS: positiveInt(30),
   AUTH_NEGATIVE_CACHE_SECONDS: positiveInt(5),
+  /** `off` is a benchmarking aid, refused with NODE_ENV=production (see auth-mode.ts) */
+  AUTH_MODE: z.enum(['token', 'off']).default('token'),
+  /** with AUTH_MODE=off: `<accountId>:<ROLE>` every request acts as */
+  AUTH_OFF_IDENTITY: z.string().optional(),
   /** whether callers without a token may introspect the schema (the IDE's docs need it before login) */
   ANONYMOUS_INTROSPECTION: bool(true),
   MAX_QUERY_DEPTH: positiveInt(15),

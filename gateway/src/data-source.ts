@@ -1,8 +1,11 @@
 // Every fetch from the gateway to a subgraph carries the caller's signed identity and the request id.
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '@daas/kit';
+import { ERROR_CODES, IDENTITY_HEADER, REQUEST_ID_HEADER } from '@daas/kit';
+import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 import type { IdentityForwarder } from './identity-forwarding.js';
+
+type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 
 export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
@@ -22,5 +25,23 @@ export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!context?.identity) return;
     request.http?.headers.set(IDENTITY_HEADER, await this.forwarder.tokenFor(context.identity));
     if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+  }
+
+  /**
+   * A subgraph answers a request it refuses before execution (a variable of the wrong shape, such as a
+   * malformed DateTime, which only the subgraph can check) with an HTTP error status and a GraphQL body.
+   * Pass its first error on when it carries one of the platform's codes, instead of a code-less
+   * "400: Bad Request" that would reach the client as INTERNAL.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const error = await super.errorFromResponse(response);
+    const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
+    const first = (body as { errors?: { message?: unknown; extensions?: Record<string, unknown> }[] } | null)
+      ?.errors?.[0];
+    const code = first?.extensions?.code;
+    if (typeof first?.message === 'string' && (ERROR_CODES as readonly unknown[]).includes(code)) {
+      return new GraphQLError(first.message, { extensions: { ...first.extensions } });
+    }
+    return error;
   }
 }

@@ -1,8 +1,9 @@
 import { exitOnConfigError, loadConfig } from '@daas/kit';
+import { authOffIdentity } from './auth-mode.js';
 import { gatewayConfigShape } from './config.js';
 import { startGateway } from './server.js';
 
-exitOnConfigError(() => loadConfig(gatewayConfigShape));
+exitOnConfigError(() => authOffIdentity(loadConfig(gatewayConfigShape)));
 const gateway = await startGateway();
 let stopping = false;
 const stop = async (signal: string) => {

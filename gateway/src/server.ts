@@ -20,6 +20,7 @@ import {
 import express, { type Express } from 'express';
 import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
 import { Authenticator } from './auth.js';
+import { authOffIdentity } from './auth-mode.js';
 import { type GatewayConfig, gatewayConfigShape, subgraphUrlOverrides } from './config.js';
 import type { GatewayContext } from './context.js';
 import { IdentityDataSource } from './data-source.js';
@@ -46,7 +47,11 @@ export async function startGateway(
   // @apollo/gateway otherwise exports usage metrics to Apollo over the network.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const config = loadConfig(gatewayConfigShape, env);
+  const fixedIdentity = authOffIdentity(config);
   const log = createLogger('gateway', config.LOG_LEVEL);
+  if (fixedIdentity) {
+    log.warn({ identity: fixedIdentity }, 'AUTH_MODE=off: API tokens are NOT checked (benchmarking only)');
+  }
   const metrics = gatewayMetrics();
   const development = config.NODE_ENV !== 'production';
   const signer = new IdentitySigner(config.IDENTITY_KEYS);
@@ -61,6 +66,7 @@ export async function startGateway(
     negativeTtlSeconds: config.AUTH_NEGATIVE_CACHE_SECONDS,
     log,
     cacheLookups: metrics.authCache,
+    fixedIdentity,
   });
 
   const gateway = new ApolloGateway({

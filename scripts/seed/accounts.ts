@@ -31,6 +31,8 @@ export async function seedAccounts(ctx: SeedContext): Promise<void> {
           name: t.name,
           accountId: t.account,
           role,
+          // Demo tokens are admin tokens: each role can try token management at once.
+          admin: true,
           secretHash: hashSecret(t.secret),
           status: 'active',
           expiresAt: null,

@@ -8,8 +8,8 @@ const PARTIES = ['VENDOR', 'DISTRIBUTOR', 'RESELLER'] as const;
 export const partnerPermissions = definePermissions({
   createAccount: ['OPERATOR'],
   createApiToken: ['VENDOR', 'DISTRIBUTOR', 'RESELLER', 'OPERATOR'],
-  createApiTokenForAnotherAccount: ['OPERATOR'],
   revokeApiToken: ['VENDOR', 'DISTRIBUTOR', 'RESELLER', 'OPERATOR'],
+  manageApiTokensOfAnotherAccount: ['OPERATOR'],
   listAllAccounts: ['OPERATOR', 'SERVICE'],
   authenticate: ['SERVICE'],
   // hubs and marketplaces: distributors, and resellers for their own

@@ -1,7 +1,8 @@
 // API tokens: `SU-ddd-ddd-ddd:<secret>`. The secret is random, shown once, stored only as a SHA-256 hash
 // (a 256-bit random secret needs no slow hash), and compared in constant time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { isId } from '@daas/kit';
+import { badInput, isId } from '@daas/kit';
+import { validName } from './accounts.js';
 
 export type TokenStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED';
 
@@ -39,4 +40,45 @@ export function tokenStatus(
   if (t.revokedAt) return 'REVOKED';
   if (t.expiresAt && t.expiresAt <= now) return 'EXPIRED';
   return 'ACTIVE';
+}
+
+export const TOKEN_NAME_MAX = 100;
+
+/** Checks a token's name and expiry; BAD_USER_INPUT names the offending input field. */
+export function validTokenInput(
+  input: { name: string; expiresAt?: Date | null },
+  now = new Date(),
+): { name: string; expiresAt: Date | null } {
+  const name = validName(input.name, 'input.name', TOKEN_NAME_MAX);
+  const expiresAt = input.expiresAt ?? null;
+  if (expiresAt && expiresAt <= now) throw badInput('input.expiresAt', 'must be in the future');
+  return { name, expiresAt };
+}
+
+/**
+ * Whether a new token is an admin token. An account must never be left with no way to manage its tokens,
+ * so a token created for an account without an active admin token (its first one, made by the operator)
+ * is an admin token; otherwise the creator chooses, and the default is not admin.
+ */
+export function newTokenIsAdmin(
+  requested: boolean | null | undefined,
+  accountHasActiveAdmin: boolean,
+): boolean {
+  if (accountHasActiveAdmin) return requested ?? false;
+  if (requested === false) {
+    throw badInput(
+      'input.admin',
+      'the account has no active admin token, so this token must be an admin token',
+    );
+  }
+  return true;
+}
+
+/** What changes when a token is revoked; null when it is revoked already (a retry changes nothing). */
+export function revocation(
+  t: { revokedAt?: Date | null },
+  now = new Date(),
+): { kind: 'revoked'; to: 'revoked'; set: { revokedAt: Date } } | null {
+  if (t.revokedAt) return null;
+  return { kind: 'revoked', to: 'revoked', set: { revokedAt: now } };
 }

@@ -84,6 +84,8 @@ export interface ApiTokenDoc extends EntityDoc {
   name: string;
   accountId: string;
   role: AccountRole;
+  /** may create and revoke the account's tokens (see domain/token-managers.ts) */
+  admin: boolean;
   secretHash: string;
   expiresAt?: Date | null;
   revokedAt?: Date | null;
@@ -197,7 +199,15 @@ export function partnerModels(conn: Connection) {
       conn,
       'ApiToken',
       'api_tokens',
-      { name: String, accountId: String, role: String, secretHash: String, expiresAt: Date, revokedAt: Date },
+      {
+        name: String,
+        accountId: String,
+        role: String,
+        admin: Boolean,
+        secretHash: String,
+        expiresAt: Date,
+        revokedAt: Date,
+      },
       [[{ accountId: 1, createdAt: -1, _id: -1 }]],
     ),
   };

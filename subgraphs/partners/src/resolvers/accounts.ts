@@ -53,6 +53,8 @@ export const accountResolvers = {
       if (!account) throw notFound('Account', v.accountId);
       return account;
     },
+    token: (v: { tokenId: string | null }, _: unknown, ctx: PartnerContext) =>
+      v.tokenId ? ctx.loaders.apiToken.load(v.tokenId) : null,
   },
   Account: {
     id: idOf,

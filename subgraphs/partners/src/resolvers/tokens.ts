@@ -1,33 +1,61 @@
-import { conflict, forbidden, idOf, newId, notFound, paginate, parseId } from '@daas/kit';
+import { idOf, mustExist, newId, paginate, parseId, visibleTo } from '@daas/kit';
 import { ACCOUNT_ID_KINDS } from '../domain/accounts.js';
 import { partnerPermissions } from '../domain/permissions.js';
+import { assertMayManageTokens, type TokenManager } from '../domain/token-managers.js';
 import {
   formatToken,
   hashSecret,
   newSecret,
+  newTokenIsAdmin,
   parseToken,
+  revocation,
   secretMatches,
   tokenStatus,
+  validTokenInput,
 } from '../domain/tokens.js';
 import type { PartnerContext } from '../env.js';
-import type { AccountDoc, ApiTokenDoc } from '../models/index.js';
+import type { ApiTokenDoc } from '../models/index.js';
 
-function tokenAccount(ctx: PartnerContext, accountId: string | undefined | null, field: string): string {
-  if (!accountId || accountId === ctx.identity.accountId) return ctx.identity.accountId;
-  const id = parseId(accountId, field, ...ACCOUNT_ID_KINDS);
-  partnerPermissions.assert(ctx.identity.role, 'createApiTokenForAnotherAccount');
-  return id;
+/**
+ * The caller as a token manager. Its token is read from the database, not taken from the gateway's
+ * cached verdict, so a revoked admin token cannot manage tokens even within the revocation bound.
+ */
+async function tokenManager(ctx: PartnerContext): Promise<TokenManager> {
+  const { accountId, role, tokenId } = ctx.identity;
+  const own = tokenId ? await ctx.env.models.ApiToken.findById(tokenId).lean<ApiTokenDoc>() : null;
+  const admin = !!own && own.accountId === accountId && own.admin === true && tokenStatus(own) === 'ACTIVE';
+  return { accountId, role, admin };
+}
+
+async function hasActiveAdmin(ctx: PartnerContext, accountId: string): Promise<boolean> {
+  const admins = await ctx.env.models.ApiToken.find({ accountId, admin: true }).lean<ApiTokenDoc[]>();
+  return admins.some((t) => tokenStatus(t) === 'ACTIVE');
+}
+
+/** Aborts a change store decision that has nothing to change (a token revoked already). */
+class NothingToChange extends Error {}
+
+interface CreateApiTokenInput {
+  accountId?: string | null;
+  name: string;
+  expiresAt?: Date | null;
+  admin?: boolean | null;
 }
 
 export const tokenResolvers = {
   Query: {
     apiTokens: (
       _: unknown,
-      args: { accountId?: string; first?: number; after?: string },
+      args: { accountId?: string | null; first?: number; after?: string },
       ctx: PartnerContext,
     ) => {
-      const accountId = tokenAccount(ctx, args.accountId, 'accountId');
-      return paginate(ctx.env.models.ApiToken, { accountId }, args);
+      const filter: Record<string, unknown> = { ...visibleTo(ctx.identity) };
+      if (args.accountId) filter.accountId = parseId(args.accountId, 'accountId', ...ACCOUNT_ID_KINDS);
+      return paginate(ctx.env.models.ApiToken, filter, args);
+    },
+    apiToken: (_: unknown, args: { id: string }, ctx: PartnerContext) => {
+      const id = parseId(args.id, 'id', 'token');
+      return mustExist('ApiToken', id, ctx.loaders.apiToken.load(id));
     },
     authenticate: async (_: unknown, args: { token: string }, ctx: PartnerContext) => {
       partnerPermissions.assert(ctx.identity.role, 'authenticate');
@@ -45,20 +73,15 @@ export const tokenResolvers = {
     },
   },
   Mutation: {
-    createApiToken: async (
-      _: unknown,
-      args: { input: { accountId?: string; name: string; expiresAt?: Date } },
-      ctx: PartnerContext,
-    ) => {
-      partnerPermissions.assert(ctx.identity.role, 'createApiToken');
-      const accountId = tokenAccount(ctx, args.input.accountId, 'input.accountId');
-      const account = await ctx.loaders.account.load(accountId);
-      if (!account) throw notFound('Account', accountId);
-      const name = args.input.name.trim();
-      if (!name) throw conflict('name must not be empty');
-      if (args.input.expiresAt && args.input.expiresAt <= new Date()) {
-        throw forbidden('input.expiresAt: must be in the future');
-      }
+    createApiToken: async (_: unknown, args: { input: CreateApiTokenInput }, ctx: PartnerContext) => {
+      const input = args.input;
+      const { name, expiresAt } = validTokenInput(input);
+      const accountId = input.accountId
+        ? parseId(input.accountId, 'input.accountId', ...ACCOUNT_ID_KINDS)
+        : ctx.identity.accountId;
+      assertMayManageTokens(await tokenManager(ctx), accountId, 'createApiToken');
+      const account = await mustExist('Account', accountId, ctx.loaders.account.load(accountId));
+      const admin = newTokenIsAdmin(input.admin, await hasActiveAdmin(ctx, accountId));
       const secret = newSecret();
       const { doc } = await ctx.env.kit.changes.create<ApiTokenDoc>({
         model: ctx.env.models.ApiToken,
@@ -67,9 +90,10 @@ export const tokenResolvers = {
           _id: newId('token'),
           name,
           accountId,
-          role: (account as AccountDoc).role,
+          role: account.role,
+          admin,
           secretHash: hashSecret(secret),
-          expiresAt: args.input.expiresAt ?? null,
+          expiresAt,
           revokedAt: null,
           status: 'active',
           _acl: [accountId],
@@ -81,25 +105,34 @@ export const tokenResolvers = {
       return { token: doc, secret: formatToken(doc._id, secret) };
     },
     revokeApiToken: async (_: unknown, args: { id: string }, ctx: PartnerContext) => {
-      partnerPermissions.assert(ctx.identity.role, 'revokeApiToken');
       const id = parseId(args.id, 'id', 'token');
-      const token = await ctx.loaders.apiToken.load(id);
-      if (!token) throw notFound('ApiToken', id);
-      return ctx.env.kit.changes.change<ApiTokenDoc>({
-        model: ctx.env.models.ApiToken,
-        entityType: 'ApiToken',
-        id,
-        actor: ctx.identity,
-        partitionKey: (t) => t.accountId,
-        decide: (t) => {
-          if (t.revokedAt) throw conflict(`ApiToken ${id} is already revoked`, 'revoked');
-          return { kind: 'revoked', to: 'revoked', set: { revokedAt: new Date() } };
-        },
-      });
+      // What the caller may not see is NOT_FOUND, exactly like a token that does not exist.
+      const token = await mustExist('ApiToken', id, ctx.loaders.apiToken.load(id));
+      assertMayManageTokens(await tokenManager(ctx), token.accountId, 'revokeApiToken');
+      // Revoking twice (a retry, or two admins at once) answers with the first revocation, unchanged:
+      // the change store lets one writer win, and the other finds nothing left to change.
+      try {
+        return await ctx.env.kit.changes.change<ApiTokenDoc>({
+          model: ctx.env.models.ApiToken,
+          entityType: 'ApiToken',
+          id,
+          actor: ctx.identity,
+          partitionKey: (t) => t.accountId,
+          decide: (t) => {
+            const change = revocation(t);
+            if (!change) throw new NothingToChange();
+            return change;
+          },
+        });
+      } catch (e) {
+        if (!(e instanceof NothingToChange)) throw e;
+        return mustExist('ApiToken', id, ctx.env.models.ApiToken.findById(id).lean<ApiTokenDoc>());
+      }
     },
   },
   ApiToken: {
     id: idOf,
+    admin: (t: ApiTokenDoc) => t.admin === true,
     status: (t: ApiTokenDoc) => tokenStatus(t),
     account: (t: ApiTokenDoc, _: unknown, ctx: PartnerContext) => ctx.loaders.account.load(t.accountId),
     __resolveReference: (ref: { id: string }, ctx: PartnerContext) => ctx.loaders.apiToken.load(ref.id),
