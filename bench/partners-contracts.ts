@@ -1,61 +1,40 @@
-// Benchmark of the contract flow on the embedded database (or MONGODB_URI): the whole platform on free
-// loopback ports, the demo seed, then N vendors taken through program and distribution contracts on one
-// distributor's agreement, timing each step, plus distributionPaths and contract lists. Prints figures;
-// asserts nothing. Run: node --import tsx bench/partners-contracts.ts [vendors=20]
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startFerretDB } from '../scripts/lib/ferretdb.js';
+// The contract flow on the embedded database (or MONGODB_URI): the demo seed (which builds the contract
+// network through the API) and seeding it again, then N vendors taken one after another through program
+// and distribution contracts on one distributor's agreement, each step timed, plus distributionPaths and
+// a contract list. Settings: BENCH_VENDORS (default 20).
 import { graphqlOk } from '../scripts/lib/graphql-client.js';
-import { startStack } from '../scripts/lib/stack.js';
-import { seedAccounts } from '../scripts/seed/accounts.js';
-import { seedContext } from '../scripts/seed/context.js';
 import { DEMO } from '../scripts/seed/demo-data.js';
 import { seedDemo } from '../scripts/seed/index.js';
+import { type Benchmark, ms, say, summarize } from './lib/benchmark.js';
+import { startBenchPlatform } from './lib/platform.js';
 
-const VENDORS = Number(process.argv[2] ?? 20);
+const VENDORS = Number(process.env.BENCH_VENDORS) > 0 ? Number(process.env.BENCH_VENDORS) : 20;
 
-function stats(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!.toFixed(1);
-  return `n=${s.length} p50=${at(0.5)} ms p95=${at(0.95)} ms max=${s.at(-1)!.toFixed(1)} ms`;
+function line(label: string, samples: number[]) {
+  const s = summarize(samples);
+  say(`  ${label.padEnd(22)} n=${String(s.count).padStart(3)} p50 ${ms(s.p50)} ms  p95 ${ms(s.p95)} ms`);
 }
 
-async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'daas-bench-'));
-  const external = process.env.MONGODB_URI;
-  const ferret = external ? null : await startFerretDB({ dataDir: dir, logLevel: 'error' });
-  const mongoUri = external ?? ferret!.uri;
-  const dbPrefix = `bench${randomBytes(3).toString('hex')}_`;
-  const stack = await startStack({
-    mongoUri,
-    dbPrefix,
-    identityKeys: `bench:${randomBytes(24).toString('base64url')}`,
-    ports: 'free',
-    env: { LOG_LEVEL: 'warn' },
-  });
-  const url = stack.gatewayUrl;
+async function run() {
+  const platform = await startBenchPlatform();
+  const url = platform.stack.gatewayUrl;
   const as = <T>(token: string, q: string, v: Record<string, unknown> = {}) =>
     graphqlOk<T>(url, q, v, { token });
   const timed = async <T>(bucket: number[], fn: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
+    const started = performance.now();
     const r = await fn();
-    bucket.push(performance.now() - t0);
+    bucket.push(performance.now() - started);
     return r;
   };
   try {
-    let t0 = performance.now();
-    await seedDemo({ mongoUri, dbPrefix, gatewayUrl: url });
-    const seedMs = performance.now() - t0;
-    t0 = performance.now();
-    const again = await seedDemo({ mongoUri, dbPrefix, gatewayUrl: url });
-    const reseedMs = performance.now() - t0;
-    await seedAccounts(
-      seedContext({ mongoUri, dbPrefix, gatewayUrl: url, partitions: 1, progress: () => {} }),
-    );
+    const started = performance.now();
+    const again = await seedDemo({
+      mongoUri: platform.mongoUri,
+      dbPrefix: platform.dbPrefix,
+      gatewayUrl: url,
+    });
+    const reseedMs = performance.now() - started;
 
-    // One distributor's program and distribution agreement, N fresh vendors taken through both.
     const D = DEMO.distributor2;
     const hub = (
       await as<{ createHub: { hub: { id: string } } }>(
@@ -151,11 +130,7 @@ async function main() {
         ),
       );
       await timed(paths, () =>
-        as(
-          DEMO.operator,
-          'query($v: ID!) { distributionPaths(vendor: $v, marketplace: "MP-30001") { kind } }',
-          { v: 'VA-100-001' },
-        ),
+        as(DEMO.operator, '{ distributionPaths(vendor: "VA-100-001", marketplace: "MP-30001") { kind } }'),
       );
     }
     const lists: number[] = [];
@@ -167,19 +142,20 @@ async function main() {
         ),
       );
     }
-    const out = (s: string) => process.stdout.write(`${s}\n`);
-    out(`partners contract flow (${ferret ? 'FerretDB' : 'MongoDB'}), ${VENDORS} vendors on one agreement`);
-    out(
-      `  demo seed: ${seedMs.toFixed(0)} ms; again (nothing to create, ${again.created} created): ${reseedMs.toFixed(0)} ms`,
+    say(`  ${process.env.MONGODB_URI ? 'MongoDB' : 'FerretDB'}, ${VENDORS} vendors on one agreement`);
+    say(
+      `  demo seed (network through the API) ${platform.seedMs.toFixed(0)} ms; again: ${reseedMs.toFixed(0)} ms, ${again.created} created`,
     );
-    for (const [step, ms] of Object.entries(steps)) out(`  ${step.padEnd(22)} ${stats(ms)}`);
-    out(`  ${'distributionPaths'.padEnd(22)} ${stats(paths)}`);
-    out(`  ${'contracts(first: 50)'.padEnd(22)} ${stats(lists)}`);
+    for (const [step, samples] of Object.entries(steps)) line(step, samples);
+    line('distributionPaths', paths);
+    line('contracts(first: 50)', lists);
   } finally {
-    await stack.stop();
-    await ferret?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await platform.stop();
   }
 }
 
-await main();
+export const benchmark: Benchmark = {
+  name: 'partners',
+  description: 'contract flow: demo seed, each contract step, distributionPaths, contract lists',
+  run,
+};

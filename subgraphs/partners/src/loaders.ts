@@ -15,11 +15,6 @@ export function partnerLoaders(env: PartnerEnv, identity: Identity) {
     agreement: byIdLoader(models.Agreement, identity),
     contract: byIdLoader(models.Contract, identity),
     partnership: byIdLoader(models.Partnership, identity),
-    // Reached only through an object the caller may see (its contract's agreement and marketplace, a
-    // marketplace's hubs): seeing that object is what entitles the caller to these.
-    agreementOfVisible: byIdLoader(models.Agreement, identity, anyone),
-    marketplaceOfVisible: byIdLoader(models.Marketplace, identity, anyone),
-    hubOfVisible: byIdLoader(models.Hub, identity, anyone),
     history: historyLoader(env),
   };
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../tests/support/db.js';
 import { silentLogger } from '../../../tests/support/log.js';
 import { AclSync } from '../src/acl/sync.js';
+import { CONTRACT_ID_KIND } from '../src/domain/contracts.js';
 import { type ContractDoc, type PartnerModels, partnerModels } from '../src/models/index.js';
 
 const D = 'PA-200-001';
@@ -68,7 +69,7 @@ async function contract(
   parties: Partial<ContractDoc>,
 ) {
   const doc = {
-    _id: newId(type === 'distribution' ? 'distributionContract' : 'syndicationContract'),
+    _id: newId(CONTRACT_ID_KIND[type]),
     type,
     status,
     agreement: 'AGD-000-000-001',
@@ -92,7 +93,7 @@ async function aclOf(model: 'Marketplace' | 'Hub', id: string) {
 }
 
 describe('acl sync', () => {
-  it('gives a marketplace and its hubs to vendors with an active distribution contract on it', async () => {
+  it("gives a distributor's marketplaces and hubs to the vendors with an active program contract with it", async () => {
     const hub = await create(
       m.Hub,
       {
@@ -107,8 +108,9 @@ describe('acl sync', () => {
       D,
     );
     const mp = await marketplace(D, [hub._id]);
-    await contract('distribution', 'active', { vendor: 'VA-000-001', marketplace: mp._id });
-    await contract('distribution', 'pending', { vendor: 'VA-000-002', marketplace: mp._id });
+    await contract('program', 'active', { vendor: 'VA-000-001' });
+    await contract('program', 'pending', { vendor: 'VA-000-002' });
+    await contract('program', 'active', { vendor: 'VA-000-003', distributor: 'PA-299-999' });
     await sync.settle([{ kind: 'marketplace', id: mp._id }]);
     expect(await aclOf('Marketplace', mp._id)).toEqual({ acl: [D, 'VA-000-001'].sort(), dirty: false });
     expect(await aclOf('Hub', hub._id)).toEqual({ acl: [D, 'VA-000-001'].sort(), dirty: false });
@@ -116,35 +118,19 @@ describe('acl sync', () => {
 
   it('gives a reseller marketplace to the syndicating distributor, not to its vendors', async () => {
     const shop = await marketplace(R, []);
-    await contract('syndication', 'active', { reseller: R, marketplace: shop._id });
+    await contract('syndication', 'pending', { reseller: R, marketplace: shop._id });
     await sync.settle([{ kind: 'marketplace', id: shop._id }]);
-    // VA-000-001 has an active distribution contract with D (previous test): D stands between it and R
+    // live (pending) already, so D can look at what it approves; VA-000-001, D's program partner, is not
+    // shown the reseller's marketplace: D stands between them
     expect((await aclOf('Marketplace', shop._id)).acl).toEqual([D, R].sort());
   });
 
   it('finishes after a crash: what a change marked stale is recomputed by the sweep', async () => {
-    const mp = await marketplace(D, []);
-    // The change that activated the contract ran its effects (the marks), then the process died.
+    const D2 = 'PA-201-001';
+    const mp = await marketplace(D2, []);
+    // The change that activated the program contract ran its effects (the marks), then the process died.
     const effects = await sync.touches([{ kind: 'marketplace', id: mp._id }]);
-    await create(
-      m.Contract,
-      {
-        _id: newId('distributionContract'),
-        type: 'distribution',
-        status: 'active',
-        agreement: 'AGD-000-000-001',
-        agreementVersion: 1,
-        vendor: 'VA-000-009',
-        distributor: D,
-        reseller: null,
-        marketplace: mp._id,
-        parties: ['VA-000-009', D],
-        note: null,
-        enrollment: [],
-        _acl: ['VA-000-009', D],
-      },
-      'VA-000-009',
-    );
+    await contract('program', 'active', { vendor: 'VA-000-009', distributor: D2 });
     for (const e of effects) {
       await store.change({
         model: m.Marketplace,
@@ -155,16 +141,17 @@ describe('acl sync', () => {
         decide: () => ({ kind: e.kind, set: e.set }),
       });
     }
-    expect(await aclOf('Marketplace', mp._id)).toEqual({ acl: [D], dirty: true });
+    expect(await aclOf('Marketplace', mp._id)).toEqual({ acl: [D2], dirty: true });
     expect(await sync.sweep()).toBeGreaterThanOrEqual(1);
-    expect(await aclOf('Marketplace', mp._id)).toEqual({ acl: [D, 'VA-000-009'].sort(), dirty: false });
+    expect(await aclOf('Marketplace', mp._id)).toEqual({ acl: [D2, 'VA-000-009'].sort(), dirty: false });
   });
 
-  it('ends up right when many contracts on one marketplace activate at once', async () => {
-    const mp = await marketplace(D, []);
+  it('ends up right when many program contracts of its owner activate at once', async () => {
+    const D3 = 'PA-201-002';
+    const mp = await marketplace(D3, []);
     const vendors = Array.from({ length: 12 }, (_, i) => `VA-500-${String(i).padStart(3, '0')}`);
     const pending = await Promise.all(
-      vendors.map((vendor) => contract('distribution', 'pending', { vendor, marketplace: mp._id })),
+      vendors.map((vendor) => contract('program', 'pending', { vendor, distributor: D3 })),
     );
     await Promise.all(
       pending.map(async (c) => {
@@ -175,7 +162,7 @@ describe('acl sync', () => {
           id: c._id,
           actor,
           partitionKey: (x) => x.vendor!,
-          decide: () => ({ kind: 'countersigned', to: 'active', set: {}, effects }),
+          decide: () => ({ kind: 'signed', to: 'active', set: {}, effects }),
         });
         await sync.settle([{ kind: 'marketplace', id: mp._id }]);
       }),
@@ -183,6 +170,6 @@ describe('acl sync', () => {
     // a give-up under contention retries in the background; wait for it to land
     for (let i = 0; i < 50 && (await aclOf('Marketplace', mp._id)).dirty; i++)
       await new Promise((r) => setTimeout(r, 100));
-    expect(await aclOf('Marketplace', mp._id)).toEqual({ acl: [D, ...vendors].sort(), dirty: false });
+    expect(await aclOf('Marketplace', mp._id)).toEqual({ acl: [D3, ...vendors].sort(), dirty: false });
   });
 });

@@ -1,18 +1,12 @@
 // Keeps the `_acl` of marketplaces, hubs and agreements in step with the contracts that decide who may
-// see them (docs/partners.md):
-//   marketplace  owner + vendors with an active distribution contract on it + distributors syndicating into
-//                it (a vendor is not shown a reseller's marketplace: as on Connect, the syndicating
-//                distributor stands between them);
-//   hub          owner + everyone who sees a marketplace wired to it;
-//   agreement    owner + the parties of its contracts (+ for distribution agreements the vendors with an
-//                active program contract with the owner, for syndication agreements the resellers with an
-//                active service contract with it: those who may enroll).
+// see them (the rules: domain/visibility.ts; the why: docs/partners.md).
 // A contract change marks what it affects as stale (`_aclDirty`, set by effects of that very change, so
 // the store's recovery sets it even if the process dies); `settle` then recomputes from the contracts and
 // writes through the change store with a version check, so a recomputation from older contract data can
 // never overwrite a newer one. `sweep` settles whatever is still marked (at start-up).
 import type { Actor, ChangeStore, EffectSpec, Logger } from '@daas/kit';
 import type { Model } from 'mongoose';
+import { TERMINAL_STATUSES } from '../domain/contract-machine.js';
 import type { AgreementDoc, HubDoc, MarketplaceDoc, PartnerModels } from '../models/index.js';
 
 export type AclKind = 'marketplace' | 'hub' | 'agreement';
@@ -146,13 +140,16 @@ export class AclSync {
 
   private async marketplaceAcl(m: MarketplaceDoc): Promise<string[]> {
     const C = this.models.Contract;
-    const [direct, syndication] = await Promise.all([
-      C.find({ type: 'distribution', status: 'active', marketplace: m._id }, { vendor: 1 }).lean(),
-      C.find({ type: 'syndication', status: 'active', marketplace: m._id }, { distributor: 1 }).lean(),
+    const [program, syndication] = await Promise.all([
+      C.find({ type: 'program', status: 'active', distributor: m.owner }, { vendor: 1 }).lean(),
+      C.find(
+        { type: 'syndication', marketplace: m._id, status: { $nin: [...TERMINAL_STATUSES] } },
+        { distributor: 1 },
+      ).lean(),
     ]);
     return aclOf(
       [m.owner],
-      direct.map((c) => c.vendor),
+      program.map((c) => c.vendor),
       syndication.map((c) => c.distributor),
     );
   }

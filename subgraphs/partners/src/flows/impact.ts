@@ -1,9 +1,10 @@
-// What a contract becoming (or ceasing to be) active changes elsewhere: whose visibility lists go stale,
+// What a contract change means elsewhere: whose visibility lists go stale,
 // and which contracts standing on it end with it. Read before the change; applied as its effects.
 import type { EffectSpec } from '@daas/kit';
 import type { AclTarget } from '../acl/sync.js';
 import { TERMINAL_STATUSES } from '../domain/contract-machine.js';
 import { cascadeStatus, contractPartition, dependentType } from '../domain/contracts.js';
+import { grantsVisibility } from '../domain/visibility.js';
 import type { PartnerEnv } from '../env.js';
 import type { ContractDoc } from '../models/index.js';
 
@@ -12,36 +13,50 @@ export interface Impact {
   effects: EffectSpec[];
 }
 
-/** Visibility lists that depend on whether `c` is active. */
+/** Visibility lists that depend on `c` (domain/visibility.ts says when it grants anything). */
 export async function targetsOf(env: PartnerEnv, c: ContractDoc): Promise<AclTarget[]> {
-  const A = env.models.Agreement;
+  const owned = { owner: c.distributor, status: { $ne: 'deleted' } };
   switch (c.type) {
-    case 'program':
+    case 'program': {
+      // the distributor's marketplaces, and who may enroll its distribution agreements
+      const [agreements, marketplaces] = await Promise.all([
+        env.models.Agreement.find({ ...owned, type: 'distribution' }, { _id: 1 }).lean(),
+        env.models.Marketplace.find({ owner: c.distributor }, { _id: 1 }).lean(),
+      ]);
+      return [
+        ...agreements.map((a) => ({ kind: 'agreement' as const, id: a._id })),
+        ...marketplaces.map((m) => ({ kind: 'marketplace' as const, id: m._id })),
+      ];
+    }
     case 'service': {
-      // who may enroll the distributor's distribution (syndication) agreements
-      const type = c.type === 'program' ? 'distribution' : 'syndication';
-      const agreements = await A.find({ owner: c.distributor, type }, { _id: 1 }).lean();
+      const agreements = await env.models.Agreement.find(
+        { ...owned, type: 'syndication' },
+        { _id: 1 },
+      ).lean();
       return agreements.map((a) => ({ kind: 'agreement', id: a._id }));
     }
-    case 'distribution':
     case 'syndication':
       return c.marketplace ? [{ kind: 'marketplace', id: c.marketplace }] : [];
+    case 'distribution':
     case 'referral':
       return [];
   }
 }
 
-export const activenessChanges = (from: string | null, to: string) =>
-  (from === 'active') !== (to === 'active');
+export const visibilityChanges = (c: Pick<ContractDoc, 'type'>, from: string | null, to: string) =>
+  grantsVisibility(c.type, from) !== grantsVisibility(c.type, to);
 
-/** The impact of `c` moving from `from` to `to` (nothing unless its being active changes). */
+/**
+ * The impact of `c` moving from `from` to `to`: nothing unless what it grants changes; ending a program
+ * (service) contract also ends the contracts standing on it.
+ */
 export async function impactOf(
   env: PartnerEnv,
   c: ContractDoc,
   from: string | null,
   to: string,
 ): Promise<Impact> {
-  if ((from === 'active') === (to === 'active')) return { targets: [], effects: [] };
+  if (!visibilityChanges(c, from, to)) return { targets: [], effects: [] };
   const targets = await targetsOf(env, c);
   const effects: EffectSpec[] = [];
   const dependent = dependentType(c.type);
@@ -67,7 +82,7 @@ export async function impactOf(
         },
         partitionKey: contractPartition(d),
       });
-      if (d.status === 'active') targets.push(...(await targetsOf(env, d)));
+      if (visibilityChanges(d, d.status, next)) targets.push(...(await targetsOf(env, d)));
     }
   }
   // Cascades first, so the recomputation after the change sees their new statuses.
@@ -80,6 +95,6 @@ export async function impactOf(
  * meanwhile (e.g. a distribution agreement created between reading the impact and writing the change).
  */
 export async function settleAfter(env: PartnerEnv, c: ContractDoc, from: string | null, impact: Impact) {
-  const late = activenessChanges(from, c.status) ? await targetsOf(env, c) : [];
+  const late = visibilityChanges(c, from, c.status) ? await targetsOf(env, c) : [];
   await env.acl.settle([...impact.targets, ...late]);
 }

@@ -227,9 +227,9 @@ export const agreementResolvers = {
     versions: (a: AgreementDoc) => a.versions.map((v) => ({ ...v, documentType: upper(v.documentType) })),
     owner: (a: AgreementDoc, _: unknown, ctx: PartnerContext) => ctx.loaders.account.load(a.owner),
     parent: (a: AgreementDoc, _: unknown, ctx: PartnerContext) =>
-      a.parent ? ctx.loaders.agreementOfVisible.load(a.parent) : null,
+      a.parent ? ctx.loaders.agreement.load(a.parent) : null,
     marketplace: (a: AgreementDoc, _: unknown, ctx: PartnerContext) =>
-      a.marketplace ? ctx.loaders.marketplaceOfVisible.load(a.marketplace) : null,
+      a.marketplace ? ctx.loaders.marketplace.load(a.marketplace) : null,
     stats: (a: AgreementDoc) => ({
       contracts: a.versions.reduce((n, v) => n + v.contracts, 0),
       versions: a.versions.length,

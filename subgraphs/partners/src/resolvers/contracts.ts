@@ -62,15 +62,14 @@ export const contractResolvers = {
     id: idOf,
     type: (c: ContractDoc) => upper(c.type),
     status: (c: ContractDoc) => upper(c.status),
-    agreement: (c: ContractDoc, _: unknown, ctx: PartnerContext) =>
-      ctx.loaders.agreementOfVisible.load(c.agreement),
+    agreement: (c: ContractDoc, _: unknown, ctx: PartnerContext) => ctx.loaders.agreement.load(c.agreement),
     vendor: (c: ContractDoc, _: unknown, ctx: PartnerContext) =>
       c.vendor ? ctx.loaders.account.load(c.vendor) : null,
     distributor: (c: ContractDoc, _: unknown, ctx: PartnerContext) => ctx.loaders.account.load(c.distributor),
     reseller: (c: ContractDoc, _: unknown, ctx: PartnerContext) =>
       c.reseller ? ctx.loaders.account.load(c.reseller) : null,
     marketplace: (c: ContractDoc, _: unknown, ctx: PartnerContext) =>
-      c.marketplace ? ctx.loaders.marketplaceOfVisible.load(c.marketplace) : null,
+      c.marketplace ? ctx.loaders.marketplace.load(c.marketplace) : null,
     enrollment: (c: ContractDoc) => c.enrollment ?? [],
     history: async (c: ContractDoc, _: unknown, ctx: PartnerContext) =>
       (await ctx.loaders.history.load(c._id)).map((r) => toEvent(r, ctx)),
@@ -89,6 +88,6 @@ export const contractResolvers = {
     provider: (p: DistributionPath<ContractDoc>, _: unknown, ctx: PartnerContext) =>
       ctx.loaders.account.load(p.provider),
     marketplace: (p: DistributionPath<ContractDoc>, _: unknown, ctx: PartnerContext) =>
-      ctx.loaders.marketplaceOfVisible.load(p.marketplace),
+      ctx.loaders.marketplace.load(p.marketplace),
   },
 };

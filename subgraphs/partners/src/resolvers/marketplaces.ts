@@ -83,7 +83,8 @@ export const marketplaceResolvers = {
         owner,
         status: 'active',
         _acl: [owner],
-        _aclDirty: false,
+        // who else sees it (the owner's program partners) is derived right after creation
+        _aclDirty: true,
       };
       // The name claim makes names unique per owner even under concurrent creations.
       const { doc: marketplace, created } = await ctx.env.kit.changes.create<MarketplaceDoc>({
@@ -103,7 +104,11 @@ export const marketplaceResolvers = {
       if (!created && !same) {
         throw badInput('input.name', `your marketplace ${marketplace._id} already has this name`);
       }
-      return { marketplace };
+      if (!created) return { marketplace };
+      await ctx.env.acl.settle([{ kind: 'marketplace', id: marketplace._id }]);
+      return {
+        marketplace: (await ctx.env.models.Marketplace.findById(marketplace._id).lean()) ?? marketplace,
+      };
     },
     updateMarketplace: async (
       _: unknown,
@@ -158,7 +163,7 @@ export const marketplaceResolvers = {
     __resolveReference: (ref: { id: string }, ctx: PartnerContext) => ctx.loaders.marketplace.load(ref.id),
   },
   MarketplaceHub: {
-    hub: (l: MarketplaceHubLink, _: unknown, ctx: PartnerContext) => ctx.loaders.hubOfVisible.load(l.hub),
+    hub: (l: MarketplaceHubLink, _: unknown, ctx: PartnerContext) => ctx.loaders.hub.load(l.hub),
   },
 };
 
