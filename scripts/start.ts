@@ -142,7 +142,7 @@ async function main() {
   if (config.SEED_DEMO) {
     say('');
     say('Demo API tokens (send as `Authorization: Bearer <token>`):');
-    const roles = ['operator', 'vendor', 'distributor', 'reseller', 'vendor2'] as const;
+    const roles = Object.keys(DEMO) as (keyof typeof DEMO)[];
     roles.forEach((role, i) => {
       say(`  ${role.padEnd(12)} ${DEMO[role]}   (${DEMO_TOKENS[i]!.account})`);
     });

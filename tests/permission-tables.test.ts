@@ -15,6 +15,21 @@ const PARTNERS = `
   listAllAccounts                     -        -         -        x        x
   createMarketplace                   -        x         x        -        -
   authenticate                        -        -         -        -        x
+  createHub                           -        x         x        -        -
+  updateMarketplace                   -        x         x        -        -
+  createAgreement                     -        x         -        -        -
+  manageAgreementVersions             -        x         -        -        -
+  deleteAgreement                     -        x         -        -        -
+  invitePartner                       -        x         -        -        -
+  createPartner                       -        x         -        -        -
+  removePartner                       -        x         -        -        -
+  acceptPartnerInvitation             x        -         x        -        -
+  createProgramContract               -        x         -        -        -
+  createServiceContract               -        x         -        -        -
+  enrollDistributionAgreement         x        -         -        -        -
+  enrollSyndicationAgreement          -        -         x        -        -
+  enrollReferralAgreement             -        x         -        -        -
+  actOnContract                       x        x         x        -        -
 `;
 
 const PRODUCTS = `

@@ -14,7 +14,10 @@ import { seedDemo } from '../../scripts/seed/index.js';
 export interface BenchPlatform {
   stack: Stack;
   mongoUri: string;
+  dbPrefix: string;
   identityKeys: string;
+  /** how long seeding the demo data took */
+  seedMs: number;
   /** another gateway process in front of the same subgraphs, with extra environment */
   extraGateway: (env: Record<string, string>) => Promise<string>;
   stop: () => Promise<void>;
@@ -40,6 +43,7 @@ export async function startBenchPlatform(env: Record<string, string> = {}): Prom
     await ferret?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   };
+  const seedStarted = performance.now();
   try {
     await seedDemo({ mongoUri, dbPrefix, gatewayUrl: stack.gatewayUrl });
   } catch (e) {
@@ -76,5 +80,6 @@ export async function startBenchPlatform(env: Record<string, string> = {}): Prom
     return `http://127.0.0.1:${port}/graphql`;
   }
 
-  return { stack, mongoUri, identityKeys, extraGateway, stop };
+  const seedMs = performance.now() - seedStarted;
+  return { stack, mongoUri, dbPrefix, identityKeys, seedMs, extraGateway, stop };
 }

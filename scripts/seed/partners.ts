@@ -1,37 +1,114 @@
-// Partners demo data: marketplaces (and, with the contract flow, hubs, agreements and contracts).
+// Partners demo data. The fixed-id baseline (hubs and the marketplaces MP-20001, MP-20002, MP-30001 that
+// other domains' demo data refer to) is written directly; the contract network on top of it is built
+// through the API with the demo tokens (contract-network.ts), showing the five distribution shapes.
+import { type EntityDoc, isDomainError } from '@daas/kit';
 import { partnerModels } from '@daas/partners';
-import { ensureEntity, openDirect, type SeedContext } from './context.js';
+import type { Model } from 'mongoose';
+import { marketplaceNameKey, type Zone } from '../../subgraphs/partners/src/domain/marketplaces.js';
+import { type DirectDb, openDirect, type SeedContext } from './context.js';
+import { seedContractNetwork } from './contract-network.js';
 
-export const MARKETPLACES = [
-  { _id: 'MP-20001', name: 'Globex US', currency: 'USD', countries: ['US'], owner: 'PA-200-001' },
+export const HUBS = [
+  { _id: 'HB-2000-0001', name: 'Globex US Hub', owner: 'PA-200-001', instanceType: 'API' },
+  { _id: 'HB-2000-0002', name: 'Globex Europe Hub', owner: 'PA-200-001', instanceType: 'OA' },
+  { _id: 'HB-3000-0001', name: 'Initech Hub', owner: 'PA-300-001', instanceType: 'API' },
+] as const;
+
+export const MARKETPLACES: {
+  _id: string;
+  name: string;
+  zone: Zone;
+  currency: string;
+  countries: string[];
+  owner: string;
+  hubs: { hub: string; externalId: string }[];
+}[] = [
+  {
+    _id: 'MP-20001',
+    name: 'Globex US',
+    zone: 'NA',
+    currency: 'USD',
+    countries: ['US'],
+    owner: 'PA-200-001',
+    hubs: [{ hub: 'HB-2000-0001', externalId: 'GLX-US' }],
+  },
   {
     _id: 'MP-20002',
     name: 'Globex Europe',
+    zone: 'EU',
     currency: 'EUR',
     countries: ['DE', 'FR', 'NL'],
     owner: 'PA-200-001',
+    hubs: [{ hub: 'HB-2000-0002', externalId: 'GLX-EU' }],
   },
-  { _id: 'MP-30001', name: 'Initech Direct', currency: 'USD', countries: ['US', 'CA'], owner: 'PA-300-001' },
+  {
+    _id: 'MP-30001',
+    name: 'Initech Direct',
+    zone: 'NA',
+    currency: 'USD',
+    countries: ['US', 'CA'],
+    owner: 'PA-300-001',
+    hubs: [{ hub: 'HB-3000-0001', externalId: 'INI-1' }],
+  },
 ];
 
+const seeder = { accountId: 'OA-000-001', role: 'OPERATOR' as const };
+
+/** Creates unless it exists (by id, or by the idempotency key such as a marketplace's name claim). */
+async function ensure<T extends EntityDoc>(
+  ctx: SeedContext,
+  db: DirectDb,
+  model: Model<T>,
+  entityType: string,
+  doc: Omit<T, 'version' | 'createdAt' | 'updatedAt'>,
+  partitionKey: string,
+  idempotencyKey?: string,
+): Promise<void> {
+  db.store.register(model);
+  try {
+    const { created } = await db.store.create<T>({
+      model,
+      entityType,
+      doc,
+      actor: seeder,
+      partitionKey,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
+    if (created) ctx.created++;
+  } catch (e) {
+    if (!(isDomainError(e) && e.code === 'CONFLICT')) throw e;
+  }
+}
+
 export async function seedPartners(ctx: SeedContext): Promise<void> {
-  ctx.progress('marketplaces');
+  ctx.progress('hubs and marketplaces');
   const db = await openDirect(ctx, 'partners');
   try {
     const m = partnerModels(db.conn);
+    for (const h of HUBS) {
+      await ensure(
+        ctx,
+        db,
+        m.Hub,
+        'Hub',
+        { ...h, description: null, status: 'active', _acl: [h.owner] },
+        h.owner,
+      );
+    }
     for (const mp of MARKETPLACES) {
-      // Vendors selling there see the marketplace.
-      const acl = [mp.owner, 'VA-100-001', 'VA-100-002'];
-      await ensureEntity(
+      // Who else sees it follows from the contracts made below (the partners subgraph keeps _acl current).
+      await ensure(
         ctx,
         db,
         m.Marketplace,
         'Marketplace',
-        { ...mp, description: null, status: 'active', _acl: acl },
+        { ...mp, description: null, status: 'active', _acl: [mp.owner], _aclDirty: false },
         mp.owner,
+        marketplaceNameKey(mp.owner, mp.name),
       );
     }
   } finally {
     await db.close();
   }
+  await seedContractNetwork(ctx);
 }

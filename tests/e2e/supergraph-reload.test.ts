@@ -41,7 +41,7 @@ async function eventually(check: () => Promise<boolean>, ms = 5000) {
 
 describe('supergraph reload', () => {
   it('keeps serving the old supergraph when the file is broken', async () => {
-    expect(await marketplaceFields()).not.toContain('zone');
+    expect(await marketplaceFields()).not.toContain('reloadProbe');
     writeFileSync(path, 'this is not a supergraph');
     await new Promise((r) => setTimeout(r, 800));
     expect(await marketplaceFields()).toContain('currency');
@@ -56,13 +56,13 @@ describe('supergraph reload', () => {
         url: `http://127.0.0.1:${s.port}/graphql`,
         typeDefs: parse(
           s.name === 'partners'
-            ? subgraphSdl(s.name).replace('  currency: String!', '  currency: String!\n  zone: String')
+            ? subgraphSdl(s.name).replace('  currency: String!', '  currency: String!\n  reloadProbe: String')
             : subgraphSdl(s.name),
         ),
       })),
     );
     expect(composed.errors).toBeUndefined();
     writeFileSync(path, composed.supergraphSdl!);
-    expect(await eventually(async () => (await marketplaceFields()).includes('zone'))).toBe(true);
+    expect(await eventually(async () => (await marketplaceFields()).includes('reloadProbe'))).toBe(true);
   });
 });

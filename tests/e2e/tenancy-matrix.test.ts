@@ -11,6 +11,7 @@ import type { Model } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphQLResult, graphql } from '../../scripts/lib/graphql-client.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
+import { AclSync } from '../../subgraphs/partners/src/acl/sync.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -41,13 +42,11 @@ const STRANGERS = ['no credentials', 'forged credentials'] as const;
 type Stranger = (typeof STRANGERS)[number];
 
 // ---------------------------------------------------------------------------------------------------
-// What the demo data says about relations the platform does not model yet (listings, vendor presence in
-// a marketplace, preview usage files). The domain workstreams replace these with real facts.
+// What the demo data says about relations the platform does not model yet (listings, preview usage
+// files). The domain workstreams replace these with real facts.
 
 /** Products listed to no provider (all other demo products are listed to both demo providers). */
 const UNLISTED_PRODUCTS = new Set(['PRD-900-000-001']);
-/** Marketplaces where no vendor sells (vendors sell in every other demo marketplace). */
-const VENDORLESS_MARKETPLACES = new Set(['MP-90001']);
 /** Preview usage files: the vendor's own test reports, never shown to the provider. */
 const PREVIEW_USAGE_FILES = new Set(['UF-2025-07-9000-0002']);
 
@@ -73,6 +72,31 @@ interface EntityRow {
   /** list filters naming another tenant's data must not widen anything */
   filter?: { arg: (value: string) => string; value: (node: Node) => string };
 }
+
+// The partners rules (subgraphs/partners/src/domain/visibility.ts), read off the contracts as the operator
+// sees them: a marketplace is its owner's, its owner's program partners' (active master terms) and, for a
+// reseller's, the syndicating distributors' while their contract is alive.
+const contractFacts = () => [...(truth.get('Contract')?.values() ?? [])];
+const isParty = (k: Node, account: string) =>
+  [k.vendor, k.distributor, k.reseller].some((p) => idOf(p) === account);
+const activeWith = (type: string, distributor: string, field: 'vendor' | 'reseller', account: string) =>
+  contractFacts().some(
+    (k) =>
+      k.type === type &&
+      k.status === 'ACTIVE' &&
+      idOf(k.distributor) === distributor &&
+      idOf(k[field]) === account,
+  );
+const marketplaceSees = (c: Identity, n: Node) =>
+  idOf(n.owner) === c.accountId ||
+  activeWith('PROGRAM', idOf(n.owner)!, 'vendor', c.accountId) ||
+  contractFacts().some(
+    (k) =>
+      k.type === 'SYNDICATION' &&
+      !['TERMINATED', 'REJECTED', 'DELETED'].includes(String(k.status)) &&
+      idOf(k.marketplace) === n.id &&
+      idOf(k.distributor) === c.accountId,
+  );
 
 const ENTITIES: EntityRow[] = [
   {
@@ -102,10 +126,67 @@ const ENTITIES: EntityRow[] = [
     byId: 'marketplace',
     list: 'marketplaces',
     missingId: 'MP-99999',
-    facts: 'owner { id }',
-    sees: (c, n) =>
-      idOf(n.owner) === c.accountId || (c.role === 'VENDOR' && !VENDORLESS_MARKETPLACES.has(n.id)),
+    facts: 'owner { id } hubs { hub { id } }',
+    sees: (c, n) => marketplaceSees(c, n),
     filter: { arg: (v) => `filter: { owner: "${v}" }`, value: (n) => idOf(n.owner)! },
+  },
+  {
+    type: 'Hub',
+    subgraph: 'partners',
+    byId: 'hub',
+    list: 'hubs',
+    missingId: 'HB-9999-9999',
+    facts: 'owner { id }',
+    // its owner, and whoever sees a marketplace wired to it
+    sees: (c, n) =>
+      idOf(n.owner) === c.accountId ||
+      [...truth.get('Marketplace')!.values()].some(
+        (m) => (m.hubs as { hub: { id: string } }[]).some((h) => h.hub.id === n.id) && marketplaceSees(c, m),
+      ),
+    filter: { arg: (v) => `filter: { owner: "${v}" }`, value: (n) => idOf(n.owner)! },
+  },
+  {
+    type: 'Agreement',
+    subgraph: 'partners',
+    byId: 'agreement',
+    list: 'agreements',
+    missingId: 'AGP-999-999-999',
+    facts: 'type owner { id } parent { id }',
+    // its owner, the parties of its contracts, and those who may enroll it
+    sees: (c, n) =>
+      idOf(n.owner) === c.accountId ||
+      contractFacts().some((k) => idOf(k.agreement) === n.id && isParty(k, c.accountId)) ||
+      (n.type === 'DISTRIBUTION' && activeWith('PROGRAM', idOf(n.owner)!, 'vendor', c.accountId)) ||
+      (n.type === 'SYNDICATION' &&
+        contractFacts().some(
+          (k) =>
+            k.type === 'SERVICE' &&
+            k.status === 'ACTIVE' &&
+            idOf(k.distributor) === idOf(n.owner) &&
+            idOf(k.reseller) === c.accountId &&
+            (!n.parent || idOf(k.agreement) === idOf(n.parent)),
+        )),
+    filter: { arg: (v) => `filter: { type: ${v} }`, value: (n) => String(n.type) },
+  },
+  {
+    type: 'Contract',
+    subgraph: 'partners',
+    byId: 'contract',
+    list: 'contracts',
+    missingId: 'CRD-99999-99999-99999',
+    facts: 'type status vendor { id } distributor { id } reseller { id } marketplace { id } agreement { id }',
+    sees: (c, n) => isParty(n, c.accountId),
+    filter: { arg: (v) => `filter: { type: ${v} }`, value: (n) => String(n.type) },
+  },
+  {
+    type: 'Partnership',
+    subgraph: 'partners',
+    byId: 'partnership',
+    list: 'partnerships',
+    missingId: 'PTN-999-999-999',
+    facts: 'status distributor { id } partner { id }',
+    sees: (c, n) => idOf(n.distributor) === c.accountId || idOf(n.partner) === c.accountId,
+    filter: { arg: (v) => `filter: { status: ${v} }`, value: (n) => String(n.status) },
   },
   {
     type: 'Product',
@@ -226,6 +307,48 @@ const NESTED: NestedRow[] = [
     children: ref('owner'),
   },
   {
+    name: 'Marketplace.contracts',
+    parent: 'Marketplace',
+    child: 'Contract',
+    crossesSubgraphs: false,
+    query:
+      '{ marketplaces(first: 500) { edges { node { id contracts(first: 500) { totalCount edges { node { id } } } } } } }',
+    children: conn('contracts'),
+  },
+  {
+    name: 'Agreement.contracts',
+    parent: 'Agreement',
+    child: 'Contract',
+    crossesSubgraphs: false,
+    query:
+      '{ agreements(first: 500) { edges { node { id contracts(first: 500) { totalCount edges { node { id } } } } } } }',
+    children: conn('contracts'),
+  },
+  {
+    name: 'Agreement.marketplace',
+    parent: 'Agreement',
+    child: 'Marketplace',
+    crossesSubgraphs: false,
+    query: '{ agreements(first: 500) { edges { node { id marketplace { id name } } } } }',
+    children: ref('marketplace'),
+  },
+  {
+    name: 'Contract.marketplace',
+    parent: 'Contract',
+    child: 'Marketplace',
+    crossesSubgraphs: false,
+    query: '{ contracts(first: 500) { edges { node { id marketplace { id name } } } } }',
+    children: ref('marketplace'),
+  },
+  {
+    name: 'Contract.vendor',
+    parent: 'Contract',
+    child: 'Account',
+    crossesSubgraphs: false,
+    query: '{ contracts(first: 500) { edges { node { id vendor { id name } } } } }',
+    children: ref('vendor'),
+  },
+  {
     name: 'ApiToken.account',
     parent: 'ApiToken',
     child: 'Account',
@@ -255,7 +378,8 @@ type PathName = (typeof PATHS)[number];
 
 // ---------------------------------------------------------------------------------------------------
 // Fixtures beyond the demo data: hidden children under visible parents (a product delisted after it was
-// sold, a private marketplace, a preview usage file). Written through the change store, as a domain would.
+// sold, a private marketplace, a preview usage file, a contract in a marketplace its vendor no longer
+// sees). Written through the API or the change store, as a domain would.
 
 async function insertFixtures(t: TestStack): Promise<void> {
   const log = createLogger('test', 'silent');
@@ -289,6 +413,46 @@ async function insertFixtures(t: TestStack): Promise<void> {
     }
     await db.close();
   }
+  // Umbrella's distribution contract with Hooli, ended with its master terms (through the API): Umbrella
+  // keeps seeing the contract and its agreement, no longer Hooli's marketplace.
+  const as = <T>(token: string, query: string, variables: Record<string, unknown> = {}) =>
+    graphql<T>(t.gatewayUrl, query, variables, { token }).then((r) => {
+      if (r.errors) throw new Error(JSON.stringify(r.errors));
+      return r.data as T;
+    });
+  const { agreements } = await as<{
+    agreements: { edges: { node: { id: string; type: string; parent: { id: string } | null } }[] };
+  }>(
+    DEMO.distributor2,
+    '{ agreements(filter: { type: DISTRIBUTION }) { edges { node { id type parent { id } } } } }',
+  );
+  const agd = agreements.edges[0]!.node;
+  const contract = (token: string, mutation: string, input: Record<string, unknown>) =>
+    as<Record<string, { contract: { id: string } }>>(
+      token,
+      `mutation($input: ${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $input) { contract { id } } }`,
+      { input },
+    ).then((d) => d[mutation]!.contract.id);
+  const crp = await contract(DEMO.distributor2, 'createProgramContract', {
+    agreement: agd.parent!.id,
+    vendor: 'VA-100-002',
+  });
+  await as(DEMO.vendor2, 'mutation($c: ID!) { signContract(input: { contract: $c }) { contract { id } } }', {
+    c: crp,
+  });
+  const crd = await contract(DEMO.vendor2, 'enrollDistributionAgreement', { agreement: agd.id });
+  await contract(DEMO.vendor2, 'submitContractEnrollment', { contract: crd, form: [] });
+  await as(
+    DEMO.distributor2,
+    'mutation($c: ID!) { approveContract(input: { contract: $c }) { contract { id } } }',
+    { c: crd },
+  );
+  await as(
+    DEMO.distributor2,
+    'mutation($c: ID!) { terminateContract(input: { contract: $c }) { contract { id } } }',
+    { c: crp },
+  );
+
   await write('partners', (c) => partnerModels(c).Marketplace as never, 'Marketplace', [
     {
       _id: 'MP-90001',
@@ -299,8 +463,22 @@ async function insertFixtures(t: TestStack): Promise<void> {
       description: null,
       status: 'active',
       _acl: ['PA-200-001'],
+      // who else sees it follows from the contracts (Globex's program partners): let the domain derive it
+      _aclDirty: true,
     },
   ]);
+  const partnersDb = openDatabase({ uri: t.mongoUri, name: `${t.dbPrefix}partners`, log });
+  await partnersDb.connected();
+  const partnersStore = new ChangeStore(partnersDb.conn, {
+    partitions: 1,
+    pollMs: 1000,
+    retentionHours: 1,
+    dialect: () => partnersDb.dialect(),
+    log,
+  });
+  await partnersStore.init();
+  await new AclSync(partnerModels(partnersDb.conn), partnersStore, log).sweep();
+  await partnersDb.close();
   await write('products', (c) => productModels(c).Product as never, 'Product', [
     {
       _id: 'PRD-900-000-001',

@@ -29,6 +29,8 @@ const ROOTS = {
   serviceContract: { prefix: 'CRS', groups: [5, 5, 5] },
   syndicationContract: { prefix: 'CRY', groups: [5, 5, 5] },
   referralContract: { prefix: 'CRR', groups: [5, 5, 5] },
+  /** a distributor's relationship with a vendor or reseller (its partner directory entry) */
+  partnership: { prefix: 'PTN', groups: [3, 3, 3] },
   product: { prefix: 'PRD', groups: [3, 3, 3] },
   template: { prefix: 'TL', groups: [3, 3, 3] },
   category: { prefix: 'CAT', groups: [5] },

@@ -13,5 +13,5 @@ export const partnersSubgraph: SubgraphSpec<PartnerEnv, PartnerLoaders> = {
   typeDefs,
   resolvers,
   createEnv: createPartnerEnv,
-  createLoaders: (env, identity) => partnerLoaders(env.models, identity),
+  createLoaders: (env, identity) => partnerLoaders(env, identity),
 };

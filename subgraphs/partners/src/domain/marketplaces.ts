@@ -27,3 +27,10 @@ export function validCountries(codes: string[], field = 'countries'): string[] {
   }
   return [...new Set(codes)];
 }
+
+export const ZONES = ['AF', 'NA', 'OC', 'AS', 'EU', 'SA'] as const;
+export type Zone = (typeof ZONES)[number];
+
+/** Marketplace names are unique per owning account, case-insensitively (claimed at creation). */
+export const marketplaceNameKey = (owner: string, name: string) =>
+  `marketplace-name:${owner}:${name.trim().toLowerCase()}`;
