@@ -60,115 +60,75 @@ interface NewContractInput {
   note?: string | null;
 }
 
+/** Who a new contract binds besides the agreement's owner, and the partner it invites (if any). */
+interface Parties {
+  vendor: string | null;
+  reseller: string | null;
+  marketplace: string | null;
+  invitee: AccountDoc | null;
+}
+
+/**
+ * A mutation that opens a contract of `type` on an agreement. `offered` contracts are created by the
+ * agreement's owner for a counterpart; the others are enrolments by the caller.
+ */
+function openContract(
+  type: ContractType,
+  permission: PartnerAction,
+  offered: boolean,
+  partiesOf: (ctx: PartnerContext, input: NewContractInput, agreement: AgreementDoc) => Promise<Parties>,
+) {
+  return async (_: unknown, args: Input<NewContractInput>, ctx: PartnerContext) => {
+    partnerPermissions.assert(ctx.identity.role, permission);
+    const agreement = await agreementOf(ctx, args.input.agreement, type);
+    const { invitee, ...parties } = await partiesOf(ctx, args.input, agreement);
+    const note = validNote(args.input.note);
+    if (offered) mustOwn(ctx, agreement);
+    const contract = await startContract(
+      ctx.env,
+      ctx.identity,
+      { type, agreement, distributor: agreement.owner, note, ...parties },
+      invitee,
+    );
+    return { contract };
+  };
+}
+
+const NOBODY = { vendor: null, reseller: null, marketplace: null, invitee: null };
+
 export const contractActionResolvers = {
   Mutation: {
-    createProgramContract: async (_: unknown, args: Input<NewContractInput>, ctx: PartnerContext) => {
-      partnerPermissions.assert(ctx.identity.role, 'createProgramContract');
-      const agreement = await agreementOf(ctx, args.input.agreement, 'program');
-      const vendor = await accountOf(ctx, args.input.vendor!, 'input.vendor', 'VENDOR');
-      const note = validNote(args.input.note);
-      mustOwn(ctx, agreement);
-      const contract = await startContract(
-        ctx.env,
-        ctx.identity,
-        {
-          type: 'program',
-          agreement,
-          vendor: vendor._id,
-          distributor: agreement.owner,
-          reseller: null,
-          marketplace: null,
-          note,
-        },
-        vendor,
-      );
-      return { contract };
-    },
-    createServiceContract: async (_: unknown, args: Input<NewContractInput>, ctx: PartnerContext) => {
-      partnerPermissions.assert(ctx.identity.role, 'createServiceContract');
-      const agreement = await agreementOf(ctx, args.input.agreement, 'service');
-      const reseller = await accountOf(ctx, args.input.reseller!, 'input.reseller', 'RESELLER');
-      const note = validNote(args.input.note);
-      mustOwn(ctx, agreement);
-      const contract = await startContract(
-        ctx.env,
-        ctx.identity,
-        {
-          type: 'service',
-          agreement,
-          vendor: null,
-          distributor: agreement.owner,
-          reseller: reseller._id,
-          marketplace: null,
-          note,
-        },
-        reseller,
-      );
-      return { contract };
-    },
-    enrollDistributionAgreement: async (_: unknown, args: Input<NewContractInput>, ctx: PartnerContext) => {
-      partnerPermissions.assert(ctx.identity.role, 'enrollDistributionAgreement');
-      const agreement = await agreementOf(ctx, args.input.agreement, 'distribution');
-      const note = validNote(args.input.note);
-      const contract = await startContract(
-        ctx.env,
-        ctx.identity,
-        {
-          type: 'distribution',
-          agreement,
-          vendor: ctx.identity.accountId,
-          distributor: agreement.owner,
-          reseller: null,
-          marketplace: agreement.marketplace,
-          note,
-        },
-        null,
-      );
-      return { contract };
-    },
-    enrollSyndicationAgreement: async (_: unknown, args: Input<NewContractInput>, ctx: PartnerContext) => {
-      partnerPermissions.assert(ctx.identity.role, 'enrollSyndicationAgreement');
-      const agreement = await agreementOf(ctx, args.input.agreement, 'syndication');
-      const marketplace = await resellerMarketplace(ctx, args.input.marketplace!);
-      const note = validNote(args.input.note);
-      const contract = await startContract(
-        ctx.env,
-        ctx.identity,
-        {
-          type: 'syndication',
-          agreement,
-          vendor: null,
-          distributor: agreement.owner,
-          reseller: ctx.identity.accountId,
-          marketplace: marketplace._id,
-          note,
-        },
-        null,
-      );
-      return { contract };
-    },
-    enrollReferralAgreement: async (_: unknown, args: Input<NewContractInput>, ctx: PartnerContext) => {
-      partnerPermissions.assert(ctx.identity.role, 'enrollReferralAgreement');
-      const agreement = await agreementOf(ctx, args.input.agreement, 'referral');
-      const vendor = await accountOf(ctx, args.input.vendor!, 'input.vendor', 'VENDOR');
-      const note = validNote(args.input.note);
-      mustOwn(ctx, agreement);
-      const contract = await startContract(
-        ctx.env,
-        ctx.identity,
-        {
-          type: 'referral',
-          agreement,
-          vendor: vendor._id,
-          distributor: agreement.owner,
-          reseller: null,
-          marketplace: null,
-          note,
-        },
-        null,
-      );
-      return { contract };
-    },
+    createProgramContract: openContract('program', 'createProgramContract', true, async (ctx, input) => {
+      const vendor = await accountOf(ctx, input.vendor!, 'input.vendor', 'VENDOR');
+      return { ...NOBODY, vendor: vendor._id, invitee: vendor };
+    }),
+    createServiceContract: openContract('service', 'createServiceContract', true, async (ctx, input) => {
+      const reseller = await accountOf(ctx, input.reseller!, 'input.reseller', 'RESELLER');
+      return { ...NOBODY, reseller: reseller._id, invitee: reseller };
+    }),
+    enrollDistributionAgreement: openContract(
+      'distribution',
+      'enrollDistributionAgreement',
+      false,
+      async (ctx, _input, agreement) => ({
+        ...NOBODY,
+        vendor: ctx.identity.accountId,
+        marketplace: agreement.marketplace,
+      }),
+    ),
+    enrollSyndicationAgreement: openContract(
+      'syndication',
+      'enrollSyndicationAgreement',
+      false,
+      async (ctx, input) => {
+        const marketplace = await resellerMarketplace(ctx, input.marketplace!);
+        return { ...NOBODY, reseller: ctx.identity.accountId, marketplace: marketplace._id };
+      },
+    ),
+    enrollReferralAgreement: openContract('referral', 'enrollReferralAgreement', true, async (ctx, input) => {
+      const vendor = await accountOf(ctx, input.vendor!, 'input.vendor', 'VENDOR');
+      return { ...NOBODY, vendor: vendor._id };
+    }),
     submitContractEnrollment: async (
       _: unknown,
       args: Input<{ contract: string; form: { name: string; value?: string | null }[] }>,
