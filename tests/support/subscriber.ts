@@ -25,6 +25,7 @@ export class Subscriber<T = Record<string, unknown>> {
       connectionParams: { token },
       retryAttempts: 0,
       lazy: false,
+      onNonLazyError: () => {},
       on: {
         closed: (e) => {
           const ev = e as { code?: number; reason?: string };
