@@ -5,7 +5,7 @@
 import type { ServiceMap } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import type { Identity, Logger } from '@daas/kit';
-import { type DocumentNode, type ExecutionResult, GraphQLError, print } from 'graphql';
+import { type DocumentNode, type ExecutionResult, GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { BoundedChannel } from './bounded-channel.js';
 import { cursorOf, eventPlan, executeEvent } from './event-execution.js';
@@ -25,6 +25,8 @@ export interface EngineOptions {
 export interface ClientSubscription {
   prepared: PreparedSubscription;
   document: DocumentNode;
+  /** the operation's text: with the operation name, variables and identity, what makes two subscriptions identical */
+  query: string;
   operationName: string | null;
   variables: Record<string, unknown>;
   identity: Identity;
@@ -141,7 +143,7 @@ export class SubscriptionEngine {
     }
     const { identity } = sub;
     const key = [
-      print(sub.document),
+      sub.query,
       sub.operationName ?? '',
       JSON.stringify(sub.variables),
       identity.accountId,

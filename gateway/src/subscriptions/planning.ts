@@ -23,6 +23,7 @@ import {
   validate,
   visit,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 
 /** The alias under which the gateway asks for each event's cursor, to resume after a lost upstream. */
 export const CURSOR_ALIAS = '_resumeCursor';
@@ -49,8 +50,34 @@ export interface PreparedSubscription {
 
 export class SubscriptionPlanner {
   private current: { schemas: Schemas; planner: QueryPlanner } | null = null;
+  /**
+   * Plans by operation text: thousands of clients sending the same subscription share one parsed
+   * document and one plan (memory and CPU per subscriber stay small). Emptied on a supergraph reload.
+   */
+  private readonly cache = new LRUCache<string, { document: DocumentNode; prepared: PreparedSubscription }>({
+    max: 2000,
+  });
+
+  /** The document and plan of `query`, from the cache; `parseDocument` runs only on a miss. */
+  cached(
+    query: string,
+    operationName: string | null | undefined,
+    rules: readonly ValidationRule[],
+    parseDocument: (query: string) => DocumentNode,
+  ): { document: DocumentNode; prepared: PreparedSubscription } | GraphQLError[] {
+    const key = `${operationName ?? ''}\u0000${query}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const document = parseDocument(query);
+    const prepared = this.prepare(document, operationName, rules);
+    if (Array.isArray(prepared)) return prepared;
+    const entry = { document, prepared: prepared as PreparedSubscription };
+    this.cache.set(key, entry);
+    return entry;
+  }
 
   load(supergraphSdl: string): void {
+    this.cache.clear();
     const supergraph = Supergraph.build(supergraphSdl);
     const api = supergraph.apiSchema();
     this.current = {

@@ -17,6 +17,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { type DocumentNode, GraphQLError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { Gauge } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import { ChangeStore } from './changes/store.js';
 import { loadConfig, type SubgraphConfig, subgraphConfigShape } from './config.js';
@@ -90,6 +91,15 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
     retentionHours: config.FEED_RETENTION_HOURS,
     dialect: () => db.dialect(),
     log,
+  });
+  const feedChanges = changes;
+  new Gauge({
+    name: 'feed_subscribers',
+    help: "Subscriptions served from this process's one feed reader (its database reads do not grow with them)",
+    registers: [metrics.registry],
+    collect() {
+      this.set(feedChanges.hub.subscriberCount);
+    },
   });
   const services = new ServiceClient(config.GATEWAY_URL, signer, spec.name);
   const kit: KitEnv = { name: spec.name, config, log, db, changes, signer, services, metrics };
