@@ -207,6 +207,11 @@ function requireIdentityPlugin(anonymousIntrospection: boolean): ApolloServerPlu
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, operation }) {
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) on this same URL', {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
           if (contextValue.identity) return;
           if (anonymousIntrospection && operation && isIntrospectionOnly(operation)) return;
           throw new GraphQLError('A valid API token is required: send `Authorization: Bearer <token>`', {

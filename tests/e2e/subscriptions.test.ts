@@ -3,6 +3,7 @@
 // subgraph on the same database, and kill -9 of the subgraph during a burst (docs/subscriptions.md).
 import { createLogger, type Database, databaseName, openDatabase } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type Stack, startStack } from '../../scripts/lib/stack.js';
 import { seedAccounts } from '../../scripts/seed/accounts.js';
 import { seedContext } from '../../scripts/seed/context.js';
@@ -95,7 +96,13 @@ async function programCycle(vendor: Party, retry = false): Promise<string> {
 beforeAll(async () => {
   t = await startTestStack({
     seed: false,
-    serviceEnv: { gateway: { AUTH_CACHE_SECONDS: '2', SUBSCRIPTION_AUTH_RECHECK_SECONDS: '1' } },
+    serviceEnv: {
+      gateway: {
+        AUTH_CACHE_SECONDS: '2',
+        SUBSCRIPTION_AUTH_RECHECK_SECONDS: '1',
+        SUBSCRIPTION_KEEPALIVE_MS: '1000',
+      },
+    },
   });
   await seedAccounts(
     seedContext({
@@ -131,6 +138,7 @@ afterAll(async () => {
 describe('contractChanged through the gateway', () => {
   it('delivers each change to the parties (with fields resolved per event) and to no one else', async () => {
     const v1 = subscribe(V1.token);
+    const v1Twin = subscribe(V1.token); // identical: shares v1's upstream subscription
     const v2 = subscribe(V2.token);
     const dActive = subscribe(D.token, { filter: { vendor: V1.id, statuses: ['ACTIVE'] } });
     const operator = subscribe(DEMO.operator, { filter: { type: 'DISTRIBUTION' } });
@@ -165,6 +173,10 @@ describe('contractChanged through the gateway', () => {
     });
     expect(approved.cursor).toMatch(/^c1-\d+$/);
 
+    await v1Twin.count(3);
+    expect(v1Twin.data()).toEqual(v1.data());
+    expect(await t.metric('gateway', 'gateway_subscriptions', { what: 'clients' })).toBe(5);
+    expect(await t.metric('gateway', 'gateway_subscriptions', { what: 'upstreams' })).toBe(4);
     await dActive.count(1);
     await operator.count(3);
     // V2 is alive (it hears its own contract) but heard nothing of V1's.
@@ -175,7 +187,7 @@ describe('contractChanged through the gateway', () => {
     expect(v2.events).toHaveLength(3);
     expect(dActive.data().map((c) => c.contractChanged.contract.id)).toEqual([enrolled.id]);
     expect(operator.data().every((c) => c.contractChanged.contract.type === 'DISTRIBUTION')).toBe(true);
-    await Promise.all([v1, v2, dActive, operator].map((s) => s.close()));
+    await Promise.all([v1, v1Twin, v2, dActive, operator].map((s) => s.close()));
   });
 
   it('refuses a bad token with 4403 and a bad filter or cursor with BAD_USER_INPUT', async () => {
@@ -195,10 +207,25 @@ describe('contractChanged through the gateway', () => {
       field: 'after',
     });
 
+    const overHttp = await t.query(V1.token, CHANGES);
+    expect(overHttp.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
     const notASubscription = subscribe(V1.token, {}, '{ viewer { id } }');
     await notASubscription.until((s) => s.refused !== null, 10_000, 'a refusal');
     expect(notASubscription.refused?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     await Promise.all([bad, badFilter, badCursor, notASubscription].map((s) => s.close()));
+  });
+
+  it('pings subscriber sockets (keep-alive)', async () => {
+    const socket = new WebSocket(t.gatewayUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { token: V1.token } }));
+    const pinged = await new Promise<boolean>((resolve) => {
+      socket.once('ping', () => resolve(true));
+      setTimeout(() => resolve(false), 5_000);
+    });
+    expect(pinged).toBe(true);
+    socket.close();
   });
 
   it('resumes with `after`: nothing lost, nothing doubled, while changes keep coming', async () => {
