@@ -120,6 +120,10 @@ export function serveSubscriptions(opts: TransportOptions): {
       },
       subscribe: (args) => {
         const op = args.contextValue as OperationContext;
+        log.info(
+          { requestId: op.requestId, account: op.identity.accountId, service: op.prepared.service },
+          'subscription started',
+        );
         return engine.subscribe({
           prepared: op.prepared,
           document: args.document,

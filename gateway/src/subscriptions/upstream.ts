@@ -106,8 +106,14 @@ export class ResumableUpstream {
     this.release = release;
     const payload = this.payload();
     let delivered = false;
+    let fellBehind = false;
     this.unsubscribe = client.subscribe<Record<string, unknown>>(payload, {
       next: (result) => {
+        // The subgraph ends a subscriber that falls too far behind; the gateway resumes it from its cursor.
+        if (result.errors?.some((e) => e.extensions?.code === 'LIMIT_EXCEEDED')) {
+          fellBehind = true;
+          return;
+        }
         delivered = true;
         this.attempt = 0;
         // Events are handled strictly in order; the cursor moves only once the event is handed on.
@@ -118,7 +124,8 @@ export class ResumableUpstream {
         });
       },
       complete: () => {
-        void this.chain.then(() => this.finish());
+        if (fellBehind) this.retry(delivered);
+        else void this.chain.then(() => this.finish());
       },
       error: (err) => {
         if (Array.isArray(err)) {
