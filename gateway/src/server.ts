@@ -11,6 +11,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import {
   createFormatError,
   createLogger,
+  IDENTITY_HEADER,
   IdentitySigner,
   isDomainError,
   type Logger,
@@ -120,6 +121,15 @@ export async function startGateway(
     services: () => subscriptionServices,
     urlOf: (name) => urls.get(name),
     bufferLimit: config.SUBSCRIPTION_BUFFER_LIMIT,
+    position: async (url, identity) => {
+      const res = await fetch(url.replace(/\/graphql$/, '/feed/position'), {
+        headers: { [IDENTITY_HEADER]: await forwarder.tokenFor(identity) },
+        signal: AbortSignal.timeout(2000),
+      });
+      if (!res.ok) return null;
+      const body = (await res.json()) as { cursor?: unknown };
+      return typeof body.cursor === 'string' ? body.cursor : null;
+    },
     log,
   });
   const subscriptions = serveSubscriptions({

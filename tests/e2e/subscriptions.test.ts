@@ -60,7 +60,7 @@ const keyOf = (c: Change) =>
   `${c.contractChanged.contract.id}:${c.contractChanged.kind}:${c.contractChanged.status}`;
 
 /** Program contract for `vendor`: created (PENDING), signed (ACTIVE), terminated: three events. */
-async function programCycle(vendor: Party, retry = false): Promise<string> {
+async function programCycle(vendor: Party, retry = false, agreement?: string): Promise<string> {
   const step = async <T>(f: () => Promise<T>): Promise<T> => {
     for (let i = 0; ; i++) {
       try {
@@ -71,7 +71,8 @@ async function programCycle(vendor: Party, retry = false): Promise<string> {
       }
     }
   };
-  const agp = await step(() => api.agreement(D, { type: 'PROGRAM', name: `program ${Math.random()}` }));
+  const agp =
+    agreement ?? (await step(() => api.agreement(D, { type: 'PROGRAM', name: `program ${Math.random()}` })));
   const c = await step(() => api.contract(D, 'createProgramContract', { agreement: agp, vendor: vendor.id }));
   // A retried action may find it already done: CONFLICT (the status moved on) is success.
   const act = (who: Party, verb: 'sign' | 'terminate') =>
@@ -301,9 +302,23 @@ describe('contractChanged through the gateway', () => {
       for (let i = 0; i < 8; i++) await programCycle(V2, true);
     })();
     await s.count(4);
+    // A subscriber that has had no event yet when its upstream dies: it resumes from where it started.
+    const V3 = await api.account('VENDOR', 'Sub Vendor Three');
+    const agreement = await api.agreement(D, { type: 'PROGRAM', name: 'late program' });
+    const late = subscribe(DEMO.operator, { filter: { vendor: V3.id } });
+    await settle();
     await t.stack.stopService('partners', 'SIGKILL');
     await t.stack.startService('partners');
+    // at once, before the gateway's next reconnect attempt (its backoff has grown while partners was down)
+    const lateId = await programCycle(V3, true, agreement);
     await writing;
+    await late.count(3);
+    expect(late.data().map((c) => [c.contractChanged.contract.id, c.contractChanged.status])).toEqual([
+      [lateId, 'PENDING'],
+      [lateId, 'ACTIVE'],
+      [lateId, 'TERMINATED'],
+    ]);
+    await late.close();
     // Every Contract event of V2 the feed holds from the test's start, in feed order.
     const rows = await db.conn
       .collection('feed')

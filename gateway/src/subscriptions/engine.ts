@@ -19,6 +19,8 @@ export interface EngineOptions {
   urlOf: (service: string) => string | undefined;
   /** events one client may have pending before it is cut off as too slow */
   bufferLimit: number;
+  /** the owning subgraph's current feed cursor, for subscriptions without `after` (null when unknown) */
+  position?: (url: string, identity: Identity) => Promise<string | null>;
   log: Logger;
 }
 
@@ -62,6 +64,9 @@ class SharedSubscription {
         query: sub.prepared.primary.operation,
         variables: pick(sub.variables, sub.prepared.primary.variableUsages),
         afterVariable: sub.prepared.afterVariable,
+        ...(startsNow(sub) && opts.position
+          ? { startPosition: () => opts.position!(url, sub.identity) }
+          : {}),
       },
       {
         onEvent: async (event) => {
@@ -170,6 +175,17 @@ export class SubscriptionEngine {
     for (const s of this.shared.values()) s.stop();
     this.shared.clear();
   }
+}
+
+/** A subscription from "now" (no `after` given) on a field whose events carry a cursor. */
+function startsNow(sub: ClientSubscription): boolean {
+  const { prepared, variables } = sub;
+  if (!prepared.resumable || prepared.afterLiteral) return false;
+  return (
+    !prepared.afterVariable ||
+    variables[prepared.afterVariable] === undefined ||
+    variables[prepared.afterVariable] === null
+  );
 }
 
 function pick(variables: Record<string, unknown>, names: readonly string[] | undefined) {

@@ -46,6 +46,8 @@ export interface PreparedSubscription {
   resumable: boolean;
   /** the name of the client's variable bound to `after`, if any (resume overrides it) */
   afterVariable: string | null;
+  /** whether the operation gives `after` as a literal */
+  afterLiteral: boolean;
 }
 
 export class SubscriptionPlanner {
@@ -142,14 +144,21 @@ export class SubscriptionPlanner {
       responseKey: root.alias?.value ?? root.name.value,
       resumable,
       afterVariable: after?.kind === Kind.VARIABLE ? after.name.value : null,
+      afterLiteral: !!after && after.kind !== Kind.VARIABLE && after.kind !== Kind.NULL,
     };
   }
 }
 
-function returnsCursor(schema: GraphQLSchema, field: string): boolean {
-  const type = schema.getSubscriptionType()?.getFields()[field]?.type;
-  const named = type ? getNamedType(type) : null;
-  return !!named && isObjectType(named) && 'cursor' in named.getFields();
+/** Whether the field can be resumed: its events carry `cursor` and it takes `after`. */
+function returnsCursor(schema: GraphQLSchema, fieldName: string): boolean {
+  const field = schema.getSubscriptionType()?.getFields()[fieldName];
+  const named = field ? getNamedType(field.type) : null;
+  return (
+    !!named &&
+    isObjectType(named) &&
+    'cursor' in named.getFields() &&
+    !!field?.args.some((a) => a.name === 'after')
+  );
 }
 
 /** The client's document with `_resumeCursor: cursor` added to the root field's selection. */

@@ -19,6 +19,7 @@ import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { Gauge } from 'prom-client';
 import { WebSocketServer } from 'ws';
+import { encodeCursor } from './changes/cursor.js';
 import { ChangeStore } from './changes/store.js';
 import { loadConfig, type SubgraphConfig, subgraphConfigShape } from './config.js';
 import type { SubgraphContext } from './context.js';
@@ -201,6 +202,11 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  // Where this process's feed reader stands: the gateway starts a subscription from here, so that one
+  // losing its upstream before its first event still resumes without a gap (docs/subscriptions.md).
+  app.get('/feed/position', requireIdentity(signer), (_req, res) => {
+    res.json({ cursor: encodeCursor(changes.hub.currentPosition()) });
   });
   spec.routes?.(app, kit, subgraphEnv);
   app.use(
