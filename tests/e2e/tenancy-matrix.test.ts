@@ -96,12 +96,13 @@ const marketplaceSees = (c: Identity, n: Node) =>
       idOf(k.distributor) === c.accountId,
   );
 
-// The products rule (subgraphs/products/src/domain/products.ts): the vendor; the providers its listings are
-// addressed to; a distributor the PUBLISHED products of vendors with an active distribution contract in one
-// of its marketplaces; a reseller the products LISTED by a distributor it holds an active syndication with.
+// The products rule (subgraphs/products/src/domain/products.ts): the vendor; the providers it is LISTED by;
+// a distributor the PUBLISHED products of vendors with an active distribution contract in one of its
+// marketplaces; a reseller the products LISTED by a distributor it holds an active syndication with.
 const productSees = (c: Identity, n: Node) => {
   const listings = (n.listings as { edges: { node: Node }[] }).edges.map((e) => e.node);
-  if (idOf(n.vendor) === c.accountId || listings.some((l) => idOf(l.provider) === c.accountId)) return true;
+  const listedBy = (p: string) => listings.some((l) => l.status === 'LISTED' && idOf(l.provider) === p);
+  if (idOf(n.vendor) === c.accountId || listedBy(c.accountId)) return true;
   if (c.role === 'DISTRIBUTOR') {
     return n.status === 'PUBLISHED' && activeWith('DISTRIBUTION', c.accountId, 'vendor', idOf(n.vendor)!);
   }

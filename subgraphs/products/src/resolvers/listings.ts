@@ -136,7 +136,7 @@ export const listingResolvers = {
   Listing: {
     id: idOf,
     status: (l: ListingDoc) => upper(l.status),
-    // The parties of a listing see its product (the provider is in the product's _acl once the listing exists).
+    // The parties of a listing see its product, listed or not (an unlisted one may be hidden from the provider).
     product: async (l: ListingDoc, _: unknown, ctx: ProductContext) =>
       (await ctx.loaders.product.load(l.product)) ?? ctx.env.models.Product.findById(l.product).lean(),
     contract: (l: ListingDoc) => ({ id: l.contract }),
