@@ -401,7 +401,6 @@ async function build(ctx: SeedContext, p: DemoProduct): Promise<string> {
       input: { product: id, ...input },
     });
   if (p.capabilities) step('updateProductCapabilities', p.capabilities);
-  if (p._id) step('updateProduct', { shortDescription: p.shortDescription });
   const missing = <T>(list: T[], have: (t: T) => boolean) => list.filter((x) => !have(x));
   for (const item of missing(p.items, (i) => current.master.items.some((x) => x.mpn === i.mpn))) {
     step('createItem', { ...item });
@@ -509,7 +508,7 @@ export async function seedProducts(ctx: SeedContext): Promise<void> {
       if (!p._id) continue;
       const doc = initialProduct(p.vendor, {
         name: p.name,
-        shortDescription: null,
+        shortDescription: p.shortDescription,
         detailedDescription: null,
       });
       await ensureEntity(ctx, db, m.Product, 'Product', { _id: p._id, ...doc }, p.vendor);
