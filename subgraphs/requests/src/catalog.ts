@@ -78,7 +78,23 @@ function facts(p: RawProduct): ProductFacts {
   };
 }
 
-export class Catalog {
+/** The questions, as an interface: the gateway answers them in production (GatewayCatalog). */
+export interface Catalog {
+  product(id: string, version: number | null, requestId?: string): Promise<ProductFacts | null>;
+  salesChannel(
+    q: { product: string; vendor: string; marketplace: string; provider: string },
+    requestId?: string,
+  ): Promise<{ listed: boolean; contracts: { distribution: string; distributor: string }[] }>;
+  checkParams(
+    product: string,
+    version: number | null,
+    groups: CheckGroup[],
+    requestId?: string,
+  ): Promise<ParamCheck[][]>;
+  render(template: string, values: ValueInput[], requestId?: string): Promise<string>;
+}
+
+export class GatewayCatalog implements Catalog {
   constructor(private readonly services: ServiceClient) {}
 
   /** The product as of `version` (omitted: the latest published), or null when it does not exist. */

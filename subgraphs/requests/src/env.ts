@@ -1,5 +1,5 @@
 import type { KitEnv, SubgraphContext } from '@daas/kit';
-import { Catalog } from './catalog.js';
+import { type Catalog, GatewayCatalog } from './catalog.js';
 import type { RequestLoaders } from './loaders.js';
 import { type RequestModels, requestModels } from './models/index.js';
 
@@ -13,7 +13,7 @@ export interface RequestEnv {
 export function createRequestEnv(kit: KitEnv): RequestEnv {
   const models = requestModels(kit.db.conn);
   kit.changes.register(...Object.values(models));
-  return { kit, models, catalog: new Catalog(kit.services) };
+  return { kit, models, catalog: new GatewayCatalog(kit.services) };
 }
 
 export type RequestContext = SubgraphContext<RequestEnv, RequestLoaders>;

@@ -199,7 +199,8 @@ async function checkOrderingParams(
   const errorOf = new Map<string, ParamCheck>();
   for (const c of checks.flat()) {
     if (c.valid) continue;
-    if (c.error === 'required' && !given.has(c.name)) {
+    // Tier values may come later, on the tier config request (S3 step 3); asset values must be named now.
+    if (c.error === 'required' && !given.has(c.name) && scopeOf(c.name) === 'ASSET') {
       throw badInput('input.params', `required ordering parameter ${c.name} is missing`);
     }
     if (c.error !== 'required') throw badInput(`input.params.${c.name}`, c.error ?? 'invalid value');

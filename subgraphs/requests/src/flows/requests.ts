@@ -301,7 +301,7 @@ async function approvalText(
     return { activationKey: null, templateId: null };
   }
   const t = product.templates.find((x) => x.id === template);
-  if (t?.type !== 'FULFILLMENT') {
+  if (t?.type !== 'FULFILLMENT' || t.scope !== 'ASSET') {
     throw badInput('input.template', `${template} is not a fulfillment template of ${product.id}`);
   }
   return { activationKey: await env.catalog.render(template, values, requestId), templateId: template };
