@@ -3,6 +3,10 @@
 import { DomainError, type ServiceClient } from '@daas/kit';
 import type { RequestType } from './domain/asset-request-machine.js';
 import type { Precision } from './domain/quantities.js';
+import type { ListingFact, PathFact } from './domain/sales-channel.js';
+
+/** A product is listed on few distribution contracts; more than this many is not a real catalog. */
+const MAX_LISTINGS = 500;
 
 export interface ItemFacts {
   id: string;
@@ -84,7 +88,7 @@ export interface Catalog {
   salesChannel(
     q: { product: string; vendor: string; marketplace: string; provider: string },
     requestId?: string,
-  ): Promise<{ listed: boolean; contracts: { distribution: string; distributor: string }[] }>;
+  ): Promise<{ listings: ListingFact[]; paths: PathFact[] }>;
   checkParams(
     product: string,
     version: number | null,
@@ -107,28 +111,34 @@ export class GatewayCatalog implements Catalog {
     return data.product ? facts(data.product) : null;
   }
 
-  /** What a purchase needs to know about where it is sold: is the product listed, and through which contracts. */
+  /** What a purchase needs to know about where it is sold: the product's listings and the caller's paths. */
   async salesChannel(
     q: { product: string; vendor: string; marketplace: string; provider: string },
     requestId?: string,
-  ): Promise<{ listed: boolean; contracts: { distribution: string; distributor: string }[] }> {
+  ): Promise<{ listings: ListingFact[]; paths: PathFact[] }> {
     const data = await this.services.query<{
-      listings: { edges: { node: { id: string } }[] };
-      distributionPaths: { distributionContract: { id: string; distributor: { id: string } } }[];
+      listings: { edges: { node: { marketplace: { id: string }; contract: { id: string } } }[] };
+      distributionPaths: {
+        distributionContract: { id: string; distributor: { id: string }; marketplace: { id: string } | null };
+      }[];
     }>(
       `query RequestsSalesChannel($product: ID!, $marketplace: ID!, $vendor: ID!, $provider: ID) {
-        listings(first: 1, filter: { product: $product, marketplace: $marketplace, status: LISTED }) {
-          edges { node { id } } }
+        listings(first: ${MAX_LISTINGS}, filter: { product: $product, status: LISTED }) {
+          edges { node { marketplace { id } contract { id } } } }
         distributionPaths(vendor: $vendor, marketplace: $marketplace, provider: $provider) {
-          distributionContract { id distributor { id } } } }`,
+          distributionContract { id distributor { id } marketplace { id } } } }`,
       q,
       requestId,
     );
     return {
-      listed: data.listings.edges.length > 0,
-      contracts: data.distributionPaths.map((p) => ({
+      listings: data.listings.edges.map((e) => ({
+        marketplace: e.node.marketplace.id,
+        contract: e.node.contract.id,
+      })),
+      paths: data.distributionPaths.map((p) => ({
         distribution: p.distributionContract.id,
         distributor: p.distributionContract.distributor.id,
+        marketplace: p.distributionContract.marketplace?.id ?? q.marketplace,
       })),
     };
   }

@@ -2,7 +2,9 @@
 // subgraphs; it follows the contract of docs/cross-domain.md (one check per definition in phase and
 // scopes, `required` for a missing required value, `unknown parameter` for an undefined name). The same
 // flows run against the real products and partners subgraphs in tests/e2e/order-flow.test.ts.
+
 import type { Catalog, CheckGroup, ParamCheck, ProductFacts, ValueInput } from '../src/catalog.js';
+import type { PathFact } from '../src/domain/sales-channel.js';
 
 export const VENDOR = 'VA-100-001';
 export const DISTRIBUTOR = 'PA-200-001';
@@ -36,9 +38,10 @@ export function productFacts(id: string, over: Partial<ProductFacts> = {}): Prod
 
 export class FixedCatalog implements Catalog {
   products = new Map<string, ProductFacts>();
+  /** `${product}:${marketplace}` listed on the contract `CRD-<marketplace digits>` */
   listed = new Set<string>();
   /** `${provider}:${marketplace}` pairs with an active distribution path */
-  paths = new Map<string, { distribution: string; distributor: string }>();
+  paths = new Map<string, PathFact>();
 
   async product(id: string): Promise<ProductFacts | null> {
     return this.products.get(id) ?? null;
@@ -46,7 +49,10 @@ export class FixedCatalog implements Catalog {
 
   async salesChannel(q: { product: string; vendor: string; marketplace: string; provider: string }) {
     const path = this.paths.get(`${q.provider}:${q.marketplace}`);
-    return { listed: this.listed.has(`${q.product}:${q.marketplace}`), contracts: path ? [path] : [] };
+    const listings = [...this.listed]
+      .filter((l) => l.startsWith(`${q.product}:`))
+      .map((l) => ({ marketplace: l.split(':')[1]!, contract: contractOf(l.split(':')[1]!) }));
+    return { listings, paths: path ? [path] : [] };
   }
 
   async checkParams(product: string, _v: number | null, groups: CheckGroup[]): Promise<ParamCheck[][]> {
@@ -70,3 +76,6 @@ export class FixedCatalog implements Catalog {
     return `${template}: ${values.map((v) => `${v.name}=${v.value ?? ''}`).join(', ')}`;
   }
 }
+
+/** The fixture's distribution contract of a marketplace. */
+export const contractOf = (marketplace: string) => `CRD-${marketplace.slice(3)}-00000-00000`;

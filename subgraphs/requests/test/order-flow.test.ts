@@ -18,7 +18,15 @@ import {
   type TierConfigDoc,
   type TierConfigRequestDoc,
 } from '../src/models/index.js';
-import { DISTRIBUTOR, FixedCatalog, MARKETPLACE, productFacts, RESELLER, VENDOR } from './catalog-fixture.js';
+import {
+  contractOf,
+  DISTRIBUTOR,
+  FixedCatalog,
+  MARKETPLACE,
+  productFacts,
+  RESELLER,
+  VENDOR,
+} from './catalog-fixture.js';
 
 const vendor: Identity = { accountId: VENDOR, role: 'VENDOR' };
 const distributor: Identity = { accountId: DISTRIBUTOR, role: 'DISTRIBUTOR' };
@@ -65,8 +73,9 @@ beforeAll(async () => {
   catalog.products.set(PRD_NOHOLD, productFacts(PRD_NOHOLD, { hold: false }));
   for (const p of [PRD, PRD_T1, PRD_T2, PRD_NOHOLD]) catalog.listed.add(`${p}:${MARKETPLACE}`);
   catalog.paths.set(`${DISTRIBUTOR}:${MARKETPLACE}`, {
-    distribution: 'CRD-00001-00001-00001',
+    distribution: contractOf(MARKETPLACE),
     distributor: DISTRIBUTOR,
+    marketplace: MARKETPLACE,
   });
 });
 

@@ -4,6 +4,7 @@
 import { badInput, childId, conflict, forbidden, type Identity, isDomainError, newId } from '@daas/kit';
 import type { ParamCheck, ProductFacts } from '../catalog.js';
 import type { Param } from '../domain/assets.js';
+import { salesChannel } from '../domain/sales-channel.js';
 import type { RequestEnv } from '../env.js';
 import type { AssetDoc, AssetRequestDoc, TierAccountDoc, TierSnapshot } from '../models/index.js';
 import { actorOf, checkItems, type ItemInput } from './requests.js';
@@ -42,14 +43,11 @@ export async function purchase(
     { product: product.id, vendor: product.vendor, marketplace: input.marketplace, provider },
     requestId,
   );
-  if (!channel.listed)
-    throw conflict(`product ${product.id} is not listed in marketplace ${input.marketplace}`);
-  const contract = channel.contracts[0];
-  if (!contract) {
-    throw forbidden(
-      `no active contract lets ${provider} sell ${product.id} in marketplace ${input.marketplace}`,
-    );
-  }
+  const contract = salesChannel(
+    { product: product.id, marketplace: input.marketplace, provider },
+    channel.listings,
+    channel.paths,
+  );
   const items = checkItems(product, input.items, { zero: false, ppuDefault: true });
   if (items.length === 0) throw badInput('input.items', 'a purchase names at least one item');
   const split = await checkOrderingParams(env, requestId, product, input);
