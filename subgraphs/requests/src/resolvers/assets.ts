@@ -66,14 +66,21 @@ export const assetResolvers = {
         throw badInput('values', `at most ${MAX_PARAMETER_VALUES} values per call`);
       }
       if (args.values.length === 0) return [];
-      return ctx.env.models.Asset.find({
+      // Dot paths match name and value on any two params; the exact pair is checked below ($elemMatch is
+      // avoided: FerretDB v1 evaluates it poorly).
+      const wanted = new Set(args.values);
+      const docs = await ctx.env.models.Asset.find({
         ...visibleTo(ctx.identity),
         productId: product,
-        params: { $elemMatch: { name: args.parameter, value: { $in: args.values } } },
+        'params.name': args.parameter,
+        'params.value': { $in: args.values },
       })
         .sort({ createdAt: -1, _id: -1 })
         .limit(MAX_PARAMETER_VALUES)
         .lean<AssetDoc[]>();
+      return docs.filter((a) =>
+        (a.params ?? []).some((p) => p.name === args.parameter && p.value !== null && wanted.has(p.value)),
+      );
     },
   },
   Product: {
