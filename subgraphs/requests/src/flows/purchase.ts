@@ -1,7 +1,7 @@
 // A purchase: checked with the owners of product and sales channel (through the gateway), then the asset
 // (idempotent: by the client's key, or by its external id per provider and marketplace), its tier
 // configurations when the product needs them, and its purchase request PR-<asset digits>-001.
-import { badInput, childId, conflict, forbidden, type Identity, isDomainError, newId } from '@daas/kit';
+import { badInput, childId, conflict, type Identity, isDomainError, newId } from '@daas/kit';
 import type { ParamCheck, ProductFacts } from '../catalog.js';
 import type { Param } from '../domain/assets.js';
 import { salesChannel } from '../domain/sales-channel.js';
