@@ -11,7 +11,13 @@ interface ListedProduct {
   id: string;
   vendor: { id: string };
   items: { id: string; type: string }[];
-  parameters: { name: string; phase: string; scope: string; constraints: { required: boolean } }[];
+  parameters: {
+    name: string;
+    type: string;
+    phase: string;
+    scope: string;
+    constraints: { required: boolean; choices: { value: string }[] };
+  }[];
   templates: { id: string; type: string; scope: string }[];
   capabilities: { subscription: { hold: boolean }; tiers: { configsLevel: number | null } };
 }
@@ -27,7 +33,7 @@ async function listed(ctx: SeedContext, role: Role, marketplace: string): Promis
   const d = await ctx.as<{ listings: { edges: { node: { product: ListedProduct } }[] } }>(
     role,
     `query($m: ID!) { listings(first: 20, filter: { marketplace: $m, status: LISTED }) { edges { node { product {
-      id vendor { id } items { id type } parameters { name phase scope constraints { required } }
+      id vendor { id } items { id type } parameters { name type phase scope constraints { required choices { value } } }
       templates { id type scope } capabilities { subscription { hold } tiers { configsLevel } } } } } } }`,
     { m: marketplace },
   );
@@ -44,10 +50,43 @@ async function customer(ctx: SeedContext, role: Role, name: string): Promise<str
   return d.createTierAccount.tierAccount.id;
 }
 
-const values = (p: ListedProduct, phase: string, value: string) =>
+/** A plausible value of a parameter's type (products checks each against its definition). */
+function sample(p: ListedProduct['parameters'][number], tag: string): string {
+  const slug = tag.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  switch (p.type) {
+    case 'DOMAIN':
+      return `${slug}.example.com`;
+    case 'SUBDOMAIN':
+      return slug;
+    case 'EMAIL':
+      return `admin@${slug}.example.com`;
+    case 'URL':
+      return `https://${slug}.example.com`;
+    case 'PHONE':
+      return '+1 555 0100';
+    case 'CHECKBOX':
+      return p.constraints.choices[0]?.value ?? 'true';
+    case 'CHOICE':
+    case 'DROPDOWN':
+      return p.constraints.choices[0]?.value ?? tag;
+    case 'ADDRESS':
+      return JSON.stringify({
+        address_line1: '1 Main St',
+        city: 'Springfield',
+        postal_code: '12345',
+        country: 'US',
+      });
+    case 'OBJECT':
+      return '{}';
+    default:
+      return tag;
+  }
+}
+
+const values = (p: ListedProduct, phase: string, tag: string) =>
   p.parameters
     .filter((x) => x.phase === phase && x.scope === 'ASSET' && x.constraints.required)
-    .map((x) => ({ name: x.name, value }));
+    .map((x) => ({ name: x.name, value: sample(x, tag) }));
 
 interface Order {
   asset: { id: string; status: string };
