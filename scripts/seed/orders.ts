@@ -1,6 +1,6 @@
-// Demo orders, made through the API as the parties would: Globex and Initech buy the products listed to
-// them for a few customers, the vendors fill the fulfillment values and approve; one order is left
-// pending, one inquiring, one changed and one suspended, so every screen has something to show.
+// Demo orders, made through the API as the parties would: Globex and Initech each buy one product listed
+// to them for two customers; the vendor fills the fulfillment values and approves the first, the second
+// stays pending for the walk-through. Kept small: every seeded test stack runs it.
 // Idempotent: tier accounts and purchases carry idempotency keys, and only pending steps are taken.
 import type { SeedContext } from './context.js';
 import { DEMO, DEMO_TOKENS } from './demo-data.js';
@@ -146,18 +146,18 @@ export async function seedOrders(ctx: SeedContext): Promise<void> {
     { role: 'reseller', marketplace: 'MP-30001' },
   ];
   for (const plan of plans) {
-    const products = (await listed(ctx, plan.role, plan.marketplace)).slice(0, 2);
+    const products = (await listed(ctx, plan.role, plan.marketplace)).slice(0, 1);
     for (const [pi, p] of products.entries()) {
       const vendor = roleOf(p.vendor.id);
       if (!vendor || !p.templates.some((t) => t.type === 'FULFILLMENT' && t.scope === 'ASSET')) continue;
-      for (let n = 1; n <= 3; n++) {
+      for (let n = 1; n <= 2; n++) {
         const name = `${plan.role} customer ${pi + 1}-${n}`;
         const c = await customer(ctx, plan.role, name);
         const key = `demo-${plan.role}-${pi}-${n}`;
         const o = await purchase(ctx, plan.role, p, plan.marketplace, c, key, `tenant-${pi}-${n}`);
         ctx.created++;
-        // The third order of each product stays pending, for the vendor to process.
-        if (n < 3 && o.request.status === 'PENDING') await approve(ctx, vendor, p, o.request.id);
+        // The second order stays pending, for the vendor to process.
+        if (n < 2 && o.request.status === 'PENDING') await approve(ctx, vendor, p, o.request.id);
       }
     }
   }
