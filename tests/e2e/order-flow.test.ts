@@ -35,7 +35,7 @@ beforeAll(async () => {
   });
   NOHOLD = await api.product(V, { name: 'Acme No Hold', hold: false, listOn });
   UNLISTED = await api.product(V, { name: 'Acme Unlisted' });
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await t?.stop();
