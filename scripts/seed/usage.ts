@@ -10,7 +10,7 @@ const USAGE_FILES = [
     productId: 'PRD-100-000-002',
     assetIds: ['AS-1000-0000-0002'],
     provider: 'PA-200-001',
-    status: 'accepted',
+    status: 'accepted' as const,
   },
   {
     _id: 'UF-2025-06-1000-0002',
@@ -18,7 +18,7 @@ const USAGE_FILES = [
     productId: 'PRD-100-000-002',
     assetIds: ['AS-1000-0000-0002', 'AS-1000-0000-0006'],
     provider: 'PA-200-001',
-    status: 'draft',
+    status: 'draft' as const,
   },
 ];
 
