@@ -47,7 +47,7 @@ export class UsageProcessor {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly kit: KitEnv,
+    private readonly kit: Pick<KitEnv, 'changes' | 'log'>,
     private readonly models: UsageModels,
     private readonly catalog: UsageCatalog,
     private readonly uploads: UploadStore,
