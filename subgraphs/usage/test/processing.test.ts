@@ -150,27 +150,75 @@ const send = async (file: string, rows: UsageRow[], format: UploadFormat = 'csv'
 const records = (file: string) => env.models.UsageRecord.find({ usageFile: file }).sort({ row: 1 }).lean();
 
 describe('usage processing', () => {
-  it('10,000 rows of which 3 are bad: invalid, exactly those 3 rows reported', async () => {
-    const rows = [...qtRows(10_000, 'MPN-PPU', ASSETS, PERIOD)];
-    rows[41]!.quantity = '';
-    rows[4999]!.asset_search_value = 'AS-9999-9999-9999';
-    rows[9998]!.item_search_value = 'NOPE';
+  // small collections first: on FerretDB every non-_id query scans the whole collection
+  it('preconditions: the vendor’s own product and contract', async () => {
+    const other: Identity = { accountId: 'VA-100-009', role: 'VENDOR' };
+    await expect(
+      createUsageFile(env, other, {
+        name: 'x',
+        description: null,
+        note: null,
+        externalId: null,
+        period: PERIOD,
+        currency: 'USD',
+        product: PRODUCT,
+        contract: CONTRACT,
+      }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      createUsageFile(env, vendor, {
+        name: 'x',
+        description: null,
+        note: null,
+        externalId: null,
+        period: PERIOD,
+        currency: 'USD',
+        product: 'PRD-999-999-999',
+        contract: CONTRACT,
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'input.product' } });
+  });
+
+  it('submit, accept, close records one by one then the rest in bulk: the file closes', async () => {
     const f = await newFile();
+    await send(f._id, [...qtRows(4, 'MPN-PPU', ASSETS, PERIOD)]);
+    await expect(act(env, distributor, f._id, 'submit')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await act(env, vendor, f._id, 'submit');
+    await expect(act(env, vendor, f._id, 'accept')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const accepted = await act(env, distributor, f._id, 'accept', 'fine');
+    expect(accepted).toMatchObject({ status: 'accepted', acceptanceNote: 'fine' });
+    await expect(
+      closeRecords(env, vendor, accepted, [
+        { id: recordIdOf(f._id, 1), externalBillingId: 'INV-1', externalBillingNote: null },
+      ]),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const partly = await closeRecords(env, distributor, accepted, [
+      { id: recordIdOf(f._id, 1), externalBillingId: 'INV-1', externalBillingNote: null },
+    ]);
+    expect(partly.status).toBe('accepted');
+    await expect(
+      closeRecords(env, distributor, accepted, [
+        { id: recordIdOf(f._id, 99), externalBillingId: 'INV-1', externalBillingNote: null },
+      ]),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    const closed = await closeAllRecords(env, distributor, partly, 'INV-77', null);
+    expect(closed.status).toBe('closed');
+    const recs = await records(f._id);
+    expect(recs.map((r) => r.externalBillingId)).toEqual(['INV-1', 'INV-77', 'INV-77', 'INV-77']);
+    expect(recs.every((r) => r.closedAt)).toBe(true);
+    // closed is terminal
+    await expect(send(f._id, [...qtRows(1, 'MPN-PPU', ASSETS, PERIOD)])).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
+
+  it('a file missing a required column is invalid with the reason, no records', async () => {
+    const f = await newFile();
+    const rows = [...qtRows(3, 'MPN-PPU', ASSETS, PERIOD)].map(({ quantity: _, ...r }) => r);
     const done = await send(f._id, rows);
     expect(done.status).toBe('invalid');
-    expect(done.counts).toEqual({ processed: 10_000, valid: 9_997, invalid: 3 });
-    expect(done.errorDetail).toMatch(/^3 of 10000 records are invalid; record 42: quantity: required/);
-    const bad = await env.models.UsageRecord.find({ usageFile: f._id, valid: false }).sort({ row: 1 }).lean();
-    expect(bad.map((r) => [r.row, r.errors])).toEqual([
-      [42, ['quantity: required for schema qt']],
-      [5000, ['asset_search_value: no asset AS-9999-9999-9999']],
-      [9999, ['item_search_value: the product has no item with MPN "NOPE"']],
-    ]);
-    expect(await env.models.UsageRecord.countDocuments({ usageFile: f._id })).toBe(10_000);
-    // nothing of an invalid file is billable
-    expect(await env.models.UsageAggregate.countDocuments({ usageFile: f._id })).toBe(0);
-    // assets were looked up once per batch of new ones, not per row
-    expect(catalog.assetCalls).toBeLessThanOrEqual(2);
+    expect(done.errorDetail).toBe('missing column: quantity');
+    expect(await env.models.UsageRecord.countDocuments({ usageFile: f._id })).toBe(0);
   });
 
   it('CSV, XLSX, JSON and NDJSON uploads of the same records give the same result', async () => {
@@ -250,73 +298,26 @@ describe('usage processing', () => {
     expect(rowsAfter.at(-1)).toBe(5000);
   });
 
-  it('a file missing a required column is invalid with the reason, no records', async () => {
+  it('10,000 rows of which 3 are bad: invalid, exactly those 3 rows reported', async () => {
+    const rows = [...qtRows(10_000, 'MPN-PPU', ASSETS, PERIOD)];
+    rows[41]!.quantity = '';
+    rows[4999]!.asset_search_value = 'AS-9999-9999-9999';
+    rows[9998]!.item_search_value = 'NOPE';
     const f = await newFile();
-    const rows = [...qtRows(3, 'MPN-PPU', ASSETS, PERIOD)].map(({ quantity: _, ...r }) => r);
     const done = await send(f._id, rows);
     expect(done.status).toBe('invalid');
-    expect(done.errorDetail).toBe('missing column: quantity');
-    expect(await env.models.UsageRecord.countDocuments({ usageFile: f._id })).toBe(0);
-  });
-
-  it('submit, accept, close records one by one then the rest in bulk: the file closes', async () => {
-    const f = await newFile();
-    await send(f._id, [...qtRows(4, 'MPN-PPU', ASSETS, PERIOD)]);
-    await expect(act(env, distributor, f._id, 'submit')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await act(env, vendor, f._id, 'submit');
-    await expect(act(env, vendor, f._id, 'accept')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const accepted = await act(env, distributor, f._id, 'accept', 'fine');
-    expect(accepted).toMatchObject({ status: 'accepted', acceptanceNote: 'fine' });
-    await expect(
-      closeRecords(env, vendor, accepted, [
-        { id: recordIdOf(f._id, 1), externalBillingId: 'INV-1', externalBillingNote: null },
-      ]),
-    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const partly = await closeRecords(env, distributor, accepted, [
-      { id: recordIdOf(f._id, 1), externalBillingId: 'INV-1', externalBillingNote: null },
+    expect(done.counts).toEqual({ processed: 10_000, valid: 9_997, invalid: 3 });
+    expect(done.errorDetail).toMatch(/^3 of 10000 records are invalid; record 42: quantity: required/);
+    const bad = await env.models.UsageRecord.find({ usageFile: f._id, valid: false }).sort({ row: 1 }).lean();
+    expect(bad.map((r) => [r.row, r.errors])).toEqual([
+      [42, ['quantity: required for schema qt']],
+      [5000, ['asset_search_value: no asset AS-9999-9999-9999']],
+      [9999, ['item_search_value: the product has no item with MPN "NOPE"']],
     ]);
-    expect(partly.status).toBe('accepted');
-    await expect(
-      closeRecords(env, distributor, accepted, [
-        { id: recordIdOf(f._id, 99), externalBillingId: 'INV-1', externalBillingNote: null },
-      ]),
-    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    const closed = await closeAllRecords(env, distributor, partly, 'INV-77', null);
-    expect(closed.status).toBe('closed');
-    const recs = await records(f._id);
-    expect(recs.map((r) => r.externalBillingId)).toEqual(['INV-1', 'INV-77', 'INV-77', 'INV-77']);
-    expect(recs.every((r) => r.closedAt)).toBe(true);
-    // closed is terminal
-    await expect(send(f._id, [...qtRows(1, 'MPN-PPU', ASSETS, PERIOD)])).rejects.toMatchObject({
-      code: 'CONFLICT',
-    });
-  });
-
-  it('preconditions: the vendor’s own product and contract', async () => {
-    const other: Identity = { accountId: 'VA-100-009', role: 'VENDOR' };
-    await expect(
-      createUsageFile(env, other, {
-        name: 'x',
-        description: null,
-        note: null,
-        externalId: null,
-        period: PERIOD,
-        currency: 'USD',
-        product: PRODUCT,
-        contract: CONTRACT,
-      }),
-    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(
-      createUsageFile(env, vendor, {
-        name: 'x',
-        description: null,
-        note: null,
-        externalId: null,
-        period: PERIOD,
-        currency: 'USD',
-        product: 'PRD-999-999-999',
-        contract: CONTRACT,
-      }),
-    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'input.product' } });
+    expect(await env.models.UsageRecord.countDocuments({ usageFile: f._id })).toBe(10_000);
+    // nothing of an invalid file is billable
+    expect(await env.models.UsageAggregate.countDocuments({ usageFile: f._id })).toBe(0);
+    // assets were looked up once per batch of new ones, not per row
+    expect(catalog.assetCalls).toBeLessThanOrEqual(2);
   });
 });

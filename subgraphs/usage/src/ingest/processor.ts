@@ -159,16 +159,18 @@ export class UsageProcessor {
             firstErrors.push(`record ${r.row}: ${checked.errors.join('; ')}`);
         }
         if (r.row > checkpoint) {
-          docs.push({
-            _id: childId('usageRecord', fileId, r.row),
-            usageFile: fileId,
-            generation,
-            row: r.row,
-            valid,
-            errors: checked.errors,
-            ...checked.fields,
-            _acl: file._acl,
-          });
+          docs.push(
+            slim({
+              _id: childId('usageRecord', fileId, r.row),
+              usageFile: fileId,
+              generation,
+              row: r.row,
+              valid,
+              errors: checked.errors,
+              ...checked.fields,
+              _acl: file._acl,
+            }),
+          );
         }
       }
       await inflight; // one batch in flight while the next one is read and checked
@@ -303,4 +305,14 @@ export class UsageProcessor {
       },
     });
   }
+}
+
+/** Leaves out empty fields: on FerretDB a record's write cost grows with its number of fields. */
+function slim(doc: UsageRecordDoc): UsageRecordDoc {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) {
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0 && k !== '_acl')) continue;
+    out[k] = v;
+  }
+  return out as unknown as UsageRecordDoc;
 }

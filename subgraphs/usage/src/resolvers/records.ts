@@ -104,6 +104,7 @@ export const recordResolvers = {
     asset: (r: UsageRecordDoc) => (r.assetId ? { id: r.assetId } : null),
     itemPrecision: (r: UsageRecordDoc) => r.itemPrecision ?? null,
     params: (r: UsageRecordDoc) => r.params ?? [],
+    errors: (r: UsageRecordDoc) => r.errors ?? [],
     __resolveReference: (ref: { id: string }, ctx: UsageContext) => {
       parentOf('usageRecord', ref.id);
       return ctx.loaders.usageRecord.load(ref.id);
