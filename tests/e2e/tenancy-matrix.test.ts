@@ -513,6 +513,7 @@ async function insertFixtures(t: TestStack): Promise<void> {
       marketplaceId: 'MP-90001',
       status: 'active',
       externalId: null,
+      externalKey: 'AS-9000-0000-0001',
       vendor: 'VA-100-002',
       provider: 'PA-200-001',
       _acl: ['VA-100-002', 'PA-200-001'],
