@@ -1,13 +1,24 @@
 // Usage files: queries and the verbs. Each mutation checks the role, parses its input and hands over to
 // flows/usage-files.ts, where the machine decides.
 import { Readable } from 'node:stream';
-import { badInput, DateTime, idOf, mustExist, type PageArgs, paginate, parseId, visibleTo } from '@daas/kit';
+import {
+  badInput,
+  DateTime,
+  idOf,
+  mustExist,
+  mustLoad,
+  type PageArgs,
+  paginate,
+  parseId,
+  scopedKey,
+  visibleTo,
+} from '@daas/kit';
 import { parsePeriod } from '../domain/period.js';
 import { type UsageAction, usagePermissions } from '../domain/permissions.js';
 import type { UsageContext } from '../env.js';
 import { act, closeAllRecords, closeRecords, createUsageFile, upload } from '../flows/usage-files.js';
 import type { UsageFileDoc } from '../models/index.js';
-import { mustLoad, requiredText, scopedKey, text } from './common.js';
+import { requiredText, text } from './common.js';
 import { upper } from './views.js';
 
 type Input<T> = { input: T };
