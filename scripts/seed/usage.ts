@@ -1,4 +1,7 @@
-// Usage demo data: usage files.
+// Usage demo data. Two files with fixed ids (other domains' demo data and tests refer to them) are written
+// directly; a live report goes through the API as the vendor would: Acme Cloud Backup's storage used on
+// AS-1000-0000-0002 this month, created with an idempotency key and uploaded as a small batch. It ends
+// READY when the asset counts as active for the month, INVALID (with its per-row errors) otherwise.
 import { usageModels } from '@daas/usage';
 import { ensureEntity, openDirect, type SeedContext } from './context.js';
 import { PRODUCTS } from './products.js';
@@ -11,6 +14,7 @@ const USAGE_FILES = [
     assetIds: ['AS-1000-0000-0002'],
     provider: 'PA-200-001',
     status: 'accepted' as const,
+    period: { from: '2025-05-01', to: '2025-05-31' },
   },
   {
     _id: 'UF-2025-06-1000-0002',
@@ -19,8 +23,16 @@ const USAGE_FILES = [
     assetIds: ['AS-1000-0000-0002', 'AS-1000-0000-0006'],
     provider: 'PA-200-001',
     status: 'draft' as const,
+    period: { from: '2025-06-01', to: '2025-06-30' },
   },
 ];
+
+const LIVE = {
+  product: 'PRD-100-000-002',
+  marketplace: 'MP-20001',
+  asset: 'AS-1000-0000-0002',
+  mpn: 'BACKUP-STORAGE',
+};
 
 export async function seedUsage(ctx: SeedContext): Promise<void> {
   ctx.progress('usage files');
@@ -34,11 +46,62 @@ export async function seedUsage(ctx: SeedContext): Promise<void> {
         db,
         m.UsageFile,
         'UsageFile',
-        { ...f, vendor, _acl: [vendor, f.provider] },
+        { ...f, vendor, schema: 'qt', currency: 'USD', _acl: [vendor, f.provider] },
         vendor,
       );
     }
   } finally {
     await db.close();
   }
+  await seedLiveReport(ctx);
+}
+
+async function seedLiveReport(ctx: SeedContext): Promise<void> {
+  const contracts = await ctx.as<{ contracts: { edges: { node: { id: string } }[] } }>(
+    'vendor',
+    'query($m: ID!) { contracts(first: 1, filter: { type: DISTRIBUTION, status: ACTIVE, marketplace: $m }) { edges { node { id } } } }',
+    { m: LIVE.marketplace },
+  );
+  const contract = contracts.contracts.edges[0]?.node.id;
+  if (!contract) return;
+  const now = new Date();
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const period = {
+    from: day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))),
+    to: day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0))),
+  };
+  const created = await ctx.as<{ createUsageFile: { usageFile: { id: string; status: string } } }>(
+    'vendor',
+    `mutation($i: CreateUsageFileInput!) { createUsageFile(input: $i) { usageFile { id status } } }`,
+    {
+      i: {
+        name: `Cloud Backup storage ${period.from.slice(0, 7)}`,
+        period,
+        currency: 'USD',
+        product: LIVE.product,
+        contract,
+        idempotencyKey: `demo-usage-${period.from}`,
+      },
+    },
+  );
+  const file = created.createUsageFile.usageFile;
+  if (file.status !== 'DRAFT') return; // seeded before
+  await ctx.as(
+    'vendor',
+    'mutation($i: UploadUsageRecordsInput!) { uploadUsageRecords(input: $i) { usageFile { id status } } }',
+    {
+      i: {
+        file: file.id,
+        records: [1, 2, 3].map((n) => ({
+          recordId: `demo-${n}`,
+          itemSearchValue: LIVE.mpn,
+          quantity: String(10 * n + 0.25),
+          startTimeUtc: period.from,
+          endTimeUtc: `${period.to} 23:59:59`,
+          assetSearchValue: LIVE.asset,
+        })),
+      },
+    },
+  );
+  ctx.created++;
 }

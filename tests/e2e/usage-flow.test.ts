@@ -356,6 +356,60 @@ describe('preconditions and the template', () => {
   });
 });
 
+describe('tenancy', () => {
+  it('a vendor sees only its files; a provider only files addressed to it', async () => {
+    const f = await createFile();
+    const list = (token: string) =>
+      t.queryOk<{
+        usageFiles: { edges: { node: { id: string; vendor: { id: string }; provider: { id: string } } }[] };
+      }>(token, '{ usageFiles(first: 500) { edges { node { id vendor { id } provider { id } } } } }');
+    const mine = await list(w.vendor.token);
+    expect(mine.usageFiles.edges.map((e) => e.node.id)).toContain(f.id);
+    expect(mine.usageFiles.edges.every((e) => e.node.vendor.id === w.vendor.id)).toBe(true);
+    const theirs = await list(w.distributor.token);
+    expect(theirs.usageFiles.edges.map((e) => e.node.id)).toContain(f.id);
+    expect(theirs.usageFiles.edges.every((e) => e.node.provider.id === w.distributor.id)).toBe(true);
+    for (const other of [w.stranger.token, w.reseller.token, DEMO.distributor]) {
+      expect((await list(other)).usageFiles.edges).toEqual([]);
+      const one = await t.query(other, 'query($id: ID!) { usageFile(id: $id) { id } }', { id: f.id });
+      expect(code(one)).toBe('NOT_FOUND');
+      expect(await usageOf(w.assets[0]!, other).catch(() => [])).toEqual([]);
+    }
+    expect((await list(DEMO.operator)).usageFiles.edges.map((e) => e.node.id)).toContain(f.id);
+  });
+
+  it('the HTTP routes check the token and the tenant like GraphQL', async () => {
+    const f = await createFile();
+    const none = await uploadUsage(t.gatewayUrl, undefined, f.id, 'a\n', { format: 'csv' });
+    expect(none.status).toBe(401);
+    expect(none.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await uploadUsage(t.gatewayUrl, `${DEMO.vendor}x`, f.id, 'a\n', { format: 'csv' })).status).toBe(
+      401,
+    );
+    expect((await download(t.gatewayUrl, undefined, `/usage/files/${f.id}/errors`)).status).toBe(401);
+    expect((await uploadUsage(t.gatewayUrl, w.stranger.token, f.id, 'a\n', { format: 'csv' })).status).toBe(
+      404,
+    );
+    expect((await download(t.gatewayUrl, w.reseller.token, `/usage/files/${f.id}/errors`)).status).toBe(404);
+    expect((await download(t.gatewayUrl, w.distributor.token, `/usage/files/${f.id}/errors`)).status).toBe(
+      200,
+    );
+    expect(
+      (await uploadUsage(t.gatewayUrl, w.distributor.token, f.id, 'a\n', { format: 'csv' })).status,
+    ).toBe(403);
+    const res = await fetch(`${t.gatewayUrl.replace(/\/graphql$/, '')}/usage/files/${f.id}/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.vendor.token}`, 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    expect(res.status).toBe(400);
+    expect(
+      ((await res.json()) as { errors: { extensions: { field: string } }[] }).errors[0]!.extensions.field,
+    ).toBe('format');
+  });
+});
+
+// the big files last: on FerretDB every query on records scans the collection
 describe('uploads', () => {
   it('XLSX, CSV and JSON uploads of the same records give the same result', async () => {
     const rows = [...qtRows(40, w.mpn, w.assets, PERIOD)];
@@ -491,55 +545,3 @@ describe('uploads', () => {
   }, 300_000);
 });
 
-describe('tenancy', () => {
-  it('a vendor sees only its files; a provider only files addressed to it', async () => {
-    const f = await createFile();
-    const list = (token: string) =>
-      t.queryOk<{
-        usageFiles: { edges: { node: { id: string; vendor: { id: string }; provider: { id: string } } }[] };
-      }>(token, '{ usageFiles(first: 500) { edges { node { id vendor { id } provider { id } } } } }');
-    const mine = await list(w.vendor.token);
-    expect(mine.usageFiles.edges.map((e) => e.node.id)).toContain(f.id);
-    expect(mine.usageFiles.edges.every((e) => e.node.vendor.id === w.vendor.id)).toBe(true);
-    const theirs = await list(w.distributor.token);
-    expect(theirs.usageFiles.edges.map((e) => e.node.id)).toContain(f.id);
-    expect(theirs.usageFiles.edges.every((e) => e.node.provider.id === w.distributor.id)).toBe(true);
-    for (const other of [w.stranger.token, w.reseller.token, DEMO.distributor]) {
-      expect((await list(other)).usageFiles.edges).toEqual([]);
-      const one = await t.query(other, 'query($id: ID!) { usageFile(id: $id) { id } }', { id: f.id });
-      expect(code(one)).toBe('NOT_FOUND');
-      expect(await usageOf(w.assets[0]!, other).catch(() => [])).toEqual([]);
-    }
-    expect((await list(DEMO.operator)).usageFiles.edges.map((e) => e.node.id)).toContain(f.id);
-  });
-
-  it('the HTTP routes check the token and the tenant like GraphQL', async () => {
-    const f = await createFile();
-    const none = await uploadUsage(t.gatewayUrl, undefined, f.id, 'a\n', { format: 'csv' });
-    expect(none.status).toBe(401);
-    expect(none.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect((await uploadUsage(t.gatewayUrl, `${DEMO.vendor}x`, f.id, 'a\n', { format: 'csv' })).status).toBe(
-      401,
-    );
-    expect((await download(t.gatewayUrl, undefined, `/usage/files/${f.id}/errors`)).status).toBe(401);
-    expect((await uploadUsage(t.gatewayUrl, w.stranger.token, f.id, 'a\n', { format: 'csv' })).status).toBe(
-      404,
-    );
-    expect((await download(t.gatewayUrl, w.reseller.token, `/usage/files/${f.id}/errors`)).status).toBe(404);
-    expect((await download(t.gatewayUrl, w.distributor.token, `/usage/files/${f.id}/errors`)).status).toBe(
-      200,
-    );
-    expect(
-      (await uploadUsage(t.gatewayUrl, w.distributor.token, f.id, 'a\n', { format: 'csv' })).status,
-    ).toBe(403);
-    const res = await fetch(`${t.gatewayUrl.replace(/\/graphql$/, '')}/usage/files/${f.id}/upload`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${w.vendor.token}`, 'content-type': 'text/plain' },
-      body: 'hello',
-    });
-    expect(res.status).toBe(400);
-    expect(
-      ((await res.json()) as { errors: { extensions: { field: string } }[] }).errors[0]!.extensions.field,
-    ).toBe('format');
-  });
-});
