@@ -544,4 +544,3 @@ describe('uploads', () => {
     expect(new Set(rows.map((x) => x.row)).size).toBe(total);
   }, 300_000);
 });
-
