@@ -44,6 +44,28 @@ export interface RequestView {
   tierConfigRequest: { id: string; status: string } | null;
 }
 
+/** Input types of the mutations whose input is not named `<Mutation>Input`. */
+const INPUT_TYPES: Record<string, string> = {
+  submitListingRequest: 'ListingRequestActionInput',
+  deployListingRequest: 'ListingRequestActionInput',
+  completeListingRequest: 'ListingRequestActionInput',
+  createSuspendRequest: 'AssetActionInput',
+  createResumeRequest: 'AssetActionInput',
+  createCancelRequest: 'AssetActionInput',
+  updateAssetRequestParams: 'RequestParamsInput',
+  inquireAssetRequest: 'RequestParamsInput',
+  answerAssetRequest: 'RequestParamsInput',
+  pendAssetRequest: 'RequestRefInput',
+  confirmAssetRequestRevocation: 'RequestRefInput',
+  failAssetRequest: 'RequestReasonInput',
+  revokeAssetRequest: 'RequestReasonInput',
+  inquireTierConfigRequest: 'RequestParamsInput',
+  answerTierConfigRequest: 'RequestParamsInput',
+  pendTierConfigRequest: 'RequestRefInput',
+  failTierConfigRequest: 'RequestReasonInput',
+};
+const inputType = (name: string) => INPUT_TYPES[name] ?? `${name[0]!.toUpperCase()}${name.slice(1)}Input`;
+
 export class OrdersApi {
   constructor(private readonly t: TestStack) {}
 
@@ -64,7 +86,7 @@ export class OrdersApi {
   }
 
   private async mutate<T>(token: string, name: string, input: Record<string, unknown>, selection: string) {
-    const type = `${name[0]!.toUpperCase()}${name.slice(1)}Input`;
+    const type = inputType(name);
     const d = await this.ok<Record<string, T>>(
       token,
       `mutation($input: ${type}!) { ${name}(input: $input) { ${selection} } }`,
@@ -189,7 +211,7 @@ export class OrdersApi {
   }
 
   requestError(token: string, mutation: string, input: Record<string, unknown>) {
-    const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
+    const type = inputType(mutation);
     return this.error(token, `mutation($input: ${type}!) { ${mutation}(input: $input) { request { id } } }`, {
       input,
     });

@@ -193,7 +193,7 @@ export function checkParameterEdit(current: ParameterDef, next: ParameterFields)
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const PHONE = /^\+?[0-9][0-9 ().-]{4,24}$/;
+const PHONE = /^\+?[0-9(][0-9 ().-]{4,24}$/;
 const ADDRESS_FIELDS = ['address_line1', 'city', 'postal_code', 'country'] as const;
 
 function jsonObject(value: string): Record<string, unknown> | null {

@@ -1,7 +1,7 @@
 // A purchase: checked with the owners of product and sales channel (through the gateway), then the asset
 // (idempotent: by the client's key, or by its external id per provider and marketplace), its tier
 // configurations when the product needs them, and its purchase request PR-<asset digits>-001.
-import { badInput, childId, conflict, forbidden, type Identity, isDomainError, newId } from '@daas/kit';
+import { badInput, childId, conflict, type Identity, isDomainError, newId } from '@daas/kit';
 import type { ParamCheck, ProductFacts } from '../catalog.js';
 import type { Param } from '../domain/assets.js';
 import { salesChannel } from '../domain/sales-channel.js';
@@ -98,7 +98,7 @@ export async function purchase(
   } catch (e) {
     // The same external id on the same provider and marketplace: the first purchase is the answer.
     if (!(isDomainError(e) && e.code === 'CONFLICT' && input.externalId)) throw e;
-    const existing = await env.models.Asset.findOne({ externalKey }).lean<AssetDoc>();
+    const existing = await landed(() => env.models.Asset.findOne({ externalKey }).lean<AssetDoc>());
     if (!existing) throw e;
     asset = existing;
   }
@@ -153,9 +153,20 @@ async function createPurchaseRequest(
     return doc;
   } catch (e) {
     if (!(isDomainError(e) && e.code === 'CONFLICT')) throw e;
-    const doc = await env.models.AssetRequest.findById(id).lean<AssetRequestDoc>();
+    // A concurrent retry of the same purchase created it; its writer may still be applying it.
+    const doc = await landed(() => env.models.AssetRequest.findById(id).lean<AssetRequestDoc>());
     if (!doc) throw e;
     return doc;
+  }
+}
+
+/** Waits briefly for a document a concurrent writer has claimed but not yet written. */
+export async function landed<T>(read: () => Promise<T | null>, waitMs = 5000): Promise<T | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const doc = await read();
+    if (doc || Date.now() > deadline) return doc;
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
 

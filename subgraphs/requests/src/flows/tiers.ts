@@ -15,7 +15,7 @@ import type {
   TierConfigRequestDoc,
 } from '../models/index.js';
 import { purchaseFailed, purchaseReady, tcrFailed, tcrReady } from './effects.js';
-import type { SplitParams } from './purchase.js';
+import { landed, type SplitParams } from './purchase.js';
 import { actorOf } from './requests.js';
 
 export interface TierNeed {
@@ -82,7 +82,7 @@ async function ensureConfig(
     return doc;
   } catch (e) {
     // A concurrent purchase for the same tier account created it first.
-    const again = await env.models.TierConfig.findOne({ naturalKey }).lean<TierConfigDoc>();
+    const again = await landed(() => env.models.TierConfig.findOne({ naturalKey }).lean<TierConfigDoc>());
     if (again) return again;
     throw e;
   }
@@ -145,7 +145,7 @@ async function ensureOpenRequest(
     return doc;
   } catch (e) {
     if (!(isDomainError(e) && e.code === 'CONFLICT')) throw e;
-    const doc = await env.models.TierConfigRequest.findById(id).lean<TierConfigRequestDoc>();
+    const doc = await landed(() => env.models.TierConfigRequest.findById(id).lean<TierConfigRequestDoc>());
     if (!doc) throw e;
     return doc;
   }
