@@ -1,7 +1,7 @@
 // Usage demo data. Two files with fixed ids (other domains' demo data and tests refer to them) are written
-// directly; a live report goes through the API as the vendor would: Acme Cloud Backup's storage used on
-// AS-1000-0000-0002 this month, created with an idempotency key and uploaded as a small batch. It ends
-// READY when the asset counts as active for the month, INVALID (with its per-row errors) otherwise.
+// directly; a live report goes through the API as the vendor would: Acme Cloud Backup's storage used this
+// month on an asset the demo orders activated (orders.ts runs first), created with an idempotency key and
+// uploaded as a small batch (READY).
 import { usageModels } from '@daas/usage';
 import { ensureEntity, openDirect, type SeedContext } from './context.js';
 import { PRODUCTS } from './products.js';
@@ -63,7 +63,16 @@ async function seedLiveReport(ctx: SeedContext): Promise<void> {
     { m: LIVE.marketplace },
   );
   const contract = contracts.contracts.edges[0]?.node.id;
-  if (!contract) return;
+  const assets = await ctx.as<{ assets: { edges: { node: { id: string; activatedAt: string | null } }[] } }>(
+    'vendor',
+    'query($p: ID!, $m: ID!) { assets(first: 20, filter: { product: $p, marketplace: $m, status: ACTIVE }) { edges { node { id activatedAt } } } }',
+    { p: LIVE.product, m: LIVE.marketplace },
+  );
+  const asset = assets.assets.edges.find((e) => e.node.activatedAt)?.node.id;
+  if (!contract || !asset) {
+    ctx.progress('usage: no active Acme Cloud Backup asset in Globex US to report on; live report skipped');
+    return;
+  }
   const now = new Date();
   const day = (d: Date) => d.toISOString().slice(0, 10);
   const period = {
@@ -98,7 +107,7 @@ async function seedLiveReport(ctx: SeedContext): Promise<void> {
           quantity: String(10 * n + 0.25),
           startTimeUtc: period.from,
           endTimeUtc: `${period.to} 23:59:59`,
-          assetSearchValue: LIVE.asset,
+          assetSearchValue: asset,
         })),
       },
     },
