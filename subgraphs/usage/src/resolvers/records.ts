@@ -90,9 +90,7 @@ export const recordResolvers = {
     },
     aggregates: async (f: UsageFileDoc, _: unknown, ctx: UsageContext) => {
       const sums = await ctx.env.models.UsageAggregate.find({ usageFile: f._id }).lean<UsageAggregateDoc[]>();
-      return combine(
-        sums.map((s) => ({ sum: s as FileSum, fileStatus: f.status === 'ready' ? 'ready' : f.status })),
-      ).map(aggregateView);
+      return combine(sums.map((s) => ({ sum: s as FileSum, fileStatus: f.status }))).map(aggregateView);
     },
   },
   UsageRecord: {
