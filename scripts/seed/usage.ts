@@ -1,7 +1,7 @@
 // Usage demo data. Two files with fixed ids (other domains' demo data and tests refer to them) are written
-// directly; a live report goes through the API as the vendor would: Acme Cloud Backup's storage used this
-// month on an asset the demo orders activated (orders.ts runs first), created with an idempotency key and
-// uploaded as a small batch (READY).
+// directly; a live report goes through the API as the vendor would: this month's usage of a pay-as-you-go
+// item (Acme Cloud Backup's storage) on an asset the demo orders activated in Globex US (orders.ts runs
+// first), created with an idempotency key and uploaded as a small batch (READY).
 import { usageModels } from '@daas/usage';
 import { ensureEntity, openDirect, type SeedContext } from './context.js';
 import { PRODUCTS } from './products.js';
@@ -27,12 +27,7 @@ const USAGE_FILES = [
   },
 ];
 
-const LIVE = {
-  product: 'PRD-100-000-002',
-  marketplace: 'MP-20001',
-  asset: 'AS-1000-0000-0002',
-  mpn: 'BACKUP-STORAGE',
-};
+const LIVE_MARKETPLACE = 'MP-20001';
 
 export async function seedUsage(ctx: SeedContext): Promise<void> {
   ctx.progress('usage files');
@@ -60,19 +55,41 @@ async function seedLiveReport(ctx: SeedContext): Promise<void> {
   const contracts = await ctx.as<{ contracts: { edges: { node: { id: string } }[] } }>(
     'vendor',
     'query($m: ID!) { contracts(first: 1, filter: { type: DISTRIBUTION, status: ACTIVE, marketplace: $m }) { edges { node { id } } } }',
-    { m: LIVE.marketplace },
+    { m: LIVE_MARKETPLACE },
   );
   const contract = contracts.contracts.edges[0]?.node.id;
-  const assets = await ctx.as<{ assets: { edges: { node: { id: string; activatedAt: string | null } }[] } }>(
+  // an asset the demo orders activated, of one of Acme's pay-as-you-go products
+  const assets = await ctx.as<{
+    assets: {
+      edges: {
+        node: {
+          id: string;
+          activatedAt: string | null;
+          product: {
+            id: string;
+            capabilities: { ppu: unknown };
+            items: { mpn: string; type: string }[];
+          } | null;
+        };
+      }[];
+    };
+  }>(
     'vendor',
-    'query($p: ID!, $m: ID!) { assets(first: 20, filter: { product: $p, marketplace: $m, status: ACTIVE }) { edges { node { id activatedAt } } } }',
-    { p: LIVE.product, m: LIVE.marketplace },
+    `query($m: ID!) { assets(first: 50, filter: { marketplace: $m, status: ACTIVE }) { edges { node {
+      id activatedAt product { id capabilities { ppu { schema } } items { mpn type } } } } } }`,
+    { m: LIVE_MARKETPLACE },
   );
-  const asset = assets.assets.edges.find((e) => e.node.activatedAt)?.node.id;
-  if (!contract || !asset) {
-    ctx.progress('usage: no active Acme Cloud Backup asset in Globex US to report on; live report skipped');
+  const target = assets.assets.edges
+    .map((e) => e.node)
+    .find(
+      (a) => a.activatedAt && a.product?.capabilities.ppu && a.product.items.some((i) => i.type === 'PPU'),
+    );
+  if (!contract || !target?.product) {
+    ctx.progress('usage: no active pay-as-you-go asset of Acme in Globex US; live report skipped');
     return;
   }
+  const product = target.product.id;
+  const mpn = target.product.items.find((i) => i.type === 'PPU')!.mpn;
   const now = new Date();
   const day = (d: Date) => d.toISOString().slice(0, 10);
   const period = {
@@ -84,10 +101,10 @@ async function seedLiveReport(ctx: SeedContext): Promise<void> {
     `mutation($i: CreateUsageFileInput!) { createUsageFile(input: $i) { usageFile { id status } } }`,
     {
       i: {
-        name: `Cloud Backup storage ${period.from.slice(0, 7)}`,
+        name: `Usage ${period.from.slice(0, 7)}`,
         period,
         currency: 'USD',
-        product: LIVE.product,
+        product,
         contract,
         idempotencyKey: `demo-usage-${period.from}`,
       },
@@ -103,11 +120,11 @@ async function seedLiveReport(ctx: SeedContext): Promise<void> {
         file: file.id,
         records: [1, 2, 3].map((n) => ({
           recordId: `demo-${n}`,
-          itemSearchValue: LIVE.mpn,
+          itemSearchValue: mpn,
           quantity: String(10 * n + 0.25),
           startTimeUtc: period.from,
           endTimeUtc: `${period.to} 23:59:59`,
-          assetSearchValue: asset,
+          assetSearchValue: target.id,
         })),
       },
     },
