@@ -440,29 +440,6 @@ describe('uploads', () => {
     expect(outcomes[2]).toEqual(outcomes[0]);
   });
 
-  it('a file of 10,000 rows with 3 bad ones reports exactly those 3, in the list and the error report', async () => {
-    const rows = [...qtRows(10_000, w.mpn, w.assets, PERIOD)];
-    rows[99]!.quantity = '';
-    rows[5554]!.start_time_utc = '2001-01-01 00:00:00';
-    rows[9999]!.asset_search_value = 'AS-0000-0000-0000';
-    const f = await createFile();
-    const r = await uploadUsage(t.gatewayUrl, w.vendor.token, f.id, toCsv(rows, QT_COLUMNS), {
-      format: 'csv',
-      wait: true,
-    });
-    expect(r.body).toMatchObject({
-      status: 'INVALID',
-      counts: { processed: 10_000, valid: 9_997, invalid: 3 },
-    });
-    const bad = await records(f.id, w.vendor.token, 'INVALID');
-    expect(bad.edges.map((e) => e.node.row)).toEqual([100, 5555, 10_000]);
-    const report = await download(t.gatewayUrl, w.vendor.token, `/usage/files/${f.id}/errors`);
-    const lines = report.body.toString().trim().split('\n');
-    expect(lines[0]).toBe('record,record_id,errors');
-    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['100', '5555', '10000']);
-    expect(lines[2]).toMatch(/^5555,r-5555,start_time_utc: the record is outside the file's period/);
-  });
-
   it('re-uploading the same file is idempotent; the small-batch mutation replaces records too', async () => {
     const rows = [...qtRows(50, w.mpn, w.assets, PERIOD)];
     const f = await createFile();
@@ -507,6 +484,29 @@ describe('uploads', () => {
       upload: { generation: 3, format: 'NDJSON' },
     });
     expect((await records(f.id)).totalCount).toBe(1);
+  });
+
+  it('a file of 10,000 rows with 3 bad ones reports exactly those 3, in the list and the error report', async () => {
+    const rows = [...qtRows(10_000, w.mpn, w.assets, PERIOD)];
+    rows[99]!.quantity = '';
+    rows[5554]!.start_time_utc = '2001-01-01 00:00:00';
+    rows[9999]!.asset_search_value = 'AS-0000-0000-0000';
+    const f = await createFile();
+    const r = await uploadUsage(t.gatewayUrl, w.vendor.token, f.id, toCsv(rows, QT_COLUMNS), {
+      format: 'csv',
+      wait: true,
+    });
+    expect(r.body).toMatchObject({
+      status: 'INVALID',
+      counts: { processed: 10_000, valid: 9_997, invalid: 3 },
+    });
+    const bad = await records(f.id, w.vendor.token, 'INVALID');
+    expect(bad.edges.map((e) => e.node.row)).toEqual([100, 5555, 10_000]);
+    const report = await download(t.gatewayUrl, w.vendor.token, `/usage/files/${f.id}/errors`);
+    const lines = report.body.toString().trim().split('\n');
+    expect(lines[0]).toBe('record,record_id,errors');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['100', '5555', '10000']);
+    expect(lines[2]).toMatch(/^5555,r-5555,start_time_utc: the record is outside the file's period/);
   });
 
   it('killing the usage subgraph mid-file and starting it again processes every record exactly once', async () => {
