@@ -364,6 +364,22 @@ async function productById(ctx: SeedContext, role: Role, id: string): Promise<Ma
   return d.product;
 }
 
+/**
+ * Runs several mutations of one caller in one request (the gateway runs them in order, one fetch to the
+ * products subgraph): a demo product is a dozen steps, and a request each would make seeding slow.
+ */
+async function batch(
+  ctx: SeedContext,
+  role: Role,
+  steps: { mutation: string; type: string; input: unknown }[],
+) {
+  if (steps.length === 0) return {} as Record<string, { __typename: string }>;
+  const vars = steps.map((s, i) => `$i${i}: ${s.type}!`).join(', ');
+  const fields = steps.map((s, i) => `m${i}: ${s.mutation}(input: $i${i}) { __typename }`).join(' ');
+  const variables = Object.fromEntries(steps.map((s, i) => [`i${i}`, s.input]));
+  return ctx.as(role, `mutation SeedProducts(${vars}) { ${fields} }`, variables);
+}
+
 /** Creates what is missing of the product's master, then publishes version 1 (once). */
 async function build(ctx: SeedContext, p: DemoProduct): Promise<string> {
   const current: Master =
@@ -377,90 +393,110 @@ async function build(ctx: SeedContext, p: DemoProduct): Promise<string> {
       .then((d) => d.createProduct.product));
   const id = current.id;
   if (current.version !== null) return id;
-  const run = (mutation: string, type: string, input: Record<string, unknown>) =>
-    ctx.as(p.role, `mutation($input: ${type}!) { ${mutation}(input: $input) { __typename } }`, { input });
-  if (p.capabilities)
-    await run('updateProductCapabilities', 'UpdateProductCapabilitiesInput', {
-      product: id,
-      ...p.capabilities,
+  const steps: { mutation: string; type: string; input: unknown }[] = [];
+  const step = (mutation: string, input: Record<string, unknown>) =>
+    steps.push({
+      mutation,
+      type: `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`,
+      input: { product: id, ...input },
     });
-  if (p._id)
-    await run('updateProduct', 'UpdateProductInput', { product: id, shortDescription: p.shortDescription });
-  for (const item of p.items) {
-    if (current.master.items.some((i) => i.mpn === item.mpn)) continue;
-    await run('createItem', 'CreateItemInput', { product: id, ...item });
-    ctx.created++;
+  if (p.capabilities) step('updateProductCapabilities', p.capabilities);
+  const missing = <T>(list: T[], have: (t: T) => boolean) => list.filter((x) => !have(x));
+  for (const item of missing(p.items, (i) => current.master.items.some((x) => x.mpn === i.mpn))) {
+    step('createItem', { ...item });
   }
-  for (const param of p.parameters) {
-    if (current.master.parameters.some((x) => x.name === param.name)) continue;
-    await run('createParameter', 'CreateParameterInput', { product: id, ...param });
-    ctx.created++;
+  for (const param of missing(p.parameters, (x) =>
+    current.master.parameters.some((y) => y.name === x.name),
+  )) {
+    step('createParameter', { ...param });
   }
-  for (const t of p.templates) {
-    if (current.master.templates.some((x) => x.title === t.title)) continue;
-    await run('createTemplate', 'CreateTemplateInput', { product: id, ...t });
-    ctx.created++;
+  for (const t of missing(p.templates, (x) => current.master.templates.some((y) => y.title === x.title))) {
+    step('createTemplate', { ...t });
   }
-  if (p.publish)
-    await run('createProductVersion', 'CreateProductVersionInput', {
-      product: id,
-      changesDescription: 'First release',
-    });
+  if (p.publish) step('createProductVersion', { changesDescription: 'First release' });
+  await batch(ctx, p.role, steps);
+  ctx.created += steps.length;
   return id;
 }
 
 interface ListingState {
   id: string;
   status: string;
+  contract: { id: string };
   pendingRequest: { id: string; status: string } | null;
 }
 
-/** Lists the product in a marketplace: vendor drafts and submits, the distributor deploys and completes. */
-async function list(
-  ctx: SeedContext,
-  p: DemoProduct,
-  productId: string,
-  target: DemoProduct['listIn'][number],
-) {
-  const { contracts } = await ctx.as<{
-    contracts: { edges: { node: { id: string; marketplace: { id: string; name: string } } }[] };
+/** Lists the product where it should be: the vendor drafts and submits, each distributor deploys and completes. */
+async function list(ctx: SeedContext, p: DemoProduct, productId: string) {
+  if (p.listIn.length === 0) return;
+  const d = await ctx.as<{
+    contracts: { edges: { node: { id: string; marketplace: { name: string } } }[] };
+    listings: { edges: { node: ListingState }[] };
   }>(
     p.role,
-    '{ contracts(first: 100, filter: { type: DISTRIBUTION, status: ACTIVE }) { edges { node { id marketplace { id name } } } } }',
+    `query($p: ID!) {
+      contracts(first: 100, filter: { type: DISTRIBUTION, status: ACTIVE }) { edges { node { id marketplace { name } } } }
+      listings(first: 100, filter: { product: $p }) { edges { node { id status contract { id } pendingRequest { id status } } } } }`,
+    { p: productId },
   );
-  const contract = contracts.edges.find((e) => e.node.marketplace.name === target.marketplace)?.node;
-  if (!contract) throw new Error(`${p.name}: no active distribution contract in ${target.marketplace}`);
-  const { listings } = await ctx.as<{ listings: { edges: { node: ListingState }[] } }>(
-    p.role,
-    `query($c: ID!, $p: ID!) { listings(filter: { contract: $c, product: $p }) {
-      edges { node { id status pendingRequest { id status } } } } }`,
-    { c: contract.id, p: productId },
-  );
-  const listing = listings.edges[0]?.node;
-  if (listing?.status === 'LISTED') return;
-  let request = listing?.pendingRequest;
-  if (!request) {
-    const d = await ctx.as<{ createListingRequest: { listingRequest: { id: string; status: string } } }>(
-      p.role,
-      'mutation($input: CreateListingRequestInput!) { createListingRequest(input: $input) { listingRequest { id status } } }',
-      { input: { type: 'NEW', product: productId, contract: contract.id, note: 'Demo catalog' } },
-    );
-    request = d.createListingRequest.listingRequest;
-    ctx.created++;
+  const open: { id: string; status: string; distributor: Role }[] = [];
+  const drafts: { mutation: string; type: string; input: unknown }[] = [];
+  const waiting: Role[] = [];
+  for (const target of p.listIn) {
+    const contract = d.contracts.edges.find((e) => e.node.marketplace.name === target.marketplace)?.node;
+    if (!contract) throw new Error(`${p.name}: no active distribution contract in ${target.marketplace}`);
+    const listing = d.listings.edges.map((e) => e.node).find((l) => l.contract.id === contract.id);
+    if (listing?.status === 'LISTED') continue;
+    if (listing?.pendingRequest) {
+      open.push({ ...listing.pendingRequest, distributor: target.distributor });
+      continue;
+    }
+    drafts.push({
+      mutation: 'createListingRequest',
+      type: 'CreateListingRequestInput',
+      input: { type: 'NEW', product: productId, contract: contract.id, note: 'Demo catalog' },
+    });
+    waiting.push(target.distributor);
   }
-  const step = (role: Role, verb: string) =>
-    ctx.as(
-      role,
-      `mutation($id: ID!) { ${verb}ListingRequest(input: { listingRequest: $id }) { listingRequest { id } } }`,
-      {
-        id: request!.id,
-      },
+  if (drafts.length) {
+    const created = await ctx.as<Record<string, { listingRequest: { id: string } }>>(
+      p.role,
+      `mutation SeedListings(${drafts.map((_, i) => `$i${i}: CreateListingRequestInput!`).join(', ')}) {
+        ${drafts.map((_, i) => `m${i}: createListingRequest(input: $i${i}) { listingRequest { id } }`).join(' ')} }`,
+      Object.fromEntries(drafts.map((s, i) => [`i${i}`, s.input])),
     );
-  const order = ['DRAFT', 'REVIEWING', 'DEPLOYING'];
-  const at = order.indexOf(request.status);
-  if (at <= 0) await step(p.role, 'submit');
-  if (at <= 1) await step(target.distributor, 'deploy');
-  if (at <= 2) await step(target.distributor, 'complete');
+    waiting.forEach((distributor, i) => {
+      open.push({ id: created[`m${i}`]!.listingRequest.id, status: 'DRAFT', distributor });
+    });
+    ctx.created += drafts.length;
+  }
+  const act = (verb: string, ids: string[]) =>
+    ids.map((id) => ({
+      mutation: `${verb}ListingRequest`,
+      type: 'ListingRequestActionInput',
+      input: { listingRequest: id },
+    }));
+  await batch(
+    ctx,
+    p.role,
+    act(
+      'submit',
+      open.filter((r) => r.status === 'DRAFT').map((r) => r.id),
+    ),
+  );
+  for (const distributor of new Set(open.map((r) => r.distributor))) {
+    const mine = open.filter((r) => r.distributor === distributor);
+    await batch(ctx, distributor, [
+      ...act(
+        'deploy',
+        mine.filter((r) => r.status !== 'DEPLOYING').map((r) => r.id),
+      ),
+      ...act(
+        'complete',
+        mine.map((r) => r.id),
+      ),
+    ]);
+  }
 }
 
 export async function seedProducts(ctx: SeedContext): Promise<void> {
@@ -472,7 +508,7 @@ export async function seedProducts(ctx: SeedContext): Promise<void> {
       if (!p._id) continue;
       const doc = initialProduct(p.vendor, {
         name: p.name,
-        shortDescription: null,
+        shortDescription: p.shortDescription,
         detailedDescription: null,
       });
       await ensureEntity(ctx, db, m.Product, 'Product', { _id: p._id, ...doc }, p.vendor);
@@ -483,8 +519,7 @@ export async function seedProducts(ctx: SeedContext): Promise<void> {
   ctx.progress('product versions and listings');
   await Promise.all(
     DEMO_PRODUCTS.map(async (p) => {
-      const id = await build(ctx, p);
-      for (const target of p.listIn) await list(ctx, p, id, target);
+      await list(ctx, p, await build(ctx, p));
     }),
   );
 }

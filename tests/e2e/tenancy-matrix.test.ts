@@ -96,12 +96,13 @@ const marketplaceSees = (c: Identity, n: Node) =>
       idOf(k.distributor) === c.accountId,
   );
 
-// The products rule (subgraphs/products/src/domain/products.ts): the vendor; the providers its listings are
-// addressed to; a distributor the PUBLISHED products of vendors with an active distribution contract in one
-// of its marketplaces; a reseller the products LISTED by a distributor it holds an active syndication with.
+// The products rule (subgraphs/products/src/domain/products.ts): the vendor; the providers it is LISTED by;
+// a distributor the PUBLISHED products of vendors with an active distribution contract in one of its
+// marketplaces; a reseller the products LISTED by a distributor it holds an active syndication with.
 const productSees = (c: Identity, n: Node) => {
   const listings = (n.listings as { edges: { node: Node }[] }).edges.map((e) => e.node);
-  if (idOf(n.vendor) === c.accountId || listings.some((l) => idOf(l.provider) === c.accountId)) return true;
+  const listedBy = (p: string) => listings.some((l) => l.status === 'LISTED' && idOf(l.provider) === p);
+  if (idOf(n.vendor) === c.accountId || listedBy(c.accountId)) return true;
   if (c.role === 'DISTRIBUTOR') {
     return n.status === 'PUBLISHED' && activeWith('DISTRIBUTION', c.accountId, 'vendor', idOf(n.vendor)!);
   }
@@ -213,6 +214,25 @@ const ENTITIES: EntityRow[] = [
     sees: (c, n) => productSees(c, n),
     filter: { arg: (v) => `filter: { vendor: "${v}" }`, value: (n) => idOf(n.vendor)! },
   },
+  // Listings, their requests and connections: the product's vendor and the marketplace's provider.
+  ...(
+    [
+      ['Listing', 'listing', 'listings', 'LST-999-999-999', 'product'],
+      ['ListingRequest', 'listingRequest', 'listingRequests', 'LSTR-999-999-999-001', 'product'],
+      ['Connection', 'connection', 'connections', 'CT-9999-9999-9999', 'product'],
+    ] as const
+  ).map(
+    ([type, byId, list, missingId, by]): EntityRow => ({
+      type,
+      subgraph: 'products',
+      byId,
+      list,
+      missingId,
+      facts: `vendor { id } provider { id } ${by} { id }`,
+      sees: (c, n) => idOf(n.vendor) === c.accountId || idOf(n.provider) === c.accountId,
+      filter: { arg: (v) => `filter: { ${by}: "${v}" }`, value: (n) => idOf(n[by])! },
+    }),
+  ),
   {
     type: 'Asset',
     subgraph: 'requests',
@@ -303,6 +323,33 @@ const NESTED: NestedRow[] = [
     query:
       '{ products(first: 500) { edges { node { id assets(first: 500) { totalCount edges { node { id } } } } } } }',
     children: conn('assets'),
+  },
+  {
+    name: 'Product.listings',
+    parent: 'Product',
+    child: 'Listing',
+    crossesSubgraphs: false,
+    query:
+      '{ products(first: 500) { edges { node { id listings(first: 500) { totalCount edges { node { id } } } } } } }',
+    children: conn('listings'),
+  },
+  {
+    name: 'Product.connections',
+    parent: 'Product',
+    child: 'Connection',
+    crossesSubgraphs: false,
+    query:
+      '{ products(first: 500) { edges { node { id connections(first: 500) { totalCount edges { node { id } } } } } } }',
+    children: conn('connections'),
+  },
+  {
+    name: 'Marketplace.listings',
+    parent: 'Marketplace',
+    child: 'Listing',
+    crossesSubgraphs: true,
+    query:
+      '{ marketplaces(first: 500) { edges { node { id listings(first: 500) { totalCount edges { node { id } } } } } } }',
+    children: conn('listings'),
   },
   {
     name: 'Asset.usageFiles',

@@ -167,7 +167,7 @@ export interface CatalogScope {
 }
 
 /**
- * The catalog rule beyond `_acl` (the vendor, and the providers of the product's listings): a distributor
+ * The catalog rule beyond `_acl` (the vendor, and the providers it is LISTED by): a distributor
  * also sees the PUBLISHED products it may list (their vendor holds an active distribution contract in one
  * of its marketplaces); a reseller the products LISTED by a distributor that syndicates to it.
  */

@@ -1,6 +1,6 @@
-// Keeps the listing-derived fields of products in step with their listings: `_acl` (the vendor and every
-// provider a listing of the product is addressed to), `listedBy` and `listedIn` (where it is LISTED: what
-// resellers' and marketplaces' catalogs read). The same scheme as partners' acl/sync.ts: a listing change
+// Keeps the listing-derived fields of products in step with their listings: `listedBy` and `listedIn`
+// (the providers and marketplaces where it is LISTED: what resellers' and marketplaces' catalogs read) and
+// `_acl` (the vendor and `listedBy`). The same scheme as partners' acl/sync.ts: a listing change
 // marks the product `_listingsDirty` through an effect of that very change (so recovery marks it even if
 // the process dies), then `settle` recomputes from the listings and writes with a version check, so a
 // recomputation from older listings never overwrites a newer one. `sweep` settles what is still marked.
@@ -48,13 +48,12 @@ export class ListedSync {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const doc = await this.models.Product.findById(id).lean<ProductDoc>();
       if (!doc) return;
-      const listings = await this.models.Listing.find(
-        { product: id },
-        { provider: 1, marketplace: 1, status: 1 },
+      const listed = await this.models.Listing.find(
+        { product: id, status: 'listed' },
+        { provider: 1, marketplace: 1 },
       ).lean<ListingDoc[]>();
-      const listed = listings.filter((l) => l.status === 'listed');
       const next = {
-        _acl: sorted([doc.vendor, ...listings.map((l) => l.provider)]),
+        _acl: sorted([doc.vendor, ...listed.map((l) => l.provider)]),
         listedBy: sorted(listed.map((l) => l.provider)),
         listedIn: sorted(listed.map((l) => l.marketplace)),
       };

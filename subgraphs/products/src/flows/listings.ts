@@ -64,9 +64,7 @@ async function listingFor(env: ProductEnv, identity: Identity, r: NewListingRequ
     partitionKey: r.product.vendor,
     // One listing per (product, contract), even when two requests race to create it.
     idempotencyKey: `listing:${r.product._id}:${r.contract.id}`,
-    effects: [env.listed.touch(r.product)],
   });
-  await env.listed.settle([r.product._id]);
   return doc;
 }
 

@@ -125,30 +125,31 @@ async function materialise(
   content: ProductContent,
   changesDescription: string | null,
 ): Promise<ProductVersionDoc> {
+  const doc = {
+    _id: versionId(product._id, number),
+    product: product._id,
+    vendor: product.vendor,
+    number,
+    content,
+    changesDescription,
+    _acl: [product.vendor],
+  };
   try {
-    const { doc } = await env.kit.changes.create<ProductVersionDoc>({
+    const created = await env.kit.changes.create<ProductVersionDoc>({
       model: env.models.ProductVersion,
       entityType: 'ProductVersion',
-      doc: {
-        _id: versionId(product._id, number),
-        product: product._id,
-        vendor: product.vendor,
-        number,
-        content,
-        changesDescription,
-        _acl: [product.vendor],
-      },
+      doc,
       actor: { accountId: 'service:products', role: 'SERVICE' },
       partitionKey: product.vendor,
     });
-    return doc;
+    return created.doc;
   } catch (e) {
     if (!(isDomainError(e) && e.code === 'CONFLICT')) throw e;
-    const existing = await env.models.ProductVersion.findById(
-      versionId(product._id, number),
-    ).lean<ProductVersionDoc>();
-    if (!existing) throw e;
-    return existing;
+    // Written by another reader meanwhile, or still being written (the store's recovery finishes it):
+    // the content is the same either way.
+    const existing = await env.models.ProductVersion.findById(doc._id).lean<ProductVersionDoc>();
+    const now = new Date();
+    return existing ?? { ...doc, version: 1, createdAt: now, updatedAt: now };
   }
 }
 

@@ -26,7 +26,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 async function scopeOf(ctx: ProductContext): Promise<Filter | null> {
   const { role, accountId } = ctx.identity;
   if (seesEverything(ctx.identity)) return null;
-  // `_acl`: the vendor, and the providers the product's listings are addressed to
+  // `_acl`: the vendor, and the providers it is LISTED by
   const or: Filter[] = [{ _acl: accountId }];
   if (role === 'DISTRIBUTOR' || role === 'RESELLER') {
     const s = await ctx.loaders.catalog();

@@ -6,10 +6,10 @@ import { addItem, deleteItem, editItem, itemSale } from '../domain/master.js';
 import { productPermissions } from '../domain/permissions.js';
 import { partyOf } from '../domain/product-machine.js';
 import type { ProductContext } from '../env.js';
-import { changeProduct } from '../flows/products.js';
 import type { ProductDoc } from '../models/index.js';
 import { given, type Input, mustLoad, upper } from './common.js';
 import { findItem, type ItemView } from './content.js';
+import { editProduct } from './products.js';
 
 interface ItemInput {
   mpn?: string;
@@ -71,13 +71,8 @@ export const itemResolvers = {
         dynamic: false,
         ...itemFields(args.input),
       } as ItemFields;
-      const { doc, subject } = await changeProduct(
-        ctx.env,
-        ctx.identity,
-        product._id,
-        'itemCreated',
-        'edit',
-        (d) => addItem(d, partyOf(d, ctx.identity.accountId), fields),
+      const { doc, subject } = await editProduct(ctx, product._id, 'itemCreated', 'edit', (d) =>
+        addItem(d, partyOf(d, ctx.identity.accountId), fields),
       );
       return itemPayload(doc, subject!);
     },
@@ -85,7 +80,7 @@ export const itemResolvers = {
       productPermissions.assert(ctx.identity.role, 'editProduct');
       const { id, product } = await productOfItem(ctx, args.input.item);
       const patch = itemFields(args.input);
-      const { doc } = await changeProduct(ctx.env, ctx.identity, product._id, 'itemUpdated', 'edit', (d) =>
+      const { doc } = await editProduct(ctx, product._id, 'itemUpdated', 'edit', (d) =>
         editItem(d, partyOf(d, ctx.identity.accountId), id, patch),
       );
       return itemPayload(doc, id);
@@ -93,7 +88,7 @@ export const itemResolvers = {
     deleteItem: async (_: unknown, args: Input<{ item: string }>, ctx: ProductContext) => {
       productPermissions.assert(ctx.identity.role, 'editProduct');
       const { id, product } = await productOfItem(ctx, args.input.item);
-      const { doc } = await changeProduct(ctx.env, ctx.identity, product._id, 'itemDeleted', 'edit', (d) =>
+      const { doc } = await editProduct(ctx, product._id, 'itemDeleted', 'edit', (d) =>
         deleteItem(d, partyOf(d, ctx.identity.accountId), id),
       );
       return { product: doc };
@@ -108,7 +103,7 @@ export const itemResolvers = {
       const replacement = args.input.replacement
         ? parseId(args.input.replacement, 'input.replacement', 'item')
         : null;
-      const { doc } = await changeProduct(ctx.env, ctx.identity, product._id, 'itemEndOfSale', 'edit', (d) =>
+      const { doc } = await editProduct(ctx, product._id, 'itemEndOfSale', 'edit', (d) =>
         itemSale(d, partyOf(d, ctx.identity.accountId), id, 'endSale', replacement),
       );
       return itemPayload(doc, id);
@@ -116,13 +111,8 @@ export const itemResolvers = {
     resumeItemSale: async (_: unknown, args: Input<{ item: string }>, ctx: ProductContext) => {
       productPermissions.assert(ctx.identity.role, 'endProductSale');
       const { id, product } = await productOfItem(ctx, args.input.item);
-      const { doc } = await changeProduct(
-        ctx.env,
-        ctx.identity,
-        product._id,
-        'itemSaleResumed',
-        'edit',
-        (d) => itemSale(d, partyOf(d, ctx.identity.accountId), id, 'resumeSale'),
+      const { doc } = await editProduct(ctx, product._id, 'itemSaleResumed', 'edit', (d) =>
+        itemSale(d, partyOf(d, ctx.identity.accountId), id, 'resumeSale'),
       );
       return itemPayload(doc, id);
     },

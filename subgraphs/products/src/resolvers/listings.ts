@@ -28,6 +28,13 @@ interface CreateInput {
 const actorOf = (row: ChangeRow) =>
   row.actor.accountId.startsWith('service:') ? null : { id: row.actor.accountId };
 
+/** What a listing request's change also changed (its listing, its product): read afresh from now on. */
+function forget(ctx: ProductContext, r: ListingRequestDoc) {
+  ctx.loaders.listingRequest.clear(r._id).prime(r._id, r);
+  ctx.loaders.listing.clear(r.listing);
+  ctx.loaders.product.clear(r.product);
+}
+
 function verb(action: ListingRequestAction, withNote = false) {
   return async (
     _: unknown,
@@ -37,6 +44,8 @@ function verb(action: ListingRequestAction, withNote = false) {
     productPermissions.assert(ctx.identity.role, 'actOnListingRequest');
     const id = parseId(args.input.listingRequest, 'input.listingRequest', 'listingRequest');
     const note = withNote ? validNote(args.input.note) : null;
+    // Read afresh: an earlier mutation of the same request may have moved it.
+    ctx.loaders.listingRequest.clear(id);
     const request = await mustLoad(ctx.loaders.listingRequest, id, 'input.listingRequest', 'listing request');
     const updated = await actOnListingRequest(
       ctx.env,
@@ -46,6 +55,7 @@ function verb(action: ListingRequestAction, withNote = false) {
       action,
       note,
     );
+    forget(ctx, updated);
     return { listingRequest: updated };
   };
 }
@@ -108,7 +118,9 @@ export const listingResolvers = {
     createListingRequest: async (_: unknown, args: Input<CreateInput>, ctx: ProductContext) => {
       productPermissions.assert(ctx.identity.role, 'createListingRequest');
       const r = await createInput(ctx, args.input);
-      return { listingRequest: await createListingRequest(ctx.env, ctx.identity, r) };
+      const created = await createListingRequest(ctx.env, ctx.identity, r);
+      forget(ctx, created);
+      return { listingRequest: created };
     },
     submitListingRequest: verb('submit'),
     deleteListingRequest: verb('delete'),
@@ -124,7 +136,7 @@ export const listingResolvers = {
   Listing: {
     id: idOf,
     status: (l: ListingDoc) => upper(l.status),
-    // The parties of a listing see its product (the provider is in the product's _acl once the listing exists).
+    // The parties of a listing see its product, listed or not (an unlisted one may be hidden from the provider).
     product: async (l: ListingDoc, _: unknown, ctx: ProductContext) =>
       (await ctx.loaders.product.load(l.product)) ?? ctx.env.models.Product.findById(l.product).lean(),
     contract: (l: ListingDoc) => ({ id: l.contract }),

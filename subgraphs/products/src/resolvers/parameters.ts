@@ -12,10 +12,10 @@ import {
 } from '../domain/parameters.js';
 import { productPermissions } from '../domain/permissions.js';
 import type { ProductContext } from '../env.js';
-import { changeProduct } from '../flows/products.js';
 import type { ProductDoc } from '../models/index.js';
 import { type Input, mustLoad, upper } from './common.js';
 import { contentOf, findParameter, type ParameterView, parametersOf } from './content.js';
+import { editProduct } from './products.js';
 
 interface ConstraintsInput {
   required?: boolean | null;
@@ -140,13 +140,8 @@ export const parameterResolvers = {
         constraints: structuredClone(DEFAULT_CONSTRAINTS),
         ...parameterFields(args.input),
       } as ParameterFields;
-      const { doc, subject } = await changeProduct(
-        ctx.env,
-        ctx.identity,
-        product._id,
-        'parameterCreated',
-        'edit',
-        (d) => addParameter(d, fields),
+      const { doc, subject } = await editProduct(ctx, product._id, 'parameterCreated', 'edit', (d) =>
+        addParameter(d, fields),
       );
       return parameterPayload(doc, subject!);
     },
@@ -158,26 +153,16 @@ export const parameterResolvers = {
       productPermissions.assert(ctx.identity.role, 'editProduct');
       const { id, product } = await productOfParameter(ctx, args.input.parameter);
       const patch = parameterFields(args.input);
-      const { doc } = await changeProduct(
-        ctx.env,
-        ctx.identity,
-        product._id,
-        'parameterUpdated',
-        'edit',
-        (d) => editParameter(d, id, patch),
+      const { doc } = await editProduct(ctx, product._id, 'parameterUpdated', 'edit', (d) =>
+        editParameter(d, id, patch),
       );
       return parameterPayload(doc, id);
     },
     deleteParameter: async (_: unknown, args: Input<{ parameter: string }>, ctx: ProductContext) => {
       productPermissions.assert(ctx.identity.role, 'editProduct');
       const { id, product } = await productOfParameter(ctx, args.input.parameter);
-      const { doc } = await changeProduct(
-        ctx.env,
-        ctx.identity,
-        product._id,
-        'parameterDeleted',
-        'edit',
-        (d) => deleteParameter(d, id),
+      const { doc } = await editProduct(ctx, product._id, 'parameterDeleted', 'edit', (d) =>
+        deleteParameter(d, id),
       );
       return { product: doc };
     },

@@ -1,8 +1,9 @@
 // Products: the catalog, the product and its versions, and the vendor's product-level mutations.
 import { badInput, idOf, mustExist, paginate, parseId, visibleTo } from '@daas/kit';
 import type { CapabilitiesChange } from '../domain/capabilities.js';
-import { editCapabilities, editGeneral } from '../domain/master.js';
+import { editCapabilities, editGeneral, type MasterEdit } from '../domain/master.js';
 import { productPermissions } from '../domain/permissions.js';
+import type { ProductAction } from '../domain/product-machine.js';
 import { cleanGeneral, type GeneralFields, type ProductContent } from '../domain/products.js';
 import type { ProductContext } from '../env.js';
 import { changeProduct, createProduct, createVersion, versionContent } from '../flows/products.js';
@@ -11,6 +12,22 @@ import { type ProductFilter, type ProductOrder, productQuery, productSort } from
 import { type Args, given, type Input, mustLoad, readsMaster, upper, validKey, validNote } from './common.js';
 import { type ContentView, contentOf, itemsOf, parametersOf, templatesOf } from './content.js';
 import { type ListingFilter, listingQuery } from './listing-filter.js';
+
+/**
+ * One change of a product by its vendor (flows/products.ts changeProduct), leaving the request's loader
+ * with the product as it now is: several mutations in one request read what the earlier ones wrote.
+ */
+export async function editProduct(
+  ctx: ProductContext,
+  id: string,
+  kind: string,
+  action: ProductAction,
+  edit: (doc: ProductDoc) => MasterEdit,
+): Promise<{ doc: ProductDoc; subject?: string }> {
+  const result = await changeProduct(ctx.env, ctx.identity, id, kind, action, edit);
+  ctx.loaders.product.clear(id).prime(id, result.doc);
+  return result;
+}
 
 export async function productOf(
   ctx: ProductContext,
@@ -109,16 +126,14 @@ export const productResolvers = {
       productPermissions.assert(ctx.identity.role, 'editProduct');
       const { product: value, ...fields } = args.input;
       const p = await productOf(ctx, value);
-      const { doc } = await changeProduct(ctx.env, ctx.identity, p._id, 'updated', 'edit', (d) =>
-        editGeneral(d, fields),
-      );
+      const { doc } = await editProduct(ctx, p._id, 'updated', 'edit', (d) => editGeneral(d, fields));
       return { product: doc };
     },
     updateProductCapabilities: async (_: unknown, args: Input<CapabilitiesInput>, ctx: ProductContext) => {
       productPermissions.assert(ctx.identity.role, 'editProduct');
       const p = await productOf(ctx, args.input.product);
       const change = capabilitiesChange(args.input);
-      const { doc } = await changeProduct(ctx.env, ctx.identity, p._id, 'capabilitiesUpdated', 'edit', (d) =>
+      const { doc } = await editProduct(ctx, p._id, 'capabilitiesUpdated', 'edit', (d) =>
         editCapabilities(d, change),
       );
       return { product: doc };
@@ -132,6 +147,7 @@ export const productResolvers = {
       const p = await productOf(ctx, args.input.product);
       const description = validNote(args.input.changesDescription, 'input.changesDescription');
       const { product, version } = await createVersion(ctx.env, ctx.identity, p._id, description);
+      ctx.loaders.product.clear(p._id).prime(p._id, product);
       return {
         product,
         version: { product, version: version.number, content: version.content, doc: version },
@@ -153,7 +169,7 @@ export const productResolvers = {
         }
         replacement = r._id;
       }
-      const { doc } = await changeProduct(ctx.env, ctx.identity, p._id, 'endOfSale', 'endSale', () => ({
+      const { doc } = await editProduct(ctx, p._id, 'endOfSale', 'endSale', () => ({
         set: { replacement, endOfSaleNotes: notes },
         versioned: false,
       }));
@@ -162,7 +178,7 @@ export const productResolvers = {
     resumeProductSale: async (_: unknown, args: Input<{ product: string }>, ctx: ProductContext) => {
       productPermissions.assert(ctx.identity.role, 'endProductSale');
       const p = await productOf(ctx, args.input.product);
-      const { doc } = await changeProduct(ctx.env, ctx.identity, p._id, 'saleResumed', 'resumeSale', () => ({
+      const { doc } = await editProduct(ctx, p._id, 'saleResumed', 'resumeSale', () => ({
         set: { replacement: null, endOfSaleNotes: null },
         versioned: false,
       }));
@@ -171,7 +187,7 @@ export const productResolvers = {
     deleteProduct: async (_: unknown, args: Input<{ product: string }>, ctx: ProductContext) => {
       productPermissions.assert(ctx.identity.role, 'deleteProduct');
       const p = await productOf(ctx, args.input.product);
-      const { doc } = await changeProduct(ctx.env, ctx.identity, p._id, 'deleted', 'delete', () => ({
+      const { doc } = await editProduct(ctx, p._id, 'deleted', 'delete', () => ({
         set: {},
         versioned: false,
       }));

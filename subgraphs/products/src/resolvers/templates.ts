@@ -5,11 +5,11 @@ import { addTemplate, deleteTemplate, editTemplate } from '../domain/master.js';
 import { productPermissions } from '../domain/permissions.js';
 import { placeholders, renderTemplate, type TemplateFields } from '../domain/templates.js';
 import type { ProductContext } from '../env.js';
-import { changeProduct } from '../flows/products.js';
 import type { ProductDoc } from '../models/index.js';
 import type { Input } from './common.js';
 import { mustLoad } from './common.js';
 import { findTemplate, type TemplateView } from './content.js';
+import { editProduct } from './products.js';
 
 interface TemplateInput {
   title?: string;
@@ -78,13 +78,8 @@ export const templateResolvers = {
       const product = await mustLoad(ctx.loaders.product, pid, 'input.product', 'product');
       const fields = { scope: 'asset', ...templateFields(args.input) } as TemplateFields;
       const id = await freshTemplateId(ctx);
-      const { doc } = await changeProduct(
-        ctx.env,
-        ctx.identity,
-        product._id,
-        'templateCreated',
-        'edit',
-        (d) => addTemplate(d, id, fields),
+      const { doc } = await editProduct(ctx, product._id, 'templateCreated', 'edit', (d) =>
+        addTemplate(d, id, fields),
       );
       return templatePayload(doc, id);
     },
@@ -96,26 +91,16 @@ export const templateResolvers = {
       productPermissions.assert(ctx.identity.role, 'editProduct');
       const { id, product } = await productOfTemplate(ctx, args.input.template);
       const patch = templateFields(args.input);
-      const { doc } = await changeProduct(
-        ctx.env,
-        ctx.identity,
-        product._id,
-        'templateUpdated',
-        'edit',
-        (d) => editTemplate(d, id, patch),
+      const { doc } = await editProduct(ctx, product._id, 'templateUpdated', 'edit', (d) =>
+        editTemplate(d, id, patch),
       );
       return templatePayload(doc, id);
     },
     deleteTemplate: async (_: unknown, args: Input<{ template: string }>, ctx: ProductContext) => {
       productPermissions.assert(ctx.identity.role, 'editProduct');
       const { id, product } = await productOfTemplate(ctx, args.input.template);
-      const { doc } = await changeProduct(
-        ctx.env,
-        ctx.identity,
-        product._id,
-        'templateDeleted',
-        'edit',
-        (d) => deleteTemplate(d, id),
+      const { doc } = await editProduct(ctx, product._id, 'templateDeleted', 'edit', (d) =>
+        deleteTemplate(d, id),
       );
       return { product: doc };
     },
