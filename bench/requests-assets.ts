@@ -1,6 +1,6 @@
 // Listing assets through the gateway with their product, items, marketplace, customer tier and last
 // request: subgraph fetches and database finds per request (they must not grow with the page size) and
-// latency, for pages of 10, 100 and 500. The assets (BENCH_ASSETS, default 600, each with an approved
+// latency, for pages of 10, 100 and 500. The assets (BENCH_ASSETS, default 520, each with an approved
 // purchase request) are written straight into the requests database through the change store: this
 // measures reading, not the purchase flow. Settings: BENCH_ROUNDS (default 15).
 import { ChangeStore, childId, createLogger, databaseName, openDatabase } from '@daas/kit';
@@ -11,7 +11,7 @@ import { DEMO } from '../scripts/seed/demo-data.js';
 import { type Benchmark, ms, say, summarize } from './lib/benchmark.js';
 import { type BenchPlatform, startBenchPlatform } from './lib/platform.js';
 
-const ASSETS = Number(process.env.BENCH_ASSETS) > 0 ? Number(process.env.BENCH_ASSETS) : 600;
+const ASSETS = Number(process.env.BENCH_ASSETS) > 0 ? Number(process.env.BENCH_ASSETS) : 520;
 const ROUNDS = Number(process.env.BENCH_ROUNDS) > 0 ? Number(process.env.BENCH_ROUNDS) : 15;
 const VENDOR = 'VA-100-001';
 const PROVIDER = 'PA-200-001';
@@ -20,7 +20,7 @@ const MARKETS = ['MP-20001', 'MP-20002'];
 const QUERY = `query($n: Int) { assets(first: $n) { edges { node {
   id status
   product { id name }
-  items { mpn quantity item { id } }
+  items { mpn quantity item { id name } }
   marketplace { id name }
   tiers { customer { id name } }
   lastRequest { id type status }

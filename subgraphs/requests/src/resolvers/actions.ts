@@ -68,6 +68,8 @@ function opener(type: Exclude<RequestType, 'purchase'>) {
       params: (args.input.params ?? []).map((p) => ({ name: p.name, value: p.value ?? null })),
       note: note(args.input.note),
     });
+    // The asset was loaded (and cached) before the request changed it.
+    ctx.loaders.asset.clear(asset._id);
     return { request };
   };
 }
@@ -86,7 +88,9 @@ function act(action: RequestAction, parse: (input: Record<string, unknown>) => A
     requestPermissions.assert(ctx.identity.role, 'actOnAssetRequest');
     const input = parse(args.input);
     const request = await requestOf(ctx, args.input.request);
-    return { request: await actOnRequest(ctx.env, ctx.identity, ctx.requestId, request, action, input) };
+    const changed = await actOnRequest(ctx.env, ctx.identity, ctx.requestId, request, action, input);
+    ctx.loaders.asset.clear(changed.assetId);
+    return { request: changed };
   };
 }
 
