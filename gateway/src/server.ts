@@ -11,6 +11,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import {
   createFormatError,
   createLogger,
+  IDENTITY_HEADER,
   IdentitySigner,
   isDomainError,
   type Logger,
@@ -24,10 +25,15 @@ import { authOffIdentity } from './auth-mode.js';
 import { type GatewayConfig, gatewayConfigShape, subgraphUrlOverrides } from './config.js';
 import type { GatewayContext } from './context.js';
 import { IdentityDataSource } from './data-source.js';
+import { mountSubgraphRoutes } from './http-routes.js';
 import { IdentityForwarder } from './identity-forwarding.js';
 import { aliasLimit, depthLimit } from './limits.js';
 import { type GatewayMetrics, gatewayMetrics } from './metrics.js';
 import { subgraphUrls } from './subgraph-urls.js';
+import { SubscriptionEngine } from './subscriptions/engine.js';
+import { SubscriptionPlanner } from './subscriptions/planning.js';
+import { serveSubscriptions } from './subscriptions/transport.js';
+import { UpstreamConnections } from './subscriptions/upstream.js';
 import { fileSupergraph } from './supergraph-source.js';
 
 export interface RunningGateway {
@@ -58,6 +64,10 @@ export async function startGateway(
   const forwarder = new IdentityForwarder(signer);
   const overrides = subgraphUrlOverrides(config);
   let urls = new Map<string, string>();
+  const planner = new SubscriptionPlanner();
+  const dataSource = (name: string, url: string) =>
+    new IdentityDataSource(url, forwarder, (sg) => metrics.subgraphFetches.inc({ subgraph: sg }), name);
+  let subscriptionServices: Record<string, IdentityDataSource> = {};
 
   const authenticator = new Authenticator({
     signer,
@@ -72,27 +82,27 @@ export async function startGateway(
   const gateway = new ApolloGateway({
     supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, log, (sdl) => {
       urls = subgraphUrls(sdl, overrides);
+      planner.load(sdl);
+      subscriptionServices = Object.fromEntries(
+        [...urls].map(([name, url]) => [name, dataSource(name, url)]),
+      );
     }),
-    buildService: ({ name, url }) =>
-      new IdentityDataSource(
-        overrides[name] ?? url ?? '',
-        forwarder,
-        (sg) => metrics.subgraphFetches.inc({ subgraph: sg }),
-        name,
-      ),
+    buildService: ({ name, url }) => dataSource(name, overrides[name] ?? url ?? ''),
     logger: log,
   });
 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  const formatError = createFormatError(development, (e) => log.error({ err: e }, 'internal error'));
+  const validationRules = [depthLimit(config.MAX_QUERY_DEPTH), aliasLimit(config.MAX_QUERY_ALIASES)];
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError(development, (e) => log.error({ err: e }, 'internal error')),
-    validationRules: [depthLimit(config.MAX_QUERY_DEPTH), aliasLimit(config.MAX_QUERY_ALIASES)],
+    formatError,
+    validationRules,
     parseOptions: { maxTokens: config.MAX_QUERY_TOKENS },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -102,6 +112,40 @@ export async function startGateway(
     ],
   });
   await apollo.start();
+
+  const upstreamConnections = new UpstreamConnections(
+    (identity) => forwarder.tokenFor(identity),
+    config.SUBSCRIPTION_KEEPALIVE_MS || 12_000,
+  );
+  const engine = new SubscriptionEngine({
+    connections: upstreamConnections,
+    services: () => subscriptionServices,
+    urlOf: (name) => urls.get(name),
+    bufferLimit: config.SUBSCRIPTION_BUFFER_LIMIT,
+    position: async (url, identity) => {
+      const res = await fetch(url.replace(/\/graphql$/, '/feed/position'), {
+        headers: { [IDENTITY_HEADER]: await forwarder.tokenFor(identity) },
+        signal: AbortSignal.timeout(2000),
+      });
+      if (!res.ok) return null;
+      const body = (await res.json()) as { cursor?: unknown };
+      return typeof body.cursor === 'string' ? body.cursor : null;
+    },
+    log,
+  });
+  const subscriptions = serveSubscriptions({
+    httpServer,
+    authenticator,
+    planner,
+    engine,
+    validationRules,
+    maxTokens: config.MAX_QUERY_TOKENS,
+    keepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS,
+    recheckMs: config.SUBSCRIPTION_AUTH_RECHECK_SECONDS * 1000,
+    formatError,
+    log,
+  });
+  metrics.subscriptionGauges(() => ({ ...engine.stats(), sockets: subscriptions.sockets() }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
@@ -113,6 +157,7 @@ export async function startGateway(
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  mountSubgraphRoutes(app, { authenticator, forwarder, urlOf: (name) => urls.get(name), log });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -150,6 +195,8 @@ export async function startGateway(
     authenticator,
     close: () => {
       closing ??= (async () => {
+        await subscriptions.dispose();
+        await upstreamConnections.close();
         await apollo.stop();
         log.info('stopped');
       })();
@@ -172,6 +219,11 @@ function requireIdentityPlugin(anonymousIntrospection: boolean): ApolloServerPlu
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, operation }) {
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) on this same URL', {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
           if (contextValue.identity) return;
           if (anonymousIntrospection && operation && isIntrospectionOnly(operation)) return;
           throw new GraphQLError('A valid API token is required: send `Authorization: Bearer <token>`', {

@@ -3,6 +3,7 @@
 // again creates nothing twice.
 import { seedAccounts } from './accounts.js';
 import { seedContext } from './context.js';
+import { seedOrders } from './orders.js';
 import { seedPartners } from './partners.js';
 import { seedProducts } from './products.js';
 import { seedRequests } from './requests.js';
@@ -28,6 +29,8 @@ export async function seedDemo(opts: SeedOptions): Promise<{ created: number }> 
   await seedPartners(ctx);
   await seedProducts(ctx);
   await seedRequests(ctx);
+  await seedOrders(ctx);
+  // usage reports on assets the orders activated
   await seedUsage(ctx);
   return { created: ctx.created };
 }

@@ -17,7 +17,9 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { type DocumentNode, GraphQLError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { Gauge } from 'prom-client';
 import { WebSocketServer } from 'ws';
+import { encodeCursor } from './changes/cursor.js';
 import { ChangeStore } from './changes/store.js';
 import { loadConfig, type SubgraphConfig, subgraphConfigShape } from './config.js';
 import type { SubgraphContext } from './context.js';
@@ -91,6 +93,15 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
     dialect: () => db.dialect(),
     log,
   });
+  const feedChanges = changes;
+  new Gauge({
+    name: 'feed_subscribers',
+    help: "Subscriptions served from this process's one feed reader (its database reads do not grow with them)",
+    registers: [metrics.registry],
+    collect() {
+      this.set(feedChanges.hub.subscriberCount);
+    },
+  });
   const services = new ServiceClient(config.GATEWAY_URL, signer, spec.name);
   const kit: KitEnv = { name: spec.name, config, log, db, changes, signer, services, metrics };
   env = spec.createEnv(kit);
@@ -109,6 +120,10 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  // The gateway keeps connections to subgraphs alive and reuses them; a server closing an idle one at
+  // the moment a request is written on it gives the gateway "socket hang up". Outlive the client's idle.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
 
   const contextFor = (identity: Identity, requestId: string): SubgraphContext<Env, Loaders> => ({
     identity,
@@ -118,6 +133,7 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
     loaders: spec.createLoaders(subgraphEnv, identity, requestId),
   });
 
+  const formatError = createFormatError(development, (e) => log.error({ err: e }, 'internal error'));
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsIdentity = new WeakMap<object, { identity: Identity; requestId: string }>();
   const wsCleanup = useServer(
@@ -137,10 +153,21 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
       },
       context: (ctx) => {
         const who = wsIdentity.get(ctx)!;
-        return contextFor(who.identity, who.requestId);
+        const context = contextFor(who.identity, who.requestId);
+        // One context lives as long as the subscription: each event gets fresh loaders (no stale cache).
+        context.renewLoaders = () => {
+          context.loaders = spec.createLoaders(subgraphEnv, who.identity, who.requestId);
+        };
+        return context;
       },
+      // Same error shape as over HTTP: one of the platform's codes, no internals.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.length
+          ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) }
+          : undefined,
       onError: (_ctx, _id, _payload, errors) => {
         log.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
+        return errors.map((e) => formatError(e.toJSON(), e));
       },
     },
     wsServer,
@@ -150,7 +177,7 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError(development, (e) => log.error({ err: e }, 'internal error')),
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -179,6 +206,11 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  // Where this process's feed reader stands: the gateway starts a subscription from here, so that one
+  // losing its upstream before its first event still resumes without a gap (docs/subscriptions.md).
+  app.get('/feed/position', requireIdentity(signer), (_req, res) => {
+    res.json({ cursor: encodeCursor(changes.hub.currentPosition()) });
   });
   spec.routes?.(app, kit, subgraphEnv);
   app.use(
@@ -215,8 +247,11 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
   };
 }
 
-/** Refuses any request without a valid signed identity: direct calls to a subgraph reveal nothing. */
-function requireIdentity(signer: IdentitySigner) {
+/**
+ * Refuses any request without a valid signed identity: direct calls to a subgraph reveal nothing. Exported for
+ * a subgraph's own HTTP routes (`SubgraphSpec.routes`), which the gateway forwards with the same identity.
+ */
+export function requireIdentity(signer: IdentitySigner) {
   return async (req: Request, res: Response, next: NextFunction) => {
     res.locals.requestId = req.header(REQUEST_ID_HEADER) ?? randomUUID();
     const token = req.header(IDENTITY_HEADER);
