@@ -154,6 +154,13 @@ export async function seedOrders(ctx: SeedContext): Promise<void> {
         const name = `${plan.role} customer ${pi + 1}-${n}`;
         const c = await customer(ctx, plan.role, name);
         const key = `demo-${plan.role}-${pi}-${n}`;
+        // Seeded before: the customer has its asset already (the purchase would return it, uncounted).
+        const had = await ctx.as<{ assets: { totalCount: number } }>(
+          plan.role,
+          'query($c: ID!) { assets(filter: { customer: $c }) { totalCount } }',
+          { c },
+        );
+        if (had.assets.totalCount > 0) continue;
         const o = await purchase(ctx, plan.role, p, plan.marketplace, c, key, `tenant-${pi}-${n}`);
         ctx.created++;
         // The second order stays pending, for the vendor to process.
