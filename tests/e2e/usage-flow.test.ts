@@ -510,7 +510,7 @@ describe('uploads', () => {
   });
 
   it('killing the usage subgraph mid-file and starting it again processes every record exactly once', async () => {
-    const total = 30_000;
+    const total = 15_000;
     const f = await createFile();
     const stored = db.conn.collection('usage_records');
     const before = await stored.estimatedDocumentCount();
