@@ -26,6 +26,7 @@ import type { GatewayContext } from './context.js';
 import { IdentityDataSource } from './data-source.js';
 import { IdentityForwarder } from './identity-forwarding.js';
 import { aliasLimit, depthLimit } from './limits.js';
+import { mountIde } from './ide.js';
 import { type GatewayMetrics, gatewayMetrics } from './metrics.js';
 import { subgraphUrls } from './subgraph-urls.js';
 import { fileSupergraph } from './supergraph-source.js';
@@ -113,6 +114,7 @@ export async function startGateway(
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  if (config.IDE_ENABLED) mountIde(app, log);
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
