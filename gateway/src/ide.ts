@@ -28,7 +28,8 @@ export function wantsIde(req: Request): boolean {
 
 export function mountIde(app: Express, log: Logger): void {
   const built = existsSync(`${DIST}index.html`);
-  if (!built) log.warn({ dist: DIST }, 'the IDE is not built (run `npm run setup`); GET /graphql serves a hint');
+  if (!built)
+    log.warn({ dist: DIST }, 'the IDE is not built (run `npm run setup`); GET /graphql serves a hint');
   app.use(
     '/ide',
     express.static(DIST, {

@@ -18,8 +18,7 @@ export function exampleTab(source: string): ExampleTab {
   };
 }
 
-const authorizationHeaders = (token: string) =>
-  JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2);
+const authorizationHeaders = (token: string) => JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2);
 
 /** What a new tab starts with: how to pass a token (the demo vendor's, see the README). */
 export const TOKEN_HINT = authorizationHeaders('SU-000-000-002:demo-vendor-secret');
