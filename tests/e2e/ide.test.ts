@@ -66,7 +66,7 @@ async function run(): Promise<void> {
 
 // Monaco renders spaces as no-break spaces.
 const responseText = async () =>
-  (await page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ');
+  ((await page.locator('.graphiql-response').textContent()) ?? '').replace(/\u00a0/g, ' ');
 
 describe('the IDE', () => {
   it('is what a browser gets on GET /graphql, while API clients still get the API', async () => {
