@@ -1,22 +1,13 @@
 // Typed documents for the SDK: GraphQL Code Generator's client preset over the operations in
 // sdk/operations, checked against the API schema the gateway serves (the supergraph without its
 // federation machinery). The output is checked in; sdk/test/generated.test.ts fails when it is stale.
-
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printSchema, Supergraph } from '@apollo/federation-internals';
 import { generate } from '@graphql-codegen/cli';
+import { apiSchemaSdl } from '../../schema/api-schema.js';
 
 const SDK = fileURLToPath(new URL('..', import.meta.url));
 export const GENERATED_DIR = join(SDK, 'src', 'generated');
-const SUPERGRAPH = join(SDK, '..', 'schema', 'supergraph.graphql');
-
-export function apiSchemaSdl(): string {
-  const supergraph = Supergraph.build(readFileSync(SUPERGRAPH, 'utf8'));
-  // Printed by federation-internals itself: its graphql-js objects belong to another module instance.
-  return printSchema(supergraph.apiSchema());
-}
 
 export interface GeneratedFile {
   path: string;
