@@ -14,9 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "query Contracts($first: Int, $after: String, $filter: ContractFilter) {\n  contracts(first: $first, after: $after, filter: $filter) {\n    edges {\n      node {\n        id\n        type\n        status\n        marketplace {\n          id\n          name\n        }\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.ContractsDocument,
     "query Viewer {\n  viewer {\n    role\n    account {\n      id\n      name\n    }\n  }\n}": typeof types.ViewerDocument,
 };
 const documents: Documents = {
+    "query Contracts($first: Int, $after: String, $filter: ContractFilter) {\n  contracts(first: $first, after: $after, filter: $filter) {\n    edges {\n      node {\n        id\n        type\n        status\n        marketplace {\n          id\n          name\n        }\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": types.ContractsDocument,
     "query Viewer {\n  viewer {\n    role\n    account {\n      id\n      name\n    }\n  }\n}": types.ViewerDocument,
 };
 
@@ -34,6 +36,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Contracts($first: Int, $after: String, $filter: ContractFilter) {\n  contracts(first: $first, after: $after, filter: $filter) {\n    edges {\n      node {\n        id\n        type\n        status\n        marketplace {\n          id\n          name\n        }\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"): (typeof documents)["query Contracts($first: Int, $after: String, $filter: ContractFilter) {\n  contracts(first: $first, after: $after, filter: $filter) {\n    edges {\n      node {\n        id\n        type\n        status\n        marketplace {\n          id\n          name\n        }\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
