@@ -82,7 +82,9 @@ export class PlatformClient {
     const events = this.socket().iterate<TData>(payload);
     const iterator: AsyncIterator<TData> = {
       async next() {
-        const result = await events.next();
+        const result = await events.next().catch((e: unknown) => {
+          throw toPlatformError(e);
+        });
         if (result.done) return { done: true, value: undefined };
         const { data, errors } = result.value;
         if (errors?.length || data == null)
@@ -127,6 +129,20 @@ export class PlatformClient {
     });
     return this.ws;
   }
+}
+
+// graphql-ws fails a subscription with the server's GraphQL errors, or with the close event when the
+// socket could not be kept (4403: the gateway refused the token).
+function toPlatformError(e: unknown): PlatformError {
+  if (e instanceof PlatformError) return e;
+  if (Array.isArray(e)) return new PlatformError(e as PlatformGraphQLError[]);
+  if (isCloseEvent(e)) {
+    const code = e.code === 4403 ? 'UNAUTHENTICATED' : 'UNAVAILABLE';
+    const reason = (e as { reason?: string }).reason || `websocket closed (${e.code})`;
+    return new PlatformError([{ message: reason, extensions: { code } }]);
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new PlatformError([{ message, extensions: { code: 'UNAVAILABLE' } }]);
 }
 
 function isCloseEvent(e: unknown): e is { code: number } {
