@@ -1,6 +1,12 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // One graphql for everything, as under Node: Vite would pick graphql's ESM build for our code while the
+  // Apollo packages (CommonJS) load its CommonJS build, and graphql refuses schemas from the other copy.
+  resolve: {
+    alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }],
+  },
   test: {
     include: [
       'subgraphs/*/test/**/*.test.ts',

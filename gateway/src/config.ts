@@ -31,6 +31,12 @@ export const gatewayConfigShape = {
   MAX_QUERY_DEPTH: positiveInt(15),
   MAX_QUERY_ALIASES: positiveInt(100),
   MAX_QUERY_TOKENS: positiveInt(5000),
+  /** graphql-ws keep-alive: the gateway pings every subscriber socket this often (0: never) */
+  SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(0).default(12_000),
+  /** events a subscriber may have pending before its socket is closed as too slow (4413) */
+  SUBSCRIPTION_BUFFER_LIMIT: positiveInt(1000),
+  /** how often subscribers' tokens are checked again (revocation ends them within AUTH_CACHE_SECONDS + this) */
+  SUBSCRIPTION_AUTH_RECHECK_SECONDS: positiveInt(5),
   LOG_LEVEL: logLevel,
 };
 

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export function gatewayMetrics() {
   const registry = new Registry();
@@ -31,6 +31,24 @@ export function gatewayMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    /** subscriber sockets, client subscriptions, shared upstream subscriptions and upstream connections */
+    subscriptionGauges: (
+      read: () => { sockets: number; clients: number; upstreams: number; connections: number },
+    ) => {
+      new Gauge({
+        name: 'gateway_subscriptions',
+        help: 'Subscriptions: sockets, client subscriptions, shared upstreams, upstream connections',
+        labelNames: ['what'] as const,
+        registers: [registry],
+        collect() {
+          const s = read();
+          this.set({ what: 'sockets' }, s.sockets);
+          this.set({ what: 'clients' }, s.clients);
+          this.set({ what: 'upstreams' }, s.upstreams);
+          this.set({ what: 'connections' }, s.connections);
+        },
+      });
+    },
   };
 }
 

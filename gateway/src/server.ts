@@ -29,6 +29,10 @@ import { IdentityForwarder } from './identity-forwarding.js';
 import { aliasLimit, depthLimit } from './limits.js';
 import { type GatewayMetrics, gatewayMetrics } from './metrics.js';
 import { subgraphUrls } from './subgraph-urls.js';
+import { SubscriptionEngine } from './subscriptions/engine.js';
+import { SubscriptionPlanner } from './subscriptions/planning.js';
+import { serveSubscriptions } from './subscriptions/transport.js';
+import { UpstreamConnections } from './subscriptions/upstream.js';
 import { fileSupergraph } from './supergraph-source.js';
 
 export interface RunningGateway {
@@ -59,6 +63,10 @@ export async function startGateway(
   const forwarder = new IdentityForwarder(signer);
   const overrides = subgraphUrlOverrides(config);
   let urls = new Map<string, string>();
+  const planner = new SubscriptionPlanner();
+  const dataSource = (name: string, url: string) =>
+    new IdentityDataSource(url, forwarder, (sg) => metrics.subgraphFetches.inc({ subgraph: sg }), name);
+  let subscriptionServices: Record<string, IdentityDataSource> = {};
 
   const authenticator = new Authenticator({
     signer,
@@ -73,27 +81,27 @@ export async function startGateway(
   const gateway = new ApolloGateway({
     supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, log, (sdl) => {
       urls = subgraphUrls(sdl, overrides);
+      planner.load(sdl);
+      subscriptionServices = Object.fromEntries(
+        [...urls].map(([name, url]) => [name, dataSource(name, url)]),
+      );
     }),
-    buildService: ({ name, url }) =>
-      new IdentityDataSource(
-        overrides[name] ?? url ?? '',
-        forwarder,
-        (sg) => metrics.subgraphFetches.inc({ subgraph: sg }),
-        name,
-      ),
+    buildService: ({ name, url }) => dataSource(name, overrides[name] ?? url ?? ''),
     logger: log,
   });
 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  const formatError = createFormatError(development, (e) => log.error({ err: e }, 'internal error'));
+  const validationRules = [depthLimit(config.MAX_QUERY_DEPTH), aliasLimit(config.MAX_QUERY_ALIASES)];
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError(development, (e) => log.error({ err: e }, 'internal error')),
-    validationRules: [depthLimit(config.MAX_QUERY_DEPTH), aliasLimit(config.MAX_QUERY_ALIASES)],
+    formatError,
+    validationRules,
     parseOptions: { maxTokens: config.MAX_QUERY_TOKENS },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -103,6 +111,31 @@ export async function startGateway(
     ],
   });
   await apollo.start();
+
+  const upstreamConnections = new UpstreamConnections(
+    (identity) => forwarder.tokenFor(identity),
+    config.SUBSCRIPTION_KEEPALIVE_MS || 12_000,
+  );
+  const engine = new SubscriptionEngine({
+    connections: upstreamConnections,
+    services: () => subscriptionServices,
+    urlOf: (name) => urls.get(name),
+    bufferLimit: config.SUBSCRIPTION_BUFFER_LIMIT,
+    log,
+  });
+  const subscriptions = serveSubscriptions({
+    httpServer,
+    authenticator,
+    planner,
+    engine,
+    validationRules,
+    maxTokens: config.MAX_QUERY_TOKENS,
+    keepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS,
+    recheckMs: config.SUBSCRIPTION_AUTH_RECHECK_SECONDS * 1000,
+    formatError,
+    log,
+  });
+  metrics.subscriptionGauges(() => ({ ...engine.stats(), sockets: subscriptions.sockets() }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
@@ -152,6 +185,8 @@ export async function startGateway(
     authenticator,
     close: () => {
       closing ??= (async () => {
+        await subscriptions.dispose();
+        await upstreamConnections.close();
         await apollo.stop();
         log.info('stopped');
       })();

@@ -6,6 +6,8 @@ export interface BaseContext {
   identity: Identity;
   requestId: string;
   log: Logger;
+  /** set on subscription contexts, which outlive one event: gives the next event fresh loaders */
+  renewLoaders?: () => void;
 }
 
 export type SubgraphContext<Env, Loaders> = BaseContext & {

@@ -19,4 +19,5 @@ export * from './permissions.js';
 export * from './scalars.js';
 export * from './server.js';
 export * from './service-client.js';
+export * from './subscriptions.js';
 export * from './tenancy.js';

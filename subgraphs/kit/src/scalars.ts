@@ -29,3 +29,18 @@ export const DateTime = new GraphQLScalarType({
 
 /** `id` of every entity type is its document's `_id`. */
 export const idOf = (doc: { _id: string }) => doc._id;
+
+/** A change-feed position (`c1-…`): opaque to clients, checked by the feed when used as `after`. */
+export const Cursor = new GraphQLScalarType({
+  name: 'Cursor',
+  description: 'A position in a change feed; pass an event’s cursor as `after` to resume after it',
+  serialize: (value) => String(value),
+  parseValue(value) {
+    if (typeof value !== 'string') throw new GraphQLError('Cursor must be a string');
+    return value;
+  },
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError('Cursor must be a string');
+    return ast.value;
+  },
+});

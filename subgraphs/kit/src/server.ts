@@ -118,6 +118,7 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
     loaders: spec.createLoaders(subgraphEnv, identity, requestId),
   });
 
+  const formatError = createFormatError(development, (e) => log.error({ err: e }, 'internal error'));
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsIdentity = new WeakMap<object, { identity: Identity; requestId: string }>();
   const wsCleanup = useServer(
@@ -137,10 +138,21 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
       },
       context: (ctx) => {
         const who = wsIdentity.get(ctx)!;
-        return contextFor(who.identity, who.requestId);
+        const context = contextFor(who.identity, who.requestId);
+        // One context lives as long as the subscription: each event gets fresh loaders (no stale cache).
+        context.renewLoaders = () => {
+          context.loaders = spec.createLoaders(subgraphEnv, who.identity, who.requestId);
+        };
+        return context;
       },
+      // Same error shape as over HTTP: one of the platform's codes, no internals.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.length
+          ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) }
+          : undefined,
       onError: (_ctx, _id, _payload, errors) => {
         log.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
+        return errors.map((e) => formatError(e.toJSON(), e));
       },
     },
     wsServer,
@@ -150,7 +162,7 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError(development, (e) => log.error({ err: e }, 'internal error')),
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),

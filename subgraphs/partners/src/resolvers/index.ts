@@ -1,7 +1,8 @@
-import { DateTime } from '@daas/kit';
+import { Cursor, DateTime } from '@daas/kit';
 import { accountResolvers } from './accounts.js';
 import { agreementResolvers } from './agreements.js';
 import { contractActionResolvers } from './contract-actions.js';
+import { contractSubscriptionResolvers } from './contract-subscription.js';
 import { contractResolvers } from './contracts.js';
 import { hubResolvers } from './hubs.js';
 import { marketplaceResolvers } from './marketplaces.js';
@@ -10,6 +11,7 @@ import { tokenResolvers } from './tokens.js';
 
 export const resolvers = {
   DateTime,
+  Cursor,
   Query: {
     ...accountResolvers.Query,
     ...marketplaceResolvers.Query,
@@ -28,6 +30,7 @@ export const resolvers = {
     ...agreementResolvers.Mutation,
     ...contractActionResolvers.Mutation,
   },
+  Subscription: contractSubscriptionResolvers.Subscription,
   Viewer: accountResolvers.Viewer,
   Account: accountResolvers.Account,
   Marketplace: marketplaceResolvers.Marketplace,

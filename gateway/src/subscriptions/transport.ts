@@ -1,0 +1,168 @@
+// graphql-ws on the gateway's own /graphql path and port. The API token comes in `connection_init`
+// (`{ "token": "SU-…:<secret>" }` or `{ "authorization": "Bearer …" }`) and is checked like an HTTP
+// request's; a bad one closes the socket with graphql-ws' Forbidden (4403). Tokens are checked again every
+// few seconds against the auth cache, so a revoked token's subscriptions end within the cache bound.
+
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { type Identity, isDomainError, type Logger } from '@daas/kit';
+import {
+  type ExecutionArgs,
+  GraphQLError,
+  type GraphQLFormattedError,
+  parse,
+  type ValidationRule,
+} from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Authenticator } from '../auth.js';
+import type { SubscriptionEngine } from './engine.js';
+import type { PreparedSubscription, SubscriptionPlanner } from './planning.js';
+
+/** graphql-ws' Forbidden: bad, expired or revoked token. */
+export const CLOSE_FORBIDDEN = 4403;
+/** The client did not read its events fast enough (not a graphql-ws code; 4xxx are the application's). */
+export const CLOSE_SLOW_CONSUMER = 4413;
+
+export interface TransportOptions {
+  httpServer: Server;
+  authenticator: Authenticator;
+  planner: SubscriptionPlanner;
+  engine: SubscriptionEngine;
+  validationRules: readonly ValidationRule[];
+  maxTokens: number;
+  keepAliveMs: number;
+  recheckMs: number;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  log: Logger;
+}
+
+interface Connection {
+  identity: Identity;
+  token: string;
+  socket: WebSocket;
+}
+
+interface OperationContext {
+  prepared: PreparedSubscription;
+  identity: Identity;
+  requestId: string;
+  socket: WebSocket;
+}
+
+export function serveSubscriptions(opts: TransportOptions): {
+  dispose: () => Promise<void>;
+  sockets: () => number;
+} {
+  const { authenticator, planner, engine, log } = opts;
+  const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql' });
+  const connections = new Map<Context, Connection>();
+
+  const cleanup = useServer(
+    {
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const token = params.token ?? params.authorization ?? params.Authorization;
+        if (typeof token !== 'string') return false;
+        try {
+          const identity = await authenticator.authenticateToken(token);
+          if (!identity) return false;
+          const socket = (ctx.extra as { socket: WebSocket }).socket;
+          connections.set(ctx, { identity, token, socket });
+          return true;
+        } catch (e) {
+          if (isDomainError(e) && e.code !== 'UNAUTHENTICATED') {
+            log.warn({ err: e.message }, 'subscription refused: authentication unavailable');
+          }
+          return false;
+        }
+      },
+      onClose: (ctx) => {
+        connections.delete(ctx);
+      },
+      onSubscribe: (ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
+        const connection = connections.get(ctx)!;
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query, { maxTokens: opts.maxTokens });
+        } catch (e) {
+          return [badInput(e as GraphQLError)];
+        }
+        const prepared = planner.prepare(document, payload.operationName, opts.validationRules);
+        if (Array.isArray(prepared)) return prepared;
+        const contextValue: OperationContext = {
+          prepared: prepared as PreparedSubscription,
+          identity: connection.identity,
+          requestId: randomUUID(),
+          socket: connection.socket,
+        };
+        return {
+          schema: (prepared as PreparedSubscription).schemas.apiGraphQL,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? {},
+          contextValue,
+        };
+      },
+      subscribe: (args) => {
+        const op = args.contextValue as OperationContext;
+        return engine.subscribe({
+          prepared: op.prepared,
+          document: args.document,
+          operationName: args.operationName ?? null,
+          variables: (args.variableValues ?? {}) as Record<string, unknown>,
+          identity: op.identity,
+          requestId: op.requestId,
+          onOverflow: (limit) => {
+            log.warn({ account: op.identity.accountId, limit }, 'slow subscriber disconnected');
+            op.socket.close(
+              CLOSE_SLOW_CONSUMER,
+              `Slow consumer: more than ${limit} events pending; reconnect and resume with after`,
+            );
+          },
+        });
+      },
+      execute: () => {
+        throw new Error('unreachable: non-subscription operations are refused in onSubscribe');
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.length
+          ? { ...result, errors: result.errors.map((e) => opts.formatError(e.toJSON(), e)) }
+          : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => opts.formatError(e.toJSON(), e)),
+    },
+    wsServer,
+    opts.keepAliveMs,
+  );
+
+  // Revocation: ask the authenticator again (a cache hit while the verdict is fresh); a token found
+  // invalid closes its sockets. One sweep for all connections, not a timer each.
+  const recheck = setInterval(() => {
+    for (const [ctx, c] of connections) void recheckOne(ctx, c);
+  }, opts.recheckMs);
+  recheck.unref();
+
+  async function recheckOne(ctx: Context, c: Connection): Promise<void> {
+    try {
+      if (await authenticator.authenticateToken(c.token)) return;
+    } catch (e) {
+      if (isDomainError(e) && e.code !== 'UNAUTHENTICATED') return; // auth briefly unavailable: keep
+    }
+    connections.delete(ctx);
+    c.socket.close(CLOSE_FORBIDDEN, 'Forbidden: the API token is no longer valid');
+  }
+
+  return {
+    sockets: () => wsServer.clients.size,
+    dispose: async () => {
+      clearInterval(recheck);
+      engine.close();
+      await cleanup.dispose();
+    },
+  };
+}
+
+function badInput(e: GraphQLError): GraphQLError {
+  return new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT' } });
+}

@@ -1,0 +1,201 @@
+// The gateway's side of graphql-ws towards the subgraphs. One connection per (subgraph, subscriber
+// identity), multiplexing that subscriber's subscriptions; the identity is signed fresh on every connect
+// and verified by the subgraph in connection_init, as over HTTP. A subscription that loses its upstream
+// (subgraph restarted, killed, network) subscribes again with `after` = the last cursor it delivered, so
+// the client's subscription goes on without a gap or a duplicate.
+import type { Identity, Logger } from '@daas/kit';
+import { Kind, parse, print, type StringValueNode } from 'graphql';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { UpstreamEvent } from './event-execution.js';
+
+/** Close codes after which a retry cannot help (the subgraph refused the identity or the request). */
+const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4406]);
+
+export class UpstreamConnections {
+  private readonly clients = new Map<string, { client: Client; users: number }>();
+
+  constructor(
+    private readonly sign: (identity: Identity) => Promise<string>,
+    private readonly keepAliveMs: number,
+  ) {}
+
+  get open(): number {
+    return this.clients.size;
+  }
+
+  acquire(url: string, identity: Identity): { client: Client; release: () => void } {
+    const key = `${url}|${identity.accountId}|${identity.role}|${identity.tokenId ?? ''}`;
+    let entry = this.clients.get(key);
+    if (!entry) {
+      const created = {
+        client: createClient({
+          url: url.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          lazy: true,
+          lazyCloseTimeout: 1000,
+          retryAttempts: 0,
+          keepAlive: this.keepAliveMs,
+          connectionParams: async () => ({ identity: await this.sign(identity) }),
+        }),
+        users: 0,
+      };
+      this.clients.set(key, created);
+      entry = created;
+    }
+    const held = entry;
+    held.users++;
+    let released = false;
+    return {
+      client: held.client,
+      release: () => {
+        if (released) return;
+        released = true;
+        held.users--;
+        if (held.users === 0) {
+          this.clients.delete(key);
+          void held.client.dispose();
+        }
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((c) => c.client.dispose()));
+    this.clients.clear();
+  }
+}
+
+export interface UpstreamHandlers {
+  /** an event from the subgraph; the stream records its cursor once this resolves */
+  onEvent: (event: UpstreamEvent) => Promise<string | null>;
+  /** the subgraph ended the subscription (completed, or refused it with errors) */
+  onEnd: (errors?: readonly { message: string; extensions?: Record<string, unknown> }[]) => void;
+}
+
+export interface UpstreamRequest {
+  url: string;
+  identity: Identity;
+  query: string;
+  variables: Record<string, unknown>;
+  /** the client's variable bound to `after`, overridden on resume; otherwise `after` is set in the query */
+  afterVariable: string | null;
+}
+
+/** One subscription to a subgraph that survives the loss of its connection. */
+export class ResumableUpstream {
+  private lastCursor: string | null = null;
+  private stopped = false;
+  private unsubscribe: (() => void) | null = null;
+  private release: (() => void) | null = null;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  reconnects = 0;
+
+  constructor(
+    private readonly connections: UpstreamConnections,
+    private readonly request: UpstreamRequest,
+    private readonly handlers: UpstreamHandlers,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    if (this.stopped) return;
+    const { client, release } = this.connections.acquire(this.request.url, this.request.identity);
+    this.release = release;
+    const payload = this.payload();
+    let delivered = false;
+    this.unsubscribe = client.subscribe<Record<string, unknown>>(payload, {
+      next: (result) => {
+        delivered = true;
+        this.attempt = 0;
+        // Events are handled strictly in order; the cursor moves only once the event is handed on.
+        this.chain = this.chain.then(async () => {
+          if (this.stopped) return;
+          const cursor = await this.handlers.onEvent(result as UpstreamEvent);
+          if (cursor) this.lastCursor = cursor;
+        });
+      },
+      complete: () => {
+        void this.chain.then(() => this.finish());
+      },
+      error: (err) => {
+        if (Array.isArray(err)) {
+          void this.chain.then(() => this.finish(err as { message: string }[]));
+          return;
+        }
+        const code = (err as { code?: number } | null)?.code;
+        if (code !== undefined && FATAL_CLOSE_CODES.has(code)) {
+          void this.chain.then(() =>
+            this.finish([
+              { message: 'the subgraph refused the subscription', extensions: { code: 'INTERNAL' } },
+            ]),
+          );
+          return;
+        }
+        this.retry(delivered);
+      },
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.release?.();
+    this.release = null;
+  }
+
+  private finish(errors?: readonly { message: string; extensions?: Record<string, unknown> }[]): void {
+    if (this.stopped) return;
+    this.stop();
+    this.handlers.onEnd(errors);
+  }
+
+  private retry(hadEvents: boolean): void {
+    if (this.stopped) return;
+    this.unsubscribe = null;
+    this.release?.();
+    this.release = null;
+    this.reconnects++;
+    const delay = Math.min(5000, 100 * 2 ** Math.min(this.attempt++, 6));
+    if (this.attempt === 1 || hadEvents) {
+      this.log.warn(
+        { service: this.request.url, after: this.lastCursor, delay },
+        'subscription upstream lost; resuming',
+      );
+    }
+    // Wait for the events already received to be handed on, so the resume cursor is the last delivered.
+    void this.chain.then(() => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => this.start(), delay);
+    });
+  }
+
+  private payload(): { query: string; variables: Record<string, unknown> } {
+    const { query, variables, afterVariable } = this.request;
+    if (!this.lastCursor) return { query, variables };
+    if (afterVariable) return { query, variables: { ...variables, [afterVariable]: this.lastCursor } };
+    return { query: withAfterLiteral(query, this.lastCursor), variables };
+  }
+}
+
+/** The primary operation with its root field's `after` argument set to `cursor`. */
+export function withAfterLiteral(query: string, cursor: string): string {
+  const doc = parse(query);
+  const value: StringValueNode = { kind: Kind.STRING, value: cursor };
+  const definitions = doc.definitions.map((def) => {
+    if (def.kind !== Kind.OPERATION_DEFINITION) return def;
+    const [root, ...others] = def.selectionSet.selections;
+    if (root?.kind !== Kind.FIELD) return def;
+    const args = (root.arguments ?? []).filter((a) => a.name.value !== 'after');
+    const withAfter = {
+      ...root,
+      arguments: [...args, { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'after' }, value }],
+    };
+    return { ...def, selectionSet: { ...def.selectionSet, selections: [withAfter, ...others] } };
+  });
+  return print({ ...doc, definitions } as typeof doc);
+}

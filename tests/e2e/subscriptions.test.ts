@@ -1,0 +1,296 @@
+// Subscriptions through the gateway over graphql-ws, with real processes: tenancy, fields resolved per
+// event, resume with `after`, bad token and filter, revocation, a second replica of the gateway and of the
+// subgraph on the same database, and kill -9 of the subgraph during a burst (docs/subscriptions.md).
+import { createLogger, type Database, databaseName, openDatabase } from '@daas/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from '../../scripts/lib/stack.js';
+import { seedAccounts } from '../../scripts/seed/accounts.js';
+import { seedContext } from '../../scripts/seed/context.js';
+import { DEMO } from '../../scripts/seed/demo-data.js';
+import { PartnersApi, type Party } from '../support/partners.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { Subscriber } from '../support/subscriber.js';
+
+let t: TestStack;
+let api: PartnersApi;
+let db: Database;
+let D: Party;
+let V1: Party;
+let V2: Party;
+let mp: string;
+let agd: string;
+
+const CHANGES = `subscription($filter: ContractChangeFilter, $after: Cursor) {
+  contractChanged(filter: $filter, after: $after) {
+    cursor kind previousStatus status actor { id name } actorRole at
+    contract { id type status vendor { id } marketplace { name } }
+  }
+}`;
+
+interface Change {
+  contractChanged: {
+    cursor: string;
+    kind: string;
+    previousStatus: string | null;
+    status: string;
+    actor: { id: string; name: string } | null;
+    actorRole: string;
+    contract: {
+      id: string;
+      type: string;
+      status: string;
+      vendor: { id: string } | null;
+      marketplace: { name: string } | null;
+    };
+  };
+}
+
+const subscribe = (
+  token: string,
+  variables: Record<string, unknown> = {},
+  query = CHANGES,
+  url = t.gatewayUrl,
+) => new Subscriber<Change>(url, token, query, variables);
+
+/** Lets the gateway open the upstream subscription before the test makes changes. */
+const settle = (ms = 700) => new Promise((r) => setTimeout(r, ms));
+
+const keyOf = (c: Change) =>
+  `${c.contractChanged.contract.id}:${c.contractChanged.kind}:${c.contractChanged.status}`;
+
+/** Program contract for `vendor`: created (PENDING), signed (ACTIVE), terminated: three events. */
+async function programCycle(vendor: Party, retry = false): Promise<string> {
+  const step = async <T>(f: () => Promise<T>): Promise<T> => {
+    for (let i = 0; ; i++) {
+      try {
+        return await f();
+      } catch (e) {
+        if (!retry || i > 200) throw e;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+  };
+  const agp = await step(() => api.agreement(D, { type: 'PROGRAM', name: `program ${Math.random()}` }));
+  const c = await step(() => api.contract(D, 'createProgramContract', { agreement: agp, vendor: vendor.id }));
+  // A retried action may find it already done: CONFLICT (the status moved on) is success.
+  const act = (who: Party, verb: 'sign' | 'terminate') =>
+    step(async () => {
+      const input = verb === 'sign' ? { contract: c.id } : { contract: c.id, note: 'done' };
+      const type = verb === 'sign' ? 'ContractActionInput' : 'ContractNoteActionInput';
+      const r = await t.query(
+        who.token,
+        `mutation($input: ${type}!) { ${verb}Contract(input: $input) { contract { id } } }`,
+        {
+          input,
+        },
+      );
+      const code = r.errors?.[0]?.extensions?.code;
+      if (r.errors?.length && code !== 'CONFLICT') throw new Error(JSON.stringify(r.errors));
+    });
+  await act(vendor, 'sign');
+  await act(D, 'terminate');
+  return c.id;
+}
+
+beforeAll(async () => {
+  t = await startTestStack({
+    seed: false,
+    serviceEnv: { gateway: { AUTH_CACHE_SECONDS: '2', SUBSCRIPTION_AUTH_RECHECK_SECONDS: '1' } },
+  });
+  await seedAccounts(
+    seedContext({
+      mongoUri: t.mongoUri,
+      dbPrefix: t.dbPrefix,
+      gatewayUrl: t.gatewayUrl,
+      partitions: 1,
+      progress: () => {},
+    }),
+  );
+  api = new PartnersApi(t, DEMO.operator);
+  db = openDatabase({
+    uri: t.mongoUri,
+    name: databaseName(t.dbPrefix, 'partners'),
+    log: createLogger('test', 'silent'),
+  });
+  await db.connected();
+  D = await api.account('DISTRIBUTOR', 'Sub Distributor');
+  V1 = await api.account('VENDOR', 'Sub Vendor One');
+  V2 = await api.account('VENDOR', 'Sub Vendor Two');
+  const hub = await api.hub(D, 'Sub Hub');
+  mp = await api.marketplace(D, 'Sub Market', [hub]);
+  const agp = await api.agreement(D, { type: 'PROGRAM' });
+  agd = await api.agreement(D, { type: 'DISTRIBUTION', parent: agp, marketplace: mp, autoAccept: false });
+  await api.masterTerms(D, agp, V1);
+});
+
+afterAll(async () => {
+  await db?.close();
+  await t?.stop();
+});
+
+describe('contractChanged through the gateway', () => {
+  it('delivers each change to the parties (with fields resolved per event) and to no one else', async () => {
+    const v1 = subscribe(V1.token);
+    const v2 = subscribe(V2.token);
+    const dActive = subscribe(D.token, { filter: { vendor: V1.id, statuses: ['ACTIVE'] } });
+    const operator = subscribe(DEMO.operator, { filter: { type: 'DISTRIBUTION' } });
+    await settle();
+
+    const enrolled = await api.contract(V1, 'enrollDistributionAgreement', { agreement: agd });
+    await api.contract(V1, 'submitContractEnrollment', {
+      contract: enrolled.id,
+      form: [{ name: 'tax_id', value: '1' }],
+    });
+    await api.action(D, 'approve', enrolled.id);
+
+    await v1.count(3);
+    expect(
+      v1
+        .data()
+        .map((c) => [c.contractChanged.kind, c.contractChanged.previousStatus, c.contractChanged.status]),
+    ).toEqual([
+      ['CREATED', null, 'ENROLLING'],
+      ['SUBMITTED', 'ENROLLING', 'PENDING'],
+      ['COUNTERSIGNED', 'PENDING', 'ACTIVE'],
+    ]);
+    const approved = v1.data()[2]!.contractChanged;
+    expect(approved.actor).toEqual({ id: D.id, name: 'Sub Distributor' });
+    expect(approved.actorRole).toBe('DISTRIBUTOR');
+    expect(approved.contract).toEqual({
+      id: enrolled.id,
+      type: 'DISTRIBUTION',
+      status: 'ACTIVE',
+      vendor: { id: V1.id },
+      marketplace: { name: 'Sub Market' },
+    });
+    expect(approved.cursor).toMatch(/^c1-\d+$/);
+
+    await dActive.count(1);
+    await operator.count(3);
+    // V2 is alive (it hears its own contract) but heard nothing of V1's.
+    const own = await programCycle(V2);
+    await v2.count(3);
+    await settle(300);
+    expect(v2.data().every((c) => c.contractChanged.contract.id === own)).toBe(true);
+    expect(v2.events).toHaveLength(3);
+    expect(dActive.data().map((c) => c.contractChanged.contract.id)).toEqual([enrolled.id]);
+    expect(operator.data().every((c) => c.contractChanged.contract.type === 'DISTRIBUTION')).toBe(true);
+    await Promise.all([v1, v2, dActive, operator].map((s) => s.close()));
+  });
+
+  it('refuses a bad token with 4403 and a bad filter or cursor with BAD_USER_INPUT', async () => {
+    const bad = subscribe('SU-000-000-999:not-a-secret');
+    await bad.until((s) => s.closeCode !== null, 10_000, 'close');
+    expect(bad.closeCode).toBe(4403);
+
+    const badFilter = subscribe(V1.token, { filter: { vendor: 'not-an-id' } });
+    await badFilter.until((s) => s.events.length > 0 || s.refused !== null, 10_000, 'an error');
+    const err = badFilter.events[0]?.errors?.[0] ?? badFilter.refused?.[0];
+    expect(err?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.vendor' });
+
+    const badCursor = subscribe(V1.token, { after: 'c9-garbage' });
+    await badCursor.until((s) => s.events.length > 0 || s.refused !== null, 10_000, 'an error');
+    expect((badCursor.events[0]?.errors?.[0] ?? badCursor.refused?.[0])?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'after',
+    });
+
+    const notASubscription = subscribe(V1.token, {}, '{ viewer { id } }');
+    await notASubscription.until((s) => s.refused !== null, 10_000, 'a refusal');
+    expect(notASubscription.refused?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    await Promise.all([bad, badFilter, badCursor, notASubscription].map((s) => s.close()));
+  });
+
+  it('resumes with `after`: nothing lost, nothing doubled, while changes keep coming', async () => {
+    const reference = subscribe(V2.token);
+    const first = subscribe(V2.token);
+    await settle();
+    const writing = (async () => {
+      for (let i = 0; i < 6; i++) await programCycle(V2);
+    })();
+    await first.count(4);
+    await first.close();
+    const seen = first.data();
+    await new Promise((r) => setTimeout(r, 400)); // changes go on while the client is away
+    const second = subscribe(V2.token, { after: seen.at(-1)!.contractChanged.cursor });
+    await writing;
+    await reference.count(18);
+    await second.until((s) => seen.length + s.events.length >= 18, 20_000, 'the rest');
+    await settle(300);
+    const resumed = [...seen, ...second.data()];
+    expect(resumed.map(keyOf)).toEqual(reference.data().map(keyOf));
+    expect(new Set(resumed.map((c) => c.contractChanged.cursor)).size).toBe(resumed.length);
+    await Promise.all([reference, second].map((s) => s.close()));
+  });
+
+  it('ends the subscriptions of a revoked token within the auth cache bound', async () => {
+    const created = await api.ok<{ createApiToken: { secret: string; token: { id: string } } }>(
+      DEMO.operator,
+      'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token { id } } }',
+      { input: { accountId: V1.id, name: 'to revoke' } },
+    );
+    const s = subscribe(created.createApiToken.secret);
+    await settle();
+    await api.ok(DEMO.operator, 'mutation($id: ID!) { revokeApiToken(id: $id) { id } }', {
+      id: created.createApiToken.token.id,
+    });
+    const revokedAt = Date.now();
+    await s.until((x) => x.closeCode !== null, 10_000, 'the socket to close');
+    expect(s.closeCode).toBe(4403);
+    // AUTH_CACHE_SECONDS=2 plus one recheck (1 s) and some slack
+    expect(Date.now() - revokedAt).toBeLessThan(5_000);
+  });
+
+  it('delivers a change made through replica A to a subscriber on gateway B (second subgraph replica)', async () => {
+    let replicas: Stack | null = null;
+    try {
+      replicas = await startStack({
+        mongoUri: t.mongoUri,
+        dbPrefix: t.dbPrefix,
+        identityKeys: t.identityKeys,
+        ports: 'free',
+        services: ['partners', 'gateway'],
+        env: { FEED_POLL_MS: '50', LOG_LEVEL: 'warn' },
+      });
+      const onB = subscribe(V2.token, {}, CHANGES, replicas.gatewayUrl);
+      await settle();
+      const id = await programCycle(V2); // through gateway A and partners A
+      await onB.count(3);
+      expect(onB.data().map((c) => [c.contractChanged.contract.id, c.contractChanged.status])).toEqual([
+        [id, 'PENDING'],
+        [id, 'ACTIVE'],
+        [id, 'TERMINATED'],
+      ]);
+      await onB.close();
+    } finally {
+      await replicas?.stop();
+    }
+  });
+
+  it('loses no event when the subgraph is killed (-9) during a burst: the gateway resumes upstream', async () => {
+    const s = subscribe(DEMO.operator, { filter: { vendor: V2.id } });
+    await settle();
+    const writing = (async () => {
+      for (let i = 0; i < 8; i++) await programCycle(V2, true);
+    })();
+    await s.count(4);
+    await t.stack.stopService('partners', 'SIGKILL');
+    await t.stack.startService('partners');
+    await writing;
+    // Every Contract event of V2 the feed holds from the test's start, in feed order.
+    const rows = await db.conn
+      .collection('feed')
+      .find({ entityType: 'Contract', 'node.vendor': V2.id })
+      .sort({ p: 1, s: 1 })
+      .toArray();
+    const expected = rows
+      .filter((r) => (r.s as number) > 0)
+      .map((r) => `${String(r.entityId)}:${String(r.kind).toUpperCase()}:${String(r.to).toUpperCase()}`);
+    const mine = expected.slice(-24);
+    expect(mine).toHaveLength(24);
+    await s.until((x) => x.events.length >= 24, 30_000, '24 events');
+    await settle(500);
+    expect(s.data().map(keyOf)).toEqual(mine);
+    await s.close();
+  });
+});
