@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
+import { DEMO } from '../../scripts/seed/demo-data.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
@@ -89,6 +90,45 @@ describe('the IDE', () => {
     await run();
     await expect.poll(responseText, { timeout: 15_000 }).toContain('"name": "Acme Software"');
     expect(await responseText()).toContain('"role": "VENDOR"');
+  });
+
+  it('runs a subscription over the websocket and shows an event caused by a mutation', async () => {
+    await openTab('WatchContracts');
+    await run();
+    // The subscription is open once the socket carries it; the change is made only then.
+    await expect.poll(() => page.locator('.graphiql-execute-button[aria-label*="Stop"]').count()).toBe(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    const { createAgreement } = await t.queryOk<{ createAgreement: { agreement: { id: string } } }>(
+      DEMO.distributor,
+      'mutation { createAgreement(input: { type: PROGRAM, name: "IDE test program" }) { agreement { id } } }',
+    );
+    const { createProgramContract } = await t.queryOk<{
+      createProgramContract: { contract: { id: string } };
+    }>(
+      DEMO.distributor,
+      'mutation($a: ID!) { createProgramContract(input: { agreement: $a, vendor: "VA-100-003" }) { contract { id } } }',
+      { a: createAgreement.agreement.id },
+    );
+    const id = createProgramContract.contract.id;
+    await expect.poll(responseText, { timeout: 15_000 }).toContain(`"id": "${id}"`);
+    const text = await responseText();
+    expect(text).toContain('"kind": "CREATED"');
+    expect(text).toContain('"name": "Stark Storage"');
+    expect(foreignRequests).toEqual([]);
+  });
+
+  it('shows the schema in the Docs panel and the Explorer', async () => {
+    await page.locator('[aria-label="Show Documentation Explorer"]').click();
+    const docs = page.locator('.graphiql-doc-explorer');
+    await expect.poll(async () => (await docs.textContent()) ?? '', { timeout: 15_000 }).toContain('Query');
+    await page.locator('.graphiql-doc-explorer a', { hasText: 'Query' }).first().click();
+    await expect.poll(async () => (await docs.textContent()) ?? '').toContain('contracts');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'ide-docs.png') });
+    await page.locator('[aria-label="Show GraphiQL Explorer"]').click();
+    await expect
+      .poll(() => page.locator('.graphiql-explorer-root, .docExplorerWrap').count())
+      .toBeGreaterThan(0);
   });
 
   it('loaded nothing from outside the gateway and broke no content policy', async () => {

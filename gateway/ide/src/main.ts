@@ -6,7 +6,7 @@ import 'graphiql/style.css';
 import '@graphiql/plugin-explorer/style.css';
 import { explorerPlugin } from '@graphiql/plugin-explorer';
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
-import { GraphiQL } from 'graphiql';
+import { GraphiQL, HISTORY_PLUGIN } from 'graphiql';
 import { createClient } from 'graphql-ws';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -37,7 +37,7 @@ if (!root) throw new Error('#root is missing from index.html');
 createRoot(root).render(
   createElement(GraphiQL, {
     fetcher: (params, options) => fetcherFor(options?.headers ?? {})(params, options),
-    plugins: [explorerPlugin()],
+    plugins: [HISTORY_PLUGIN, explorerPlugin()],
     defaultTabs: exampleTabs,
     defaultHeaders: TOKEN_HINT,
     defaultEditorToolsVisibility: 'headers',
