@@ -1,6 +1,15 @@
 // The SDK against the running platform: typed operations through the gateway, the platform's error
 // codes as PlatformError, and (with the order flow) the integrator example end to end.
-import { ContractsDocument, PlatformClient, PlatformError, ViewerDocument } from '@daas/sdk';
+import {
+  ContractChangesDocument,
+  ContractsDocument,
+  CreateProgramAgreementDocument,
+  CreateProgramContractDocument,
+  PlatformClient,
+  PlatformError,
+  SignContractDocument,
+  ViewerDocument,
+} from '@daas/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
@@ -38,4 +47,43 @@ describe('the SDK client', () => {
     expect(refused).toBeInstanceOf(PlatformError);
     expect((refused as PlatformError).code).toBe('UNAUTHENTICATED');
   });
+
+  it('subscribes through the gateway and resumes after a stored cursor', async () => {
+    const stark = client(DEMO.vendor3);
+    const globex = client(DEMO.distributor);
+    const newContract = async () => {
+      const { createAgreement } = await globex.request(CreateProgramAgreementDocument, {
+        name: 'SDK program',
+      });
+      const { createProgramContract } = await globex.request(CreateProgramContractDocument, {
+        agreement: createAgreement.agreement.id,
+        vendor: 'VA-100-003',
+      });
+      return createProgramContract.contract.id;
+    };
+
+    const live = stark.subscribe(ContractChangesDocument, {});
+    const first = live[Symbol.asyncIterator]().next();
+    await settle();
+    const id = await newContract();
+    const event = (await first).value!.contractChanged!;
+    expect(event).toMatchObject({ kind: 'CREATED', status: 'PENDING', contract: { id } });
+    expect(event.contract.vendor?.name).toBe('Stark Storage');
+    const stored = live.lastCursor;
+    expect(stored).toBe(event.cursor);
+    await stark.close();
+
+    // While nobody listens, Stark signs; resuming delivers that change, and nothing twice.
+    await client(DEMO.vendor3).request(SignContractDocument, { contract: id });
+    const resumed = client(DEMO.vendor3).subscribe(ContractChangesDocument, {}, { after: stored });
+    const next = await resumed[Symbol.asyncIterator]().next();
+    expect(next.value!.contractChanged).toMatchObject({
+      previousStatus: 'PENDING',
+      status: 'ACTIVE',
+      contract: { id },
+    });
+    resumed.close();
+  });
 });
+
+const settle = (ms = 1500) => new Promise((r) => setTimeout(r, ms));
