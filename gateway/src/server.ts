@@ -11,6 +11,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import {
   createFormatError,
   createLogger,
+  IDENTITY_HEADER,
   IdentitySigner,
   isDomainError,
   type Logger,
@@ -121,6 +122,15 @@ export async function startGateway(
     services: () => subscriptionServices,
     urlOf: (name) => urls.get(name),
     bufferLimit: config.SUBSCRIPTION_BUFFER_LIMIT,
+    position: async (url, identity) => {
+      const res = await fetch(url.replace(/\/graphql$/, '/feed/position'), {
+        headers: { [IDENTITY_HEADER]: await forwarder.tokenFor(identity) },
+        signal: AbortSignal.timeout(2000),
+      });
+      if (!res.ok) return null;
+      const body = (await res.json()) as { cursor?: unknown };
+      return typeof body.cursor === 'string' ? body.cursor : null;
+    },
     log,
   });
   const subscriptions = serveSubscriptions({
@@ -209,6 +219,11 @@ function requireIdentityPlugin(anonymousIntrospection: boolean): ApolloServerPlu
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, operation }) {
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) on this same URL', {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
           if (contextValue.identity) return;
           if (anonymousIntrospection && operation && isIntrospectionOnly(operation)) return;
           throw new GraphQLError('A valid API token is required: send `Authorization: Bearer <token>`', {

@@ -3,6 +3,7 @@
 // subgraph on the same database, and kill -9 of the subgraph during a burst (docs/subscriptions.md).
 import { createLogger, type Database, databaseName, openDatabase } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type Stack, startStack } from '../../scripts/lib/stack.js';
 import { seedAccounts } from '../../scripts/seed/accounts.js';
 import { seedContext } from '../../scripts/seed/context.js';
@@ -59,7 +60,7 @@ const keyOf = (c: Change) =>
   `${c.contractChanged.contract.id}:${c.contractChanged.kind}:${c.contractChanged.status}`;
 
 /** Program contract for `vendor`: created (PENDING), signed (ACTIVE), terminated: three events. */
-async function programCycle(vendor: Party, retry = false): Promise<string> {
+async function programCycle(vendor: Party, retry = false, agreement?: string): Promise<string> {
   const step = async <T>(f: () => Promise<T>): Promise<T> => {
     for (let i = 0; ; i++) {
       try {
@@ -70,7 +71,8 @@ async function programCycle(vendor: Party, retry = false): Promise<string> {
       }
     }
   };
-  const agp = await step(() => api.agreement(D, { type: 'PROGRAM', name: `program ${Math.random()}` }));
+  const agp =
+    agreement ?? (await step(() => api.agreement(D, { type: 'PROGRAM', name: `program ${Math.random()}` })));
   const c = await step(() => api.contract(D, 'createProgramContract', { agreement: agp, vendor: vendor.id }));
   // A retried action may find it already done: CONFLICT (the status moved on) is success.
   const act = (who: Party, verb: 'sign' | 'terminate') =>
@@ -95,7 +97,13 @@ async function programCycle(vendor: Party, retry = false): Promise<string> {
 beforeAll(async () => {
   t = await startTestStack({
     seed: false,
-    serviceEnv: { gateway: { AUTH_CACHE_SECONDS: '2', SUBSCRIPTION_AUTH_RECHECK_SECONDS: '1' } },
+    serviceEnv: {
+      gateway: {
+        AUTH_CACHE_SECONDS: '2',
+        SUBSCRIPTION_AUTH_RECHECK_SECONDS: '1',
+        SUBSCRIPTION_KEEPALIVE_MS: '1000',
+      },
+    },
   });
   await seedAccounts(
     seedContext({
@@ -131,6 +139,7 @@ afterAll(async () => {
 describe('contractChanged through the gateway', () => {
   it('delivers each change to the parties (with fields resolved per event) and to no one else', async () => {
     const v1 = subscribe(V1.token);
+    const v1Twin = subscribe(V1.token); // identical: shares v1's upstream subscription
     const v2 = subscribe(V2.token);
     const dActive = subscribe(D.token, { filter: { vendor: V1.id, statuses: ['ACTIVE'] } });
     const operator = subscribe(DEMO.operator, { filter: { type: 'DISTRIBUTION' } });
@@ -165,6 +174,10 @@ describe('contractChanged through the gateway', () => {
     });
     expect(approved.cursor).toMatch(/^c1-\d+$/);
 
+    await v1Twin.count(3);
+    expect(v1Twin.data()).toEqual(v1.data());
+    expect(await t.metric('gateway', 'gateway_subscriptions', { what: 'clients' })).toBe(5);
+    expect(await t.metric('gateway', 'gateway_subscriptions', { what: 'upstreams' })).toBe(4);
     await dActive.count(1);
     await operator.count(3);
     // V2 is alive (it hears its own contract) but heard nothing of V1's.
@@ -175,7 +188,7 @@ describe('contractChanged through the gateway', () => {
     expect(v2.events).toHaveLength(3);
     expect(dActive.data().map((c) => c.contractChanged.contract.id)).toEqual([enrolled.id]);
     expect(operator.data().every((c) => c.contractChanged.contract.type === 'DISTRIBUTION')).toBe(true);
-    await Promise.all([v1, v2, dActive, operator].map((s) => s.close()));
+    await Promise.all([v1, v1Twin, v2, dActive, operator].map((s) => s.close()));
   });
 
   it('refuses a bad token with 4403 and a bad filter or cursor with BAD_USER_INPUT', async () => {
@@ -195,10 +208,25 @@ describe('contractChanged through the gateway', () => {
       field: 'after',
     });
 
+    const overHttp = await t.query(V1.token, CHANGES);
+    expect(overHttp.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
     const notASubscription = subscribe(V1.token, {}, '{ viewer { id } }');
     await notASubscription.until((s) => s.refused !== null, 10_000, 'a refusal');
     expect(notASubscription.refused?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     await Promise.all([bad, badFilter, badCursor, notASubscription].map((s) => s.close()));
+  });
+
+  it('pings subscriber sockets (keep-alive)', async () => {
+    const socket = new WebSocket(t.gatewayUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { token: V1.token } }));
+    const pinged = await new Promise<boolean>((resolve) => {
+      socket.once('ping', () => resolve(true));
+      setTimeout(() => resolve(false), 5_000);
+    });
+    expect(pinged).toBe(true);
+    socket.close();
   });
 
   it('resumes with `after`: nothing lost, nothing doubled, while changes keep coming', async () => {
@@ -274,9 +302,23 @@ describe('contractChanged through the gateway', () => {
       for (let i = 0; i < 8; i++) await programCycle(V2, true);
     })();
     await s.count(4);
+    // A subscriber that has had no event yet when its upstream dies: it resumes from where it started.
+    const V3 = await api.account('VENDOR', 'Sub Vendor Three');
+    const agreement = await api.agreement(D, { type: 'PROGRAM', name: 'late program' });
+    const late = subscribe(DEMO.operator, { filter: { vendor: V3.id } });
+    await settle();
     await t.stack.stopService('partners', 'SIGKILL');
     await t.stack.startService('partners');
+    // at once, before the gateway's next reconnect attempt (its backoff has grown while partners was down)
+    const lateId = await programCycle(V3, true, agreement);
     await writing;
+    await late.count(3);
+    expect(late.data().map((c) => [c.contractChanged.contract.id, c.contractChanged.status])).toEqual([
+      [lateId, 'PENDING'],
+      [lateId, 'ACTIVE'],
+      [lateId, 'TERMINATED'],
+    ]);
+    await late.close();
     // Every Contract event of V2 the feed holds from the test's start, in feed order.
     const rows = await db.conn
       .collection('feed')

@@ -5,7 +5,7 @@
 import type { ServiceMap } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import type { Identity, Logger } from '@daas/kit';
-import { type DocumentNode, type ExecutionResult, GraphQLError, print } from 'graphql';
+import { type DocumentNode, type ExecutionResult, GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { BoundedChannel } from './bounded-channel.js';
 import { cursorOf, eventPlan, executeEvent } from './event-execution.js';
@@ -19,12 +19,16 @@ export interface EngineOptions {
   urlOf: (service: string) => string | undefined;
   /** events one client may have pending before it is cut off as too slow */
   bufferLimit: number;
+  /** the owning subgraph's current feed cursor, for subscriptions without `after` (null when unknown) */
+  position?: (url: string, identity: Identity) => Promise<string | null>;
   log: Logger;
 }
 
 export interface ClientSubscription {
   prepared: PreparedSubscription;
   document: DocumentNode;
+  /** the operation's text: with the operation name, variables and identity, what makes two subscriptions identical */
+  query: string;
   operationName: string | null;
   variables: Record<string, unknown>;
   identity: Identity;
@@ -60,6 +64,9 @@ class SharedSubscription {
         query: sub.prepared.primary.operation,
         variables: pick(sub.variables, sub.prepared.primary.variableUsages),
         afterVariable: sub.prepared.afterVariable,
+        ...(startsNow(sub) && opts.position
+          ? { startPosition: () => opts.position!(url, sub.identity) }
+          : {}),
       },
       {
         onEvent: async (event) => {
@@ -141,7 +148,7 @@ export class SubscriptionEngine {
     }
     const { identity } = sub;
     const key = [
-      print(sub.document),
+      sub.query,
       sub.operationName ?? '',
       JSON.stringify(sub.variables),
       identity.accountId,
@@ -168,6 +175,17 @@ export class SubscriptionEngine {
     for (const s of this.shared.values()) s.stop();
     this.shared.clear();
   }
+}
+
+/** A subscription from "now" (no `after` given) on a field whose events carry a cursor. */
+function startsNow(sub: ClientSubscription): boolean {
+  const { prepared, variables } = sub;
+  if (!prepared.resumable || prepared.afterLiteral) return false;
+  return (
+    !prepared.afterVariable ||
+    variables[prepared.afterVariable] === undefined ||
+    variables[prepared.afterVariable] === null
+  );
 }
 
 function pick(variables: Record<string, unknown>, names: readonly string[] | undefined) {

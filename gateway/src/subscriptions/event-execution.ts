@@ -63,7 +63,7 @@ export async function executeEvent(
     if (root && typeof root === 'object') delete root[CURSOR_ALIAS];
     return {
       ...(result.data !== undefined ? { data: result.data } : {}),
-      ...(result.errors ? { errors: result.errors } : {}),
+      ...(result.errors ? { errors: result.errors.map((e) => ownedBy(e, prepared.service)) } : {}),
     };
   } catch (e) {
     // The event is still delivered, with the failure as its error: the subscription goes on.
@@ -73,6 +73,16 @@ export async function executeEvent(
       errors: [new GraphQLError('this event could not be completed', { extensions: { code: 'INTERNAL' } })],
     };
   }
+}
+
+/** Errors the event itself carried name the owning subgraph, not the pseudo service. */
+function ownedBy(error: GraphQLError, service: string): GraphQLError {
+  if (error.extensions.serviceName !== EVENT_SERVICE) return error;
+  return new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, serviceName: service },
+  });
 }
 
 /** The cursor of an upstream event, when the gateway asked for it. */

@@ -23,6 +23,7 @@ import {
   validate,
   visit,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 
 /** The alias under which the gateway asks for each event's cursor, to resume after a lost upstream. */
 export const CURSOR_ALIAS = '_resumeCursor';
@@ -45,12 +46,40 @@ export interface PreparedSubscription {
   resumable: boolean;
   /** the name of the client's variable bound to `after`, if any (resume overrides it) */
   afterVariable: string | null;
+  /** whether the operation gives `after` as a literal */
+  afterLiteral: boolean;
 }
 
 export class SubscriptionPlanner {
   private current: { schemas: Schemas; planner: QueryPlanner } | null = null;
+  /**
+   * Plans by operation text: thousands of clients sending the same subscription share one parsed
+   * document and one plan (memory and CPU per subscriber stay small). Emptied on a supergraph reload.
+   */
+  private readonly cache = new LRUCache<string, { document: DocumentNode; prepared: PreparedSubscription }>({
+    max: 2000,
+  });
+
+  /** The document and plan of `query`, from the cache; `parseDocument` runs only on a miss. */
+  cached(
+    query: string,
+    operationName: string | null | undefined,
+    rules: readonly ValidationRule[],
+    parseDocument: (query: string) => DocumentNode,
+  ): { document: DocumentNode; prepared: PreparedSubscription } | GraphQLError[] {
+    const key = `${operationName ?? ''}\u0000${query}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const document = parseDocument(query);
+    const prepared = this.prepare(document, operationName, rules);
+    if (Array.isArray(prepared)) return prepared;
+    const entry = { document, prepared: prepared as PreparedSubscription };
+    this.cache.set(key, entry);
+    return entry;
+  }
 
   load(supergraphSdl: string): void {
+    this.cache.clear();
     const supergraph = Supergraph.build(supergraphSdl);
     const api = supergraph.apiSchema();
     this.current = {
@@ -115,14 +144,21 @@ export class SubscriptionPlanner {
       responseKey: root.alias?.value ?? root.name.value,
       resumable,
       afterVariable: after?.kind === Kind.VARIABLE ? after.name.value : null,
+      afterLiteral: !!after && after.kind !== Kind.VARIABLE && after.kind !== Kind.NULL,
     };
   }
 }
 
-function returnsCursor(schema: GraphQLSchema, field: string): boolean {
-  const type = schema.getSubscriptionType()?.getFields()[field]?.type;
-  const named = type ? getNamedType(type) : null;
-  return !!named && isObjectType(named) && 'cursor' in named.getFields();
+/** Whether the field can be resumed: its events carry `cursor` and it takes `after`. */
+function returnsCursor(schema: GraphQLSchema, fieldName: string): boolean {
+  const field = schema.getSubscriptionType()?.getFields()[fieldName];
+  const named = field ? getNamedType(field.type) : null;
+  return (
+    !!named &&
+    isObjectType(named) &&
+    'cursor' in named.getFields() &&
+    !!field?.args.some((a) => a.name === 'after')
+  );
 }
 
 /** The client's document with `_resumeCursor: cursor` added to the root field's selection. */

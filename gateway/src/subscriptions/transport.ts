@@ -7,9 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { type Identity, isDomainError, type Logger } from '@daas/kit';
 import {
+  type DocumentNode,
   type ExecutionArgs,
   GraphQLError,
   type GraphQLFormattedError,
+  getVariableValues,
   parse,
   type ValidationRule,
 } from 'graphql';
@@ -46,6 +48,7 @@ interface Connection {
 
 interface OperationContext {
   prepared: PreparedSubscription;
+  query: string;
   identity: Identity;
   requestId: string;
   socket: WebSocket;
@@ -83,22 +86,32 @@ export function serveSubscriptions(opts: TransportOptions): {
       },
       onSubscribe: (ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
         const connection = connections.get(ctx)!;
-        let document: ReturnType<typeof parse>;
+        let planned: ReturnType<typeof planner.cached>;
         try {
-          document = parse(payload.query, { maxTokens: opts.maxTokens });
+          planned = planner.cached(payload.query, payload.operationName, opts.validationRules, (q) =>
+            parse(q, { maxTokens: opts.maxTokens }),
+          );
         } catch (e) {
           return [badInput(e as GraphQLError)];
         }
-        const prepared = planner.prepare(document, payload.operationName, opts.validationRules);
-        if (Array.isArray(prepared)) return prepared;
+        if (Array.isArray(planned)) return planned;
+        const { document, prepared } = planned as { document: DocumentNode; prepared: PreparedSubscription };
+        // Variables are checked here, as over HTTP, so a client mistake never travels upstream.
+        const coerced = getVariableValues(
+          prepared.schemas.apiGraphQL,
+          prepared.operationContext.operation.variableDefinitions ?? [],
+          payload.variables ?? {},
+        );
+        if (coerced.errors) return coerced.errors.map(badInput);
         const contextValue: OperationContext = {
-          prepared: prepared as PreparedSubscription,
+          prepared,
+          query: payload.query,
           identity: connection.identity,
           requestId: randomUUID(),
           socket: connection.socket,
         };
         return {
-          schema: (prepared as PreparedSubscription).schemas.apiGraphQL,
+          schema: prepared.schemas.apiGraphQL,
           document,
           operationName: payload.operationName ?? null,
           variableValues: payload.variables ?? {},
@@ -107,9 +120,14 @@ export function serveSubscriptions(opts: TransportOptions): {
       },
       subscribe: (args) => {
         const op = args.contextValue as OperationContext;
+        log.info(
+          { requestId: op.requestId, account: op.identity.accountId, service: op.prepared.service },
+          'subscription started',
+        );
         return engine.subscribe({
           prepared: op.prepared,
           document: args.document,
+          query: op.query,
           operationName: args.operationName ?? null,
           variables: (args.variableValues ?? {}) as Record<string, unknown>,
           identity: op.identity,

@@ -80,6 +80,11 @@ export interface UpstreamRequest {
   variables: Record<string, unknown>;
   /** the client's variable bound to `after`, overridden on resume; otherwise `after` is set in the query */
   afterVariable: string | null;
+  /**
+   * Where the subscription starts when the client gave no `after`: the subgraph's feed position, asked
+   * first, so that even a subscription that loses its upstream before its first event resumes without a gap.
+   */
+  startPosition?: () => Promise<string | null>;
 }
 
 /** One subscription to a subgraph that survives the loss of its connection. */
@@ -102,12 +107,29 @@ export class ResumableUpstream {
 
   start(): void {
     if (this.stopped) return;
+    const startPosition = this.request.startPosition;
+    if (startPosition && this.lastCursor === null && this.reconnects === 0) {
+      this.request.startPosition = undefined;
+      void startPosition()
+        .catch(() => null)
+        .then((cursor) => {
+          this.lastCursor = cursor;
+          this.start();
+        });
+      return;
+    }
     const { client, release } = this.connections.acquire(this.request.url, this.request.identity);
     this.release = release;
     const payload = this.payload();
     let delivered = false;
+    let fellBehind = false;
     this.unsubscribe = client.subscribe<Record<string, unknown>>(payload, {
       next: (result) => {
+        // The subgraph ends a subscriber that falls too far behind; the gateway resumes it from its cursor.
+        if (result.errors?.some((e) => e.extensions?.code === 'LIMIT_EXCEEDED')) {
+          fellBehind = true;
+          return;
+        }
         delivered = true;
         this.attempt = 0;
         // Events are handled strictly in order; the cursor moves only once the event is handed on.
@@ -118,7 +140,8 @@ export class ResumableUpstream {
         });
       },
       complete: () => {
-        void this.chain.then(() => this.finish());
+        if (fellBehind) this.retry(delivered);
+        else void this.chain.then(() => this.finish());
       },
       error: (err) => {
         if (Array.isArray(err)) {

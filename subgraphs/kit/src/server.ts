@@ -17,7 +17,9 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { type DocumentNode, GraphQLError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { Gauge } from 'prom-client';
 import { WebSocketServer } from 'ws';
+import { encodeCursor } from './changes/cursor.js';
 import { ChangeStore } from './changes/store.js';
 import { loadConfig, type SubgraphConfig, subgraphConfigShape } from './config.js';
 import type { SubgraphContext } from './context.js';
@@ -90,6 +92,15 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
     retentionHours: config.FEED_RETENTION_HOURS,
     dialect: () => db.dialect(),
     log,
+  });
+  const feedChanges = changes;
+  new Gauge({
+    name: 'feed_subscribers',
+    help: "Subscriptions served from this process's one feed reader (its database reads do not grow with them)",
+    registers: [metrics.registry],
+    collect() {
+      this.set(feedChanges.hub.subscriberCount);
+    },
   });
   const services = new ServiceClient(config.GATEWAY_URL, signer, spec.name);
   const kit: KitEnv = { name: spec.name, config, log, db, changes, signer, services, metrics };
@@ -191,6 +202,11 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  // Where this process's feed reader stands: the gateway starts a subscription from here, so that one
+  // losing its upstream before its first event still resumes without a gap (docs/subscriptions.md).
+  app.get('/feed/position', requireIdentity(signer), (_req, res) => {
+    res.json({ cursor: encodeCursor(changes.hub.currentPosition()) });
   });
   spec.routes?.(app, kit, subgraphEnv);
   app.use(
