@@ -18,7 +18,9 @@ export default defineConfig({
     // Two cores: stack tests start several processes each; keep files from starving one another.
     maxWorkers: 2,
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // A seeded stack starts five processes and seeds the demo data through the API (the contract network,
+    // then the products' versions and listings): past two minutes on a busy two-core machine.
+    hookTimeout: 240_000,
     reporters: ['default'],
   },
 });

@@ -35,6 +35,12 @@ const PARTNERS = `
 const PRODUCTS = `
                                    VENDOR DISTRIBUTOR RESELLER OPERATOR SERVICE
   createProduct                       x        -         -        -        -
+  editProduct                         x        -         -        -        -
+  createProductVersion                x        -         -        -        -
+  endProductSale                      x        -         -        -        -
+  deleteProduct                       x        -         -        -        -
+  createListingRequest                x        -         -        -        -
+  actOnListingRequest                 x        x         x        -        -
 `;
 
 const TABLES: { subgraph: string; permissions: Permissions<string>; grid: string }[] = [

@@ -4,7 +4,7 @@
 // entity types to ENTITIES (with the visibility rule in domain terms) and its references to NESTED.
 import { ChangeStore, createLogger, type Identity, IdentitySigner, openDatabase } from '@daas/kit';
 import { partnerModels } from '@daas/partners';
-import { productModels } from '@daas/products';
+import { initialProduct, productModels } from '@daas/products';
 import { requestModels } from '@daas/requests';
 import { usageModels } from '@daas/usage';
 import type { Model } from 'mongoose';
@@ -42,11 +42,9 @@ const STRANGERS = ['no credentials', 'forged credentials'] as const;
 type Stranger = (typeof STRANGERS)[number];
 
 // ---------------------------------------------------------------------------------------------------
-// What the demo data says about relations the platform does not model yet (listings, preview usage
-// files). The domain workstreams replace these with real facts.
+// What the demo data says about relations the platform does not model yet (preview usage files). The
+// domain workstreams replace these with real facts.
 
-/** Products listed to no provider (all other demo products are listed to both demo providers). */
-const UNLISTED_PRODUCTS = new Set(['PRD-900-000-001']);
 /** Preview usage files: the vendor's own test reports, never shown to the provider. */
 const PREVIEW_USAGE_FILES = new Set(['UF-2025-07-9000-0002']);
 
@@ -97,6 +95,24 @@ const marketplaceSees = (c: Identity, n: Node) =>
       idOf(k.marketplace) === n.id &&
       idOf(k.distributor) === c.accountId,
   );
+
+// The products rule (subgraphs/products/src/domain/products.ts): the vendor; the providers it is LISTED by;
+// a distributor the PUBLISHED products of vendors with an active distribution contract in one of its
+// marketplaces; a reseller the products LISTED by a distributor it holds an active syndication with.
+const productSees = (c: Identity, n: Node) => {
+  const listings = (n.listings as { edges: { node: Node }[] }).edges.map((e) => e.node);
+  const listedBy = (p: string) => listings.some((l) => l.status === 'LISTED' && idOf(l.provider) === p);
+  if (idOf(n.vendor) === c.accountId || listedBy(c.accountId)) return true;
+  if (c.role === 'DISTRIBUTOR') {
+    return n.status === 'PUBLISHED' && activeWith('DISTRIBUTION', c.accountId, 'vendor', idOf(n.vendor)!);
+  }
+  return (
+    c.role === 'RESELLER' &&
+    listings.some(
+      (l) => l.status === 'LISTED' && activeWith('SYNDICATION', idOf(l.provider)!, 'reseller', c.accountId),
+    )
+  );
+};
 
 const ENTITIES: EntityRow[] = [
   {
@@ -194,10 +210,29 @@ const ENTITIES: EntityRow[] = [
     byId: 'product',
     list: 'products',
     missingId: 'PRD-999-999-999',
-    facts: 'vendor { id }',
-    sees: (c, n) => (c.role === 'VENDOR' ? idOf(n.vendor) === c.accountId : !UNLISTED_PRODUCTS.has(n.id)),
+    facts: 'vendor { id } status listings(first: 100) { edges { node { status provider { id } } } }',
+    sees: (c, n) => productSees(c, n),
     filter: { arg: (v) => `filter: { vendor: "${v}" }`, value: (n) => idOf(n.vendor)! },
   },
+  // Listings, their requests and connections: the product's vendor and the marketplace's provider.
+  ...(
+    [
+      ['Listing', 'listing', 'listings', 'LST-999-999-999', 'product'],
+      ['ListingRequest', 'listingRequest', 'listingRequests', 'LSTR-999-999-999-001', 'product'],
+      ['Connection', 'connection', 'connections', 'CT-9999-9999-9999', 'product'],
+    ] as const
+  ).map(
+    ([type, byId, list, missingId, by]): EntityRow => ({
+      type,
+      subgraph: 'products',
+      byId,
+      list,
+      missingId,
+      facts: `vendor { id } provider { id } ${by} { id }`,
+      sees: (c, n) => idOf(n.vendor) === c.accountId || idOf(n.provider) === c.accountId,
+      filter: { arg: (v) => `filter: { ${by}: "${v}" }`, value: (n) => idOf(n[by])! },
+    }),
+  ),
   {
     type: 'Asset',
     subgraph: 'requests',
@@ -288,6 +323,33 @@ const NESTED: NestedRow[] = [
     query:
       '{ products(first: 500) { edges { node { id assets(first: 500) { totalCount edges { node { id } } } } } } }',
     children: conn('assets'),
+  },
+  {
+    name: 'Product.listings',
+    parent: 'Product',
+    child: 'Listing',
+    crossesSubgraphs: false,
+    query:
+      '{ products(first: 500) { edges { node { id listings(first: 500) { totalCount edges { node { id } } } } } } }',
+    children: conn('listings'),
+  },
+  {
+    name: 'Product.connections',
+    parent: 'Product',
+    child: 'Connection',
+    crossesSubgraphs: false,
+    query:
+      '{ products(first: 500) { edges { node { id connections(first: 500) { totalCount edges { node { id } } } } } } }',
+    children: conn('connections'),
+  },
+  {
+    name: 'Marketplace.listings',
+    parent: 'Marketplace',
+    child: 'Listing',
+    crossesSubgraphs: true,
+    query:
+      '{ marketplaces(first: 500) { edges { node { id listings(first: 500) { totalCount edges { node { id } } } } } } }',
+    children: conn('listings'),
   },
   {
     name: 'Asset.usageFiles',
@@ -479,14 +541,16 @@ async function insertFixtures(t: TestStack): Promise<void> {
   await partnersStore.init();
   await new AclSync(partnerModels(partnersDb.conn), partnersStore, log).sweep();
   await partnersDb.close();
+  // A product sold once and no longer on sale, never listed: its vendor sees it, Globex (who sold it) not.
   await write('products', (c) => productModels(c).Product as never, 'Product', [
     {
       _id: 'PRD-900-000-001',
-      name: 'Umbrella Preview',
-      vendor: 'VA-100-002',
-      status: 'published',
-      shortDescription: null,
-      _acl: ['VA-100-002'],
+      ...initialProduct('VA-100-002', {
+        name: 'Umbrella Preview',
+        shortDescription: null,
+        detailedDescription: null,
+      }),
+      status: 'endofsale',
     },
   ]);
   await write('requests', (c) => requestModels(c).Asset as never, 'Asset', [

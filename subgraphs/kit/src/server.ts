@@ -120,6 +120,10 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  // The gateway keeps connections to subgraphs alive and reuses them; a server closing an idle one at
+  // the moment a request is written on it gives the gateway "socket hang up". Outlive the client's idle.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
 
   const contextFor = (identity: Identity, requestId: string): SubgraphContext<Env, Loaders> => ({
     identity,

@@ -1,16 +1,32 @@
 import type { KitEnv, SubgraphContext } from '@daas/kit';
+import { ListedSync } from './flows/listed.js';
 import type { ProductLoaders } from './loaders.js';
 import { type ProductModels, productModels } from './models/index.js';
 
 export interface ProductEnv {
   kit: KitEnv;
   models: ProductModels;
+  listed: ListedSync;
 }
+
+/** How long after start-up the second sweep runs: after the change store has recovered interrupted changes. */
+const SECOND_SWEEP_MS = 10_000;
 
 export function createProductEnv(kit: KitEnv): ProductEnv {
   const models = productModels(kit.db.conn);
   kit.changes.register(...Object.values(models));
-  return { kit, models };
+  const listed = new ListedSync(models, kit.changes, kit.log);
+  // Finish what a previous process left half-done: products whose listings changed (`_listingsDirty`).
+  const sweep = () =>
+    listed
+      .sweep()
+      .then((n) => n > 0 && kit.log.info({ settled: n }, 'product listing fields recomputed'))
+      .catch((e) => kit.log.warn({ err: (e as Error).message }, 'listing sweep failed'));
+  void kit.db.connected().then(() => {
+    void sweep();
+    setTimeout(() => void sweep(), SECOND_SWEEP_MS).unref();
+  });
+  return { kit, models, listed };
 }
 
 export type ProductContext = SubgraphContext<ProductEnv, ProductLoaders>;

@@ -13,5 +13,5 @@ export const productsSubgraph: SubgraphSpec<ProductEnv, ProductLoaders> = {
   typeDefs,
   resolvers,
   createEnv: createProductEnv,
-  createLoaders: (env, identity) => productLoaders(env.models, identity),
+  createLoaders: (env, identity, requestId) => productLoaders(env, identity, requestId),
 };
