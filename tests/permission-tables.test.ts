@@ -5,6 +5,7 @@ import { DomainError, type Permissions, ROLES, type Role } from '@daas/kit';
 import { describe, expect, it } from 'vitest';
 import { partnerPermissions } from '../subgraphs/partners/src/domain/permissions.js';
 import { productPermissions } from '../subgraphs/products/src/domain/permissions.js';
+import { requestPermissions } from '../subgraphs/requests/src/domain/permissions.js';
 
 const PARTNERS = `
                                    VENDOR DISTRIBUTOR RESELLER OPERATOR SERVICE
@@ -43,9 +44,20 @@ const PRODUCTS = `
   actOnListingRequest                 x        x         x        -        -
 `;
 
+const REQUESTS = `
+                                   VENDOR DISTRIBUTOR RESELLER OPERATOR SERVICE
+  manageTierAccounts                  -        x         x        -        -
+  purchase                            -        x         x        -        -
+  openAssetRequest                    -        x         x        -        -
+  adjustAsset                         x        -         -        -        -
+  actOnAssetRequest                   x        x         x        -        -
+  actOnTierConfigRequest              x        x         x        -        -
+`;
+
 const TABLES: { subgraph: string; permissions: Permissions<string>; grid: string }[] = [
   { subgraph: 'partners', permissions: partnerPermissions, grid: PARTNERS },
   { subgraph: 'products', permissions: productPermissions, grid: PRODUCTS },
+  { subgraph: 'requests', permissions: requestPermissions, grid: REQUESTS },
 ];
 
 function parseGrid(grid: string): { roles: Role[]; rows: Map<string, Set<Role>> } {

@@ -3,6 +3,7 @@
 // again creates nothing twice.
 import { seedAccounts } from './accounts.js';
 import { seedContext } from './context.js';
+import { seedOrders } from './orders.js';
 import { seedPartners } from './partners.js';
 import { seedProducts } from './products.js';
 import { seedRequests } from './requests.js';
@@ -29,5 +30,6 @@ export async function seedDemo(opts: SeedOptions): Promise<{ created: number }> 
   await seedProducts(ctx);
   await seedRequests(ctx);
   await seedUsage(ctx);
+  await seedOrders(ctx);
   return { created: ctx.created };
 }

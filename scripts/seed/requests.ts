@@ -26,7 +26,16 @@ export async function seedRequests(ctx: SeedContext): Promise<void> {
         db,
         m.Asset,
         'Asset',
-        { ...a, externalId: null, vendor, provider, _acl: [vendor, provider] },
+        {
+          ...a,
+          externalId: null,
+          externalKey: a._id,
+          vendor,
+          provider,
+          items: [],
+          params: [],
+          _acl: [vendor, provider],
+        },
         vendor,
       );
     }

@@ -31,6 +31,7 @@ beforeAll(async () => {
       entityType: 'Asset',
       doc: {
         _id: `AS-2000-0000-${String(i).padStart(4, '0')}`,
+        externalKey: `AS-2000-0000-${String(i).padStart(4, '0')}`,
         status: 'active',
         productId: products[i % 3]!,
         marketplaceId: markets[i % 2]!,

@@ -114,6 +114,13 @@ const productSees = (c: Identity, n: Node) => {
   );
 };
 
+// The requests rule (docs/requests.md): an order is its vendor's, its seller's (provider) and, when sold
+// by syndication, the upstream distributor's (the distributor of its distribution contract).
+const orderSees = (c: Identity, n: Node) =>
+  idOf(n.vendor) === c.accountId ||
+  idOf(n.provider) === c.accountId ||
+  idOf((n.contract as Node | null)?.distributor) === c.accountId;
+
 const ENTITIES: EntityRow[] = [
   {
     type: 'Account',
@@ -239,9 +246,28 @@ const ENTITIES: EntityRow[] = [
     byId: 'asset',
     list: 'assets',
     missingId: 'AS-9999-9999-9999',
-    facts: 'vendor { id } provider { id } product { id }',
-    sees: (c, n) => idOf(n.vendor) === c.accountId || idOf(n.provider) === c.accountId,
+    facts: 'vendor { id } provider { id } product { id } contract { id distributor { id } }',
+    sees: orderSees,
     filter: { arg: (v) => `filter: { product: "${v}" }`, value: (n) => idOf(n.product)! },
+  },
+  {
+    type: 'AssetRequest',
+    subgraph: 'requests',
+    byId: 'assetRequest',
+    list: 'assetRequests',
+    missingId: 'PR-9999-9999-9999-001',
+    facts: 'vendor { id } provider { id } product { id } asset { contract { id distributor { id } } }',
+    sees: (c, n) => orderSees(c, { ...n, contract: (n.asset as Node | null)?.contract ?? null }),
+    filter: { arg: (v) => `filter: { product: "${v}" }`, value: (n) => idOf(n.product)! },
+  },
+  {
+    type: 'TierAccount',
+    subgraph: 'requests',
+    byId: 'tierAccount',
+    list: 'tierAccounts',
+    missingId: 'TA-9999-9999-9999',
+    facts: 'owner { id }',
+    sees: (c, n) => idOf(n.owner) === c.accountId,
   },
   {
     type: 'UsageFile',
@@ -560,6 +586,7 @@ async function insertFixtures(t: TestStack): Promise<void> {
       marketplaceId: 'MP-90001',
       status: 'active',
       externalId: null,
+      externalKey: 'AS-9000-0000-0001',
       vendor: 'VA-100-002',
       provider: 'PA-200-001',
       _acl: ['VA-100-002', 'PA-200-001'],

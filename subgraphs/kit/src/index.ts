@@ -11,6 +11,7 @@ export * from './errors.js';
 export * from './format-error.js';
 export * from './identity.js';
 export * from './ids.js';
+export * from './input.js';
 export * from './loaders.js';
 export * from './logger.js';
 export * from './metrics.js';

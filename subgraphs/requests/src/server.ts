@@ -13,5 +13,5 @@ export const requestsSubgraph: SubgraphSpec<RequestEnv, RequestLoaders> = {
   typeDefs,
   resolvers,
   createEnv: createRequestEnv,
-  createLoaders: (env, identity) => requestLoaders(env.models, identity),
+  createLoaders: (env, identity) => requestLoaders(env, identity),
 };

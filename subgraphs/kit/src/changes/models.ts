@@ -47,6 +47,8 @@ export interface EffectSpec {
   to?: string;
   set: Record<string, unknown>;
   partitionKey: string;
+  /** what this effect in turn requires of further entities (a TCR failed => request failed => asset terminated) */
+  effects?: EffectSpec[];
 }
 
 /** An event in the ordered feed: `_id` is `<partition>:<seq>` with seq contiguous per partition. */

@@ -348,6 +348,7 @@ export class ChangeStore {
               kind: effect.kind,
               ...(effect.to ? { to: effect.to } : {}),
               set: { ...effect.set, _causes: [...causes.slice(-(CAUSES_KEPT - 1)), row._id] },
+              ...(effect.effects?.length ? { effects: effect.effects } : {}),
             };
           },
         });

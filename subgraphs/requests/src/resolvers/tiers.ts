@@ -1,0 +1,180 @@
+// Tier accounts, tier configs and tier config requests: queries, fields and the tier account mutations.
+import {
+  badInput,
+  conflict,
+  idOf,
+  mapFilter,
+  mustExist,
+  mustLoad,
+  newId,
+  type PageArgs,
+  paginate,
+  parseId,
+  scopedKey,
+  visibleTo,
+} from '@daas/kit';
+import { requestPermissions } from '../domain/permissions.js';
+import type { RequestContext } from '../env.js';
+import { actorOf } from '../flows/requests.js';
+import type { TierAccountDoc, TierConfigDoc, TierConfigRequestDoc } from '../models/index.js';
+import { history, idParser, lower, ref, statusParser, upper } from './common.js';
+
+interface CreateTierAccountInput {
+  type: 'CUSTOMER' | 'RESELLER';
+  name: string;
+  externalId?: string | null;
+  parent?: string | null;
+  idempotencyKey?: string | null;
+}
+
+function validName(value: string): string {
+  const name = value.trim();
+  if (!name || name.length > 200) throw badInput('input.name', 'must be 1 to 200 characters');
+  return name;
+}
+
+export const tierResolvers = {
+  Query: {
+    tierAccount: (_: unknown, args: { id: string }, ctx: RequestContext) => {
+      const id = parseId(args.id, 'id', 'tierAccount');
+      return mustExist('TierAccount', id, ctx.loaders.tierAccount.load(id));
+    },
+    tierAccounts: (
+      _: unknown,
+      args: PageArgs & { filter?: { type?: string; status?: string } },
+      ctx: RequestContext,
+    ) =>
+      paginate(
+        ctx.env.models.TierAccount,
+        {
+          ...visibleTo(ctx.identity),
+          ...mapFilter(args.filter, { type: statusParser('type'), status: statusParser() }),
+        },
+        args,
+      ),
+    tierConfig: (_: unknown, args: { id: string }, ctx: RequestContext) => {
+      const id = parseId(args.id, 'id', 'tierConfig');
+      return mustExist('TierConfig', id, ctx.loaders.tierConfig.load(id));
+    },
+    tierConfigs: (_: unknown, args: PageArgs, ctx: RequestContext) =>
+      paginate(ctx.env.models.TierConfig, visibleTo(ctx.identity), args),
+    tierConfigRequest: (_: unknown, args: { id: string }, ctx: RequestContext) => {
+      const id = parseId(args.id, 'id', 'tierConfigRequest');
+      return mustExist('TierConfigRequest', id, ctx.loaders.tierConfigRequest.load(id));
+    },
+    tierConfigRequests: (
+      _: unknown,
+      args: PageArgs & { filter?: { status?: string; product?: string } },
+      ctx: RequestContext,
+    ) =>
+      paginate(
+        ctx.env.models.TierConfigRequest,
+        {
+          ...visibleTo(ctx.identity),
+          ...mapFilter(args.filter, {
+            status: statusParser(),
+            product: idParser('productId', 'filter.product', 'product'),
+          }),
+        },
+        args,
+      ),
+  },
+  Mutation: {
+    createTierAccount: async (_: unknown, args: { input: CreateTierAccountInput }, ctx: RequestContext) => {
+      requestPermissions.assert(ctx.identity.role, 'manageTierAccounts');
+      const { input } = args;
+      const owner = ctx.identity.accountId;
+      let parentId: string | null = null;
+      if (input.parent) {
+        const parent = await mustLoad(
+          ctx.loaders.tierAccount,
+          parseId(input.parent, 'input.parent', 'tierAccount'),
+          'input.parent',
+          'tier account',
+        );
+        if (parent.owner !== owner || parent.type !== 'reseller') {
+          throw badInput('input.parent', `no reseller tier account ${parent._id} of yours`);
+        }
+        parentId = parent._id;
+      }
+      const externalId = input.externalId?.trim() || null;
+      const { doc } = await ctx.env.kit.changes.create<TierAccountDoc>({
+        model: ctx.env.models.TierAccount,
+        entityType: 'TierAccount',
+        doc: {
+          _id: newId('tierAccount'),
+          type: lower(input.type),
+          status: 'active',
+          name: validName(input.name),
+          externalId,
+          parentId,
+          owner,
+          _acl: [owner],
+        },
+        newId: () => newId('tierAccount'),
+        actor: actorOf(ctx.identity),
+        // tier accounts belong to their provider: its account is the partition
+        partitionKey: owner,
+        ...(input.idempotencyKey
+          ? { idempotencyKey: scopedKey('createTierAccount', owner, input.idempotencyKey)! }
+          : {}),
+      });
+      return { tierAccount: doc };
+    },
+    decommissionTierAccount: async (
+      _: unknown,
+      args: { input: { tierAccount: string } },
+      ctx: RequestContext,
+    ) => {
+      requestPermissions.assert(ctx.identity.role, 'manageTierAccounts');
+      const id = parseId(args.input.tierAccount, 'input.tierAccount', 'tierAccount');
+      const ta = await mustLoad(ctx.loaders.tierAccount, id, 'input.tierAccount', 'tier account');
+      if (ta.owner !== ctx.identity.accountId)
+        throw badInput('input.tierAccount', `no tier account ${id} of yours`);
+      const doc = await ctx.env.kit.changes.change<TierAccountDoc>({
+        model: ctx.env.models.TierAccount,
+        entityType: 'TierAccount',
+        id,
+        actor: actorOf(ctx.identity),
+        partitionKey: (d) => d.owner,
+        decide: (d) => {
+          if (d.status !== 'active')
+            throw conflict(`tier account ${id} is ${upper(d.status)}`, upper(d.status)!);
+          return { kind: 'decommissioned', to: 'decommissioned', set: {} };
+        },
+      });
+      return { tierAccount: doc };
+    },
+  },
+  TierAccount: {
+    id: idOf,
+    type: (t: TierAccountDoc) => upper(t.type),
+    status: (t: TierAccountDoc) => upper(t.status),
+    parent: (t: TierAccountDoc, _: unknown, ctx: RequestContext) =>
+      t.parentId ? ctx.loaders.tierAccount.load(t.parentId) : null,
+    owner: (t: TierAccountDoc) => ({ id: t.owner }),
+    __resolveReference: (r: { id: string }, ctx: RequestContext) => ctx.loaders.tierAccount.load(r.id),
+  },
+  TierConfig: {
+    id: idOf,
+    status: (t: TierConfigDoc) => upper(t.status),
+    product: (t: TierConfigDoc) => ref(t.productId),
+    marketplace: (t: TierConfigDoc) => ref(t.marketplaceId),
+    vendor: (t: TierConfigDoc) => ({ id: t.vendor }),
+    provider: (t: TierConfigDoc) => ({ id: t.provider }),
+    openRequest: (t: TierConfigDoc, _: unknown, ctx: RequestContext) =>
+      t.openRequestId ? ctx.loaders.tierConfigRequest.load(t.openRequestId) : null,
+    __resolveReference: (r: { id: string }, ctx: RequestContext) => ctx.loaders.tierConfig.load(r.id),
+  },
+  TierConfigRequest: {
+    id: idOf,
+    type: (t: TierConfigRequestDoc) => upper(t.type),
+    status: (t: TierConfigRequestDoc) => upper(t.status),
+    configuration: (t: TierConfigRequestDoc, _: unknown, ctx: RequestContext) =>
+      ctx.loaders.tierConfig.load(t.configId),
+    waitingFor: (t: TierConfigRequestDoc, _: unknown, ctx: RequestContext) =>
+      t.waitingFor ? ctx.loaders.tierConfigRequest.load(t.waitingFor) : null,
+    history,
+    __resolveReference: (r: { id: string }, ctx: RequestContext) => ctx.loaders.tierConfigRequest.load(r.id),
+  },
+};

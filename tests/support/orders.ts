@@ -1,0 +1,230 @@
+// Helpers for end-to-end tests of the order flow: a product built and listed through the products API,
+// tier accounts, purchases and request actions, each returning what the test needs next.
+import type { GqlError } from './partners.js';
+import type { TestStack } from './stack.js';
+
+export interface ProductSpec {
+  name: string;
+  configsLevel?: number | null;
+  hold?: boolean;
+  scheduling?: Partial<Record<'purchase' | 'change' | 'suspend' | 'resume' | 'cancel', boolean>>;
+  /** the distribution contract to list it on; omitted: not listed */
+  listOn?: { contract: string; distributor: string } | null;
+}
+
+export interface BuiltProduct {
+  id: string;
+  users: string;
+  ppu: string;
+  assetTemplate: string;
+  tierTemplate: string;
+}
+
+const REQUEST = `id type status reason activationKey answered
+  params { name value valueError } items { mpn quantity oldQuantity }
+  asset { id status activatedAt terminatedAt items { mpn quantity } }
+  tierConfigRequest { id status }`;
+
+export interface RequestView {
+  id: string;
+  type: string;
+  status: string;
+  reason: string | null;
+  activationKey: string | null;
+  answered: boolean;
+  params: { name: string; value: string | null; valueError: string | null }[];
+  items: { mpn: string; quantity: string; oldQuantity: string | null }[];
+  asset: {
+    id: string;
+    status: string;
+    activatedAt: string | null;
+    terminatedAt: string | null;
+    items: { mpn: string; quantity: string }[];
+  } | null;
+  tierConfigRequest: { id: string; status: string } | null;
+}
+
+/** Input types of the mutations whose input is not named `<Mutation>Input`. */
+const INPUT_TYPES: Record<string, string> = {
+  submitListingRequest: 'ListingRequestActionInput',
+  deployListingRequest: 'ListingRequestActionInput',
+  completeListingRequest: 'ListingRequestActionInput',
+  createSuspendRequest: 'AssetActionInput',
+  createResumeRequest: 'AssetActionInput',
+  createCancelRequest: 'AssetActionInput',
+  updateAssetRequestParams: 'RequestParamsInput',
+  inquireAssetRequest: 'RequestParamsInput',
+  answerAssetRequest: 'RequestParamsInput',
+  pendAssetRequest: 'RequestRefInput',
+  confirmAssetRequestRevocation: 'RequestRefInput',
+  failAssetRequest: 'RequestReasonInput',
+  revokeAssetRequest: 'RequestReasonInput',
+  inquireTierConfigRequest: 'RequestParamsInput',
+  answerTierConfigRequest: 'RequestParamsInput',
+  pendTierConfigRequest: 'RequestRefInput',
+  failTierConfigRequest: 'RequestReasonInput',
+};
+const inputType = (name: string) => INPUT_TYPES[name] ?? `${name[0]!.toUpperCase()}${name.slice(1)}Input`;
+
+export class OrdersApi {
+  constructor(private readonly t: TestStack) {}
+
+  ok<T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) {
+    return this.t.queryOk<T>(token, query, variables);
+  }
+
+  async error(token: string, query: string, variables: Record<string, unknown> = {}): Promise<GqlError> {
+    const r = await this.t.query(token, query, variables);
+    const e = r.errors?.[0];
+    if (!e) throw new Error(`expected an error, got ${JSON.stringify(r.data)}`);
+    return {
+      code: String(e.extensions?.code),
+      message: e.message,
+      ...(e.extensions?.field ? { field: String(e.extensions.field) } : {}),
+      ...(e.extensions?.currentStatus ? { currentStatus: String(e.extensions.currentStatus) } : {}),
+    };
+  }
+
+  private async mutate<T>(token: string, name: string, input: Record<string, unknown>, selection: string) {
+    const type = inputType(name);
+    const d = await this.ok<Record<string, T>>(
+      token,
+      `mutation($input: ${type}!) { ${name}(input: $input) { ${selection} } }`,
+      { input },
+    );
+    return d[name]!;
+  }
+
+  /** A published product with a reservation and a pay-per-use item, S2's parameters and two templates. */
+  async product(vendor: string, spec: ProductSpec): Promise<BuiltProduct> {
+    const p = await this.mutate<{ product: { id: string } }>(
+      vendor,
+      'createProduct',
+      { name: spec.name },
+      'product { id }',
+    );
+    const product = p.product.id;
+    await this.mutate(
+      vendor,
+      'updateProductCapabilities',
+      {
+        product,
+        ppu: { schema: 'QT' },
+        tiers: { configsLevel: spec.configsLevel ?? null },
+        subscription: { hold: spec.hold ?? true, scheduling: spec.scheduling ?? {} },
+      },
+      'product { id }',
+    );
+    const item = async (input: Record<string, unknown>) =>
+      (
+        await this.mutate<{ item: { id: string } }>(
+          vendor,
+          'createItem',
+          { product, ...input },
+          'item { id }',
+        )
+      ).item.id;
+    const users = await item({
+      mpn: 'MPN-USERS',
+      name: 'Users',
+      type: 'RESERVATION',
+      period: 'MONTHLY',
+      precision: 'INTEGER',
+      unit: 'users',
+    });
+    const ppu = await item({
+      mpn: 'MPN-PPU',
+      name: 'Compute',
+      type: 'PPU',
+      period: 'MONTHLY',
+      precision: 'DECIMAL_2',
+      unit: 'unit-h',
+    });
+    const param = (name: string, phase: string, scope: string) =>
+      this.mutate(
+        vendor,
+        'createParameter',
+        { product, name, title: name, type: 'TEXT', phase, scope, constraints: { required: true } },
+        'parameter { id }',
+      );
+    await param('tenant_name', 'ORDERING', 'ASSET');
+    await param('license_key', 'FULFILLMENT', 'ASSET');
+    if (spec.configsLevel) await param('reseller_id', 'ORDERING', 'TIER1');
+    const template = async (scope: string, body: string) =>
+      (
+        await this.mutate<{ template: { id: string } }>(
+          vendor,
+          'createTemplate',
+          { product, title: `${scope} activation`, body, scope, type: 'FULFILLMENT' },
+          'template { id }',
+        )
+      ).template.id;
+    const assetTemplate = await template('ASSET', 'Key {{ license_key }} for {{ tenant_name }}');
+    const tierTemplate = await template('TIER1', 'Reseller {{ reseller_id }} set up');
+    await this.mutate(vendor, 'createProductVersion', { product }, 'product { id }');
+    if (spec.listOn) await this.list(vendor, product, spec.listOn.contract, spec.listOn.distributor);
+    return { id: product, users, ppu, assetTemplate, tierTemplate };
+  }
+
+  async list(vendor: string, product: string, contract: string, distributor: string): Promise<void> {
+    const lr = await this.mutate<{ listingRequest: { id: string } }>(
+      vendor,
+      'createListingRequest',
+      { type: 'NEW', product, contract },
+      'listingRequest { id }',
+    );
+    const id = lr.listingRequest.id;
+    await this.mutate(vendor, 'submitListingRequest', { listingRequest: id }, 'listingRequest { id }');
+    await this.mutate(distributor, 'deployListingRequest', { listingRequest: id }, 'listingRequest { id }');
+    await this.mutate(
+      distributor,
+      'completeListingRequest',
+      { listingRequest: id },
+      'listingRequest { status }',
+    );
+  }
+
+  async tierAccount(provider: string, type: 'CUSTOMER' | 'RESELLER', name: string): Promise<string> {
+    const d = await this.mutate<{ tierAccount: { id: string } }>(
+      provider,
+      'createTierAccount',
+      { type, name },
+      'tierAccount { id }',
+    );
+    return d.tierAccount.id;
+  }
+
+  purchaseQuery = `mutation($input: CreatePurchaseRequestInput!) { createPurchaseRequest(input: $input) {
+    asset { id status } request { ${REQUEST} } } }`;
+
+  async purchase(provider: string, input: Record<string, unknown>) {
+    const d = await this.ok<{
+      createPurchaseRequest: { asset: { id: string; status: string }; request: RequestView };
+    }>(provider, this.purchaseQuery, { input });
+    return d.createPurchaseRequest;
+  }
+
+  /** An asset request mutation (`createChangeRequest`, `approveAssetRequest`, …) returning the request. */
+  async request(token: string, mutation: string, input: Record<string, unknown>): Promise<RequestView> {
+    return (await this.mutate<{ request: RequestView }>(token, mutation, input, `request { ${REQUEST} }`))
+      .request;
+  }
+
+  requestError(token: string, mutation: string, input: Record<string, unknown>) {
+    const type = inputType(mutation);
+    return this.error(token, `mutation($input: ${type}!) { ${mutation}(input: $input) { request { id } } }`, {
+      input,
+    });
+  }
+
+  async tcr(token: string, mutation: string, input: Record<string, unknown>) {
+    return (
+      await this.mutate<{ request: { id: string; status: string; activationText: string | null } }>(
+        token,
+        mutation,
+        input,
+        'request { id status activationText configuration { id status } }',
+      )
+    ).request;
+  }
+}
