@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { partnerPermissions } from '../subgraphs/partners/src/domain/permissions.js';
 import { productPermissions } from '../subgraphs/products/src/domain/permissions.js';
 import { requestPermissions } from '../subgraphs/requests/src/domain/permissions.js';
+import { usagePermissions } from '../subgraphs/usage/src/domain/permissions.js';
 
 const PARTNERS = `
                                    VENDOR DISTRIBUTOR RESELLER OPERATOR SERVICE
@@ -54,10 +55,23 @@ const REQUESTS = `
   actOnTierConfigRequest              x        x         x        -        -
 `;
 
+const USAGE = `
+                                   VENDOR DISTRIBUTOR RESELLER OPERATOR SERVICE
+  createUsageFile                     x        -         -        -        -
+  uploadUsage                         x        -         -        -        -
+  submitUsageFile                     x        -         -        -        -
+  deleteUsageFile                     x        -         -        -        -
+  reprocessUsageFile                  x        -         -        -        -
+  acceptUsageFile                     -        x         x        -        -
+  rejectUsageFile                     -        x         x        -        -
+  closeUsageRecords                   -        x         x        -        -
+`;
+
 const TABLES: { subgraph: string; permissions: Permissions<string>; grid: string }[] = [
   { subgraph: 'partners', permissions: partnerPermissions, grid: PARTNERS },
   { subgraph: 'products', permissions: productPermissions, grid: PRODUCTS },
   { subgraph: 'requests', permissions: requestPermissions, grid: REQUESTS },
+  { subgraph: 'usage', permissions: usagePermissions, grid: USAGE },
 ];
 
 function parseGrid(grid: string): { roles: Role[]; rows: Map<string, Set<Role>> } {

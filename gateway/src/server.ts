@@ -25,6 +25,7 @@ import { authOffIdentity } from './auth-mode.js';
 import { type GatewayConfig, gatewayConfigShape, subgraphUrlOverrides } from './config.js';
 import type { GatewayContext } from './context.js';
 import { IdentityDataSource } from './data-source.js';
+import { mountSubgraphRoutes } from './http-routes.js';
 import { mountIde } from './ide.js';
 import { IdentityForwarder } from './identity-forwarding.js';
 import { aliasLimit, depthLimit } from './limits.js';
@@ -158,6 +159,7 @@ export async function startGateway(
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   if (config.IDE_ENABLED) mountIde(app, log);
+  mountSubgraphRoutes(app, { authenticator, forwarder, urlOf: (name) => urls.get(name), log });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

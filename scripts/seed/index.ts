@@ -29,7 +29,8 @@ export async function seedDemo(opts: SeedOptions): Promise<{ created: number }> 
   await seedPartners(ctx);
   await seedProducts(ctx);
   await seedRequests(ctx);
-  await seedUsage(ctx);
   await seedOrders(ctx);
+  // usage reports on assets the orders activated
+  await seedUsage(ctx);
   return { created: ctx.created };
 }

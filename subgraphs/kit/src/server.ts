@@ -247,8 +247,11 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
   };
 }
 
-/** Refuses any request without a valid signed identity: direct calls to a subgraph reveal nothing. */
-function requireIdentity(signer: IdentitySigner) {
+/**
+ * Refuses any request without a valid signed identity: direct calls to a subgraph reveal nothing. Exported for
+ * a subgraph's own HTTP routes (`SubgraphSpec.routes`), which the gateway forwards with the same identity.
+ */
+export function requireIdentity(signer: IdentitySigner) {
   return async (req: Request, res: Response, next: NextFunction) => {
     res.locals.requestId = req.header(REQUEST_ID_HEADER) ?? randomUUID();
     const token = req.header(IDENTITY_HEADER);

@@ -1,16 +1,36 @@
 import type { KitEnv, SubgraphContext } from '@daas/kit';
+import { GatewayCatalog, type UsageCatalog } from './catalog.js';
+import { loadUsageConfig, type UsageConfig } from './config.js';
+import { UsageProcessor } from './ingest/processor.js';
+import { UploadStore } from './ingest/upload-store.js';
 import type { UsageLoaders } from './loaders.js';
 import { type UsageModels, usageModels } from './models/index.js';
 
 export interface UsageEnv {
   kit: KitEnv;
   models: UsageModels;
+  config: UsageConfig;
+  catalog: UsageCatalog;
+  uploads: UploadStore;
+  processor: UsageProcessor;
 }
 
-export function createUsageEnv(kit: KitEnv): UsageEnv {
+export function createUsageEnv(
+  kit: KitEnv,
+  catalog: UsageCatalog = new GatewayCatalog(kit.services),
+): UsageEnv {
   const models = usageModels(kit.db.conn);
-  kit.changes.register(...Object.values(models));
-  return { kit, models };
+  kit.changes.register(models.UsageFile);
+  const config = loadUsageConfig();
+  const uploads = new UploadStore(models);
+  const processor = new UsageProcessor(kit, models, catalog, uploads, {
+    batchSize: config.batchSize,
+    staleMs: config.staleMs,
+    progressMs: 1000,
+  });
+  // Resume files a previous process left half-processed (see ingest/processor.ts).
+  void kit.db.connected().then(() => processor.startSweeps());
+  return { kit, models, config, catalog, uploads, processor };
 }
 
 export type UsageContext = SubgraphContext<UsageEnv, UsageLoaders>;

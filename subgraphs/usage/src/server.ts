@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import { createUsageEnv, type UsageEnv } from './env.js';
 import { type UsageLoaders, usageLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { usageRoutes } from './routes.js';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -12,6 +13,7 @@ export const usageSubgraph: SubgraphSpec<UsageEnv, UsageLoaders> = {
   defaultPort: 4004,
   typeDefs,
   resolvers,
-  createEnv: createUsageEnv,
+  createEnv: (kit) => createUsageEnv(kit),
   createLoaders: (env, identity) => usageLoaders(env.models, identity),
+  routes: usageRoutes,
 };

@@ -1,14 +1,101 @@
+// The usage database. Usage files are entities written through the change store (their status changes are
+// events on the feed). Records, per-file aggregates and stored uploads are bulk rows owned by one file:
+// written in batches, keyed deterministically by file and row so that re-processing is idempotent
+// (docs/usage.md explains why they bypass the change store).
 import { type EntityDoc, entityModel } from '@daas/kit';
-import type { Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
+import type { ItemPrecision, RecordFields, UsageSchema } from '../domain/records.js';
+import type { UsageFileStatus } from '../domain/usage-file-machine.js';
+
+export type UploadFormat = 'csv' | 'xlsx' | 'json' | 'ndjson';
+
+export interface UsageUpload {
+  /** bumped by every upload; records and stored chunks carry the generation they belong to */
+  generation: number;
+  format: UploadFormat;
+  fileName: string | null;
+  startedAt: Date;
+  /** set once the upload is stored (the file moves to processing) */
+  chunks?: number;
+  bytes?: number;
+}
+
+export interface UsageCounts {
+  /** rows read so far (while processing) or in total */
+  processed: number;
+  valid: number;
+  invalid: number;
+}
 
 export interface UsageFileDoc extends EntityDoc {
   name: string;
-  status: string;
+  description?: string | null;
+  note?: string | null;
+  externalId?: string | null;
+  status: UsageFileStatus;
+  schema?: UsageSchema;
+  currency?: string;
+  period?: { from: string; to: string };
+  environment?: 'production';
   productId: string;
+  contractId?: string;
+  marketplaceId?: string;
   vendor: string;
   provider: string;
-  /** assets that records of this file report on */
+  /** assets that valid records of this file report on */
   assetIds: string[];
+  /** the product's dynamic-item setting and usable item types when the file was created */
+  dynamicItems?: boolean;
+  itemTypes?: ('PPU' | 'RESERVATION')[];
+  upload?: UsageUpload | null;
+  /** progress while processing, the outcome after */
+  counts?: UsageCounts;
+  errorDetail?: string | null;
+  acceptanceNote?: string | null;
+  rejectionNote?: string | null;
+  idempotencyKey?: string;
+}
+
+export interface UsageRecordDoc extends RecordFields {
+  /** UR-…: the file's id and the row number, so processing a row twice writes the same record */
+  _id: string;
+  usageFile: string;
+  generation: number;
+  row: number;
+  valid: boolean;
+  errors: string[];
+  itemPrecision: ItemPrecision | null;
+  externalBillingId?: string | null;
+  externalBillingNote?: string | null;
+  closedAt?: Date | null;
+  _acl: string[];
+}
+
+/** Sum of one file's valid records per asset × item (the file's period is the aggregate's period). */
+export interface UsageAggregateDoc {
+  /** `<file>|<asset>|<mpn>` */
+  _id: string;
+  usageFile: string;
+  assetId: string;
+  itemId: string | null;
+  mpn: string;
+  productId: string;
+  periodFrom: string;
+  periodTo: string;
+  quantity: string;
+  amount: string;
+  records: number;
+  _acl: string[];
+}
+
+/** One piece of a stored upload, in order; processing reads them back as a stream. */
+export interface UploadChunkDoc {
+  /** `<file>:<generation>:<seq, zero-padded>` */
+  _id: string;
+  usageFile: string;
+  generation: number;
+  seq: number;
+  data: Buffer;
 }
 
 export function usageModels(conn: Connection) {
@@ -19,15 +106,66 @@ export function usageModels(conn: Connection) {
       'usage_files',
       {
         name: String,
+        description: String,
+        note: String,
+        externalId: String,
         status: String,
+        schema: String,
+        currency: String,
+        period: { from: String, to: String },
+        environment: String,
         productId: String,
+        contractId: String,
+        marketplaceId: String,
         vendor: String,
         provider: String,
         assetIds: [String],
+        upload: Schema.Types.Mixed,
+        counts: Schema.Types.Mixed,
+        errorDetail: String,
+        acceptanceNote: String,
+        rejectionNote: String,
       },
-      [[{ assetIds: 1, createdAt: -1, _id: -1 }]],
+      [
+        [{ assetIds: 1, createdAt: -1, _id: -1 }],
+        [{ status: 1, updatedAt: 1 }],
+        [{ productId: 1, createdAt: -1, _id: -1 }],
+      ],
     ),
+    UsageRecord: bulkModel<UsageRecordDoc>(conn, 'UsageRecord', 'usage_records', [
+      // a file's records in row order (the invalid ones for the error report are filtered on it: one index
+      // less to maintain on every insert, which is what processing is bound by)
+      [{ usageFile: 1, generation: 1, row: 1 }],
+    ]),
+    UsageAggregate: bulkModel<UsageAggregateDoc>(conn, 'UsageAggregate', 'usage_aggregates', [
+      [{ assetId: 1, periodFrom: 1 }],
+      [{ productId: 1, periodFrom: 1 }],
+      [{ usageFile: 1 }],
+    ]),
+    UploadChunk: bulkModel<UploadChunkDoc>(conn, 'UploadChunk', 'usage_upload_chunks', [
+      [{ usageFile: 1, generation: 1 }],
+    ]),
   };
+}
+
+/** A schemaless collection with indexes: rows are written with the driver in batches, read lean. */
+function bulkModel<T>(
+  conn: Connection,
+  name: string,
+  collection: string,
+  indexes: [Record<string, 1 | -1>][],
+) {
+  const schema = new Schema(
+    { _id: { type: String, required: true } },
+    {
+      collection,
+      versionKey: false,
+      strict: false,
+      _id: false,
+    },
+  );
+  for (const [def] of indexes) schema.index(def);
+  return conn.model<T>(name, schema as never);
 }
 
 export type UsageModels = ReturnType<typeof usageModels>;

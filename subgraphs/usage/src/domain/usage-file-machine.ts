@@ -1,0 +1,103 @@
+// The usage file life cycle of the domain reference (§4.2) as data: one row per (action, from-state),
+// naming the party that may take it. One generic function reads the table; the tests enumerate it.
+import { conflict, forbidden } from '@daas/kit';
+
+export const USAGE_FILE_STATUSES = [
+  'draft',
+  'uploading',
+  'processing',
+  'invalid',
+  'ready',
+  'pending',
+  'accepted',
+  'rejected',
+  'closed',
+  'deleted',
+] as const;
+export type UsageFileStatus = (typeof USAGE_FILE_STATUSES)[number];
+
+/** Who the caller is for a file: the reporting vendor, the provider it is addressed to, or the platform. */
+export type UsageParty = 'vendor' | 'provider' | 'system';
+
+export const USAGE_FILE_ACTIONS = [
+  'create',
+  'upload',
+  'store',
+  'process',
+  'invalidate',
+  'reprocess',
+  'submit',
+  'accept',
+  'reject',
+  'close',
+  'delete',
+] as const;
+export type UsageFileAction = (typeof USAGE_FILE_ACTIONS)[number];
+
+export interface UsageFileTransition {
+  action: UsageFileAction;
+  /** null: the file comes into existence */
+  from: UsageFileStatus | null;
+  to: UsageFileStatus;
+  by: UsageParty;
+  /** where the action's free-text note is kept */
+  noteField?: 'acceptanceNote' | 'rejectionNote';
+}
+
+const rows = (
+  action: UsageFileAction,
+  from: (UsageFileStatus | null)[],
+  to: UsageFileStatus,
+  by: UsageParty,
+  extra: Partial<UsageFileTransition> = {},
+): UsageFileTransition[] => from.map((f) => ({ action, from: f, to, by, ...extra }));
+
+export const USAGE_FILE_TRANSITIONS: readonly UsageFileTransition[] = [
+  ...rows('create', [null], 'draft', 'vendor'),
+  // `uploading` is a source too: an upload whose connection died leaves the file there, and the vendor
+  // must be able to retry it (the reference table omits this case).
+  ...rows('upload', ['draft', 'invalid', 'ready', 'rejected', 'uploading'], 'uploading', 'vendor'),
+  ...rows('store', ['uploading'], 'processing', 'system'),
+  ...rows('process', ['processing'], 'ready', 'system'),
+  ...rows('invalidate', ['processing'], 'invalid', 'system'),
+  // re-run validation of the stored upload (e.g. after an asset was activated)
+  ...rows('reprocess', ['invalid', 'ready'], 'processing', 'vendor'),
+  ...rows('submit', ['ready'], 'pending', 'vendor'),
+  ...rows('accept', ['pending'], 'accepted', 'provider', { noteField: 'acceptanceNote' }),
+  ...rows('reject', ['pending'], 'rejected', 'provider', { noteField: 'rejectionNote' }),
+  // accepted -> closed happens when the last record is closed with an external billing id
+  ...rows('close', ['accepted'], 'closed', 'provider'),
+  ...rows('delete', ['draft', 'invalid', 'ready'], 'deleted', 'vendor'),
+];
+
+export const TERMINAL: ReadonlySet<UsageFileStatus> = new Set(['closed', 'deleted']);
+
+/**
+ * The transition `party` may take with `action` from `status`, or the refusal: CONFLICT naming the current
+ * status when no row leaves it, FORBIDDEN when a row exists but for another party.
+ */
+export function transition(
+  status: UsageFileStatus | null,
+  action: UsageFileAction,
+  party: UsageParty,
+): UsageFileTransition {
+  const candidates = USAGE_FILE_TRANSITIONS.filter((t) => t.action === action && t.from === status);
+  if (candidates.length === 0) {
+    throw conflict(
+      `a usage file cannot be ${pastTense(action)} while ${status ?? 'new'}`,
+      status ?? undefined,
+    );
+  }
+  const allowed = candidates.find((t) => t.by === party);
+  if (!allowed) throw forbidden(`only the ${candidates[0]!.by} may ${action} a usage file`);
+  return allowed;
+}
+
+function pastTense(action: UsageFileAction): string {
+  const irregular: Partial<Record<UsageFileAction, string>> = {
+    upload: 'uploaded to',
+    store: 'stored',
+    submit: 'submitted',
+  };
+  return irregular[action] ?? `${action.replace(/e$/, '')}ed`;
+}

@@ -1,0 +1,318 @@
+// Turns a stored upload into records, exactly once even if the process dies half-way.
+//
+// Why it is safe to run again: a record's _id is its file and row number (UR-<file>-<row>), so a row
+// written twice is refused by the unique _id and ignored; the file's `counts.processed` is a checkpoint of
+// rows known to be written (moved only after their batch is stored), so a resumed run re-reads the
+// upload (for counts and sums) but writes only what follows the checkpoint. Records of an older upload
+// generation and the file's aggregates are dropped at the start of every run. The run ends with one
+// change of the file (processing -> ready | invalid) through the change store.
+//
+// Who runs it: the upload that stored the file, and a sweep (every replica) that picks up files left in
+// `processing` whose last progress is older than the stale interval (a dead or stuck processor).
+import { childId, type KitEnv } from '@daas/kit';
+import type { UsageCatalog } from '../catalog.js';
+import {
+  type AssetFacts,
+  type AssetLookup,
+  assetRefOf,
+  checkRow,
+  type FileRules,
+  type ItemFacts,
+  missingColumns,
+  parameterKey,
+  type RawRow,
+} from '../domain/records.js';
+import { transition } from '../domain/usage-file-machine.js';
+import type { UsageCounts, UsageFileDoc, UsageModels, UsageRecordDoc } from '../models/index.js';
+import { Aggregator } from './aggregator.js';
+import { FormatError, readRows } from './rows.js';
+import type { UploadStore } from './upload-store.js';
+
+export interface ProcessorOptions {
+  batchSize: number;
+  /** a file in processing with no progress for this long is taken over by a sweep */
+  staleMs: number;
+  /** how often progress is written to the file (and so to the feed) */
+  progressMs: number;
+}
+
+const SYSTEM = { accountId: 'service:usage', role: 'SERVICE' as const };
+const ERRORS_IN_DETAIL = 5;
+
+/** The file moved on (deleted, re-uploaded) while it was processed: stop quietly. */
+class Abandoned extends Error {}
+
+export class UsageProcessor {
+  private readonly running = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly kit: Pick<KitEnv, 'changes' | 'log'>,
+    private readonly models: UsageModels,
+    private readonly catalog: UsageCatalog,
+    private readonly uploads: UploadStore,
+    private readonly opts: ProcessorOptions,
+  ) {}
+
+  /** Processes the file if it is in `processing` and not already being processed here. */
+  run(fileId: string): Promise<void> {
+    let job = this.running.get(fileId);
+    if (!job) {
+      job = this.process(fileId)
+        .catch((e) => {
+          if (e instanceof Abandoned) return;
+          this.kit.log.warn(
+            { file: fileId, err: (e as Error).message },
+            'usage processing failed; will retry',
+          );
+        })
+        .finally(() => this.running.delete(fileId));
+      this.running.set(fileId, job);
+    }
+    return job;
+  }
+
+  /** Resumes interrupted processing now and every half stale interval. */
+  startSweeps(): void {
+    const sweep = () =>
+      void this.sweep().catch((e) => this.kit.log.warn({ err: (e as Error).message }, 'usage sweep failed'));
+    sweep();
+    this.timer = setInterval(sweep, Math.max(1000, this.opts.staleMs / 2));
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  async sweep(): Promise<number> {
+    const stale = await this.models.UsageFile.find(
+      { status: 'processing', updatedAt: { $lt: new Date(Date.now() - this.opts.staleMs) } },
+      { _id: 1 },
+    ).lean();
+    for (const f of stale) {
+      if (this.running.has(f._id)) continue;
+      this.kit.log.info({ file: f._id }, 'resuming interrupted usage processing');
+      void this.run(f._id);
+    }
+    return stale.length;
+  }
+
+  private async process(fileId: string): Promise<void> {
+    const file = await this.models.UsageFile.findById(fileId).lean<UsageFileDoc>();
+    if (file?.status !== 'processing' || file.upload?.chunks === undefined) return;
+    const upload = file.upload;
+    const generation = upload.generation;
+    await this.uploads.keepOnly(fileId, generation);
+    await this.models.UsageRecord.deleteMany({ usageFile: fileId, generation: { $ne: generation } });
+    await this.models.UsageAggregate.deleteMany({ usageFile: fileId });
+    const checkpoint = file.counts?.processed ?? 0;
+
+    const product = await this.catalog.product(file.productId);
+    if (!product)
+      return this.finish(
+        file,
+        { processed: 0, valid: 0, invalid: 0 },
+        `product ${file.productId} is no longer available`,
+        new Aggregator(),
+      );
+    const items = new Map<string, ItemFacts>(
+      product.items.filter((i) => i.status !== 'DRAFT').map((i) => [i.mpn, i]),
+    );
+    const rules: FileRules = {
+      schema: file.schema ?? 'qt',
+      productId: file.productId,
+      marketplaceId: file.marketplaceId ?? '',
+      period: file.period ?? { from: '1970-01-01', to: '9999-12-31' },
+      dynamicItems: file.dynamicItems ?? product.dynamicItems,
+      itemTypes: file.itemTypes ?? ['PPU'],
+    };
+
+    const assets: AssetLookup = { byId: new Map(), byParameter: new Map() };
+    const sums = new Aggregator();
+    const counts: UsageCounts = { processed: 0, valid: 0, invalid: 0 };
+    const firstErrors: string[] = [];
+    let durable = checkpoint;
+    let inflight: Promise<void> = Promise.resolve();
+    let lastProgress = Date.now();
+    let batch: { row: number; values: RawRow; error?: string }[] = [];
+
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const rows = batch;
+      batch = [];
+      await this.resolveAssets(file.productId, rows, assets);
+      const docs: UsageRecordDoc[] = [];
+      for (const r of rows) {
+        const checked = r.error
+          ? { fields: checkRow({}, rules, items, assets).fields, errors: [r.error] }
+          : checkRow(r.values, rules, items, assets);
+        const valid = checked.errors.length === 0;
+        counts.processed = r.row;
+        if (valid) {
+          counts.valid++;
+          sums.add(checked.fields);
+        } else {
+          counts.invalid++;
+          if (firstErrors.length < ERRORS_IN_DETAIL)
+            firstErrors.push(`record ${r.row}: ${checked.errors.join('; ')}`);
+        }
+        if (r.row > checkpoint) {
+          docs.push(
+            slim({
+              _id: childId('usageRecord', fileId, r.row),
+              usageFile: fileId,
+              generation,
+              row: r.row,
+              valid,
+              errors: checked.errors,
+              ...checked.fields,
+              _acl: file._acl,
+            }),
+          );
+        }
+      }
+      await inflight; // one batch in flight while the next one is read and checked
+      const lastRow = rows.at(-1)!.row;
+      const snapshot = { ...counts };
+      inflight = this.insertRecords(docs).then(async () => {
+        durable = Math.max(durable, lastRow);
+        if (Date.now() - lastProgress >= this.opts.progressMs) {
+          lastProgress = Date.now();
+          await this.progress(file, { ...snapshot, processed: durable });
+        }
+      });
+    };
+
+    try {
+      const source = this.uploads.read(fileId, generation, upload.chunks ?? 0);
+      for await (const ev of readRows(source, upload.format)) {
+        if (ev.kind === 'columns') {
+          const missing = missingColumns(ev.columns, rules.schema);
+          if (missing.length > 0) {
+            throw new FormatError(`missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+          }
+          continue;
+        }
+        batch.push(ev);
+        if (batch.length >= this.opts.batchSize) await flush();
+      }
+      await flush();
+      await inflight;
+    } catch (e) {
+      await inflight.catch(() => {});
+      if (!(e instanceof FormatError)) throw e;
+      return this.finish(file, counts, e.message, new Aggregator());
+    }
+    if (counts.processed === 0) return this.finish(file, counts, 'the upload has no records', sums);
+    const detail =
+      counts.invalid > 0
+        ? `${counts.invalid} of ${counts.processed} records are invalid; ${firstErrors.join(' | ')}`
+        : null;
+    return this.finish(file, counts, detail, sums);
+  }
+
+  /** Looks up, in batches, the assets this batch names that earlier batches did not. */
+  private async resolveAssets(
+    productId: string,
+    rows: { values: RawRow }[],
+    assets: AssetLookup,
+  ): Promise<void> {
+    const ids = new Set<string>();
+    const byName = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const ref = assetRefOf(r.values);
+      if (typeof ref === 'string') continue;
+      if (ref.by === 'id') {
+        if (!assets.byId.has(ref.value)) ids.add(ref.value);
+      } else if (!assets.byParameter.has(parameterKey(ref.name, ref.value))) {
+        const values = byName.get(ref.name) ?? new Set<string>();
+        byName.set(ref.name, values);
+        values.add(ref.value);
+      }
+    }
+    if (ids.size > 0) for (const [id, a] of await this.catalog.assets([...ids])) assets.byId.set(id, a);
+    for (const [name, values] of byName) {
+      const found = await this.catalog.assetsByParameter(productId, name, [...values]);
+      for (const v of values)
+        assets.byParameter.set(parameterKey(name, v), found.get(v) ?? ([] as AssetFacts[]));
+    }
+  }
+
+  /** Unordered bulk insert; rows already written by an interrupted run are refused by _id and ignored. */
+  private async insertRecords(docs: UsageRecordDoc[]): Promise<void> {
+    if (docs.length === 0) return;
+    try {
+      await this.models.UsageRecord.collection.insertMany(docs as never[], { ordered: false });
+    } catch (e) {
+      const errors = (e as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+      const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+      if (list.length === 0 || list.some((w) => w.code !== 11000)) throw e;
+    }
+  }
+
+  private async progress(file: UsageFileDoc, counts: UsageCounts): Promise<void> {
+    await this.kit.changes.change<UsageFileDoc>({
+      model: this.models.UsageFile,
+      entityType: 'UsageFile',
+      id: file._id,
+      actor: SYSTEM,
+      partitionKey: (d) => d.vendor,
+      decide: (doc) => {
+        if (doc.status !== 'processing' || doc.upload?.generation !== file.upload?.generation)
+          throw new Abandoned();
+        return { kind: 'progress', set: { counts } };
+      },
+    });
+  }
+
+  private async finish(
+    file: UsageFileDoc,
+    counts: UsageCounts,
+    errorDetail: string | null,
+    sums: Aggregator,
+  ): Promise<void> {
+    const valid = errorDetail === null;
+    if (valid) {
+      const rows = sums.rows().map((a) => ({
+        _id: `${file._id}|${a.assetId}|${a.mpn}`,
+        usageFile: file._id,
+        productId: file.productId,
+        periodFrom: file.period?.from ?? '',
+        periodTo: file.period?.to ?? '',
+        ...a,
+        _acl: file._acl,
+      }));
+      if (rows.length > 0)
+        await this.models.UsageAggregate.collection.insertMany(rows as never[], { ordered: false });
+    }
+    await this.kit.changes.change<UsageFileDoc>({
+      model: this.models.UsageFile,
+      entityType: 'UsageFile',
+      id: file._id,
+      actor: SYSTEM,
+      partitionKey: (d) => d.vendor,
+      decide: (doc) => {
+        if (doc.status !== 'processing' || doc.upload?.generation !== file.upload?.generation)
+          throw new Abandoned();
+        const t = transition(doc.status, valid ? 'process' : 'invalidate', 'system');
+        return {
+          kind: valid ? 'processed' : 'invalidated',
+          to: t.to,
+          set: { counts, errorDetail, assetIds: valid ? sums.assetIds() : [] },
+        };
+      },
+    });
+  }
+}
+
+/** Leaves out empty fields: on FerretDB a record's write cost grows with its number of fields. */
+function slim(doc: UsageRecordDoc): UsageRecordDoc {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) {
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0 && k !== '_acl')) continue;
+    out[k] = v;
+  }
+  return out as unknown as UsageRecordDoc;
+}

@@ -1,0 +1,77 @@
+// A stored upload: the bytes as received, in ordered chunks in the database, so processing can start over
+// from the upload after a crash (and on `reprocess`) without the vendor sending it again.
+import { Readable } from 'node:stream';
+import { limitExceeded } from '@daas/kit';
+import type { UsageModels } from '../models/index.js';
+
+const CHUNK_BYTES = 1024 * 1024;
+
+const chunkId = (file: string, generation: number, seq: number) =>
+  `${file}:${generation}:${String(seq).padStart(6, '0')}`;
+
+export class UploadStore {
+  constructor(private readonly models: UsageModels) {}
+
+  /** Stores `input` as generation `generation` of the file's upload; returns its size. */
+  async store(
+    file: string,
+    generation: number,
+    input: AsyncIterable<Buffer | string>,
+    maxBytes: number,
+  ): Promise<{ chunks: number; bytes: number }> {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let bytes = 0;
+    let seq = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      const data = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      // replace, so a retried store of the same generation does not trip over its own chunks
+      await this.models.UploadChunk.collection.replaceOne(
+        { _id: chunkId(file, generation, seq) } as never,
+        { usageFile: file, generation, seq, data },
+        { upsert: true },
+      );
+      seq++;
+    };
+    for await (const part of input) {
+      const buf = typeof part === 'string' ? Buffer.from(part) : part;
+      bytes += buf.length;
+      if (bytes > maxBytes)
+        throw limitExceeded(`an upload is limited to ${Math.floor(maxBytes / 1048576)} MB`);
+      pending.push(buf);
+      pendingBytes += buf.length;
+      if (pendingBytes >= CHUNK_BYTES) await flush();
+    }
+    await flush();
+    return { chunks: seq, bytes };
+  }
+
+  /** The stored upload as a stream, chunk by chunk (point reads by _id). */
+  read(file: string, generation: number, chunks: number): Readable {
+    const models = this.models;
+    return Readable.from(
+      (async function* () {
+        for (let seq = 0; seq < chunks; seq++) {
+          const doc = await models.UploadChunk.collection.findOne({
+            _id: chunkId(file, generation, seq),
+          } as never);
+          if (!doc) throw new Error(`stored upload of ${file} is missing chunk ${seq}`);
+          // the driver hands binary fields back as a BSON Binary (bytes in `buffer`, length in `position`)
+          const data = (doc as unknown as { data: Buffer | { buffer: Uint8Array; position?: number } }).data;
+          yield Buffer.isBuffer(data)
+            ? data
+            : Buffer.from(data.buffer.subarray(0, data.position ?? data.buffer.length));
+        }
+      })(),
+      { objectMode: false },
+    );
+  }
+
+  /** Drops the chunks of every other generation of the file's upload. */
+  async keepOnly(file: string, generation: number): Promise<void> {
+    await this.models.UploadChunk.deleteMany({ usageFile: file, generation: { $ne: generation } });
+  }
+}
