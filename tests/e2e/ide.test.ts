@@ -1,10 +1,11 @@
 // The analysts' IDE in a real browser (Debian's Chromium through playwright-core): served by the
 // gateway, it runs an example query with a demo token and a live subscription, and never asks
 // anything of a host other than the gateway.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleTab } from '../../gateway/ide/src/example-file.js';
 import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
@@ -18,6 +19,7 @@ let page: Page;
 const foreignRequests: string[] = [];
 const policyViolations: string[] = [];
 
+// Seeding the whole demo data set takes a while on a busy machine.
 beforeAll(async () => {
   t = await startTestStack({ seed: true });
   browser = await chromium.launch({
@@ -42,7 +44,7 @@ beforeAll(async () => {
   page.on('console', (msg) => {
     if (/Content Security Policy/i.test(msg.text())) policyViolations.push(msg.text());
   });
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -68,6 +70,17 @@ async function run(): Promise<void> {
 // Monaco renders spaces as no-break spaces.
 const responseText = async () =>
   ((await page.locator('.graphiql-response').textContent()) ?? '').replace(/\u00a0/g, ' ');
+
+const EXAMPLES = join(REPO_ROOT, 'gateway', 'ide', 'src', 'examples');
+
+/** Runs an example tab as the IDE would (its token, its variables with `overrides`), over HTTP. */
+async function runExample<T>(file: string, overrides: Record<string, unknown> = {}): Promise<T> {
+  const source = readFileSync(join(EXAMPLES, file), 'utf8');
+  const tab = exampleTab(source);
+  const token = (JSON.parse(tab.headers) as { Authorization: string }).Authorization.replace(/^Bearer /, '');
+  const variables = { ...(tab.variables ? JSON.parse(tab.variables) : {}), ...overrides };
+  return t.queryOk<T>(token, source, variables);
+}
 
 describe('the IDE', () => {
   it('is what a browser gets on GET /graphql, while API clients still get the API', async () => {
@@ -138,3 +151,134 @@ describe('the IDE', () => {
     expect(policyViolations).toEqual([]);
   });
 });
+
+describe('the example tabs', () => {
+  it('walk the flows when run in order with the ids each answer returns', async () => {
+    type Browse = {
+      listings: { edges: { node: { product: { id: string; items: { id: string; mpn: string }[] } } }[] };
+    };
+    const browse = await runExample<Browse>('02-browse-products.graphql');
+    const office = browse.listings.edges.find((e) => e.node.product.id === 'PRD-100-000-001')!.node.product;
+    // the purchase tab's default item is the Office suite's monthly user
+    expect(office.items.find((i) => i.mpn === 'OFFICE-USER-M')?.id).toBe('PRD-100-000-001-0001');
+
+    const { createTierAccount } = await runExample<{ createTierAccount: { tierAccount: { id: string } } }>(
+      '03-create-customer.graphql',
+    );
+    const { createPurchaseRequest } = await runExample<{
+      createPurchaseRequest: { request: { id: string; status: string } };
+    }>('04-place-purchase.graphql', { customer: createTierAccount.tierAccount.id });
+    const request = createPurchaseRequest.request.id;
+    expect(createPurchaseRequest.request.status).toBe('PENDING');
+
+    const { updateAssetRequestParams } = await runExample<{
+      updateAssetRequestParams: { request: { product: { templates: { id: string; type: string }[] } } };
+    }>('05-fill-fulfilment.graphql', { request });
+    const template = updateAssetRequestParams.request.product.templates.find(
+      (x) => x.type === 'FULFILLMENT',
+    )!;
+    const { approveAssetRequest } = await runExample<{
+      approveAssetRequest: { request: { status: string; activationKey: string; asset: { status: string } } };
+    }>('06-approve-purchase.graphql', { request, template: template.id });
+    expect(approveAssetRequest.request).toMatchObject({ status: 'APPROVED', asset: { status: 'ACTIVE' } });
+    expect(approveAssetRequest.request.activationKey).toContain('wayne.example.com');
+
+    const asset = await activeCloudBackupAsset();
+    const { contracts } = await t.queryOk<{ contracts: { edges: { node: { id: string } }[] } }>(
+      DEMO.vendor,
+      '{ contracts(filter: { type: DISTRIBUTION, status: ACTIVE, marketplace: "MP-20001" }) { edges { node { id } } } }',
+    );
+    const { createUsageFile } = await runExample<{ createUsageFile: { usageFile: { id: string } } }>(
+      '08-create-usage-file.graphql',
+      { contract: contracts.edges[0]!.node.id, ...thisMonth() },
+    );
+    const { uploadUsageRecords } = await runExample<{
+      uploadUsageRecords: {
+        usageFile: { status: string; counts: { valid: number }; errorDetail: string | null };
+      };
+    }>('09-upload-usage.graphql', { file: createUsageFile.usageFile.id, asset, ...thisMonth() });
+    expect(uploadUsageRecords.usageFile.errorDetail ?? 'none').toBe('none');
+    expect(uploadUsageRecords.usageFile).toMatchObject({ status: 'READY', counts: { valid: 1 } });
+  });
+});
+
+/** The demo assets were activated when the data was seeded: usage is reported for this month. */
+function thisMonth(): { from: string; to: string } {
+  const now = new Date();
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  return {
+    from: day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))),
+    to: day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0))),
+  };
+}
+
+/**
+ * An ACTIVE asset of Acme Cloud Backup (pay-as-you-go) to report usage on, bought and fulfilled through
+ * the API: the product has tier-1 configs, so the reseller's config request is approved first.
+ */
+async function activeCloudBackupAsset(): Promise<string> {
+  const account = async (type: string, name: string) =>
+    (
+      await t.queryOk<{ createTierAccount: { tierAccount: { id: string } } }>(
+        DEMO.distributor,
+        'mutation($i: CreateTierAccountInput!) { createTierAccount(input: $i) { tierAccount { id } } }',
+        { i: { type, name } },
+      )
+    ).createTierAccount.tierAccount.id;
+  const { product } = await t.queryOk<{
+    product: { items: { id: string; mpn: string }[]; templates: { id: string; type: string }[] };
+  }>(DEMO.vendor, '{ product(id: "PRD-100-000-002") { items { id mpn } templates { id type } } }');
+  const seat = product.items.find((i) => i.mpn === 'BACKUP-SEAT')!.id;
+  const storage = product.items.find((i) => i.mpn === 'BACKUP-STORAGE')!.id;
+  const { createPurchaseRequest: bought } = await t.queryOk<{
+    createPurchaseRequest: {
+      asset: { id: string };
+      request: { id: string; tierConfigRequest: { id: string } | null };
+    };
+  }>(
+    DEMO.distributor,
+    `mutation($i: CreatePurchaseRequestInput!) {
+      createPurchaseRequest(input: $i) { asset { id } request { id tierConfigRequest { id } } }
+    }`,
+    {
+      i: {
+        product: 'PRD-100-000-002',
+        marketplace: 'MP-20001',
+        items: [{ item: seat, quantity: '1' }, { item: storage }],
+        params: [
+          { name: 'tenant_name', value: 'wayne' },
+          { name: 'reseller_id', value: 'R-1' },
+        ],
+        tiers: {
+          customer: await account('CUSTOMER', 'Usage customer'),
+          tier1: await account('RESELLER', 'Usage reseller'),
+        },
+      },
+    },
+  );
+  const request = bought.request.id;
+  if (bought.request.tierConfigRequest) {
+    await t.queryOk(
+      DEMO.vendor,
+      'mutation($r: ID!) { approveTierConfigRequest(input: { request: $r }) { request { id } } }',
+      {
+        r: bought.request.tierConfigRequest.id,
+      },
+    );
+  }
+  await t.queryOk(
+    DEMO.vendor,
+    'mutation($r: ID!) { updateAssetRequestParams(input: { request: $r, params: [{ name: "license_key", value: "LK-1" }] }) { request { id } } }',
+    { r: request },
+  );
+  const template = product.templates.find((x) => x.type === 'FULFILLMENT')!.id;
+  await t.queryOk(
+    DEMO.vendor,
+    'mutation($r: ID!, $t: ID!) { approveAssetRequest(input: { request: $r, template: $t }) { request { id } } }',
+    {
+      r: request,
+      t: template,
+    },
+  );
+  return bought.asset.id;
+}

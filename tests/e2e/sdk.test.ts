@@ -1,5 +1,9 @@
 // The SDK against the running platform: typed operations through the gateway, the platform's error
 // codes as PlatformError, and (with the order flow) the integrator example end to end.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ContractChangesDocument,
   ContractsDocument,
@@ -12,6 +16,7 @@ import {
 } from '@daas/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../scripts/seed/demo-data.js';
+import { startAutoApprover } from '../../sdk/examples/auto-approve.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 let t: TestStack;
@@ -22,9 +27,10 @@ const client = (token: string) => {
   return c;
 };
 
+// Seeding the whole demo data set takes a while on a busy machine.
 beforeAll(async () => {
   t = await startTestStack({ seed: true });
-});
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -87,3 +93,88 @@ describe('the SDK client', () => {
 });
 
 const settle = (ms = 1500) => new Promise((r) => setTimeout(r, ms));
+
+describe('the integrator example (sdk/examples/auto-approve.ts)', () => {
+  let customer: string;
+  let item: string;
+  const stateFile = join(mkdtempSync(join(tmpdir(), 'auto-approve-')), 'cursor');
+
+  const purchase = async (externalId: string) => {
+    const d = await t.queryOk<{ createPurchaseRequest: { request: { id: string; status: string } } }>(
+      DEMO.distributor,
+      `mutation($input: CreatePurchaseRequestInput!) {
+        createPurchaseRequest(input: $input) { request { id status } }
+      }`,
+      {
+        input: {
+          product: 'PRD-100-000-001',
+          marketplace: 'MP-20001',
+          externalId,
+          items: [{ item, quantity: '10' }],
+          params: [{ name: 'tenant_domain', value: `${externalId.toLowerCase()}.example.com` }],
+          tiers: { customer },
+        },
+      },
+    );
+    expect(d.createPurchaseRequest.request.status).toBe('PENDING');
+    return d.createPurchaseRequest.request.id;
+  };
+  const requestState = (id: string) =>
+    t.queryOk<{ assetRequest: { status: string; activationKey: string | null; asset: { status: string } } }>(
+      DEMO.vendor,
+      'query($id: ID!) { assetRequest(id: $id) { status activationKey asset { status } } }',
+      { id },
+    );
+
+  beforeAll(async () => {
+    const d = await t.queryOk<{ createTierAccount: { tierAccount: { id: string } } }>(
+      DEMO.distributor,
+      'mutation { createTierAccount(input: { type: CUSTOMER, name: "Wayne Enterprises" }) { tierAccount { id } } }',
+    );
+    customer = d.createTierAccount.tierAccount.id;
+    const p = await t.queryOk<{ product: { items: { id: string; mpn: string }[] } }>(
+      DEMO.distributor,
+      '{ product(id: "PRD-100-000-001") { items { id mpn } } }',
+    );
+    item = p.product.items.find((i) => i.mpn === 'OFFICE-USER-M')!.id;
+  });
+
+  it('approves waiting, live and missed purchases, each once', async () => {
+    const lines: string[] = [];
+    const waiting = await purchase('ORDER-A');
+    const first = startAutoApprover({
+      url: t.gatewayUrl,
+      token: DEMO.vendor,
+      stateFile,
+      log: (l) => lines.push(l),
+    });
+    await first.ready;
+    expect(first.approved).toEqual([waiting]);
+    const approvedA = (await requestState(waiting)).assetRequest;
+    expect(approvedA.status).toBe('APPROVED');
+    expect(approvedA.asset.status).toBe('ACTIVE');
+    expect(approvedA.activationKey).toContain('order-a.example.com');
+
+    await settle();
+    const live = await purchase('ORDER-B');
+    await expect.poll(() => first.approved, { timeout: 20_000 }).toEqual([waiting, live]);
+    expect(lines.some((l) => l.includes(`${live} PURCHASE`) && l.includes('Acme Office Suite'))).toBe(true);
+    await settle(500);
+    await first.stop();
+
+    // Bought while the robot is down: the next run resumes from the stored cursor.
+    const missed = await purchase('ORDER-C');
+    const second = startAutoApprover({
+      url: t.gatewayUrl,
+      token: DEMO.vendor,
+      stateFile,
+      log: (l) => lines.push(l),
+    });
+    await second.ready;
+    await expect.poll(() => second.approved, { timeout: 20_000 }).toEqual([missed]);
+    expect((await requestState(missed)).assetRequest.status).toBe('APPROVED');
+    await settle(500);
+    await second.stop();
+    expect(first.approved).toEqual([waiting, live]);
+  });
+});
