@@ -67,7 +67,7 @@ export function startAutoApprover(options: AutoApproverOptions): AutoApprover {
 
   async function approve(id: string): Promise<void> {
     const { assetRequest: purchase } = await client.request(PurchaseToFulfilDocument, { id });
-    if (!purchase || purchase.type !== 'PURCHASE' || purchase.status !== 'PENDING') return;
+    if (purchase?.type !== 'PURCHASE' || purchase.status !== 'PENDING') return;
     const given = new Set(purchase.params.filter((p) => p.value).map((p) => p.name));
     const missing = (purchase.product?.parameters ?? []).filter(
       (p) => p.constraints.required && !given.has(p.name),

@@ -149,7 +149,9 @@ describe('the integrator example (sdk/examples/auto-approve.ts)', () => {
       log: (l) => lines.push(l),
     });
     await first.ready;
-    expect(first.approved).toEqual([waiting]);
+    // the backlog: ours and any purchase the demo data left pending for Acme
+    expect(first.approved).toContain(waiting);
+    const backlog = first.approved.length;
     const approvedA = (await requestState(waiting)).assetRequest;
     expect(approvedA.status).toBe('APPROVED');
     expect(approvedA.asset.status).toBe('ACTIVE');
@@ -157,7 +159,7 @@ describe('the integrator example (sdk/examples/auto-approve.ts)', () => {
 
     await settle();
     const live = await purchase('ORDER-B');
-    await expect.poll(() => first.approved, { timeout: 20_000 }).toEqual([waiting, live]);
+    await expect.poll(() => first.approved.slice(backlog), { timeout: 20_000 }).toEqual([live]);
     expect(lines.some((l) => l.includes(`${live} PURCHASE`) && l.includes('Acme Office Suite'))).toBe(true);
     await settle(500);
     await first.stop();
@@ -175,6 +177,7 @@ describe('the integrator example (sdk/examples/auto-approve.ts)', () => {
     expect((await requestState(missed)).assetRequest.status).toBe('APPROVED');
     await settle(500);
     await second.stop();
-    expect(first.approved).toEqual([waiting, live]);
+    const all = [...first.approved, ...second.approved];
+    expect(new Set(all).size).toBe(all.length);
   });
 });
