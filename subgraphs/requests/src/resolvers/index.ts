@@ -1,14 +1,11 @@
-import { Cursor, DateTime } from '@daas/kit';
+import { DateTime } from '@daas/kit';
 import { actionResolvers } from './actions.js';
-import { assetRequestSubscription } from './asset-request-subscription.js';
 import { assetResolvers } from './assets.js';
 import { requestResolvers } from './requests.js';
 import { tierResolvers } from './tiers.js';
 
 export const resolvers = {
   DateTime,
-  Cursor,
-  Subscription: assetRequestSubscription.Subscription,
   Query: { ...assetResolvers.Query, ...requestResolvers.Query, ...tierResolvers.Query },
   Mutation: { ...actionResolvers.Mutation, ...tierResolvers.Mutation },
   Product: assetResolvers.Product,
