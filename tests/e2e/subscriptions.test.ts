@@ -8,6 +8,7 @@ import { type Stack, startStack } from '../../scripts/lib/stack.js';
 import { seedAccounts } from '../../scripts/seed/accounts.js';
 import { seedContext } from '../../scripts/seed/context.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
+import { OrdersApi } from '../support/orders.js';
 import { PartnersApi, type Party } from '../support/partners.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { Subscriber } from '../support/subscriber.js';
@@ -189,6 +190,65 @@ describe('contractChanged through the gateway', () => {
     expect(dActive.data().map((c) => c.contractChanged.contract.id)).toEqual([enrolled.id]);
     expect(operator.data().every((c) => c.contractChanged.contract.type === 'DISTRIBUTION')).toBe(true);
     await Promise.all([v1, v1Twin, v2, dActive, operator].map((s) => s.close()));
+  });
+
+  it('an asset request event carries the product name (products) and the marketplace name (partners)', async () => {
+    const orders = new OrdersApi(t);
+    const contracts = await api.ok<{ contracts: { edges: { node: { id: string } }[] } }>(
+      V1,
+      '{ contracts(filter: { type: DISTRIBUTION, status: ACTIVE }) { edges { node { id } } } }',
+    );
+    const contract = contracts.contracts.edges[0]!.node.id;
+    const product = await orders.product(V1.token, {
+      name: 'Sub Product',
+      hold: false,
+      listOn: { contract, distributor: D.token },
+    });
+    const query = `subscription($f: AssetRequestChangeFilter) { assetRequestChanged(filter: $f) {
+      cursor kind previousStatus status assetRequest { id type status product { name } marketplace { name } } } }`;
+    type Ev = {
+      assetRequestChanged: { kind: string; status: string; assetRequest: Record<string, unknown> };
+    };
+    const vendor = new Subscriber<Ev>(t.gatewayUrl, V1.token, query, { f: { productId: product.id } });
+    const provider = new Subscriber<Ev>(t.gatewayUrl, D.token, query, { f: { statuses: ['APPROVED'] } });
+    const stranger = new Subscriber<Ev>(t.gatewayUrl, V2.token, query, {});
+    await settle();
+    const customer = await orders.tierAccount(D.token, 'CUSTOMER', 'Sub Customer');
+    const { request } = await orders.purchase(D.token, {
+      product: product.id,
+      marketplace: mp,
+      items: [{ item: product.users, quantity: '5' }, { item: product.ppu }],
+      params: [{ name: 'tenant_name', value: 'sub' }],
+      tiers: { customer },
+    });
+    await orders.request(V1.token, 'updateAssetRequestParams', {
+      request: request.id,
+      params: [{ name: 'license_key', value: 'LK' }],
+    });
+    await orders.request(V1.token, 'approveAssetRequest', {
+      request: request.id,
+      template: product.assetTemplate,
+    });
+
+    const names = { product: { name: 'Sub Product' }, marketplace: { name: 'Sub Market' } };
+    await provider.count(1);
+    expect(provider.data()[0]!.assetRequestChanged).toMatchObject({
+      status: 'APPROVED',
+      assetRequest: { id: request.id, type: 'PURCHASE', status: 'APPROVED', ...names },
+    });
+    await vendor.until(
+      (s) => s.data().some((e) => e.assetRequestChanged.status === 'APPROVED'),
+      20_000,
+      'approval',
+    );
+    expect(vendor.data()[0]!.assetRequestChanged).toMatchObject({
+      kind: 'CREATED',
+      status: 'PENDING',
+      assetRequest: { id: request.id, status: 'PENDING', ...names },
+    });
+    await settle(300);
+    expect(stranger.events).toHaveLength(0);
+    await Promise.all([vendor, provider, stranger].map((x) => x.close()));
   });
 
   it('refuses a bad token with 4403 and a bad filter or cursor with BAD_USER_INPUT', async () => {

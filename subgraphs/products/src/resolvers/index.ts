@@ -1,13 +1,16 @@
-import { DateTime } from '@daas/kit';
+import { Cursor, DateTime } from '@daas/kit';
 import { connectionResolvers } from './connections.js';
 import { itemResolvers } from './items.js';
 import { listingResolvers } from './listings.js';
 import { parameterResolvers } from './parameters.js';
 import { productResolvers } from './products.js';
+import { subscriptionResolvers } from './subscriptions.js';
 import { templateResolvers } from './templates.js';
 
 export const resolvers = {
   DateTime,
+  Cursor,
+  Subscription: subscriptionResolvers.Subscription,
   Query: {
     ...productResolvers.Query,
     ...parameterResolvers.Query,

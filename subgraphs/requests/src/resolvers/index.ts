@@ -1,11 +1,14 @@
-import { DateTime } from '@daas/kit';
+import { Cursor, DateTime } from '@daas/kit';
 import { actionResolvers } from './actions.js';
 import { assetResolvers } from './assets.js';
 import { requestResolvers } from './requests.js';
+import { subscriptionResolvers } from './subscriptions.js';
 import { tierResolvers } from './tiers.js';
 
 export const resolvers = {
   DateTime,
+  Cursor,
+  Subscription: subscriptionResolvers.Subscription,
   Query: { ...assetResolvers.Query, ...requestResolvers.Query, ...tierResolvers.Query },
   Mutation: { ...actionResolvers.Mutation, ...tierResolvers.Mutation },
   Product: assetResolvers.Product,
