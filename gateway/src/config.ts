@@ -26,6 +26,8 @@ export const gatewayConfigShape = {
   AUTH_OFF_IDENTITY: z.string().optional(),
   /** whether callers without a token may introspect the schema (the IDE's docs need it before login) */
   ANONYMOUS_INTROSPECTION: bool(true),
+  /** serve the GraphQL IDE to browsers on GET /graphql (gateway/ide) */
+  IDE_ENABLED: bool(true),
   MAX_QUERY_DEPTH: positiveInt(15),
   MAX_QUERY_ALIASES: positiveInt(100),
   MAX_QUERY_TOKENS: positiveInt(5000),

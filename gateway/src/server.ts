@@ -26,6 +26,7 @@ import { type GatewayConfig, gatewayConfigShape, subgraphUrlOverrides } from './
 import type { GatewayContext } from './context.js';
 import { IdentityDataSource } from './data-source.js';
 import { mountSubgraphRoutes } from './http-routes.js';
+import { mountIde } from './ide.js';
 import { IdentityForwarder } from './identity-forwarding.js';
 import { aliasLimit, depthLimit } from './limits.js';
 import { type GatewayMetrics, gatewayMetrics } from './metrics.js';
@@ -157,6 +158,7 @@ export async function startGateway(
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  if (config.IDE_ENABLED) mountIde(app, log);
   mountSubgraphRoutes(app, { authenticator, forwarder, urlOf: (name) => urls.get(name), log });
   app.use(
     '/graphql',

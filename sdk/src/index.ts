@@ -1,0 +1,8 @@
+export {
+  PlatformClient,
+  type PlatformClientOptions,
+  type SubscribeOptions,
+  type Subscription,
+} from './client.js';
+export { PlatformError, type PlatformGraphQLError } from './errors.js';
+export * from './generated/graphql.js';
