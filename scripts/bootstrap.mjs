@@ -100,6 +100,20 @@ function ensureIde(pnpm) {
   run(pnpm, ['--filter', '@daas/ide', 'run', 'build']);
 }
 
+// The IDE's browser test drives Debian's Chromium through playwright-core, which never downloads a
+// browser; only the test command asks for it (`--tests`), so `npm start` installs nothing system-wide.
+function ensureChromium() {
+  const bin = '/usr/bin/chromium';
+  if (!process.argv.includes('--tests') || existsSync(bin)) return;
+  const hint = "the browser test needs Debian's chromium: run `apt-get install chromium` as root";
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) fail(`${bin} is missing; ${hint}`);
+  log('installing chromium (apt-get) for the IDE browser test');
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', 'chromium'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const st = statSync(path);
@@ -114,3 +128,4 @@ const pnpm = ensurePnpm();
 ensureDependencies(pnpm);
 ensureFerretDB();
 ensureIde(pnpm);
+ensureChromium();

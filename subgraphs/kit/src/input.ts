@@ -47,3 +47,10 @@ export function mapFilter<F extends object>(
   }
   return out;
 }
+
+/** A free-text note on an action: trimmed, empty as null, bounded. */
+export function validNote(value: string | null | undefined, field = 'input.note'): string | null {
+  const text = value?.trim() || null;
+  if (text && text.length > 2000) throw badInput(field, 'at most 2000 characters');
+  return text;
+}
