@@ -47,10 +47,20 @@ describe('walking skeleton', () => {
     // the fixed skeleton assets, plus the demo orders placed through the API
     expect(data.assets.totalCount).toBeGreaterThan(ASSETS.length);
     expect(data.assets.edges).toHaveLength(5);
-    const office = data.assets.edges.find((e) => e.node.id === 'AS-1000-0000-0003');
-    expect(office?.node.product.name).toBe('Acme Office Suite');
-    expect(office?.node.product.vendor.name).toBe('Acme Software');
-    expect(office?.node.marketplace.name).toBe('Globex Europe');
+    for (const { node } of data.assets.edges) {
+      expect(node.product.name).toBeTruthy();
+      expect(node.product.vendor.name).toBeTruthy();
+      expect(node.marketplace.name).toBeTruthy();
+    }
+    const { asset: office } = await t.queryOk<{
+      asset: { product: { name: string; vendor: { name: string } }; marketplace: { name: string } };
+    }>(
+      DEMO.operator,
+      '{ asset(id: "AS-1000-0000-0003") { product { name vendor { name } } marketplace { name } } }',
+    );
+    expect(office.product.name).toBe('Acme Office Suite');
+    expect(office.product.vendor.name).toBe('Acme Software');
+    expect(office.marketplace.name).toBe('Globex Europe');
   });
 
   it('pages by cursor without overlap or gaps', async () => {

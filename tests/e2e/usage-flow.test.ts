@@ -19,7 +19,8 @@ let db: Database;
 beforeAll(async () => {
   t = await startTestStack({
     seed: false,
-    serviceEnv: { usage: { USAGE_STALE_SECONDS: '2', USAGE_BATCH_SIZE: '1000' } },
+    // small batches, so that the kill test's SIGKILL lands mid-file even on a fast machine
+    serviceEnv: { usage: { USAGE_STALE_SECONDS: '2', USAGE_BATCH_SIZE: '250' } },
   });
   await seedAccounts(
     seedContext({
@@ -513,7 +514,6 @@ describe('uploads', () => {
     const total = 15_000;
     const f = await createFile();
     const stored = db.conn.collection('usage_records');
-    const before = await stored.estimatedDocumentCount();
     const r = await uploadUsage(
       t.gatewayUrl,
       w.vendor.token,
@@ -522,10 +522,15 @@ describe('uploads', () => {
       { format: 'csv' },
     );
     expect(r.status).toBe(202);
-    // kill as soon as the first batch of records is in the database (a cheap count, polled closely)
+    // kill as soon as the first batch is checkpointed (a point read of the file, polled closely; a count
+    // of the records would be a scan on FerretDB, slower than the whole run)
+    const files = db.conn.collection('usage_files');
     const deadline = Date.now() + 60_000;
-    while ((await stored.estimatedDocumentCount()) === before && Date.now() < deadline)
-      await new Promise((res) => setTimeout(res, 10));
+    const checkpoint = async () =>
+      ((await files.findOne({ _id: f.id as never }, { projection: { counts: 1 } }))?.counts?.processed ??
+        0) as number;
+    while ((await checkpoint()) === 0 && Date.now() < deadline)
+      await new Promise((res) => setTimeout(res, 5));
     await t.stack.stopService('usage', 'SIGKILL');
     const written = await stored.countDocuments({ usageFile: f.id });
     expect(written).toBeGreaterThan(0);
