@@ -2,6 +2,8 @@
 // N items costs one query per entity type, whatever N is. Visibility is applied after loading.
 import DataLoader from 'dataloader';
 import type { Model } from 'mongoose';
+import type { ChangeRow } from './changes/models.js';
+import type { ChangeStore } from './changes/store.js';
 import { notFound } from './errors.js';
 import type { Identity } from './identity.js';
 import { canSee, type Scoped } from './tenancy.js';
@@ -60,4 +62,20 @@ export async function mustExist<T>(
   const found = await doc;
   if (found === null || found === undefined) throw notFound(entity, id);
   return found;
+}
+
+/** The change rows (audit history) of many entities in one query, oldest first; voided attempts left out. */
+export function historyLoader(changes: ChangeStore): DataLoader<string, ChangeRow[]> {
+  return new DataLoader<string, ChangeRow[]>(
+    async (ids) => {
+      const rows = await changes.models.changes
+        .find({ entityId: { $in: [...ids] }, void: { $ne: true } })
+        .sort({ entityId: 1, version: 1 })
+        .lean<ChangeRow[]>();
+      const byId = new Map<string, ChangeRow[]>(ids.map((id) => [id, []]));
+      for (const r of rows) byId.get(r.entityId)?.push(r);
+      return ids.map((id) => byId.get(id) ?? []);
+    },
+    { maxBatchSize: 100 },
+  );
 }

@@ -1,6 +1,5 @@
-import type { ChangeRow, Identity } from '@daas/kit';
-import { byIdLoader } from '@daas/kit';
-import DataLoader from 'dataloader';
+import type { Identity } from '@daas/kit';
+import { byIdLoader, historyLoader } from '@daas/kit';
 import type { PartnerEnv } from './env.js';
 
 export function partnerLoaders(env: PartnerEnv, identity: Identity) {
@@ -15,24 +14,8 @@ export function partnerLoaders(env: PartnerEnv, identity: Identity) {
     agreement: byIdLoader(models.Agreement, identity),
     contract: byIdLoader(models.Contract, identity),
     partnership: byIdLoader(models.Partnership, identity),
-    history: historyLoader(env),
+    history: historyLoader(env.kit.changes),
   };
-}
-
-/** The change rows (audit history) of many entities in one query, oldest first. */
-function historyLoader(env: PartnerEnv) {
-  return new DataLoader<string, ChangeRow[]>(
-    async (ids) => {
-      const rows = await env.kit.changes.models.changes
-        .find({ entityId: { $in: [...ids] }, void: { $ne: true } })
-        .sort({ entityId: 1, version: 1 })
-        .lean<ChangeRow[]>();
-      const byId = new Map<string, ChangeRow[]>(ids.map((id) => [id, []]));
-      for (const r of rows) byId.get(r.entityId)?.push(r);
-      return ids.map((id) => byId.get(id) ?? []);
-    },
-    { maxBatchSize: 100 },
-  );
 }
 
 export type PartnerLoaders = ReturnType<typeof partnerLoaders>;

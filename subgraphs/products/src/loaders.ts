@@ -1,7 +1,7 @@
 // Per-request loaders: every entity hop goes through one. Products have a visibility rule beyond `_acl`
 // (a distributor's listable products, a reseller's syndicated ones): the contracts it needs are asked of
 // the partners domain once per request, and only when `_acl` alone does not answer.
-import { byIdLoader, type ChangeRow, canSee, type Identity, seesEverything } from '@daas/kit';
+import { byIdLoader, canSee, historyLoader, type Identity, seesEverything } from '@daas/kit';
 import DataLoader from 'dataloader';
 import { type CatalogScope, visibleThroughContracts } from './domain/products.js';
 import type { ProductEnv } from './env.js';
@@ -43,26 +43,10 @@ export function productLoaders(env: ProductEnv, identity: Identity, requestId: s
     listing: byIdLoader(models.Listing, identity),
     listingRequest: byIdLoader(models.ListingRequest, identity),
     connection: byIdLoader(models.Connection, identity),
-    history: historyLoader(env),
+    history: historyLoader(env.kit.changes),
     partners,
     catalog,
   };
-}
-
-/** The change rows (audit history) of many entities in one query, oldest first. */
-function historyLoader(env: ProductEnv) {
-  return new DataLoader<string, ChangeRow[]>(
-    async (ids) => {
-      const rows = await env.kit.changes.models.changes
-        .find({ entityId: { $in: [...ids] }, void: { $ne: true } })
-        .sort({ entityId: 1, version: 1 })
-        .lean<ChangeRow[]>();
-      const byId = new Map<string, ChangeRow[]>(ids.map((id) => [id, []]));
-      for (const r of rows) byId.get(r.entityId)?.push(r);
-      return ids.map((id) => byId.get(id) ?? []);
-    },
-    { maxBatchSize: 100 },
-  );
 }
 
 export type ProductLoaders = ReturnType<typeof productLoaders>;
