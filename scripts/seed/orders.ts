@@ -146,10 +146,16 @@ export async function seedOrders(ctx: SeedContext): Promise<void> {
     { role: 'reseller', marketplace: 'MP-30001' },
   ];
   for (const plan of plans) {
-    const products = (await listed(ctx, plan.role, plan.marketplace)).slice(0, 1);
+    // The first orderable product by id, so every seeding picks the same one whatever order listings took.
+    const products = (await listed(ctx, plan.role, plan.marketplace))
+      .filter(
+        (p) =>
+          roleOf(p.vendor.id) && p.templates.some((t) => t.type === 'FULFILLMENT' && t.scope === 'ASSET'),
+      )
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .slice(0, 1);
     for (const [pi, p] of products.entries()) {
-      const vendor = roleOf(p.vendor.id);
-      if (!vendor || !p.templates.some((t) => t.type === 'FULFILLMENT' && t.scope === 'ASSET')) continue;
+      const vendor = roleOf(p.vendor.id)!;
       for (let n = 1; n <= 2; n++) {
         const name = `${plan.role} customer ${pi + 1}-${n}`;
         const c = await customer(ctx, plan.role, name);
