@@ -1,6 +1,7 @@
 // The product flow through the gateway, on a contract network built from nothing: scenario S2 of the
 // domain reference step by step with its alternative and its negative steps, removal and update of a
-// listing, versioning, the catalog of each role, tenancy, and bad input that writes nothing.
+// listing, versioning, the catalog of each role, tenancy, and bad input that writes nothing; the scenario's
+// listing request changes as `listingRequestChanged` events through the gateway, to its parties only.
 import { createLogger, type Database, databaseName, openDatabase, serviceIdentity } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAccounts } from '../../scripts/seed/accounts.js';
@@ -8,6 +9,7 @@ import { seedContext } from '../../scripts/seed/context.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import { buildNetwork, type Network, PartnersApi, type Party, ProductsApi } from '../support/products.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { Subscriber } from '../support/subscriber.js';
 
 let t: TestStack;
 let api: ProductsApi;
@@ -69,10 +71,61 @@ const LISTING = `query($id: ID!) { listing(id: $id) {
   id status product { id } contract { id } marketplace { id } vendor { id } provider { id } pendingRequest { id }
 } }`;
 
+const LISTING_CHANGES = `subscription($f: ListingRequestChangeFilter) { listingRequestChanged(filter: $f) {
+  cursor kind previousStatus status actor { id name } actorRole
+  listingRequest { id type status product { id name } marketplace { id name } contract { id status } }
+} }`;
+
+interface ListingChange {
+  listingRequestChanged: {
+    cursor: string;
+    kind: string;
+    previousStatus: string | null;
+    status: string;
+    actor: { id: string; name: string } | null;
+    actorRole: string;
+    listingRequest: {
+      id: string;
+      type: string;
+      status: string;
+      product: { id: string; name: string };
+      marketplace: { id: string; name: string } | null;
+      contract: { id: string; status: string } | null;
+    };
+  };
+}
+
+/** Resolves once `read()` gives `want`, or fails after `ms` saying what it last gave. */
+async function untilMetric(
+  read: () => Promise<number>,
+  want: number,
+  what: string,
+  ms = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last = await read();
+  while (last !== want) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} = ${want} (last ${last})`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await read();
+  }
+}
+
 describe('scenario S2: product onboarding and listing', () => {
   let prd: string;
   let lstr: string;
   let lst: string;
+  /** the alternative's canceled request and the one created (then deleted) after it */
+  let canceledReq: string;
+  let deletedReq: string;
+  const subs: Record<string, Subscriber<ListingChange>> = {};
+
+  const closeAll = async () => {
+    const open = Object.values(subs);
+    for (const k of Object.keys(subs)) delete subs[k];
+    await Promise.all(open.map((s) => s.close()));
+  };
+  afterAll(closeAll);
 
   it('1: the vendor creates PRD-1, a draft', async () => {
     const p = await api.product(n.vendor, 'S2 Cloud Backup');
@@ -147,6 +200,24 @@ describe('scenario S2: product onboarding and listing', () => {
       ['reseller_id', 'TIER1', 'ORDERING'],
     ]);
     expect(p.items.map((i) => i.version)).toEqual([null, null]);
+  });
+
+  it('listingRequestChanged subscribers open through the gateway before any listing request exists', async () => {
+    const open = (who: Party, f: Record<string, unknown> | null) =>
+      new Subscriber<ListingChange>(t.gatewayUrl, who.token, LISTING_CHANGES, { f });
+    subs.vendor = open(n.vendor, { productId: prd });
+    subs.distributor = open(n.distributor, null);
+    // filters: the distributor's cancellations in the EU marketplace, the vendor's UPDATE/REMOVE requests
+    subs.canceledEu = open(n.distributor, { marketplaceId: n.marketplace2, statuses: ['CANCELED'] });
+    subs.updatesOnly = open(n.vendor, { productId: prd, types: ['UPDATE', 'REMOVE'] });
+    // no part in the listing: another vendor, and a reseller syndicating the distributor
+    subs.stranger = open(n.stranger, null);
+    subs.reseller = open(n.reseller, null);
+    // Ready when products serves all six from its feed hub (each started at the feed's position).
+    await untilMetric(() => t.metric('products', 'feed_subscribers'), 6, 'products feed_subscribers');
+    for (const [who, s] of Object.entries(subs)) {
+      expect([who, s.closeCode, s.refused, s.events]).toEqual([who, null, null, []]);
+    }
   });
 
   it('a listing request for the draft is refused (CONFLICT), and writes nothing', async () => {
@@ -315,6 +386,8 @@ describe('scenario S2: product onboarding and listing', () => {
     const again = await api.listingRequest(n.vendor, { type: 'NEW', product: prd, contract: n.contract2 });
     expect(again.id).toBe(`LSTR-${r.listing.id.slice(4)}-002`);
     expect((await api.step(n.vendor, 'delete', again.id)).status).toBe('DELETED');
+    canceledReq = r.id;
+    deletedReq = again.id;
     const { listing } = await api.ok<{ listing: { status: string; pendingRequest: null } }>(
       n.vendor,
       LISTING,
@@ -323,6 +396,83 @@ describe('scenario S2: product onboarding and listing', () => {
       },
     );
     expect(listing).toMatchObject({ status: 'UNLISTED', pendingRequest: null });
+  });
+
+  it('listingRequestChanged: the vendor and the distributor heard each step in order, with the marketplace (partners) per event; no one else did', async () => {
+    const V = n.vendor.id;
+    const D = n.distributor.id;
+    const us = { id: n.marketplace, name: 'S2 US' };
+    const eu = { id: n.marketplace2, name: 'S2 EU' };
+    // [request, kind, previousStatus, status, actor, marketplace]: nothing for the refused or forbidden attempts
+    const expected = [
+      [lstr, 'CREATED', null, 'DRAFT', V, us],
+      [lstr, 'SUBMITTED', 'DRAFT', 'REVIEWING', V, us],
+      [lstr, 'DEPLOYED', 'REVIEWING', 'DEPLOYING', D, us],
+      [lstr, 'COMPLETED', 'DEPLOYING', 'COMPLETED', D, us],
+      [canceledReq, 'CREATED', null, 'DRAFT', V, eu],
+      [canceledReq, 'SUBMITTED', 'DRAFT', 'REVIEWING', V, eu],
+      [canceledReq, 'DEPLOYED', 'REVIEWING', 'DEPLOYING', D, eu],
+      [canceledReq, 'CANCELED', 'DEPLOYING', 'CANCELED', D, eu],
+      [deletedReq, 'CREATED', null, 'DRAFT', V, eu],
+      [deletedReq, 'DELETED', 'DRAFT', 'DELETED', V, eu],
+    ] as const;
+    const names: Record<string, string> = { [V]: 'S2 Software', [D]: 'S2 Distribution' };
+    const contractOf = (m: { id: string }) => (m.id === n.marketplace ? n.contract : n.contract2);
+    const view = (e: ListingChange) => {
+      const c = e.listingRequestChanged;
+      return [
+        c.listingRequest.id,
+        c.kind,
+        c.previousStatus,
+        c.status,
+        c.actor?.id,
+        c.listingRequest.marketplace,
+      ] as const;
+    };
+    for (const who of ['vendor', 'distributor'] as const) {
+      const s = subs[who]!;
+      await s.count(expected.length);
+      expect(
+        s.events.map((e) => e.errors ?? []),
+        who,
+      ).toEqual(expected.map(() => []));
+      expect(s.data().map(view), who).toEqual(expected);
+      for (const [i, e] of s.data().entries()) {
+        const c = e.listingRequestChanged;
+        const [, , , status, actor, marketplace] = expected[i]!;
+        expect(c.actor, `${who} ${i}`).toEqual({ id: actor, name: names[actor] });
+        expect(c.actorRole).toBe(actor === V ? 'VENDOR' : 'DISTRIBUTOR');
+        expect(c.listingRequest, `${who} ${i}`).toEqual({
+          id: expected[i]![0],
+          type: 'NEW',
+          status,
+          product: { id: prd, name: 'S2 Cloud Backup' },
+          marketplace,
+          contract: { id: contractOf(marketplace), status: 'ACTIVE' },
+        });
+        expect(c.cursor).toMatch(/^c1-\d+$/);
+      }
+    }
+    await subs.canceledEu!.count(1);
+    expect(subs.canceledEu!.data().map(view)).toEqual([expected[7]]);
+    // The parties have heard the last change; a little longer for the others, then they must have heard nothing.
+    await new Promise((r) => setTimeout(r, 500));
+    for (const who of ['updatesOnly', 'stranger', 'reseller', 'canceledEu'] as const) {
+      const s = subs[who]!;
+      expect({ who, closed: s.closeCode, refused: s.refused, completed: s.completed }).toEqual({
+        who,
+        closed: null,
+        refused: null,
+        completed: false,
+      });
+    }
+    expect(subs.vendor!.events).toHaveLength(expected.length);
+    expect(subs.distributor!.events).toHaveLength(expected.length);
+    expect(subs.updatesOnly!.events).toEqual([]);
+    expect(subs.stranger!.events).toEqual([]);
+    expect(subs.reseller!.events).toEqual([]);
+    expect(subs.canceledEu!.events).toHaveLength(1);
+    await closeAll();
   });
 
   it('an UPDATE keeps the listing listed with its new data; a REMOVE unlists it; a NEW lists it again', async () => {
