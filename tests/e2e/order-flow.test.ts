@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import { type BuiltProduct, OrdersApi } from '../support/orders.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { Subscriber } from '../support/subscriber.js';
 
 let t: TestStack;
 let api: OrdersApi;
@@ -44,6 +45,34 @@ afterAll(async () => {
 const approveTcr = (request: string, template?: string) =>
   api.tcr(V, 'approveTierConfigRequest', { request, ...(template ? { template } : {}) });
 
+// Subscriptions of the requests subgraph heard through the gateway while the scenarios run: each event
+// carries the product's name (products) and the marketplace's (partners), resolved per event.
+const ASSET_CHANGES = `subscription($f: AssetChangeFilter) { assetChanged(filter: $f) {
+  kind previousStatus status asset { id status product { name } marketplace { name } } } }`;
+const TCR_CHANGES = `subscription($f: TierConfigRequestChangeFilter) { tierConfigRequestChanged(filter: $f) {
+  kind previousStatus status
+  tierConfigRequest { id status configuration { product { name } marketplace { name } } } } }`;
+interface Change {
+  kind: string;
+  previousStatus: string | null;
+  status: string | null;
+}
+type AssetEv = { assetChanged: Change & { asset: Record<string, unknown> } };
+type TcrEv = { tierConfigRequestChanged: Change & { tierConfigRequest: Record<string, unknown> } };
+const MARKET = { name: 'Globex US' };
+const subscribe = <T>(token: string, query: string, f: Record<string, unknown> | null = null) =>
+  new Subscriber<T>(t.gatewayUrl, token, query, { f });
+/** Waits until `heard` has `n` events, a little longer for any extra, then checks that `deaf` got none. */
+async function exactly<T>(heard: Subscriber<T>[], n: number, deaf: Subscriber<unknown>[]): Promise<void> {
+  for (const s of heard) await s.count(n);
+  await new Promise((r) => setTimeout(r, 700));
+  for (const s of heard) {
+    expect(s.events.filter((e) => e.errors)).toEqual([]);
+    expect(s.events).toHaveLength(n);
+  }
+  for (const s of deaf) expect(s.events).toEqual([]);
+}
+
 async function activeAsset(product: BuiltProduct, customer: string, quantity = '10') {
   const { asset, request } = await api.purchase(D, {
     product: product.id,
@@ -67,6 +96,28 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
   let asset: string;
   let pr: string;
   let tcr: string;
+  let heard: {
+    assets: Subscriber<AssetEv>[];
+    tcrs: Subscriber<TcrEv>[];
+    deaf: Subscriber<unknown>[];
+  };
+
+  it('subscribers open: the vendor and the distributor, another vendor, filters that exclude the order', async () => {
+    heard = {
+      // (a) the product's vendor (by product) and the selling distributor (everything it may see)
+      assets: [subscribe(V, ASSET_CHANGES, { productId: P.id }), subscribe(D, ASSET_CHANGES)],
+      tcrs: [subscribe(V, TCR_CHANGES, { productId: P.id }), subscribe(D, TCR_CHANGES)],
+      deaf: [
+        // (b) another vendor, not a party
+        subscribe(DEMO.vendor2, ASSET_CHANGES),
+        subscribe(DEMO.vendor2, TCR_CHANGES),
+        // filters that exclude this order, for a party
+        subscribe(V, ASSET_CHANGES, { productId: NOHOLD.id }),
+        subscribe(D, TCR_CHANGES, { statuses: ['FAILED'] }),
+      ],
+    };
+    await Promise.all([...heard.assets, ...heard.tcrs, ...heard.deaf].map((s) => Subscriber.ready(s, 700)));
+  });
 
   it('1-2. D posts a purchase: AS processing, PR tiers_setup, TC processing, TCR inquiring (reseller_id missing)', async () => {
     customer = await api.tierAccount(D, 'CUSTOMER', 'Wayne Enterprises');
@@ -175,6 +226,38 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
     ]);
     const again = await api.requestError(V, 'failAssetRequest', { request: pr, reason: 'late' });
     expect(again).toMatchObject({ code: 'CONFLICT', currentStatus: 'APPROVED' });
+  });
+
+  it('the vendor and the distributor heard the asset and its tier config request change, in order; no one else', async () => {
+    const names = { product: { name: 'Acme Orders' }, marketplace: MARKET };
+    const asAsset = (kind: string, previousStatus: string | null, status: string) => ({
+      kind,
+      previousStatus,
+      status,
+      asset: { id: asset, status, ...names },
+    });
+    const asTcr = (kind: string, previousStatus: string | null, status: string) => ({
+      kind,
+      previousStatus,
+      status,
+      tierConfigRequest: { id: tcr, status, configuration: names },
+    });
+    await exactly(heard.assets, 2, []);
+    await exactly(heard.tcrs, 3, heard.deaf);
+    for (const s of heard.assets) {
+      expect(s.data().map((e) => e.assetChanged)).toEqual([
+        asAsset('CREATED', null, 'PROCESSING'),
+        asAsset('PURCHASE_APPROVED', 'PROCESSING', 'ACTIVE'),
+      ]);
+    }
+    for (const s of heard.tcrs) {
+      expect(s.data().map((e) => e.tierConfigRequestChanged)).toEqual([
+        asTcr('CREATED', null, 'INQUIRING'),
+        asTcr('ANSWER', 'INQUIRING', 'PENDING'),
+        asTcr('APPROVE', 'PENDING', 'APPROVED'),
+      ]);
+    }
+    await Promise.all([...heard.assets, ...heard.tcrs, ...heard.deaf].map((s) => s.close()));
   });
 
   it('the same external id again returns the first asset; the asset carries product, marketplace, tiers and history', async () => {
@@ -308,10 +391,20 @@ describe('purchases refused', () => {
 describe('scenario S4: change, suspend/resume, cancel with scheduling and revocation', () => {
   let asset: string;
   const pr = (n: number) => `PR-${asset.slice(3)}-00${n}`;
+  let heard: Subscriber<AssetEv>[];
+  let deaf: Subscriber<unknown>[];
 
-  it("starts from S3's asset AS-1, active with 10 users", async () => {
+  it("starts from S3's asset AS-1, active with 10 users; subscribers open", async () => {
     expect(s3Asset).toBeTruthy();
     asset = s3Asset;
+    // (a) the vendor (this asset) and the distributor (everything it may see); (b) another vendor, and a
+    // filter on statuses the asset never reaches in S4
+    heard = [subscribe(V, ASSET_CHANGES, { id: asset }), subscribe(D, ASSET_CHANGES)];
+    deaf = [
+      subscribe(DEMO.vendor2, ASSET_CHANGES),
+      subscribe(D, ASSET_CHANGES, { id: asset, statuses: ['PROCESSING', 'DRAFT'] }),
+    ];
+    await Promise.all([...heard, ...deaf].map((s) => Subscriber.ready(s, 700)));
   });
 
   it('1-2. change to 15, approved', async () => {
@@ -389,6 +482,34 @@ describe('scenario S4: change, suspend/resume, cancel with scheduling and revoca
       'APPROVED',
       'APPROVED',
     ]);
+  });
+
+  it('the vendor and the distributor heard every change of the asset in order, suspend and cancel included; no one else', async () => {
+    const step = (kind: string, previousStatus: string, status: string) => ({
+      kind,
+      previousStatus,
+      status,
+      asset: { id: asset, status, product: { name: 'Acme Orders' }, marketplace: MARKET },
+    });
+    const expected = [
+      step('CHANGE_REQUESTED', 'ACTIVE', 'ACTIVE'),
+      step('CHANGE_APPROVED', 'ACTIVE', 'ACTIVE'),
+      step('CHANGE_REQUESTED', 'ACTIVE', 'ACTIVE'),
+      step('CHANGE_FAILED', 'ACTIVE', 'ACTIVE'),
+      step('SUSPEND_REQUESTED', 'ACTIVE', 'ACTIVE'),
+      step('SUSPEND_APPROVED', 'ACTIVE', 'SUSPENDED'),
+      step('RESUME_REQUESTED', 'SUSPENDED', 'SUSPENDED'),
+      step('RESUME_APPROVED', 'SUSPENDED', 'ACTIVE'),
+      step('CANCEL_REQUESTED', 'ACTIVE', 'TERMINATING'),
+      step('CANCEL_FAILED', 'TERMINATING', 'ACTIVE'),
+      step('CANCEL_REQUESTED', 'ACTIVE', 'TERMINATING'),
+      step('CANCEL_REVOKED', 'TERMINATING', 'ACTIVE'), // scheduling and revoking the request leave the asset alone
+      step('CANCEL_REQUESTED', 'ACTIVE', 'TERMINATING'),
+      step('CANCEL_APPROVED', 'TERMINATING', 'TERMINATED'),
+    ];
+    await exactly(heard, expected.length, deaf);
+    for (const s of heard) expect(s.data().map((e) => e.assetChanged)).toEqual(expected);
+    await Promise.all([...heard, ...deaf].map((s) => s.close()));
   });
 
   it('neg: suspend when hold=false, change or cancel on a processing asset, schedule where not allowed', async () => {
