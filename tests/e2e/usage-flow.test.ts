@@ -10,6 +10,7 @@ import { seedAccounts } from '../../scripts/seed/accounts.js';
 import { seedContext } from '../../scripts/seed/context.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { Subscriber } from '../support/subscriber.js';
 import { buildUsageWorld, type UsageWorld } from '../support/usage-world.js';
 
 let t: TestStack;
@@ -288,6 +289,141 @@ describe('S5: pay-as-you-go usage for an asset (QT)', () => {
     });
     expect(code(await verb(w.vendor.token, 'deleteUsageFile', { file: f.id }))).toBe('CONFLICT');
   });
+});
+
+const USAGE_CHANGES = `subscription($filter: UsageFileChangeFilter) {
+  usageFileChanged(filter: $filter) {
+    cursor kind previousStatus status actorRole
+    usageFile { id status vendor { id } provider { id } product { name } marketplace { name } }
+  }
+}`;
+
+interface UsageChange {
+  usageFileChanged: {
+    cursor: string;
+    kind: string;
+    previousStatus: string | null;
+    status: string | null;
+    actorRole: string;
+    usageFile: {
+      id: string;
+      status: string;
+      vendor: { id: string };
+      provider: { id: string };
+      product: { name: string } | null;
+      marketplace: { name: string } | null;
+    };
+  };
+}
+
+describe('S5 over usageFileChanged', () => {
+  it('the vendor and the provider hear every status change in order; other tenants and a filter hear nothing', async () => {
+    const names = await t.queryOk<{ product: { name: string }; marketplace: { name: string } }>(
+      w.vendor.token,
+      'query($p: ID!, $m: ID!) { product(id: $p) { name } marketplace(id: $m) { name } }',
+      { p: w.product, m: w.marketplace },
+    );
+    const open = (token: string, filter: Record<string, unknown> | null = null) =>
+      new Subscriber<UsageChange>(t.gatewayUrl, token, USAGE_CHANGES, { filter });
+    const vendor = open(w.vendor.token, { productId: w.product });
+    const provider = open(w.distributor.token);
+    const outsiders = [open(w.stranger.token), open(DEMO.distributor), open(w.reseller.token)];
+    const filtered = open(w.vendor.token, { productId: w.plainProduct });
+    const all = [vendor, provider, ...outsiders, filtered];
+    try {
+      // let the gateway open the upstream subscriptions before the first change
+      await Promise.all(all.map((s) => Subscriber.ready(s, 700)));
+
+      const f = await createFile();
+      const csv = (id: string) => toCsv([s5Row({ record_id: id })]);
+      const up1 = await uploadUsage(t.gatewayUrl, w.vendor.token, f.id, csv('s-1'), {
+        format: 'csv',
+        wait: true,
+      });
+      expect(up1.body).toMatchObject({ status: 'READY' });
+      await verb(w.vendor.token, 'submitUsageFile', { file: f.id });
+      await verb(w.distributor.token, 'rejectUsageFile', { file: f.id, note: 'wrong period' });
+      const up2 = await uploadUsage(t.gatewayUrl, w.vendor.token, f.id, csv('s-1b'), {
+        format: 'csv',
+        wait: true,
+      });
+      expect(up2.body).toMatchObject({ status: 'READY' });
+      await verb(w.vendor.token, 'submitUsageFile', { file: f.id });
+      await verb(w.distributor.token, 'acceptUsageFile', { file: f.id, note: 'thanks' });
+      const record = (await records(f.id, w.distributor.token)).edges[0]!.node.id;
+      const closed = await t.queryOk<{ closeUsageRecords: { usageFile: { status: string } } }>(
+        w.distributor.token,
+        `mutation($input: CloseUsageRecordsInput!) { closeUsageRecords(input: $input) { usageFile { status } } }`,
+        { input: { file: f.id, records: [{ id: record, externalBillingId: 'INV-78' }] } },
+      );
+      expect(closed.closeUsageRecords.usageFile.status).toBe('CLOSED');
+
+      const last = (s: Subscriber<UsageChange>) =>
+        s.data().some((d) => d.usageFileChanged?.kind === 'CLOSED');
+      await vendor.until(last, 30_000, 'the vendor to hear CLOSED');
+      await provider.until(last, 30_000, 'the provider to hear CLOSED');
+
+      // progress while processing is a change without a transition (PROCESSING -> PROCESSING): allowed
+      // anywhere the file is processing, nowhere else
+      const isProgress = (c: UsageChange['usageFileChanged']) =>
+        c.kind === 'PROGRESS' && c.previousStatus === 'PROCESSING' && c.status === 'PROCESSING';
+      const expected = [
+        ['CREATED', null, 'DRAFT'],
+        ['UPLOAD_STARTED', 'DRAFT', 'UPLOADING'],
+        ['UPLOAD_STORED', 'UPLOADING', 'PROCESSING'],
+        ['PROCESSED', 'PROCESSING', 'READY'],
+        ['SUBMITTED', 'READY', 'PENDING'],
+        ['REJECTED', 'PENDING', 'REJECTED'],
+        ['UPLOAD_STARTED', 'REJECTED', 'UPLOADING'],
+        ['UPLOAD_STORED', 'UPLOADING', 'PROCESSING'],
+        ['PROCESSED', 'PROCESSING', 'READY'],
+        ['SUBMITTED', 'READY', 'PENDING'],
+        ['ACCEPTED', 'PENDING', 'ACCEPTED'],
+        ['CLOSED', 'ACCEPTED', 'CLOSED'],
+      ];
+      for (const [who, s] of [
+        ['vendor', vendor],
+        ['provider', provider],
+      ] as const) {
+        expect(
+          s.events.filter((e) => e.errors),
+          who,
+        ).toEqual([]);
+        const changes = s.data().map((d) => d.usageFileChanged);
+        expect(
+          changes.filter((c) => !isProgress(c)).map((c) => [c.kind, c.previousStatus, c.status]),
+          who,
+        ).toEqual(expected);
+        let processing = false;
+        for (const c of changes) {
+          if (isProgress(c)) expect(processing, `${who}: progress outside processing`).toBe(true);
+          else processing = c.status === 'PROCESSING';
+          // the file as it was right after the change, with fields of products and partners
+          expect(c.usageFile, who).toEqual({
+            id: f.id,
+            status: c.status,
+            vendor: { id: w.vendor.id },
+            provider: { id: w.distributor.id },
+            product: { name: names.product.name },
+            marketplace: { name: names.marketplace.name },
+          });
+          expect(c.cursor, who).toEqual(expect.any(String));
+        }
+        expect(new Set(changes.map((c) => c.cursor)).size, who).toBe(changes.length);
+      }
+      expect(vendor.data().map((d) => d.usageFileChanged.actorRole)).toContain('VENDOR');
+
+      // the others had as long as the provider to hear of it, and a moment more
+      await new Promise((r) => setTimeout(r, 1_000));
+      for (const s of [...outsiders, filtered]) {
+        expect(s.events).toEqual([]);
+        expect(s.closeCode).toBeNull();
+        expect(s.refused).toBeNull();
+      }
+    } finally {
+      await Promise.all(all.map((s) => s.close()));
+    }
+  }, 120_000);
 });
 
 async function usageOf(asset: string, token = w.vendor.token) {
