@@ -73,7 +73,15 @@ function ensureDependencies(pnpm) {
   // when the registry it sees does not offer that record, refuses every frozen install. .ci/run checks
   // instead that the install left pnpm-lock.yaml unchanged.
   log('installing dependencies (pnpm install)');
-  run(pnpm, ['install', '--no-frozen-lockfile']);
+  // The registry now and then answers a metadata request with a spurious 404 (seen once in CI for one of
+  // pnpm's own platform packages); a second try a few seconds later goes through.
+  for (let attempt = 1; ; attempt++) {
+    const res = spawnSync(pnpm, ['install', '--no-frozen-lockfile'], { cwd: root, stdio: 'inherit' });
+    if (res.status === 0) return;
+    if (attempt === 3) fail(`pnpm install exited with ${res.status ?? res.error?.message} (3 attempts)`);
+    log(`pnpm install failed; trying again (${attempt + 1}/3)`);
+    spawnSync('sleep', [String(5 * attempt)]);
+  }
 }
 
 function ensureFerretDB() {
