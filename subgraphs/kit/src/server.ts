@@ -209,7 +209,8 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
   });
   // Where this process's feed reader stands: the gateway starts a subscription from here, so that one
   // losing its upstream before its first event still resumes without a gap (docs/subscriptions.md).
-  app.get('/feed/position', requireIdentity(signer), (_req, res) => {
+  app.get('/feed/position', requireIdentity(signer), async (_req, res) => {
+    await changes.hub.started; // before that the position is unknown
     res.json({ cursor: encodeCursor(changes.hub.currentPosition()) });
   });
   spec.routes?.(app, kit, subgraphEnv);

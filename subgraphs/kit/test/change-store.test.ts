@@ -1,6 +1,6 @@
-import { ChangeStore, conflict, DomainError, type EntityDoc, entityModel } from '@daas/kit';
+import { ChangeStore, conflict, DomainError, type EntityDoc, entityModel, openDatabase } from '@daas/kit';
 import type { Model } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testDatabase } from '../../../tests/support/db.js';
 import { silentLogger } from '../../../tests/support/log.js';
 
@@ -235,6 +235,38 @@ describe('ChangeStore', () => {
     const next = (await resumed.next()).value!;
     expect(`${next.row.entityId}:${next.row.kind}`).toBe('T-SUB-0:updated');
     await resumed.return?.();
+  });
+  it('replays from a cursor for a subscriber that arrives before the process has found the feed heads', async () => {
+    // A restarted subgraph listens while its change feed starts; a gateway resuming at that moment
+    // must still get every event between its cursor and the head (a CI run once lost one here).
+    const mark = store.hub.subscribe({ filter: (r) => r.entityId === 'T-EARLY-0' });
+    await createThing('T-EARLY-0');
+    const cursor = (await mark.next()).value!.cursor;
+    await mark.return?.();
+    for (let i = 1; i <= 3; i++) await createThing(`T-EARLY-${i}`);
+    const replica = openDatabase({ uri: inject('mongoUri'), name: db.name, log: silentLogger() });
+    await replica.connected();
+    const restarted = new ChangeStore(replica.conn, {
+      partitions: 2,
+      pollMs: 20,
+      retentionHours: 1,
+      dialect: () => db.dialect(),
+      log: silentLogger(),
+    });
+    const early = restarted.hub.subscribe({ after: cursor, filter: (r) => r.entityId.startsWith('T-EARLY') });
+    await restarted.start();
+    try {
+      const got: string[] = [];
+      const within = (ms: number) =>
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`only ${got.length} of 3`)), ms));
+      for (let i = 0; i < 3; i++)
+        got.push((await Promise.race([early.next(), within(10_000)])).value!.row.entityId);
+      expect(got.sort()).toEqual(['T-EARLY-1', 'T-EARLY-2', 'T-EARLY-3']);
+    } finally {
+      await early.return?.();
+      await restarted.stop();
+      await replica.close();
+    }
   });
 });
 

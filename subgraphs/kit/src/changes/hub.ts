@@ -30,6 +30,15 @@ export class FeedHub {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private lastError = 0;
+  private markStarted!: () => void;
+  /**
+   * Resolves once the reader knows the feed's heads. A server accepts subscriptions before that (it
+   * listens while the change feed starts); a subscriber waits for it, or a resumed one would replay up to
+   * an unknown position and miss what lies between its cursor and the head.
+   */
+  readonly started = new Promise<void>((resolve) => {
+    this.markStarted = resolve;
+  });
 
   constructor(
     private readonly feed: FeedLog,
@@ -51,6 +60,7 @@ export class FeedHub {
     this.position = this.feed.headPositions();
     this.feed.onAppend(() => this.wake?.());
     this.loop = this.run();
+    this.markStarted();
   }
 
   async stop(): Promise<void> {
@@ -96,16 +106,15 @@ export class FeedHub {
   /** An async iterator of the events passing `filter`, from `after` (exclusive) or from now. */
   subscribe(opts: SubscribeOptions): AsyncIterableIterator<FeedEvent> {
     const maxQueue = opts.maxQueue ?? 1000;
-    const start: Position = opts.after
-      ? decodeCursor(opts.after, this.feed.partitions)
-      : this.currentPosition();
+    // A bad cursor fails here, at once; "now" is fixed when the reader has started.
+    const from: Position | null = opts.after ? decodeCursor(opts.after, this.feed.partitions) : null;
     const queue: FeedEvent[] = [];
     let waiting: ((r: IteratorResult<FeedEvent>) => void) | null = null;
     let failed: Error | null = null;
     let done = false;
     let replaying = opts.after !== undefined && opts.after !== null;
     const buffered: { row: FeedRow; position: Position }[] = [];
-    const delivered: Position = [...start];
+    let delivered: Position = [];
 
     const push = (row: FeedRow, position: Position) => {
       if (done || row.s <= delivered[row.p]!) return;
@@ -156,9 +165,15 @@ export class FeedHub {
       }
     };
 
-    this.listeners.add(listener);
+    const begin = () => {
+      if (done) return;
+      const start = from ?? this.currentPosition();
+      delivered = [...start];
+      this.listeners.add(listener);
+      if (replaying) replay(start);
+    };
 
-    if (replaying) {
+    const replay = (start: Position) => {
       const upTo = this.currentPosition();
       void (async () => {
         try {
@@ -194,7 +209,10 @@ export class FeedHub {
           fail(e as Error);
         }
       })();
-    }
+    };
+
+    if (this.running) begin();
+    else void this.started.then(begin);
 
     const iterator: AsyncIterableIterator<FeedEvent> = {
       next: () => {
