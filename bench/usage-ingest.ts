@@ -59,7 +59,7 @@ async function run() {
       gateway: platform.stack.services.get('gateway')?.process.pid,
     };
     say(
-      `  ${RECORDS.toLocaleString('en')} QT records per file, ${ASSETS} assets, batch ${process.env.USAGE_BATCH_SIZE ?? 2000}`,
+      `  ${RECORDS.toLocaleString('en')} QT records per file, ${ASSETS} assets, block ${process.env.USAGE_BLOCK_ROWS ?? 1000} rows`,
     );
     say('  format   file MB   upload s   ready s   records/s   peak RSS usage MB   gateway MB');
     for (const format of FORMATS) {

@@ -5,6 +5,7 @@ import { UsageProcessor } from './ingest/processor.js';
 import { UploadStore } from './ingest/upload-store.js';
 import type { UsageLoaders } from './loaders.js';
 import { type UsageModels, usageModels } from './models/index.js';
+import { RecordStore } from './records/store.js';
 
 export interface UsageEnv {
   kit: KitEnv;
@@ -12,6 +13,7 @@ export interface UsageEnv {
   config: UsageConfig;
   catalog: UsageCatalog;
   uploads: UploadStore;
+  records: RecordStore;
   processor: UsageProcessor;
 }
 
@@ -23,14 +25,14 @@ export function createUsageEnv(
   kit.changes.register(models.UsageFile);
   const config = loadUsageConfig();
   const uploads = new UploadStore(models);
-  const processor = new UsageProcessor(kit, models, catalog, uploads, {
-    batchSize: config.batchSize,
+  const records = new RecordStore(models);
+  const processor = new UsageProcessor(kit, models, catalog, uploads, records, {
     staleMs: config.staleMs,
     progressMs: 1000,
   });
   // Resume files a previous process left half-processed (see ingest/processor.ts).
   void kit.db.connected().then(() => processor.startSweeps());
-  return { kit, models, config, catalog, uploads, processor };
+  return { kit, models, config, catalog, uploads, records, processor };
 }
 
 export type UsageContext = SubgraphContext<UsageEnv, UsageLoaders>;

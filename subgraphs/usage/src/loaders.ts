@@ -1,11 +1,36 @@
 import { byIdLoader, canSee, type Identity } from '@daas/kit';
 import DataLoader from 'dataloader';
-import type { UsageAggregateDoc, UsageModels } from './models/index.js';
+import type {
+  RecordBlockDoc,
+  UsageAggregateDoc,
+  UsageFileDoc,
+  UsageModels,
+  UsageRecordDoc,
+} from './models/index.js';
+import { recordSetOf, rowOf } from './records/layout.js';
+import type { RecordStore } from './records/store.js';
+import { isClosable } from './resolvers/views.js';
 
-export function usageLoaders(models: UsageModels, identity: Identity) {
+export function usageLoaders(models: UsageModels, records: RecordStore, identity: Identity) {
+  const usageFile = byIdLoader(models.UsageFile, identity);
+  /** record blocks by id: records of one block asked in one request are read once */
+  const recordBlock = new DataLoader<string, RecordBlockDoc | null>((ids) =>
+    Promise.all(ids.map((id) => records.readBlock(id))),
+  );
   return {
-    usageFile: byIdLoader(models.UsageFile, identity),
-    usageRecord: byIdLoader(models.UsageRecord, identity),
+    usageFile,
+    recordBlock,
+    /** a record by id, if its file is visible to the caller (records share their file's tenancy) */
+    usageRecord: new DataLoader<string, UsageRecordDoc | null>((ids) =>
+      Promise.all(
+        ids.map(async (id) => {
+          const { file, row } = rowOf(id);
+          const f = (await usageFile.load(file)) as UsageFileDoc | null;
+          if (!f) return null;
+          return records.get(recordSetOf(f), row, isClosable(f.status), (b) => recordBlock.load(b));
+        }),
+      ),
+    ),
     /** the per-file sums of each asset, visible ones only */
     aggregatesOfAsset: new DataLoader<string, UsageAggregateDoc[]>(
       async (ids) => {
@@ -16,19 +41,15 @@ export function usageLoaders(models: UsageModels, identity: Identity) {
       },
       { maxBatchSize: 200 },
     ),
-    /** closed record counts per file */
-    closedCount: new DataLoader<string, number>(async (keys) =>
-      Promise.all(
-        keys.map((k) => {
-          const [usageFile, generation] = k.split('#');
-          return models.UsageRecord.countDocuments({
-            usageFile,
-            generation: Number(generation),
-            valid: true,
-            closedAt: { $ne: null },
-          });
-        }),
-      ),
+    /** closed valid records per file */
+    closedCount: new DataLoader<UsageFileDoc, number, string>(
+      (files) =>
+        Promise.all(
+          files.map((f) =>
+            isClosable(f.status) ? records.closedCount(recordSetOf(f), f.counts?.valid ?? 0) : 0,
+          ),
+        ),
+      { cacheKeyFn: (f) => f._id },
     ),
   };
 }

@@ -20,7 +20,8 @@ import { usagePermissions } from './domain/permissions.js';
 import { RECORD_COLUMNS } from './domain/records.js';
 import type { UsageEnv } from './env.js';
 import { upload } from './flows/usage-files.js';
-import type { UploadFormat, UsageFileDoc, UsageRecordDoc } from './models/index.js';
+import type { UploadFormat, UsageFileDoc } from './models/index.js';
+import { recordSetOf } from './records/layout.js';
 import { fileView } from './resolvers/views.js';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -194,15 +195,7 @@ async function errorReportRoute(env: UsageEnv, req: Request, res: Response, iden
   res.setHeader('content-type', 'text/csv; charset=utf-8');
   res.setHeader('content-disposition', `attachment; filename="${file._id}-errors.csv"`);
   res.write('record,record_id,errors\n');
-  const cursor = env.models.UsageRecord.find({
-    usageFile: file._id,
-    generation: file.upload?.generation ?? 0,
-    valid: false,
-  })
-    .sort({ row: 1 })
-    .lean<UsageRecordDoc[]>()
-    .cursor();
-  for await (const r of cursor as AsyncIterable<UsageRecordDoc>) {
+  for await (const r of env.records.invalid(recordSetOf(file))) {
     const line = `${r.row},${csvCell(r.recordId ?? '')},${csvCell(r.errors.join('; '))}\n`;
     if (!res.write(line)) await new Promise((resolve) => res.once('drain', resolve));
   }

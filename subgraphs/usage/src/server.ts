@@ -14,6 +14,6 @@ export const usageSubgraph: SubgraphSpec<UsageEnv, UsageLoaders> = {
   typeDefs,
   resolvers,
   createEnv: (kit) => createUsageEnv(kit),
-  createLoaders: (env, identity) => usageLoaders(env.models, identity),
+  createLoaders: (env, identity) => usageLoaders(env.models, env.records, identity),
   routes: usageRoutes,
 };

@@ -21,6 +21,8 @@ import {
 import { UsageProcessor } from '../src/ingest/processor.js';
 import { UploadStore } from '../src/ingest/upload-store.js';
 import { type UploadFormat, type UsageFileDoc, usageModels } from '../src/models/index.js';
+import { blockId, recordSetOf } from '../src/records/layout.js';
+import { RecordStore } from '../src/records/store.js';
 
 const V = 'VA-100-001';
 const D = 'PA-200-001';
@@ -107,17 +109,18 @@ beforeAll(async () => {
   await changes.init();
   const uploads = new UploadStore(models);
   const kit = { changes, log } as unknown as KitEnv;
-  const processor = new UsageProcessor(kit, models, catalog, uploads, {
-    batchSize: 1000,
+  const records = new RecordStore(models);
+  const processor = new UsageProcessor(kit, models, catalog, uploads, records, {
     staleMs: 60_000,
     progressMs: 0,
   });
   env = {
     kit,
     models,
-    config: { maxUploadBytes: 50 * 1024 * 1024, batchSize: 1000, staleMs: 60_000 },
+    config: { maxUploadBytes: 50 * 1024 * 1024, blockRows: 1000, staleMs: 60_000 },
     catalog,
     uploads,
+    records,
     processor,
   };
 });
@@ -147,7 +150,19 @@ async function encode(rows: UsageRow[], format: UploadFormat): Promise<Buffer> {
 const send = async (file: string, rows: UsageRow[], format: UploadFormat = 'csv') =>
   upload(env, vendor, file, format, null, Readable.from([await encode(rows, format)]), true);
 
-const records = (file: string) => env.models.UsageRecord.find({ usageFile: file }).sort({ row: 1 }).lean();
+const fileDoc = async (file: string) => (await env.models.UsageFile.findById(file).lean<UsageFileDoc>())!;
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** Every stored record of the file's current upload, in row order, read block by block. */
+async function records(file: string) {
+  const f = await fileDoc(file);
+  return collect(env.records.all(recordSetOf(f), f.counts?.processed ?? 0));
+}
 
 describe('usage processing', () => {
   // small collections first: on FerretDB every non-_id query scans the whole collection
@@ -218,7 +233,8 @@ describe('usage processing', () => {
     const done = await send(f._id, rows);
     expect(done.status).toBe('invalid');
     expect(done.errorDetail).toBe('missing column: quantity');
-    expect(await env.models.UsageRecord.countDocuments({ usageFile: f._id })).toBe(0);
+    expect(await records(f._id)).toHaveLength(0);
+    expect(await env.models.RecordBlock.countDocuments({ usageFile: f._id })).toBe(0);
   });
 
   it('CSV, XLSX, JSON and NDJSON uploads of the same records give the same result', async () => {
@@ -272,9 +288,9 @@ describe('usage processing', () => {
     const f = await newFile();
     const rows = [...qtRows(3_000, 'MPN-PPU', ASSETS, PERIOD)];
     await send(f._id, rows);
-    // what a process killed mid-run leaves: records written up to row 2500, a checkpoint at 1000,
-    // the file still processing
-    await env.models.UsageRecord.deleteMany({ usageFile: f._id, row: { $gt: 2500 } });
+    // what a process killed mid-run leaves: blocks written up to row 2000 (the second one after the
+    // checkpoint was taken), a checkpoint at 1000, the file still processing
+    await env.models.RecordBlock.deleteOne({ _id: blockId(recordSetOf(await fileDoc(f._id)), 'r', 2) });
     await env.models.UsageAggregate.deleteMany({ usageFile: f._id });
     await env.kit.changes.change<UsageFileDoc>({
       model: env.models.UsageFile,
@@ -309,13 +325,17 @@ describe('usage processing', () => {
     expect(done.status).toBe('invalid');
     expect(done.counts).toEqual({ processed: 3_000, valid: 2_997, invalid: 3 });
     expect(done.errorDetail).toMatch(/^3 of 3000 records are invalid; record 42: quantity: required/);
-    const bad = await env.models.UsageRecord.find({ usageFile: f._id, valid: false }).sort({ row: 1 }).lean();
+    const set = recordSetOf(await fileDoc(f._id));
+    const bad = await collect(env.records.invalid(set));
+    expect((await records(f._id)).filter((r) => !r.valid)).toEqual(
+      bad.map((r) => expect.objectContaining({ row: r.row, errors: r.errors })),
+    );
     expect(bad.map((r) => [r.row, r.errors])).toEqual([
       [42, ['quantity: required for schema qt']],
       [2000, ['asset_search_value: no asset AS-9999-9999-9999']],
       [2999, ['item_search_value: the product has no item with MPN "NOPE"']],
     ]);
-    expect(await env.models.UsageRecord.countDocuments({ usageFile: f._id })).toBe(3_000);
+    expect(await records(f._id)).toHaveLength(3_000);
     // nothing of an invalid file is billable
     expect(await env.models.UsageAggregate.countDocuments({ usageFile: f._id })).toBe(0);
     // assets are looked up per batch naming new ones (the first, and the one with the unknown asset), not per row

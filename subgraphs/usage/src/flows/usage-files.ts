@@ -1,10 +1,11 @@
 // The usage file verbs, each one change through the change store decided by the machine.
-import { badInput, childId, conflict, forbidden, type Identity, newId } from '@daas/kit';
+import { badInput, conflict, forbidden, type Identity, newId } from '@daas/kit';
 import type { Period } from '../domain/period.js';
 import { transition, type UsageFileAction, type UsageParty } from '../domain/usage-file-machine.js';
 import { parseCurrency, usageTerms } from '../domain/usage-files.js';
 import type { UsageEnv } from '../env.js';
 import type { UploadFormat, UsageFileDoc } from '../models/index.js';
+import { recordSetOf, rowOf } from '../records/layout.js';
 
 const actorOf = (i: Identity) => ({ accountId: i.accountId, role: i.role });
 const SYSTEM = { accountId: 'service:usage', role: 'SERVICE' as const };
@@ -103,7 +104,7 @@ export async function upload(
         kind: 'upload_started',
         to: t.to,
         set: {
-          upload: { generation, format, fileName, startedAt: new Date() },
+          upload: { generation, format, fileName, startedAt: new Date(), blockRows: env.config.blockRows },
           counts: { processed: 0, valid: 0, invalid: 0 },
           errorDetail: null,
         },
@@ -157,8 +158,11 @@ export async function act(
       const t = transition(d.status, action, partyOf(identity, d));
       const set: Record<string, unknown> = {};
       if (t.noteField) set[t.noteField] = note;
-      // a reprocessed upload is read again from its first row
-      if (action === 'reprocess') set.counts = { processed: 0, valid: 0, invalid: 0 };
+      // a reprocessed upload is read again from its first row, into a new set of record blocks
+      if (action === 'reprocess') {
+        set.counts = { processed: 0, valid: 0, invalid: 0 };
+        set.upload = { ...d.upload, run: (d.upload?.run ?? 0) + 1 };
+      }
       return { kind: KIND[action], to: t.to, set };
     },
   });
@@ -185,18 +189,13 @@ export async function closeRecords(
   const party = partyOf(identity, file);
   if (file.status !== 'closed') transition(file.status, 'close', party);
   else if (party !== 'provider') throw forbidden('only the provider may close records');
-  const generation = file.upload?.generation ?? 0;
+  const set = recordSetOf(file);
   const now = new Date();
   for (const [i, c] of closes.entries()) {
-    const filter = { _id: c.id, usageFile: file._id, generation, valid: true };
-    const res = await env.models.UsageRecord.updateOne(filter, {
-      $set: { externalBillingId: c.externalBillingId, externalBillingNote: c.externalBillingNote },
-    });
-    // the first close keeps its time; later ones only edit the billing id and note
-    if (res.matchedCount > 0)
-      await env.models.UsageRecord.updateOne({ ...filter, closedAt: null }, { $set: { closedAt: now } });
-    if (res.matchedCount === 0)
-      throw badInput(`input.records.${i}.id`, `no valid record ${c.id} in ${file._id}`);
+    const at = rowOf(c.id);
+    const record = at.file === file._id ? await env.records.get(set, at.row, false) : null;
+    if (!record?.valid) throw badInput(`input.records.${i}.id`, `no valid record ${c.id} in ${file._id}`);
+    await env.records.close(set, at.row, { id: c.externalBillingId, note: c.externalBillingNote }, now);
   }
   return closeFileIfDone(env, identity, file);
 }
@@ -210,21 +209,18 @@ export async function closeAllRecords(
   externalBillingNote: string | null,
 ): Promise<UsageFileDoc> {
   transition(file.status, 'close', partyOf(identity, file));
-  await env.models.UsageRecord.updateMany(
-    { usageFile: file._id, generation: file.upload?.generation ?? 0, valid: true, closedAt: null },
-    { $set: { externalBillingId, externalBillingNote, closedAt: new Date() } },
+  await env.records.closeAll(
+    recordSetOf(file),
+    { id: externalBillingId, note: externalBillingNote },
+    new Date(),
   );
   return closeFileIfDone(env, identity, file);
 }
 
 async function closeFileIfDone(env: UsageEnv, identity: Identity, file: UsageFileDoc): Promise<UsageFileDoc> {
   if (file.status !== 'accepted') return file;
-  const open = await env.models.UsageRecord.countDocuments({
-    usageFile: file._id,
-    generation: file.upload?.generation ?? 0,
-    valid: true,
-    closedAt: null,
-  });
+  const valid = file.counts?.valid ?? 0;
+  const open = valid - (await env.records.closedCount(recordSetOf(file), valid));
   if (open > 0) return (await env.models.UsageFile.findById(file._id).lean<UsageFileDoc>()) ?? file;
   try {
     return await env.kit.changes.change<UsageFileDoc>({
@@ -247,4 +243,4 @@ async function closeFileIfDone(env: UsageEnv, identity: Identity, file: UsageFil
   }
 }
 
-export const recordIdOf = (fileId: string, row: number) => childId('usageRecord', fileId, row);
+export { recordIdOf } from '../records/layout.js';

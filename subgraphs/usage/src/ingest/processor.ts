@@ -1,15 +1,16 @@
 // Turns a stored upload into records, exactly once even if the process dies half-way.
 //
-// Why it is safe to run again: a record's _id is its file and row number (UR-<file>-<row>), so a row
-// written twice is refused by the unique _id and ignored; the file's `counts.processed` is a checkpoint of
-// rows known to be written (moved only after their batch is stored), so a resumed run re-reads the
-// upload (for counts and sums) but writes only what follows the checkpoint. Records of an older upload
-// generation and the file's aggregates are dropped at the start of every run. The run ends with one
-// change of the file (processing -> ready | invalid) through the change store.
+// Why it is safe to run again: records are stored in blocks of a fixed range of rows whose _id is the
+// file, the record set and the block number (records/layout.ts), so a block written twice is refused by
+// the unique _id and ignored; the file's `counts.processed` is a checkpoint of rows known to be written
+// (moved only after their block is stored), so a resumed run re-reads the upload (for counts, sums and
+// the error blocks, which are deterministic) but writes record blocks only past the checkpoint. Blocks of
+// an older upload or run and the file's aggregates are dropped at the start of every run. The run ends
+// with one change of the file (processing -> ready | invalid) through the change store.
 //
 // Who runs it: the upload that stored the file, and a sweep (every replica) that picks up files left in
 // `processing` whose last progress is older than the stale interval (a dead or stuck processor).
-import { childId, type KitEnv } from '@daas/kit';
+import type { KitEnv } from '@daas/kit';
 import type { UsageCatalog } from '../catalog.js';
 import {
   type AssetFacts,
@@ -23,13 +24,20 @@ import {
   type RawRow,
 } from '../domain/records.js';
 import { transition } from '../domain/usage-file-machine.js';
-import type { UsageCounts, UsageFileDoc, UsageModels, UsageRecordDoc } from '../models/index.js';
+import type {
+  RecordBlockDoc,
+  StoredRecord,
+  UsageCounts,
+  UsageFileDoc,
+  UsageModels,
+} from '../models/index.js';
+import { blockId, blockIndexOf, type RecordSet, recordSetOf } from '../records/layout.js';
+import type { RecordStore } from '../records/store.js';
 import { Aggregator } from './aggregator.js';
 import { FormatError, readRows } from './rows.js';
 import type { UploadStore } from './upload-store.js';
 
 export interface ProcessorOptions {
-  batchSize: number;
   /** a file in processing with no progress for this long is taken over by a sweep */
   staleMs: number;
   /** how often progress is written to the file (and so to the feed) */
@@ -51,6 +59,7 @@ export class UsageProcessor {
     private readonly models: UsageModels,
     private readonly catalog: UsageCatalog,
     private readonly uploads: UploadStore,
+    private readonly records: RecordStore,
     private readonly opts: ProcessorOptions,
   ) {}
 
@@ -104,8 +113,9 @@ export class UsageProcessor {
     if (file?.status !== 'processing' || file.upload?.chunks === undefined) return;
     const upload = file.upload;
     const generation = upload.generation;
+    const set = recordSetOf(file);
     await this.uploads.keepOnly(fileId, generation);
-    await this.models.UsageRecord.deleteMany({ usageFile: fileId, generation: { $ne: generation } });
+    await this.records.keepOnly(set);
     await this.models.UsageAggregate.deleteMany({ usageFile: fileId });
     const checkpoint = file.counts?.processed ?? 0;
 
@@ -133,50 +143,48 @@ export class UsageProcessor {
     const sums = new Aggregator();
     const counts: UsageCounts = { processed: 0, valid: 0, invalid: 0 };
     const firstErrors: string[] = [];
+    const errorBlocks = new ErrorBlocks(set, file._acl);
     let durable = checkpoint;
     let inflight: Promise<void> = Promise.resolve();
     let lastProgress = Date.now();
+    // the rows of one block: rows are numbered from 1, and a block holds a fixed range of them
     let batch: { row: number; values: RawRow; error?: string }[] = [];
+    let batchIndex = 0;
 
-    const flush = async () => {
-      if (batch.length === 0) return;
+    const flush = async (final: boolean) => {
       const rows = batch;
       batch = [];
-      await this.resolveAssets(file.productId, rows, assets);
-      const docs: UsageRecordDoc[] = [];
-      for (const r of rows) {
-        const checked = r.error
-          ? { fields: checkRow({}, rules, items, assets).fields, errors: [r.error] }
-          : checkRow(r.values, rules, items, assets);
-        const valid = checked.errors.length === 0;
-        counts.processed = r.row;
-        if (valid) {
-          counts.valid++;
-          sums.add(checked.fields);
-        } else {
-          counts.invalid++;
-          if (firstErrors.length < ERRORS_IN_DETAIL)
-            firstErrors.push(`record ${r.row}: ${checked.errors.join('; ')}`);
+      const blocks: RecordBlockDoc[] = [];
+      if (rows.length > 0) {
+        await this.resolveAssets(file.productId, rows, assets);
+        const stored: StoredRecord[] = [];
+        for (const r of rows) {
+          const checked = r.error
+            ? { fields: checkRow({}, rules, items, assets).fields, errors: [r.error] }
+            : checkRow(r.values, rules, items, assets);
+          const valid = checked.errors.length === 0;
+          counts.processed = r.row;
+          if (valid) {
+            counts.valid++;
+            sums.add(checked.fields);
+          } else {
+            counts.invalid++;
+            if (firstErrors.length < ERRORS_IN_DETAIL)
+              firstErrors.push(`record ${r.row}: ${checked.errors.join('; ')}`);
+          }
+          const record = slim({ row: r.row, valid, errors: checked.errors, ...checked.fields });
+          stored.push(record);
+          if (!valid) errorBlocks.add(record, blocks);
         }
-        if (r.row > checkpoint) {
-          docs.push(
-            slim({
-              _id: childId('usageRecord', fileId, r.row),
-              usageFile: fileId,
-              generation,
-              row: r.row,
-              valid,
-              errors: checked.errors,
-              ...checked.fields,
-              _acl: file._acl,
-            }),
-          );
-        }
+        // blocks up to the checkpoint are stored already (a resumed run)
+        if (rows.at(-1)!.row > checkpoint) blocks.push(recordBlock(set, 'r', batchIndex, stored, file._acl));
       }
-      await inflight; // one batch in flight while the next one is read and checked
-      const lastRow = rows.at(-1)!.row;
+      if (final) errorBlocks.flush(blocks);
+      await inflight; // one block in flight while the next one is read and checked
+      if (rows.length === 0 && blocks.length === 0) return;
+      const lastRow = rows.at(-1)?.row ?? durable;
       const snapshot = { ...counts };
-      inflight = this.insertRecords(docs).then(async () => {
+      inflight = this.records.insert(blocks).then(async () => {
         durable = Math.max(durable, lastRow);
         if (Date.now() - lastProgress >= this.opts.progressMs) {
           lastProgress = Date.now();
@@ -195,10 +203,12 @@ export class UsageProcessor {
           }
           continue;
         }
+        const index = blockIndexOf(set, ev.row);
+        if (index !== batchIndex && batch.length > 0) await flush(false);
+        batchIndex = index;
         batch.push(ev);
-        if (batch.length >= this.opts.batchSize) await flush();
       }
-      await flush();
+      await flush(true);
       await inflight;
     } catch (e) {
       await inflight.catch(() => {});
@@ -237,18 +247,6 @@ export class UsageProcessor {
       const found = await this.catalog.assetsByParameter(productId, name, [...values]);
       for (const v of values)
         assets.byParameter.set(parameterKey(name, v), found.get(v) ?? ([] as AssetFacts[]));
-    }
-  }
-
-  /** Unordered bulk insert; rows already written by an interrupted run are refused by _id and ignored. */
-  private async insertRecords(docs: UsageRecordDoc[]): Promise<void> {
-    if (docs.length === 0) return;
-    try {
-      await this.models.UsageRecord.collection.insertMany(docs as never[], { ordered: false });
-    } catch (e) {
-      const errors = (e as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-      const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
-      if (list.length === 0 || list.some((w) => w.code !== 11000)) throw e;
     }
   }
 
@@ -307,12 +305,58 @@ export class UsageProcessor {
   }
 }
 
-/** Leaves out empty fields: on FerretDB a record's write cost grows with its number of fields. */
-function slim(doc: UsageRecordDoc): UsageRecordDoc {
+function recordBlock(
+  set: RecordSet,
+  kind: 'r' | 'e',
+  index: number,
+  records: StoredRecord[],
+  acl: string[],
+): RecordBlockDoc {
+  return {
+    _id: blockId(set, kind, index),
+    usageFile: set.file,
+    generation: set.generation,
+    run: set.run,
+    kind,
+    index,
+    first: records[0]!.row,
+    last: records.at(-1)!.row,
+    records,
+    _acl: acl,
+  };
+}
+
+/**
+ * The invalid records in row order, blockRows to a block. A resumed run reads every row again, so it
+ * rebuilds the same blocks and their inserts are ignored.
+ */
+class ErrorBlocks {
+  private pending: StoredRecord[] = [];
+  private index = 0;
+
+  constructor(
+    private readonly set: RecordSet,
+    private readonly acl: string[],
+  ) {}
+
+  add(record: StoredRecord, out: RecordBlockDoc[]): void {
+    this.pending.push(record);
+    if (this.pending.length >= this.set.blockRows) this.flush(out);
+  }
+
+  flush(out: RecordBlockDoc[]): void {
+    if (this.pending.length === 0) return;
+    out.push(recordBlock(this.set, 'e', this.index++, this.pending, this.acl));
+    this.pending = [];
+  }
+}
+
+/** Leaves out empty fields: a block's size, and so its write and read cost, grows with them. */
+function slim(record: StoredRecord): StoredRecord {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc)) {
-    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0 && k !== '_acl')) continue;
+  for (const [k, v] of Object.entries(record)) {
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
     out[k] = v;
   }
-  return out as unknown as UsageRecordDoc;
+  return out as unknown as StoredRecord;
 }

@@ -4,7 +4,7 @@
 // (docs/usage.md explains why they bypass the change store).
 import { type EntityDoc, entityModel } from '@daas/kit';
 import { type Connection, Schema } from 'mongoose';
-import type { ItemPrecision, RecordFields, UsageSchema } from '../domain/records.js';
+import type { RecordFields, UsageSchema } from '../domain/records.js';
 import type { UsageFileStatus } from '../domain/usage-file-machine.js';
 
 export type UploadFormat = 'csv' | 'xlsx' | 'json' | 'ndjson';
@@ -15,6 +15,10 @@ export interface UsageUpload {
   format: UploadFormat;
   fileName: string | null;
   startedAt: Date;
+  /** records per stored block, fixed when the upload starts (so a setting changed later reads it right) */
+  blockRows?: number;
+  /** bumped by reprocessing: a new run writes a new set of record blocks */
+  run?: number;
   /** set once the upload is stored (the file moves to processing) */
   chunks?: number;
   bytes?: number;
@@ -56,19 +60,58 @@ export interface UsageFileDoc extends EntityDoc {
   idempotencyKey?: string;
 }
 
-export interface UsageRecordDoc extends RecordFields {
+/**
+ * What a row of an upload becomes, as stored inside a block (the file, the upload it came from and the
+ * tenancy are the block's).
+ */
+export interface StoredRecord extends RecordFields {
+  row: number;
+  valid: boolean;
+  errors: string[];
+}
+
+/** A record as the API reads it: its row, its file, and how it was closed. */
+export interface UsageRecordDoc extends StoredRecord {
   /** UR-…: the file's id and the row number, so processing a row twice writes the same record */
   _id: string;
   usageFile: string;
   generation: number;
-  row: number;
-  valid: boolean;
-  errors: string[];
-  itemPrecision: ItemPrecision | null;
   externalBillingId?: string | null;
   externalBillingNote?: string | null;
   closedAt?: Date | null;
   _acl: string[];
+}
+
+/**
+ * Records are stored many to a document (docs/usage.md, "Records live in blocks"): `r` blocks hold every
+ * record of a fixed range of rows, `e` blocks the invalid ones in row order (the error list and report).
+ */
+export interface RecordBlockDoc {
+  /** `<file>:<generation>.<run>:<kind>:<index, zero-padded>` */
+  _id: string;
+  usageFile: string;
+  generation: number;
+  /** bumped by reprocessing, which reads the same upload again */
+  run: number;
+  kind: 'r' | 'e';
+  index: number;
+  first: number;
+  last: number;
+  records: StoredRecord[];
+  _acl: string[];
+}
+
+/** How a record was closed (one document per closed record), or every open one of a file (`…:all`). */
+export interface RecordCloseDoc {
+  /** the record's id, or `<file>#<generation>:all` for a bulk close */
+  _id: string;
+  usageFile: string;
+  generation: number;
+  run: number;
+  row?: number;
+  externalBillingId: string;
+  externalBillingNote: string | null;
+  closedAt: Date;
 }
 
 /** Sum of one file's valid records per asset × item (the file's period is the aggregate's period). */
@@ -132,10 +175,13 @@ export function usageModels(conn: Connection) {
         [{ productId: 1, createdAt: -1, _id: -1 }],
       ],
     ),
-    UsageRecord: bulkModel<UsageRecordDoc>(conn, 'UsageRecord', 'usage_records', [
-      // a file's records in row order (the invalid ones for the error report are filtered on it: one index
-      // less to maintain on every insert, which is what processing is bound by)
-      [{ usageFile: 1, generation: 1, row: 1 }],
+    // Read and written by _id only (FerretDB serves nothing else without a scan); the index serves
+    // dropping an older upload's blocks on MongoDB.
+    RecordBlock: bulkModel<RecordBlockDoc>(conn, 'RecordBlock', 'usage_record_blocks', [
+      [{ usageFile: 1, generation: 1, run: 1 }],
+    ]),
+    RecordClose: bulkModel<RecordCloseDoc>(conn, 'RecordClose', 'usage_record_closes', [
+      [{ usageFile: 1, generation: 1 }],
     ]),
     UsageAggregate: bulkModel<UsageAggregateDoc>(conn, 'UsageAggregate', 'usage_aggregates', [
       [{ assetId: 1, periodFrom: 1 }],

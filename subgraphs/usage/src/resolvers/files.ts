@@ -190,11 +190,11 @@ export const fileResolvers = {
       processed: f.counts?.processed ?? 0,
       valid: f.counts?.valid ?? 0,
       invalid: f.counts?.invalid ?? 0,
-      closed: await ctx.loaders.closedCount.load(`${f._id}#${f.upload?.generation ?? 0}`),
+      closed: await ctx.loaders.closedCount.load(f),
     }),
     stats: async (f: UsageFileDoc, _: unknown, ctx: UsageContext) => {
       const valid = f.counts?.valid ?? 0;
-      const closed = await ctx.loaders.closedCount.load(`${f._id}#${f.upload?.generation ?? 0}`);
+      const closed = await ctx.loaders.closedCount.load(f);
       return {
         uploaded: f.counts?.processed ?? 0,
         validated: valid,

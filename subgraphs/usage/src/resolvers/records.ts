@@ -5,7 +5,8 @@ import { parsePeriod } from '../domain/period.js';
 import type { UsageFileStatus } from '../domain/usage-file-machine.js';
 import type { UsageContext } from '../env.js';
 import type { UsageAggregateDoc, UsageFileDoc, UsageRecordDoc } from '../models/index.js';
-import { recordStatus } from './views.js';
+import { recordSetOf } from '../records/layout.js';
+import { isClosable, recordStatus } from './views.js';
 
 async function aggregatesOf(ctx: UsageContext, sums: UsageAggregateDoc[]) {
   const files = await ctx.loaders.usageFile.loadMany([...new Set(sums.map((s) => s.usageFile))]);
@@ -80,13 +81,23 @@ export const recordResolvers = {
       args: PageArgs & { filter?: { status?: string | null } | null },
       ctx: UsageContext,
     ) => {
-      const filter: Record<string, unknown> = { usageFile: f._id, generation: f.upload?.generation ?? 0 };
-      const status = args.filter?.status;
-      if (status === 'INVALID') filter.valid = false;
-      else if (status === 'VALID') filter.valid = true;
-      else if (status) throw badInput('filter.status', 'filter records by VALID or INVALID');
+      const status = args.filter?.status ?? null;
+      if (status !== null && status !== 'VALID' && status !== 'INVALID')
+        throw badInput('filter.status', 'filter records by VALID or INVALID');
+      const counts = f.counts ?? { processed: 0, valid: 0, invalid: 0 };
+      const total =
+        status === 'VALID'
+          ? counts.valid
+          : status === 'INVALID'
+            ? counts.invalid
+            : counts.valid + counts.invalid;
       // the file's visibility was checked when it was loaded; records share its _acl
-      return paginate(ctx.env.models.UsageRecord as never, filter, args, [['row', 1]]);
+      return ctx.env.records.page(
+        recordSetOf(f),
+        args,
+        { status, last: counts.processed, total, closable: isClosable(f.status) },
+        (id) => ctx.loaders.recordBlock.load(id),
+      );
     },
     aggregates: async (f: UsageFileDoc, _: unknown, ctx: UsageContext) => {
       const sums = await ctx.env.models.UsageAggregate.find({ usageFile: f._id }).lean<UsageAggregateDoc[]>();
