@@ -91,7 +91,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...(opts.serviceEnv?.[name] ?? {}),
       PORT: String(ports[name]),
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', entryPoint(name)], {
+    // STACK_NODE_ARGS: extra node flags for every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+    // to profile a benchmark (node refuses --cpu-prof in NODE_OPTIONS)
+    const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entryPoint(name)], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -652,11 +652,9 @@ describe('uploads', () => {
     // records are stored in blocks of USAGE_BLOCK_ROWS rows (docs/usage.md); count the rows they hold
     const blocks = db.conn.collection('usage_record_blocks');
     const storedRows = async () =>
-      (
-        await blocks
-          .find({ usageFile: f.id, kind: 'r' }, { projection: { 'records.row': 1 } })
-          .toArray()
-      ).flatMap((b) => (b.records as { row: number }[]).map((r) => r.row));
+      (await blocks.find({ usageFile: f.id, kind: 'r' }, { projection: { data: 1 } }).toArray()).flatMap(
+        (b) => (JSON.parse(b.data as string) as { row: number }[]).map((r) => r.row),
+      );
     const r = await uploadUsage(
       t.gatewayUrl,
       w.vendor.token,

@@ -1,20 +1,14 @@
 import { byIdLoader, canSee, type Identity } from '@daas/kit';
 import DataLoader from 'dataloader';
-import type {
-  RecordBlockDoc,
-  UsageAggregateDoc,
-  UsageFileDoc,
-  UsageModels,
-  UsageRecordDoc,
-} from './models/index.js';
+import type { UsageAggregateDoc, UsageFileDoc, UsageModels, UsageRecordDoc } from './models/index.js';
 import { recordSetOf, rowOf } from './records/layout.js';
-import type { RecordStore } from './records/store.js';
+import type { RecordBlock, RecordStore } from './records/store.js';
 import { isClosable } from './resolvers/views.js';
 
 export function usageLoaders(models: UsageModels, records: RecordStore, identity: Identity) {
   const usageFile = byIdLoader(models.UsageFile, identity);
   /** record blocks by id: records of one block asked in one request are read once */
-  const recordBlock = new DataLoader<string, RecordBlockDoc | null>((ids) =>
+  const recordBlock = new DataLoader<string, RecordBlock | null>((ids) =>
     Promise.all(ids.map((id) => records.readBlock(id))),
   );
   return {

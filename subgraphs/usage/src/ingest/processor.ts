@@ -32,7 +32,7 @@ import type {
   UsageModels,
 } from '../models/index.js';
 import { blockId, blockIndexOf, type RecordSet, recordSetOf } from '../records/layout.js';
-import type { RecordStore } from '../records/store.js';
+import { encodeRecords, type RecordStore } from '../records/store.js';
 import { Aggregator } from './aggregator.js';
 import { FormatError, readRows } from './rows.js';
 import type { UploadStore } from './upload-store.js';
@@ -321,7 +321,8 @@ function recordBlock(
     index,
     first: records[0]!.row,
     last: records.at(-1)!.row,
-    records,
+    count: records.length,
+    data: encodeRecords(records),
     _acl: acl,
   };
 }

@@ -97,7 +97,12 @@ export interface RecordBlockDoc {
   index: number;
   first: number;
   last: number;
-  records: StoredRecord[];
+  count: number;
+  /**
+   * The block's records as one JSON text (records/store.ts): FerretDB stores a document with a type
+   * description of every nested field, so a thousand nested records cost several times one string.
+   */
+  data: string;
   _acl: string[];
 }
 

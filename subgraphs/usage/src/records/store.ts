@@ -15,8 +15,13 @@ import { blockId, blockIndexOf, bulkCloseId, type RecordSet, recordIdOf } from '
 
 export type RecordStatusFilter = 'VALID' | 'INVALID' | null;
 
+/** A stored block with its records decoded. */
+export interface RecordBlock extends Omit<RecordBlockDoc, 'data'> {
+  records: StoredRecord[];
+}
+
 /** Reads a block by id (a request shares one per DataLoader; processing reads directly). */
-export type BlockReader = (id: string) => Promise<RecordBlockDoc | null>;
+export type BlockReader = (id: string) => Promise<RecordBlock | null>;
 
 interface Closes {
   byRow: Map<number, RecordCloseDoc>;
@@ -28,7 +33,12 @@ const NO_CLOSES: Closes = { byRow: new Map(), bulk: null };
 export class RecordStore {
   constructor(private readonly models: Pick<UsageModels, 'RecordBlock' | 'RecordClose'>) {}
 
-  readBlock: BlockReader = (id) => this.models.RecordBlock.findById(id).lean<RecordBlockDoc>().exec();
+  readBlock: BlockReader = async (id) => {
+    const doc = await this.models.RecordBlock.findById(id).lean<RecordBlockDoc>();
+    if (!doc) return null;
+    const { data, ...rest } = doc;
+    return { ...rest, records: decodeRecords(data) };
+  };
 
   /** Unordered insert; a block an interrupted run already stored is refused by its _id and skipped. */
   async insert(blocks: RecordBlockDoc[]): Promise<void> {
@@ -73,7 +83,7 @@ export class RecordStore {
     const first = pageSize(args.first);
     const after = args.after ? decodeCursor(args.after) : { row: 0, hint: 0 };
     const kind = opts.status === 'INVALID' ? 'e' : 'r';
-    const found: { block: RecordBlockDoc; stored: StoredRecord; index: number }[] = [];
+    const found: { block: RecordBlock; stored: StoredRecord; index: number }[] = [];
     let index = kind === 'r' ? blockIndexOf(set, after.row + 1) : after.hint;
     const lastIndex = blockIndexOf(set, Math.max(opts.last, 1));
     while (found.length <= first && (kind === 'e' || index <= lastIndex)) {
@@ -185,7 +195,7 @@ export class RecordStore {
   }
 }
 
-function view(set: RecordSet, block: RecordBlockDoc, stored: StoredRecord, closes: Closes): UsageRecordDoc {
+function view(set: RecordSet, block: RecordBlock, stored: StoredRecord, closes: Closes): UsageRecordDoc {
   const own = stored.valid ? closes.byRow.get(stored.row) : undefined;
   const bulk = stored.valid ? closes.bulk : null;
   const closedAt = [own?.closedAt, bulk?.closedAt].filter((d): d is Date => d instanceof Date);
@@ -200,6 +210,16 @@ function view(set: RecordSet, block: RecordBlockDoc, stored: StoredRecord, close
     closedAt: closedAt.length > 0 ? new Date(Math.min(...closedAt.map((d) => d.getTime()))) : null,
     _acl: block._acl,
   };
+}
+
+const DATES = new Set(['startTime', 'endTime']);
+
+export const encodeRecords = (records: StoredRecord[]): string => JSON.stringify(records);
+
+function decodeRecords(data: string): StoredRecord[] {
+  return JSON.parse(data, (key, value) =>
+    DATES.has(key) && typeof value === 'string' ? new Date(value) : value,
+  );
 }
 
 function encodeCursor(row: number, hint: number): string {
