@@ -1,42 +1,58 @@
-// Subscriptions at scale: N graphql-ws subscribers on one gateway (BENCH_SUBSCRIBERS, default "1000,10000",
-// one run per count), all listening to one vendor's contract changes with a field resolved per event
-// (the marketplace name), while BENCH_WRITERS concurrent writers make BENCH_CHANGES contract status
-// changes through the API (program contracts created, signed, terminated: three changes each).
-// Prints, per N: delivery latency from the committed change (the event's `at`) to receipt, p50/p95/p99;
-// events lost (expected N × changes, must be 0); the gateway's RSS per idle subscriber; and, in the
-// partners subgraph, the feed's database commands per second and feed readers, idle and under load,
-// which must not grow with N. BENCH_DISTINCT=1 gives every subscriber its own operation (no sharing).
+// Subscriptions at scale: N graphql-ws subscribers on one gateway, listening to contract changes with a
+// field of another subgraph resolved per event (the marketplace's listings, from products), while changes
+// are committed at a fixed rate. Prints, per N: delivery latency from the committed change (the event's
+// `at`) to receipt, p50/p95/p99; events lost (must be 0); the gateway's RSS per idle subscriber; upstream
+// subscriptions; and the partners subgraph's feed database commands per second, idle and under load, and
+// its feed readers, which must not grow with N.
+//
+// Settings:
+//   BENCH_SUBSCRIBERS  counts to run, default "1000,10000"
+//   BENCH_TOPICS       distinct filters (contracts), default 100: subscriber i listens to contract i mod
+//                      TOPICS, a change goes to one contract, so it reaches N / TOPICS subscribers.
+//                      1 = every subscriber hears every change (pure fan-out; lower the rate for it).
+//   BENCH_RATE         changes per second, default 100;  BENCH_SECONDS  how long, default 10
+//   BENCH_SOURCE       "store" (default): the changes are note edits of the contracts written through the
+//                      kit's change store into the partners database, as another partners replica would
+//                      (the partners process learns of them by polling its feed, FEED_POLL_MS);
+//                      "api": contracts created, signed and terminated through the gateway, as fast as
+//                      four writers go (the whole write path, not paced).
+import { ChangeStore, newId, openDatabase } from '@daas/kit';
 import WebSocket from 'ws';
 import { graphqlOk } from '../scripts/lib/graphql-client.js';
 import { DEMO } from '../scripts/seed/demo-data.js';
+import { CONTRACT_ID_KIND } from '../subgraphs/partners/src/domain/contracts.js';
+import { type ContractDoc, partnerModels } from '../subgraphs/partners/src/models/index.js';
+import { silentLogger } from '../tests/support/log.js';
 import { type Benchmark, ms, say, summarize } from './lib/benchmark.js';
-import { startBenchPlatform } from './lib/platform.js';
+import { type BenchPlatform, startBenchPlatform } from './lib/platform.js';
 
+const numberOf = (name: string, fallback: number) =>
+  Number(process.env[name]) > 0 ? Number(process.env[name]) : fallback;
 const COUNTS = (process.env.BENCH_SUBSCRIBERS ?? '1000,10000')
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
-const CHANGES = Number(process.env.BENCH_CHANGES) > 0 ? Number(process.env.BENCH_CHANGES) : 150;
-const WRITERS = Number(process.env.BENCH_WRITERS) > 0 ? Number(process.env.BENCH_WRITERS) : 4;
-const DISTINCT = process.env.BENCH_DISTINCT === '1';
+const TOPICS = numberOf('BENCH_TOPICS', 100);
+const RATE = numberOf('BENCH_RATE', 100);
+const SECONDS = numberOf('BENCH_SECONDS', 10);
+const SOURCE = process.env.BENCH_SOURCE === 'api' ? 'api' : 'store';
+const POLL_MS = process.env.FEED_POLL_MS ?? '100';
 
-const query = (
-  i: number,
-) => `subscription($d: ID!) { ${DISTINCT ? `s${i}: ` : ''}contractChanged(filter: { distributor: $d }) {
-  cursor status at contract { id status marketplace { name } } } }`;
+const QUERY = `subscription($id: ID) { contractChanged(filter: { id: $id }) {
+  cursor kind status at contract { id marketplace { name listings(first: 1) { edges { node { id } } } } } } }`;
 
 interface Client {
   socket: WebSocket;
   received: number;
 }
 
-/** Opens one graphql-ws subscriber speaking the protocol directly (lighter than a full client at 10,000). */
+/** One graphql-ws subscriber speaking the protocol directly (lighter than a full client at 10,000). */
 function openSubscriber(
   url: string,
   token: string,
-  i: number,
-  distributor: string,
+  topic: string | null,
   onEvent: (at: string) => void,
+  report: boolean,
 ) {
   return new Promise<Client>((resolve, reject) => {
     const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
@@ -46,25 +62,21 @@ function openSubscriber(
     socket.on('message', (raw) => {
       const msg = JSON.parse(String(raw)) as {
         type: string;
-        payload?: { data?: Record<string, { at: string }> };
+        payload?: { data?: { contractChanged?: { at: string } }; errors?: unknown[] };
       };
       if (msg.type === 'connection_ack') {
         socket.send(
-          JSON.stringify({
-            id: '1',
-            type: 'subscribe',
-            payload: { query: query(i), variables: { d: distributor } },
-          }),
+          JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY, variables: { id: topic } } }),
         );
         resolve(client);
       } else if (msg.type === 'next') {
-        const event = Object.values(msg.payload?.data ?? {})[0];
-        if (event) {
+        const event = msg.payload?.data?.contractChanged;
+        if (event && !msg.payload?.errors) {
           client.received++;
           onEvent(event.at);
-        }
+        } else if (report) say(`  event with errors: ${String(raw).slice(0, 300)}`);
       } else if (msg.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
-      else if (i === 0) say(`  unexpected: ${String(raw).slice(0, 300)}`);
+      else if (report) say(`  unexpected: ${String(raw).slice(0, 300)}`);
     });
   });
 }
@@ -80,62 +92,174 @@ async function metric(base: string, name: string, labels: Record<string, string>
   return total;
 }
 
-/** Feed database commands per second in the partners subgraph over `ms`. */
-async function feedCommandsPerSecond(partners: string, windowMs: number): Promise<number> {
-  const before = await metric(partners, 'db_commands_total', { collection: 'feed' });
-  await new Promise((r) => setTimeout(r, windowMs));
-  const after = await metric(partners, 'db_commands_total', { collection: 'feed' });
-  return ((after - before) * 1000) / windowMs;
+const feedCommands = (partners: string) => metric(partners, 'db_commands_total', { collection: 'feed' });
+
+/** A source of contract changes: `topics` contracts, and a way to change one of them. */
+interface Source {
+  topics: string[];
+  /** makes changes for `seconds` at `rate`; returns how many were committed */
+  run: (rate: number, seconds: number) => Promise<number>;
+  close: () => Promise<void>;
 }
 
-async function run() {
-  const platform = await startBenchPlatform({ FEED_POLL_MS: '100' });
+/**
+ * Changes committed through the kit's change store in the partners database: the same write path a
+ * partners replica takes (change row, entity, feed event), paced at the rate asked.
+ */
+async function storeSource(platform: BenchPlatform, topics: number): Promise<Source> {
+  const db = openDatabase({
+    uri: platform.mongoUri,
+    name: `${platform.dbPrefix}partners`,
+    log: silentLogger(),
+  });
+  await db.connected();
+  const store = new ChangeStore(db.conn, {
+    partitions: Number(process.env.FEED_PARTITIONS ?? 1),
+    pollMs: 1000,
+    retentionHours: 168,
+    dialect: () => db.dialect(),
+    log: silentLogger(),
+  });
+  await store.init();
+  const { Contract } = partnerModels(db.conn);
+  // bench contracts copied from a demo distribution contract: its parties and its marketplace
+  const model = await Contract.findOne({ type: 'distribution', status: 'active' }).lean<ContractDoc>();
+  if (!model) throw new Error('the demo data has no active distribution contract');
+  const ids: string[] = [];
+  for (let i = 0; i < topics; i++) {
+    const { _id, version: _v, createdAt: _c, updatedAt: _u, ...rest } = model;
+    const { doc } = await store.create<ContractDoc>({
+      model: Contract,
+      entityType: 'Contract',
+      doc: { ...rest, _id: newId(CONTRACT_ID_KIND.distribution), note: 'bench' } as ContractDoc,
+      newId: () => newId(CONTRACT_ID_KIND.distribution),
+      actor: { accountId: model.distributor, role: 'DISTRIBUTOR' },
+      partitionKey: model.distributor,
+    });
+    ids.push(doc._id);
+  }
+  const actor = { accountId: model.distributor, role: 'DISTRIBUTOR' as const };
+  return {
+    topics: ids,
+    run: async (rate, seconds) => {
+      const total = Math.round(rate * seconds);
+      const started = performance.now();
+      let next = 0;
+      let done = 0;
+      // several writers, each taking the next change when its time has come; a change to a contract
+      // another writer is changing just retries its compare-and-set
+      const writer = async () => {
+        for (;;) {
+          const j = next++;
+          if (j >= total) return;
+          const due = started + (j * 1000) / rate;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          await store.change<ContractDoc>({
+            model: Contract,
+            entityType: 'Contract',
+            id: ids[j % ids.length]!,
+            actor,
+            partitionKey: (d) => d.distributor,
+            decide: () => ({ kind: 'noted', set: { note: `bench ${j}` } }),
+          });
+          done++;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(16, ids.length * 2) }, writer));
+      return done;
+    },
+    close: async () => {
+      await store.stop();
+      await db.close();
+    },
+  };
+}
+
+/** The whole write path through the gateway: program contracts created, signed and terminated. */
+async function apiSource(platform: BenchPlatform, n: number): Promise<Source> {
   const url = platform.stack.gatewayUrl;
-  const gateway = url.replace(/\/graphql$/, '');
-  const partners = platform.stack.urlOf('partners').replace(/\/graphql$/, '');
   const as = <T>(token: string, q: string, v: Record<string, unknown> = {}) =>
     graphqlOk<T>(url, q, v, { token });
   const D = DEMO.distributor2;
-  const DISTRIBUTOR_ID = 'PA-200-002';
-  try {
-    const idleBaseline = await feedCommandsPerSecond(partners, 3000);
-    say(`  partners feed reads with no subscriber: ${idleBaseline.toFixed(1)} commands/s`);
-    say(
-      `  writers ${WRITERS}, changes per run ${CHANGES}, ${DISTINCT ? 'distinct operations' : 'identical operations'}`,
-    );
-    for (const n of COUNTS) {
-      // One vendor per writer: a vendor has one pending program contract with a distributor at a time.
-      const vendors: { id: string; token: string }[] = [];
-      for (let w = 0; w < WRITERS; w++) {
-        const id = (
-          await as<{ createAccount: { id: string } }>(
-            DEMO.operator,
-            'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }',
-            { i: { name: `Bench Vendor ${n}-${w}`, role: 'VENDOR' } },
-          )
-        ).createAccount.id;
-        const token = (
-          await as<{ createApiToken: { secret: string } }>(
-            DEMO.operator,
-            'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }',
-            { i: { accountId: id, name: 'bench' } },
-          )
-        ).createApiToken.secret;
-        vendors.push({ id, token });
-      }
-      const cycles = Math.ceil(CHANGES / 3);
-      const agreements: string[] = [];
-      for (let i = 0; i < cycles; i++) {
-        agreements.push(
-          (
+  const vendors: { id: string; token: string }[] = [];
+  for (let w = 0; w < 4; w++) {
+    // one vendor per writer: a vendor has one pending program contract with a distributor at a time
+    const id = (
+      await as<{ createAccount: { id: string } }>(
+        DEMO.operator,
+        'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }',
+        { i: { name: `Bench Vendor ${n}-${w}`, role: 'VENDOR' } },
+      )
+    ).createAccount.id;
+    const token = (
+      await as<{ createApiToken: { secret: string } }>(
+        DEMO.operator,
+        'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }',
+        { i: { accountId: id, name: 'bench' } },
+      )
+    ).createApiToken.secret;
+    vendors.push({ id, token });
+  }
+  return {
+    topics: [],
+    run: async (rate, seconds) => {
+      const cycles = Math.ceil((rate * seconds) / 3);
+      let next = 0;
+      const writer = async (vendor: { id: string; token: string }) => {
+        while (next++ < cycles) {
+          const agreement = (
             await as<{ createAgreement: { agreement: { id: string } } }>(
               D,
               'mutation($i: CreateAgreementInput!) { createAgreement(input: $i) { agreement { id } } }',
-              { i: { type: 'PROGRAM', name: `Bench ${n} ${i}` } },
+              { i: { type: 'PROGRAM', name: `Bench ${n}` } },
             )
-          ).createAgreement.agreement.id,
-        );
-      }
+          ).createAgreement.agreement.id;
+          const id = (
+            await as<{ createProgramContract: { contract: { id: string } } }>(
+              D,
+              'mutation($i: CreateProgramContractInput!) { createProgramContract(input: $i) { contract { id } } }',
+              { i: { agreement, vendor: vendor.id } },
+            )
+          ).createProgramContract.contract.id;
+          await as(
+            vendor.token,
+            'mutation($i: ContractActionInput!) { signContract(input: $i) { contract { id } } }',
+            { i: { contract: id } },
+          );
+          await as(
+            D,
+            'mutation($i: ContractNoteActionInput!) { terminateContract(input: $i) { contract { id } } }',
+            { i: { contract: id, note: 'bench' } },
+          );
+        }
+      };
+      await Promise.all(vendors.map(writer));
+      return cycles * 3;
+    },
+    close: async () => {},
+  };
+}
+
+async function run() {
+  const platform = await startBenchPlatform({ FEED_POLL_MS: POLL_MS });
+  const url = platform.stack.gatewayUrl;
+  const gateway = url.replace(/\/graphql$/, '');
+  const partners = platform.stack.urlOf('partners').replace(/\/graphql$/, '');
+  try {
+    const before = await feedCommands(partners);
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleBaseline = ((await feedCommands(partners)) - before) / 3;
+    say(`  partners feed reads with no subscriber: ${idleBaseline.toFixed(1)} commands/s`);
+    say(
+      `  source ${SOURCE}, ${SOURCE === 'store' ? `${RATE} changes/s for ${SECONDS} s over ${TOPICS} topics` : 'API writers, unpaced'}, FEED_POLL_MS ${POLL_MS}`,
+    );
+    for (const n of COUNTS) {
+      const source = SOURCE === 'store' ? await storeSource(platform, TOPICS) : await apiSource(platform, n);
+      // the api source's contracts are new, so its subscribers listen to all of them
+      const topicOf = (i: number) => (source.topics.length ? source.topics[i % source.topics.length]! : null);
+      const listeners = new Map<string | null, number>();
+      for (let i = 0; i < n; i++) listeners.set(topicOf(i), (listeners.get(topicOf(i)) ?? 0) + 1);
 
       const rssBefore = await metric(gateway, 'process_resident_memory_bytes');
       const latencies: number[] = [];
@@ -144,8 +268,12 @@ async function run() {
       for (let i = 0; i < n; i += 200) {
         const batch = await Promise.all(
           Array.from({ length: Math.min(200, n - i) }, (_, k) =>
-            openSubscriber(url, DEMO.operator, i + k, DISTRIBUTOR_ID, (at) =>
-              latencies.push(Date.now() - Date.parse(at)),
+            openSubscriber(
+              url,
+              DEMO.operator,
+              topicOf(i + k),
+              (at) => latencies.push(Date.now() - Date.parse(at)),
+              i + k === 0,
             ),
           ),
         );
@@ -154,63 +282,39 @@ async function run() {
       const openMs = performance.now() - opened;
       await new Promise((r) => setTimeout(r, 3000));
       const rssIdle = await metric(gateway, 'process_resident_memory_bytes');
-      const idleReads = await feedCommandsPerSecond(partners, 3000);
+      const idleBefore = await feedCommands(partners);
+      await new Promise((r) => setTimeout(r, 3000));
+      const idleReads = ((await feedCommands(partners)) - idleBefore) / 3;
       const readers = await metric(partners, 'feed_subscribers');
       const upstreams = await metric(gateway, 'gateway_subscriptions', { what: 'upstreams' });
 
-      const feedBefore = await metric(partners, 'db_commands_total', { collection: 'feed' });
+      const feedBefore = await feedCommands(partners);
       const started = performance.now();
-      let next = 0;
-      const writer = async (vendor: string, vendorToken: string) => {
-        while (next < agreements.length) {
-          const agreement = agreements[next++]!;
-          const c = await as<{ createProgramContract: { contract: { id: string } } }>(
-            D,
-            'mutation($i: CreateProgramContractInput!) { createProgramContract(input: $i) { contract { id } } }',
-            { i: { agreement, vendor } },
-          );
-          const id = c.createProgramContract.contract.id;
-          await as(
-            vendorToken,
-            'mutation($i: ContractActionInput!) { signContract(input: $i) { contract { id } } }',
-            {
-              i: { contract: id },
-            },
-          );
-          await as(
-            D,
-            'mutation($i: ContractNoteActionInput!) { terminateContract(input: $i) { contract { id } } }',
-            {
-              i: { contract: id, note: 'bench' },
-            },
-          );
-        }
-      };
-      await Promise.all(vendors.map((v) => writer(v.id, v.token)));
+      const changes = await source.run(RATE, SECONDS);
       const writeSeconds = (performance.now() - started) / 1000;
-      const changes = cycles * 3;
-      const expected = changes * n;
+      // every subscriber of the changed contract hears each change (api source: everybody hears all)
+      const perChange = source.topics.length ? n / source.topics.length : n;
+      const expected = Math.round(changes * perChange);
       const deadline = Date.now() + 30_000;
       while (latencies.length < expected && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 200));
       const drainSeconds = (performance.now() - started) / 1000;
-      const loadReads =
-        ((await metric(partners, 'db_commands_total', { collection: 'feed' })) - feedBefore) / drainSeconds;
+      const loadReads = ((await feedCommands(partners)) - feedBefore) / drainSeconds;
       const received = clients.reduce((s, c) => s + c.received, 0);
       const s = summarize(latencies);
 
-      say(`\n  N = ${n} subscribers (opened in ${(openMs / 1000).toFixed(1)} s)`);
+      say(`\n  N = ${n} subscribers on ${listeners.size} topics (opened in ${(openMs / 1000).toFixed(1)} s)`);
       say(
-        `    changes ${changes} in ${writeSeconds.toFixed(1)} s (${(changes / writeSeconds).toFixed(1)} changes/s)`,
+        `    changes ${changes} in ${writeSeconds.toFixed(1)} s (${(changes / writeSeconds).toFixed(1)} changes/s); events to deliver ${expected} (${((expected / writeSeconds) | 0).toLocaleString('en')}/s)`,
       );
       say(`    events delivered ${received} of ${expected}; lost ${expected - received}`);
       say(`    latency commit→receipt  p50 ${ms(s.p50)} ms  p95 ${ms(s.p95)} ms  p99 ${ms(s.p99)} ms`);
       say(
         `    gateway RSS ${(rssIdle / 2 ** 20).toFixed(0)} MiB idle with N (+${((rssIdle - rssBefore) / n / 1024).toFixed(1)} KiB per subscriber)`,
       );
-      say(`    gateway shared upstream subscriptions ${upstreams}`);
+      say(`    gateway upstream subscriptions ${upstreams}`);
       say(
-        `    partners: feed readers 1 per process, hub subscriptions ${readers}; feed commands/s idle ${idleReads.toFixed(1)}, under load ${loadReads.toFixed(1)}`,
+        `    partners: one feed reader per process, ${readers} hub subscriptions; feed commands/s idle ${idleReads.toFixed(1)}, under load ${loadReads.toFixed(1)}`,
       );
 
       await Promise.all(
@@ -223,6 +327,7 @@ async function run() {
             }),
         ),
       );
+      await source.close();
       await new Promise((r) => setTimeout(r, 1000));
     }
   } finally {

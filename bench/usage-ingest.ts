@@ -89,14 +89,18 @@ async function run() {
         { token: w.vendor.token },
       );
       const file = created.createUsageFile.usageFile.id;
-      const peak = { usage: 0, gateway: 0 };
+      const peak = { usage: 0, gateway: 0, usageUploading: 0 };
+      let uploading = true;
       const sampler = setInterval(() => {
-        peak.usage = Math.max(peak.usage, rssMb(pids.usage, 'VmRSS'));
+        const usage = rssMb(pids.usage, 'VmRSS');
+        peak.usage = Math.max(peak.usage, usage);
+        if (uploading) peak.usageUploading = Math.max(peak.usageUploading, usage);
         peak.gateway = Math.max(peak.gateway, rssMb(pids.gateway, 'VmRSS'));
       }, 100);
       const started = performance.now();
       const answer = await uploadUsage(url, w.vendor.token, file, createReadStream(path), { format });
       const uploaded = performance.now();
+      uploading = false;
       if (answer.status !== 202) throw new Error(`upload refused: ${JSON.stringify(answer.body)}`);
       let status = 'PROCESSING';
       while (status === 'PROCESSING') {
@@ -121,7 +125,7 @@ async function run() {
           RECORDS / seconds,
         )
           .toLocaleString('en')
-          .padStart(11)} ${peak.usage.toFixed(0).padStart(19)} ${peak.gateway.toFixed(0).padStart(12)}`,
+          .padStart(11)} ${peak.usage.toFixed(0).padStart(19)} ${peak.gateway.toFixed(0).padStart(12)}   (usage while uploading ${peak.usageUploading.toFixed(0)} MB)`,
       );
       rmSync(path, { force: true });
     }

@@ -1,7 +1,7 @@
 // A stored upload: the bytes as received, in ordered chunks in the database, so processing can start over
 // from the upload after a crash (and on `reprocess`) without the vendor sending it again.
 import { Readable } from 'node:stream';
-import { limitExceeded } from '@daas/kit';
+import { isDuplicateKey, limitExceeded } from '@daas/kit';
 import type { UsageModels } from '../models/index.js';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -28,12 +28,16 @@ export class UploadStore {
       const data = Buffer.concat(pending);
       pending = [];
       pendingBytes = 0;
-      // replace, so a retried store of the same generation does not trip over its own chunks
-      await this.models.UploadChunk.collection.replaceOne(
-        { _id: chunkId(file, generation, seq) } as never,
-        { usageFile: file, generation, seq, data },
-        { upsert: true },
-      );
+      const id = chunkId(file, generation, seq);
+      const doc = { usageFile: file, generation, seq, data };
+      try {
+        // an insert: FerretDB takes an upserting replace about four times as long (measured, 1 MB chunks)
+        await this.models.UploadChunk.collection.insertOne({ _id: id, ...doc } as never);
+      } catch (e) {
+        // a retried store of the same generation meets its own chunks: replace them
+        if (!isDuplicateKey(e)) throw e;
+        await this.models.UploadChunk.collection.replaceOne({ _id: id } as never, doc);
+      }
       seq++;
     };
     for await (const part of input) {
@@ -49,21 +53,31 @@ export class UploadStore {
     return { chunks: seq, bytes };
   }
 
-  /** The stored upload as a stream, chunk by chunk (point reads by _id). */
+  /**
+   * The stored upload as a stream, chunk by chunk (point reads by _id), the next chunk read while the
+   * current one is parsed (a 1 MB read takes FerretDB tens of milliseconds).
+   */
   read(file: string, generation: number, chunks: number): Readable {
-    const models = this.models;
+    const fetch = async (seq: number): Promise<Buffer> => {
+      const doc = await this.models.UploadChunk.collection.findOne({
+        _id: chunkId(file, generation, seq),
+      } as never);
+      if (!doc) throw new Error(`stored upload of ${file} is missing chunk ${seq}`);
+      // the driver hands binary fields back as a BSON Binary (bytes in `buffer`, length in `position`)
+      const data = (doc as unknown as { data: Buffer | { buffer: Uint8Array; position?: number } }).data;
+      return Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data.buffer.subarray(0, data.position ?? data.buffer.length));
+    };
     return Readable.from(
       (async function* () {
-        for (let seq = 0; seq < chunks; seq++) {
-          const doc = await models.UploadChunk.collection.findOne({
-            _id: chunkId(file, generation, seq),
-          } as never);
-          if (!doc) throw new Error(`stored upload of ${file} is missing chunk ${seq}`);
-          // the driver hands binary fields back as a BSON Binary (bytes in `buffer`, length in `position`)
-          const data = (doc as unknown as { data: Buffer | { buffer: Uint8Array; position?: number } }).data;
-          yield Buffer.isBuffer(data)
-            ? data
-            : Buffer.from(data.buffer.subarray(0, data.position ?? data.buffer.length));
+        let next = chunks > 0 ? fetch(0) : null;
+        for (let seq = 0; next; seq++) {
+          const current = await next;
+          next = seq + 1 < chunks ? fetch(seq + 1) : null;
+          // a failed read-ahead is reported when its turn comes, not as an unhandled rejection
+          next?.catch(() => {});
+          yield current;
         }
       })(),
       { objectMode: false },
