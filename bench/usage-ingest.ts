@@ -61,6 +61,9 @@ async function run() {
     say(
       `  ${RECORDS.toLocaleString('en')} QT records per file, ${ASSETS} assets, block ${process.env.USAGE_BLOCK_ROWS ?? 1000} rows`,
     );
+    say(
+      `  idle RSS before the first upload: usage ${rssMb(pids.usage, 'VmRSS').toFixed(0)} MB, gateway ${rssMb(pids.gateway, 'VmRSS').toFixed(0)} MB`,
+    );
     say('  format   file MB   upload s   ready s   records/s   peak RSS usage MB   gateway MB');
     for (const format of FORMATS) {
       const path = join(dir, `usage.${format}`);

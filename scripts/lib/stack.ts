@@ -85,7 +85,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   for (const sg of SUBGRAPH_NAMES) common[`SUBGRAPH_URL_${sg.toUpperCase()}`] = urls[sg];
 
   async function startService(name: ServiceName): Promise<RunningService> {
-    const env = {
+    const env: Record<string, string | undefined> = {
       ...process.env,
       ...common,
       ...(opts.serviceEnv?.[name] ?? {}),
@@ -94,6 +94,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // STACK_NODE_ARGS: extra node flags for every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
     // to profile a benchmark (node refuses --cpu-prof in NODE_OPTIONS)
     const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // Usage processing allocates fast; left alone, V8 lets garbage pile up to hundreds of MB before it
+    // collects. A bounded heap keeps the process's memory flat at no cost in throughput (docs/usage.md).
+    if (name === 'usage') nodeArgs.unshift(`--max-old-space-size=${env.USAGE_HEAP_MB ?? '256'}`);
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entryPoint(name)], {
       cwd: REPO_ROOT,
       env,

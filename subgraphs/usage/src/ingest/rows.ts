@@ -16,8 +16,11 @@ export type RowEvent =
 /** A whole-upload problem (unreadable file, bad header): the file is invalid, no row is judged. */
 export class FormatError extends Error {}
 
-/** JSON arrays are parsed whole; bigger uploads must be NDJSON, CSV or XLSX. */
-export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+/**
+ * JSON arrays are parsed whole; bigger uploads must be NDJSON, CSV or XLSX (a parsed array takes several
+ * times its text in memory, and the usage process's heap is bounded).
+ */
+export const MAX_JSON_BYTES = 16 * 1024 * 1024;
 
 /** Column names as written in templates; custom params keep the case of their name (v.<name>, p.<name>). */
 export function normalizeColumn(name: string): string {

@@ -144,6 +144,8 @@ export interface UploadChunkDoc {
   generation: number;
   seq: number;
   data: Buffer;
+  /** data is gzipped (every chunk stored since this was introduced) */
+  gzip?: boolean;
 }
 
 export function usageModels(conn: Connection) {
