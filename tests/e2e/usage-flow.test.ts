@@ -647,7 +647,8 @@ describe('uploads', () => {
   });
 
   it('killing the usage subgraph mid-file and starting it again processes every record exactly once', async () => {
-    const total = 15_000;
+    // large enough that the first checkpoint (progress is written once a second) comes well before the end
+    const total = 150_000;
     const f = await createFile();
     // records are stored in blocks of USAGE_BLOCK_ROWS rows (docs/usage.md); count the rows they hold
     const blocks = db.conn.collection('usage_record_blocks');
