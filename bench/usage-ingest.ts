@@ -128,7 +128,9 @@ async function run() {
           RECORDS / seconds,
         )
           .toLocaleString('en')
-          .padStart(11)} ${peak.usage.toFixed(0).padStart(19)} ${peak.gateway.toFixed(0).padStart(12)}   (usage while uploading ${peak.usageUploading.toFixed(0)} MB)`,
+          .padStart(
+            11,
+          )} ${peak.usage.toFixed(0).padStart(19)} ${peak.gateway.toFixed(0).padStart(12)}   (usage while uploading ${peak.usageUploading.toFixed(0)} MB)`,
       );
       rmSync(path, { force: true });
     }

@@ -77,9 +77,12 @@ export function feedSubscription<Filter, Ctx extends FeedContext>(spec: FeedFiel
       if ('failed' in event) throw event.failed;
       ctx.renewLoaders?.();
       const { row, cursor } = event;
-      const actor = row.actor?.accountId?.startsWith('service:')
-        ? null
-        : (spec.actor?.(row.actor.accountId, ctx) ?? { id: row.actor.accountId });
+      // a thunk: graphql-js calls it only when the subscriber selected `actor` (loading the account is a
+      // database read per event and subscription, the most expensive part of a plain event)
+      const actor = () =>
+        row.actor?.accountId?.startsWith('service:')
+          ? null
+          : (spec.actor?.(row.actor.accountId, ctx) ?? { id: row.actor.accountId });
       return {
         cursor,
         kind: present(row.kind) ?? row.kind,

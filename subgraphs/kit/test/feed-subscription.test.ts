@@ -105,7 +105,9 @@ describe('feedSubscription', () => {
       ['G-A1', 'CREATED', null, 'DRAFT'],
       ['G-A1', 'PUBLISHED', 'DRAFT', 'PUBLISHED'],
     ]);
-    expect(gotA[1]).toMatchObject({ actor: { id: vendorA.accountId }, actorRole: 'VENDOR' });
+    // the actor is resolved only when selected (graphql-js calls a function-valued field)
+    expect(gotA[1]).toMatchObject({ actorRole: 'VENDOR' });
+    expect((gotA[1]!.actor as () => unknown)()).toEqual({ id: vendorA.accountId });
     expect(gotA[1]!.cursor).toMatch(/^c1-\d+-\d+$/);
     expect(gotB.map((e) => (e.gadget as Gadget)._id)).toEqual(['G-B1', 'G-B1']);
     expect(gotOp.map((e) => (e.gadget as Gadget)._id)).toEqual(['G-B1', 'G-B1']);
