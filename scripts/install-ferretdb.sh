@@ -4,16 +4,22 @@
 # Why not a plain `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2`: that binary panics at
 # start ("Invalid build/version/version.txt file content"), because the module zip does not carry the
 # generated build/version/version.txt that FerretDB's own build writes. So we fetch the same module with
-# `go mod download`, copy it, add that one generated file, and `go build` it. Nothing else is changed.
-# See docs/ferretdb.md.
+# `go mod download`, copy it, add that one generated file, apply one one-line patch, and `go build` it.
+#
+# The patch: FerretDB's SQLite backend creates its unique _id index on `_ferretdb_sjson->"_id"` but looks
+# documents up by `_ferretdb_sjson->'$._id'`, an expression SQLite does not match to that index, so every
+# lookup by _id scanned the whole table (4.9 ms at 2,000 one-KB documents, growing with the collection;
+# 1.3 ms flat once patched). The patch makes lookups use the index's own expression. See docs/ferretdb.md.
 set -euo pipefail
 
 VERSION=v1.24.2
+# bumped when the build changes; tools/bin/ferretdb.build records the build a binary came from
+BUILD="$VERSION+id-index-1"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/tools"
 BIN="$TOOLS/bin/ferretdb"
 
-if [ -x "$BIN" ] && "$BIN" --version 2>/dev/null | grep -q "version: $VERSION"; then
+if [ -x "$BIN" ] && [ "$(cat "$BIN.build" 2>/dev/null)" = "$BUILD" ]; then
   exit 0
 fi
 
@@ -42,8 +48,15 @@ rm -rf "$WORK"
 cp -r "$SRC_DIR" "$WORK"
 chmod -R u+w "$WORK"
 echo "$VERSION" > "$WORK/build/version/version.txt"
+META="$WORK/internal/backends/sqlite/metadata/metadata.go"
+sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \"->\\\\\"_id\\\\\"\"|" "$META"
+if ! grep -qF 'IDColumn = DefaultColumn + "->\"_id\""' "$META"; then
+  echo "[setup] ERROR: could not apply the _id index patch to FerretDB $VERSION ($META changed?)" >&2
+  exit 1
+fi
 (cd "$WORK" && go build -buildvcs=false -trimpath -o "$BIN.tmp" ./cmd/ferretdb)
 mv "$BIN.tmp" "$BIN"
+echo "$BUILD" > "$BIN.build"
 rm -rf "$WORK"
 "$BIN" --version | head -1 >&2
 echo "[setup] FerretDB built in $(( $(date +%s) - start )) s" >&2
