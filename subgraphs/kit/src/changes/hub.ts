@@ -22,6 +22,13 @@ export interface SubscribeOptions {
 type Listener = (row: FeedRow, position: Position) => void;
 
 const BATCH = 256;
+/**
+ * After a read that found events, poll at this interval for a while instead of FEED_POLL_MS: events from
+ * other processes (replicas, recovery) are not announced, and on a busy feed the next one is due within
+ * milliseconds, while an idle feed keeps costing one read per FEED_POLL_MS.
+ */
+const BUSY_POLL_MS = 10;
+const BUSY_FOR_MS = 2000;
 
 export class FeedHub {
   private position: Position = [];
@@ -30,6 +37,7 @@ export class FeedHub {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private lastError = 0;
+  private lastEventAt = 0;
   private markStarted!: () => void;
   /**
    * Resolves once the reader knows the feed's heads. A server accepts subscriptions before that (it
@@ -83,6 +91,7 @@ export class FeedHub {
           }
           delivered += rows.length;
         }
+        if (delivered > 0) this.lastEventAt = Date.now();
       } catch (e) {
         // The database may be briefly away; keep the position and try again, logging at most every 10 s.
         if (Date.now() - this.lastError > 10_000) {
@@ -91,8 +100,9 @@ export class FeedHub {
         }
       }
       if (delivered === 0 && this.running) {
+        const busy = Date.now() - this.lastEventAt < BUSY_FOR_MS;
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.pollMs);
+          const t = setTimeout(resolve, busy ? Math.min(BUSY_POLL_MS, this.pollMs) : this.pollMs);
           this.wake = () => {
             clearTimeout(t);
             resolve();
