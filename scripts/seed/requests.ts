@@ -34,6 +34,8 @@ export async function seedRequests(ctx: SeedContext): Promise<void> {
           provider,
           items: [],
           params: [],
+          // assets that have been active since the start of 2025 (usage records are checked against it)
+          activatedAt: a.status === 'processing' ? null : new Date(Date.UTC(2025, 0, 1)),
           _acl: [vendor, provider],
         },
         vendor,

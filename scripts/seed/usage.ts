@@ -1,7 +1,7 @@
 // Usage demo data. Two files with fixed ids (other domains' demo data and tests refer to them) are written
 // directly; a live report goes through the API as the vendor would: this month's usage of a pay-as-you-go
-// item (Acme Cloud Backup's storage) on an asset the demo orders activated in Globex US (orders.ts runs
-// first), created with an idempotency key and uploaded as a small batch (READY).
+// item (Acme Cloud Backup's storage) on an active asset in Globex US (the fixed AS-1000-0000-0002 of
+// requests.ts, active since 2025), created with an idempotency key and uploaded as a small batch (READY).
 import { usageModels } from '@daas/usage';
 import { ensureEntity, openDirect, type SeedContext } from './context.js';
 import { PRODUCTS } from './products.js';
