@@ -58,5 +58,7 @@ fi
 mv "$BIN.tmp" "$BIN"
 echo "$BUILD" > "$BIN.build"
 rm -rf "$WORK"
-"$BIN" --version | head -1 >&2
+# (no pipe into head: under pipefail, FerretDB writing its second line after head exits is a SIGPIPE failure)
+version_text="$("$BIN" --version)"
+echo "${version_text%%$'\n'*}" >&2
 echo "[setup] FerretDB built in $(( $(date +%s) - start )) s" >&2
