@@ -92,7 +92,7 @@ function ensureFerretDB() {
   run('bash', [join(root, 'scripts', 'install-ferretdb.sh')]);
 }
 
-function ensureIde(pnpm) {
+function ensureIde() {
   const ide = join(root, 'gateway', 'ide');
   if (!existsSync(join(ide, 'package.json'))) return;
   const built = mtime(join(ide, 'dist', 'index.html'));
@@ -105,7 +105,10 @@ function ensureIde(pnpm) {
   const newest = Math.max(...sources.map(newestMtime));
   if (built > newest) return;
   log('building the offline GraphQL IDE (gateway/ide)');
-  run(pnpm, ['--filter', '@daas/ide', 'run', 'build']);
+  // vite directly, not `pnpm --filter … run build`: every pnpm 12 command first resolves the packageManager
+  // pin's platform packages, and the registry here now and then answers one of them with a 404 (a CI run
+  // failed on exactly that after the install had passed).
+  run(join(ide, 'node_modules', '.bin', 'vite'), ['build'], { cwd: ide });
 }
 
 // The IDE's browser test drives Debian's Chromium through playwright-core, which never downloads a
@@ -135,5 +138,5 @@ checkNode();
 const pnpm = ensurePnpm();
 ensureDependencies(pnpm);
 ensureFerretDB();
-ensureIde(pnpm);
+ensureIde();
 ensureChromium();
