@@ -2,15 +2,13 @@ import { byIdLoader, canSee, type Identity } from '@daas/kit';
 import DataLoader from 'dataloader';
 import type { UsageAggregateDoc, UsageFileDoc, UsageModels, UsageRecordDoc } from './models/index.js';
 import { recordSetOf, rowOf } from './records/layout.js';
-import type { RecordBlock, RecordStore } from './records/store.js';
+import type { RecordStore } from './records/store.js';
 import { isClosable } from './resolvers/views.js';
 
 export function usageLoaders(models: UsageModels, records: RecordStore, identity: Identity) {
   const usageFile = byIdLoader(models.UsageFile, identity);
   /** record blocks by id: records of one block asked in one request are read once */
-  const recordBlock = new DataLoader<string, RecordBlock | null>((ids) =>
-    Promise.all(ids.map((id) => records.readBlock(id))),
-  );
+  const recordBlock = records.sharedReader();
   return {
     usageFile,
     recordBlock,
@@ -21,7 +19,7 @@ export function usageLoaders(models: UsageModels, records: RecordStore, identity
           const { file, row } = rowOf(id);
           const f = (await usageFile.load(file)) as UsageFileDoc | null;
           if (!f) return null;
-          return records.get(recordSetOf(f), row, isClosable(f.status), (b) => recordBlock.load(b));
+          return records.get(recordSetOf(f), row, isClosable(f.status), recordBlock);
         }),
       ),
     ),

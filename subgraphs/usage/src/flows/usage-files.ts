@@ -191,9 +191,10 @@ export async function closeRecords(
   else if (party !== 'provider') throw forbidden('only the provider may close records');
   const set = recordSetOf(file);
   const now = new Date();
+  const read = env.records.sharedReader(); // closes of one call mostly fall in a few blocks
   for (const [i, c] of closes.entries()) {
     const at = rowOf(c.id);
-    const record = at.file === file._id ? await env.records.get(set, at.row, false) : null;
+    const record = at.file === file._id ? await env.records.get(set, at.row, false, read) : null;
     if (!record?.valid) throw badInput(`input.records.${i}.id`, `no valid record ${c.id} in ${file._id}`);
     await env.records.close(set, at.row, { id: c.externalBillingId, note: c.externalBillingNote }, now);
   }

@@ -318,10 +318,6 @@ function recordBlock(
     generation: set.generation,
     run: set.run,
     kind,
-    index,
-    first: records[0]!.row,
-    last: records.at(-1)!.row,
-    count: records.length,
     data: encodeRecords(records),
     _acl: acl,
   };

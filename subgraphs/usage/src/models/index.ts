@@ -94,10 +94,6 @@ export interface RecordBlockDoc {
   /** bumped by reprocessing, which reads the same upload again */
   run: number;
   kind: 'r' | 'e';
-  index: number;
-  first: number;
-  last: number;
-  count: number;
   /**
    * The block's records as one JSON text (records/store.ts): FerretDB stores a document with a type
    * description of every nested field, so a thousand nested records cost several times one string.

@@ -20,7 +20,7 @@ export interface RecordBlock extends Omit<RecordBlockDoc, 'data'> {
   records: StoredRecord[];
 }
 
-/** Reads a block by id (a request shares one per DataLoader; processing reads directly). */
+/** Reads a block by id (a request shares one through `sharedReader`; processing reads directly). */
 export type BlockReader = (id: string) => Promise<RecordBlock | null>;
 
 interface Closes {
@@ -58,6 +58,19 @@ export class RecordStore {
       usageFile: set.file,
       $or: [{ generation: { $ne: set.generation } }, { run: { $ne: set.run } }],
     });
+  }
+
+  /** A reader that reads each block once (for one request or one batch of closes). */
+  sharedReader(): BlockReader {
+    const seen = new Map<string, Promise<RecordBlock | null>>();
+    return (id) => {
+      let block = seen.get(id);
+      if (!block) {
+        block = this.readBlock(id);
+        seen.set(id, block);
+      }
+      return block;
+    };
   }
 
   /** The record at `row`, or null. */

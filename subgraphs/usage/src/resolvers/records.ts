@@ -96,7 +96,7 @@ export const recordResolvers = {
         recordSetOf(f),
         args,
         { status, last: counts.processed, total, closable: isClosable(f.status) },
-        (id) => ctx.loaders.recordBlock.load(id),
+        ctx.loaders.recordBlock,
       );
     },
     aggregates: async (f: UsageFileDoc, _: unknown, ctx: UsageContext) => {
