@@ -1,7 +1,8 @@
 // Subscriptions at scale: N graphql-ws subscribers on one gateway, listening to contract changes with a
 // field of another subgraph resolved per event (the marketplace's listings, from products), while changes
 // are committed at a fixed rate. Prints, per N: delivery latency from the committed change (the event's
-// `at`) to receipt, p50/p95/p99; events lost (must be 0); the gateway's RSS per idle subscriber; upstream
+// `at`) to receipt, p50/p95/p99; events lost (must be 0); the gateway's RSS per idle subscriber; the CPU
+// time the gateway spent per delivered event (and this process, whose clients share the machine); upstream
 // subscriptions; and the partners subgraph's feed database commands per second, idle and under load, and
 // its feed readers, which must not grow with N.
 //
@@ -343,6 +344,8 @@ async function run() {
         (s) => [s, platform.stack.urlOf(s as 'partners').replace(/\/graphql$/, '')] as const,
       );
       const commandsBefore = await Promise.all(services.map(([, base]) => dbCommands(base)));
+      const gatewayCpuBefore = await metric(gateway, 'process_cpu_seconds_total');
+      const benchCpuBefore = process.cpuUsage();
       const started = performance.now();
       const changes = await source.run(RATE, SECONDS);
       const writeSeconds = (performance.now() - started) / 1000;
@@ -355,6 +358,9 @@ async function run() {
       const drainSeconds = (performance.now() - started) / 1000;
       const loadReads = ((await feedCommands(partners)) - feedBefore) / drainSeconds;
       const received = clients.reduce((s, c) => s + c.received, 0);
+      const gatewayCpu = (await metric(gateway, 'process_cpu_seconds_total')) - gatewayCpuBefore;
+      const benchCpu = process.cpuUsage(benchCpuBefore);
+      const benchCpuSeconds = (benchCpu.user + benchCpu.system) / 1e6;
       const commandsAfter = await Promise.all(services.map(([, base]) => dbCommands(base)));
       const s = summarize(latencies);
 
@@ -366,6 +372,9 @@ async function run() {
       say(`    latency commit→receipt  p50 ${ms(s.p50)} ms  p95 ${ms(s.p95)} ms  p99 ${ms(s.p99)} ms`);
       say(
         `    gateway RSS ${(rssIdle / 2 ** 20).toFixed(0)} MiB idle with N (+${((rssIdle - rssBefore) / n / 1024).toFixed(1)} KiB per subscriber)`,
+      );
+      say(
+        `    CPU while delivering: gateway ${gatewayCpu.toFixed(1)} s (${((gatewayCpu * 1e6) / Math.max(1, received)).toFixed(0)} µs per delivered event), this process (clients, source) ${benchCpuSeconds.toFixed(1)} s, over ${drainSeconds.toFixed(1)} s`,
       );
       say(`    gateway upstream subscriptions ${upstreams}`);
       say(
