@@ -122,7 +122,7 @@ export async function startGateway(
     connections: upstreamConnections,
     services: () => subscriptionServices,
     urlOf: (name) => urls.get(name),
-    bufferLimit: config.SUBSCRIPTION_BUFFER_LIMIT,
+    formatError,
     position: async (url, identity) => {
       const res = await fetch(url.replace(/\/graphql$/, '/feed/position'), {
         headers: { [IDENTITY_HEADER]: await forwarder.tokenFor(identity) },
@@ -143,6 +143,7 @@ export async function startGateway(
     maxTokens: config.MAX_QUERY_TOKENS,
     keepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS,
     recheckMs: config.SUBSCRIPTION_AUTH_RECHECK_SECONDS * 1000,
+    bufferLimit: config.SUBSCRIPTION_BUFFER_LIMIT,
     formatError,
     log,
   });

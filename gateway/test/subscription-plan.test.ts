@@ -8,7 +8,6 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { createLogger } from '@daas/kit';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { BoundedChannel } from '../src/subscriptions/bounded-channel.js';
 import { cursorOf, eventPlan, executeEvent } from '../src/subscriptions/event-execution.js';
 import { type PreparedSubscription, SubscriptionPlanner } from '../src/subscriptions/planning.js';
 import { withAfterLiteral } from '../src/subscriptions/upstream.js';
@@ -138,37 +137,5 @@ describe('per-event execution of the rest of the plan', () => {
     );
     expect(result.errors?.[0]?.message).toContain('products is down');
     expect((result.data as { changed: { status: string } }).changed.status).toBe('approved');
-  });
-});
-
-describe('slow consumers', () => {
-  it('a client channel over its limit ends and reports the overflow; one that keeps up never does', async () => {
-    let overflowed = 0;
-    const slow = new BoundedChannel<number>(
-      3,
-      () => overflowed++,
-      () => {},
-    );
-    expect([1, 2, 3].map((n) => slow.push(n))).toEqual([true, true, true]);
-    expect(slow.push(4)).toBe(false);
-    expect(overflowed).toBe(1);
-    expect(slow.push(5)).toBe(false);
-    // what was queued is still delivered, then the end
-    expect(await slow.next()).toEqual({ value: 1, done: false });
-    await slow.next();
-    await slow.next();
-    expect((await slow.next()).done).toBe(true);
-
-    const fast = new BoundedChannel<number>(
-      3,
-      () => overflowed++,
-      () => {},
-    );
-    for (let i = 0; i < 100; i++) {
-      const next = fast.next();
-      fast.push(i);
-      expect((await next).value).toBe(i);
-    }
-    expect(overflowed).toBe(1);
   });
 });

@@ -1,15 +1,15 @@
 // Serves planned subscriptions. Identical subscriptions (same operation, variables and identity) share
-// one upstream and one execution of the rest of the plan per event, fanned out to each client's bounded
-// channel: ten thousand clients of the same feed cost one upstream subscription and one executor run
-// per event. Everything else is per subscription.
+// one upstream, one execution of the rest of the plan and one serialisation per event, fanned out to each
+// client's sink: ten thousand clients of the same feed cost one upstream subscription, one executor run
+// and one JSON.stringify per event. Everything else is per subscription.
 import type { ServiceMap } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import type { Identity, Logger } from '@daas/kit';
-import { type DocumentNode, type ExecutionResult, GraphQLError } from 'graphql';
+import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import { BoundedChannel } from './bounded-channel.js';
 import { cursorOf, eventPlan, executeEvent } from './event-execution.js';
 import type { PreparedSubscription } from './planning.js';
+import type { EventSink } from './socket-sink.js';
 import { ResumableUpstream, type UpstreamConnections } from './upstream.js';
 
 export interface EngineOptions {
@@ -17,8 +17,8 @@ export interface EngineOptions {
   /** the gateway's data sources for the rest of the plan (entity fetches carry the subscriber's identity) */
   services: () => ServiceMap;
   urlOf: (service: string) => string | undefined;
-  /** events one client may have pending before it is cut off as too slow */
-  bufferLimit: number;
+  /** how an error reaches clients (masked in production), as over HTTP */
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** the owning subgraph's current feed cursor, for subscriptions without `after` (null when unknown) */
   position?: (url: string, identity: Identity) => Promise<string | null>;
   log: Logger;
@@ -33,12 +33,12 @@ export interface ClientSubscription {
   variables: Record<string, unknown>;
   identity: Identity;
   requestId: string;
-  /** the client fell more than `bufferLimit` events behind */
-  onOverflow: (limit: number) => void;
+  /** where the client's events go */
+  sink: EventSink;
 }
 
 class SharedSubscription {
-  readonly sinks = new Set<BoundedChannel<ExecutionResult>>();
+  readonly sinks = new Set<EventSink>();
   private readonly upstream: ResumableUpstream;
   private readonly plan: QueryPlan;
   private readonly context: GatewayContext;
@@ -78,13 +78,15 @@ class SharedSubscription {
             this.context,
             sub.variables,
           );
-          for (const sink of this.sinks) sink.push(result);
+          const json = this.serialise(result);
+          for (const sink of this.sinks) sink.deliver(json);
           return cursorOf(sub.prepared, event);
         },
         onEnd: (errors) => {
+          const json = errors?.length ? this.serialise({ errors: errors.map(toGraphQLError) }) : null;
           for (const sink of this.sinks) {
-            if (errors?.length) sink.push({ errors: errors.map(toGraphQLError) });
-            sink.close();
+            if (json) sink.deliver(json);
+            sink.end();
           }
           this.engine.forget(this.key, this);
         },
@@ -103,23 +105,22 @@ class SharedSubscription {
 
   stop(): void {
     this.upstream.stop();
-    for (const sink of this.sinks) sink.close();
+    for (const sink of this.sinks) sink.end();
   }
 
-  attach(sub: ClientSubscription): BoundedChannel<ExecutionResult> {
-    const sink: BoundedChannel<ExecutionResult> = new BoundedChannel(
-      this.opts.bufferLimit,
-      () => {
-        this.detach(sink);
-        sub.onOverflow(this.opts.bufferLimit);
-      },
-      () => this.detach(sink),
-    );
+  attach(sink: EventSink): void {
+    sink.onGone = () => this.detach(sink);
     this.sinks.add(sink);
-    return sink;
   }
 
-  private detach(sink: BoundedChannel<ExecutionResult>): void {
+  /** The `payload` of a `next` message, the same for every client of this subscription. */
+  private serialise(result: ExecutionResult): string {
+    const { errors, ...rest } = result;
+    if (!errors?.length) return JSON.stringify(rest);
+    return JSON.stringify({ ...rest, errors: errors.map((e) => this.opts.formatError(e.toJSON(), e)) });
+  }
+
+  private detach(sink: EventSink): void {
     if (!this.sinks.delete(sink) || this.sinks.size > 0) return;
     this.upstream.stop();
     this.engine.forget(this.key, this);
@@ -137,7 +138,8 @@ export class SubscriptionEngine {
     return { clients, upstreams: this.shared.size, connections: this.opts.connections.open };
   }
 
-  subscribe(sub: ClientSubscription): AsyncIterableIterator<ExecutionResult> | ExecutionResult {
+  /** Attaches the client's sink to its shared subscription; an error result when it cannot be served. */
+  subscribe(sub: ClientSubscription): ExecutionResult | null {
     const url = this.opts.urlOf(sub.prepared.service);
     if (!url) {
       return {
@@ -159,11 +161,12 @@ export class SubscriptionEngine {
     if (!shared) {
       shared = new SharedSubscription(key, this, sub, url, this.opts);
       this.shared.set(key, shared);
-      const sink = shared.attach(sub);
+      shared.attach(sub.sink);
       shared.start();
-      return sink;
+      return null;
     }
-    return shared.attach(sub);
+    shared.attach(sub.sink);
+    return null;
   }
 
   /** Called by a shared subscription that ended or lost its last client. */

@@ -21,6 +21,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator } from '../auth.js';
 import type { SubscriptionEngine } from './engine.js';
 import type { PreparedSubscription, SubscriptionPlanner } from './planning.js';
+import { SocketSink } from './socket-sink.js';
 
 /** graphql-ws' Forbidden: bad, expired or revoked token. */
 export const CLOSE_FORBIDDEN = 4403;
@@ -36,6 +37,8 @@ export interface TransportOptions {
   maxTokens: number;
   keepAliveMs: number;
   recheckMs: number;
+  /** events one client may have pending before it is cut off as too slow */
+  bufferLimit: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   log: Logger;
 }
@@ -47,6 +50,8 @@ interface Connection {
 }
 
 interface OperationContext {
+  /** the client's id for this subscription, spliced into each of its `next` frames */
+  id: string;
   prepared: PreparedSubscription;
   query: string;
   identity: Identity;
@@ -84,7 +89,7 @@ export function serveSubscriptions(opts: TransportOptions): {
       onClose: (ctx) => {
         connections.delete(ctx);
       },
-      onSubscribe: (ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
+      onSubscribe: (ctx, id, payload): ExecutionArgs | readonly GraphQLError[] => {
         const connection = connections.get(ctx)!;
         let planned: ReturnType<typeof planner.cached>;
         try {
@@ -104,6 +109,7 @@ export function serveSubscriptions(opts: TransportOptions): {
         );
         if (coerced.errors) return coerced.errors.map(badInput);
         const contextValue: OperationContext = {
+          id,
           prepared,
           query: payload.query,
           identity: connection.identity,
@@ -124,30 +130,30 @@ export function serveSubscriptions(opts: TransportOptions): {
           { requestId: op.requestId, account: op.identity.accountId, service: op.prepared.service },
           'subscription started',
         );
-        return engine.subscribe({
-          prepared: op.prepared,
-          document: args.document,
-          query: op.query,
-          operationName: args.operationName ?? null,
-          variables: (args.variableValues ?? {}) as Record<string, unknown>,
-          identity: op.identity,
-          requestId: op.requestId,
-          onOverflow: (limit) => {
-            log.warn({ account: op.identity.accountId, limit }, 'slow subscriber disconnected');
-            op.socket.close(
-              CLOSE_SLOW_CONSUMER,
-              `Slow consumer: more than ${limit} events pending; reconnect and resume with after`,
-            );
-          },
+        // Events are written by the sink itself; graphql-ws completes the subscription when it ends.
+        const sink = new SocketSink(op.socket, op.id, opts.bufferLimit, (limit) => {
+          log.warn({ account: op.identity.accountId, limit }, 'slow subscriber disconnected');
+          op.socket.close(
+            CLOSE_SLOW_CONSUMER,
+            `Slow consumer: more than ${limit} events pending; reconnect and resume with after`,
+          );
         });
+        return (
+          engine.subscribe({
+            prepared: op.prepared,
+            document: args.document,
+            query: op.query,
+            operationName: args.operationName ?? null,
+            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+            identity: op.identity,
+            requestId: op.requestId,
+            sink,
+          }) ?? sink
+        );
       },
       execute: () => {
         throw new Error('unreachable: non-subscription operations are refused in onSubscribe');
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors?.length
-          ? { ...result, errors: result.errors.map((e) => opts.formatError(e.toJSON(), e)) }
-          : undefined,
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => opts.formatError(e.toJSON(), e)),
     },
     wsServer,
