@@ -4,6 +4,7 @@ import { ERROR_CODES, IDENTITY_HEADER, REQUEST_ID_HEADER } from '@daas/kit';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 import type { IdentityForwarder } from './identity-forwarding.js';
+import type { Fetcher } from './subgraph-fetcher.js';
 
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 
@@ -11,13 +12,13 @@ export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   constructor(
     url: string,
     private readonly forwarder: IdentityForwarder,
+    fetcher: Fetcher,
     private readonly onFetch?: (subgraph: string) => void,
     private readonly subgraph = '',
   ) {
-    // Node's own fetch (undici, pooled keep-alive connections) instead of the default make-fetch-happen,
-    // whose agent inspects a stack trace on every request to tell http from https: that was the gateway's
-    // hottest function while it resolved subscription events (bench/subscriptions.ts profile).
-    super({ url, fetcher: fetch as never });
+    // Not the default make-fetch-happen, whose agent inspects a stack trace on every request to tell
+    // http from https (it was the gateway's hottest function while resolving subscription events).
+    super({ url, fetcher });
   }
 
   override async willSendRequest({

@@ -30,6 +30,7 @@ import { mountIde } from './ide.js';
 import { IdentityForwarder } from './identity-forwarding.js';
 import { aliasLimit, depthLimit } from './limits.js';
 import { type GatewayMetrics, gatewayMetrics } from './metrics.js';
+import { createSubgraphFetcher } from './subgraph-fetcher.js';
 import { subgraphUrls } from './subgraph-urls.js';
 import { SubscriptionEngine } from './subscriptions/engine.js';
 import { SubscriptionPlanner } from './subscriptions/planning.js';
@@ -66,8 +67,15 @@ export async function startGateway(
   const overrides = subgraphUrlOverrides(config);
   let urls = new Map<string, string>();
   const planner = new SubscriptionPlanner();
+  const subgraphFetcher = createSubgraphFetcher();
   const dataSource = (name: string, url: string) =>
-    new IdentityDataSource(url, forwarder, (sg) => metrics.subgraphFetches.inc({ subgraph: sg }), name);
+    new IdentityDataSource(
+      url,
+      forwarder,
+      subgraphFetcher,
+      (sg) => metrics.subgraphFetches.inc({ subgraph: sg }),
+      name,
+    );
   let subscriptionServices: Record<string, IdentityDataSource> = {};
 
   const authenticator = new Authenticator({
@@ -201,6 +209,7 @@ export async function startGateway(
         await subscriptions.dispose();
         await upstreamConnections.close();
         await apollo.stop();
+        subgraphFetcher.close();
         log.info('stopped');
       })();
       return closing;
