@@ -1,9 +1,7 @@
 // The contract flow through the gateway, from nothing: scenario S1 of the domain reference step by step
 // with its negative steps, bad input, tenancy, the five distribution shapes and the termination cascade.
-import { createLogger, type Database, databaseName, openDatabase } from '@daas/kit';
+import type { Database } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedAccounts } from '../../scripts/seed/accounts.js';
-import { seedContext } from '../../scripts/seed/context.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import { PartnersApi, type Party } from '../support/partners.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
@@ -13,28 +11,13 @@ let api: PartnersApi;
 let db: Database;
 
 beforeAll(async () => {
-  t = await startTestStack({ seed: false });
+  t = await startTestStack({ seed: 'accounts' });
   // Only the demo accounts and tokens: everything else is built by the tests through the API.
-  await seedAccounts(
-    seedContext({
-      mongoUri: t.mongoUri,
-      dbPrefix: t.dbPrefix,
-      gatewayUrl: t.gatewayUrl,
-      partitions: 1,
-      progress: () => {},
-    }),
-  );
   api = new PartnersApi(t, DEMO.operator);
-  db = openDatabase({
-    uri: t.mongoUri,
-    name: databaseName(t.dbPrefix, 'partners'),
-    log: createLogger('test', 'silent'),
-  });
-  await db.connected();
+  db = await t.database('partners');
 });
 
 afterAll(async () => {
-  await db?.close();
   await t?.stop();
 });
 

@@ -1,9 +1,9 @@
 // Fetching N assets with their product and marketplace costs a constant number of subgraph fetches
 // and database queries, whatever N is: every entity hop goes through a per-request DataLoader.
-import { ChangeStore, createLogger, openDatabase } from '@daas/kit';
 import { requestModels } from '@daas/requests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../scripts/seed/demo-data.js';
+import { testChangeStore } from '../support/db.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 let t: TestStack;
@@ -11,17 +11,8 @@ let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack({ seed: true });
   // 120 more assets spread over the seeded products and marketplaces.
-  const log = createLogger('test', 'silent');
-  const db = openDatabase({ uri: t.mongoUri, name: `${t.dbPrefix}requests`, log });
-  await db.connected();
-  const store = new ChangeStore(db.conn, {
-    partitions: 1,
-    pollMs: 1000,
-    retentionHours: 1,
-    dialect: () => db.dialect(),
-    log,
-  });
-  await store.init();
+  const db = await t.database('requests');
+  const store = await testChangeStore(db, { pollMs: 1000 });
   const { Asset } = requestModels(db.conn);
   const products = ['PRD-100-000-001', 'PRD-100-000-002', 'PRD-100-000-003'];
   const markets = ['MP-20001', 'MP-20002'];
@@ -44,7 +35,6 @@ beforeAll(async () => {
       partitionKey: 'VA-100-001',
     });
   }
-  await db.close();
 });
 
 afterAll(async () => {

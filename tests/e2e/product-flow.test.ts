@@ -2,10 +2,8 @@
 // domain reference step by step with its alternative and its negative steps, removal and update of a
 // listing, versioning, the catalog of each role, tenancy, and bad input that writes nothing; the scenario's
 // listing request changes as `listingRequestChanged` events through the gateway, to its parties only.
-import { createLogger, type Database, databaseName, openDatabase, serviceIdentity } from '@daas/kit';
+import { type Database, serviceIdentity } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedAccounts } from '../../scripts/seed/accounts.js';
-import { seedContext } from '../../scripts/seed/context.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import { buildNetwork, type Network, PartnersApi, type Party, ProductsApi } from '../support/products.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
@@ -18,31 +16,16 @@ let db: Database;
 let service: string;
 
 beforeAll(async () => {
-  t = await startTestStack({ seed: false });
-  await seedAccounts(
-    seedContext({
-      mongoUri: t.mongoUri,
-      dbPrefix: t.dbPrefix,
-      gatewayUrl: t.gatewayUrl,
-      partitions: 1,
-      progress: () => {},
-    }),
-  );
+  t = await startTestStack({ seed: 'accounts' });
   const partners = new PartnersApi(t, DEMO.operator);
   api = new ProductsApi(t, partners);
   n = await buildNetwork(partners, 'S2');
-  db = openDatabase({
-    uri: t.mongoUri,
-    name: databaseName(t.dbPrefix, 'products'),
-    log: createLogger('test', 'silent'),
-  });
-  await db.connected();
+  db = await t.database('products');
   // what requests and usage present when they ask products something (cross-domain checks)
   service = await t.signer.sign(serviceIdentity('requests'), 'requests', 600);
 });
 
 afterAll(async () => {
-  await db?.close();
   await t?.stop();
 });
 

@@ -1,12 +1,10 @@
 // Subscriptions through the gateway over graphql-ws, with real processes: tenancy, fields resolved per
 // event, resume with `after`, bad token and filter, revocation, a second replica of the gateway and of the
 // subgraph on the same database, and kill -9 of the subgraph during a burst (docs/subscriptions.md).
-import { createLogger, type Database, databaseName, openDatabase } from '@daas/kit';
+import type { Database } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type Stack, startStack } from '../../scripts/lib/stack.js';
-import { seedAccounts } from '../../scripts/seed/accounts.js';
-import { seedContext } from '../../scripts/seed/context.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import { OrdersApi } from '../support/orders.js';
 import { PartnersApi, type Party } from '../support/partners.js';
@@ -97,7 +95,7 @@ async function programCycle(vendor: Party, retry = false, agreement?: string): P
 
 beforeAll(async () => {
   t = await startTestStack({
-    seed: false,
+    seed: 'accounts',
     serviceEnv: {
       gateway: {
         AUTH_CACHE_SECONDS: '2',
@@ -106,22 +104,8 @@ beforeAll(async () => {
       },
     },
   });
-  await seedAccounts(
-    seedContext({
-      mongoUri: t.mongoUri,
-      dbPrefix: t.dbPrefix,
-      gatewayUrl: t.gatewayUrl,
-      partitions: 1,
-      progress: () => {},
-    }),
-  );
   api = new PartnersApi(t, DEMO.operator);
-  db = openDatabase({
-    uri: t.mongoUri,
-    name: databaseName(t.dbPrefix, 'partners'),
-    log: createLogger('test', 'silent'),
-  });
-  await db.connected();
+  db = await t.database('partners');
   D = await api.account('DISTRIBUTOR', 'Sub Distributor');
   V1 = await api.account('VENDOR', 'Sub Vendor One');
   V2 = await api.account('VENDOR', 'Sub Vendor Two');
@@ -133,7 +117,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db?.close();
   await t?.stop();
 });
 

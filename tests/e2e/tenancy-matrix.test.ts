@@ -2,7 +2,7 @@
 // rows made to have hidden children under visible parents. Allowed rows are visible, the others absent,
 // with nothing leaking through totalCount, filters or error messages. Data-driven: a domain adds its
 // entity types to ENTITIES (with the visibility rule in domain terms) and its references to NESTED.
-import { ChangeStore, createLogger, type Identity, IdentitySigner, openDatabase } from '@daas/kit';
+import { createLogger, type Identity, IdentitySigner } from '@daas/kit';
 import { partnerModels } from '@daas/partners';
 import { initialProduct, productModels } from '@daas/products';
 import { requestModels } from '@daas/requests';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphQLResult, graphql } from '../../scripts/lib/graphql-client.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import { AclSync } from '../../subgraphs/partners/src/acl/sync.js';
+import { testChangeStore } from '../support/db.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -473,21 +474,13 @@ async function insertFixtures(t: TestStack): Promise<void> {
   const log = createLogger('test', 'silent');
   const actor = { accountId: 'OA-000-001', role: 'OPERATOR' } as const;
   async function write(
-    subgraph: string,
+    subgraph: 'partners' | 'products' | 'requests' | 'usage',
     model: (conn: never) => Model<never>,
     entityType: string,
     docs: Record<string, unknown>[],
   ) {
-    const db = openDatabase({ uri: t.mongoUri, name: `${t.dbPrefix}${subgraph}`, log });
-    await db.connected();
-    const store = new ChangeStore(db.conn, {
-      partitions: 1,
-      pollMs: 1000,
-      retentionHours: 1,
-      dialect: () => db.dialect(),
-      log,
-    });
-    await store.init();
+    const db = await t.database(subgraph);
+    const store = await testChangeStore(db, { pollMs: 1000 });
     const entityModel = model(db.conn as never);
     for (const doc of docs) {
       await store.create({
@@ -499,7 +492,6 @@ async function insertFixtures(t: TestStack): Promise<void> {
         partitionKey: String(doc.owner ?? doc.vendor),
       });
     }
-    await db.close();
   }
   // Umbrella's distribution contract with Hooli, ended with its master terms (through the API): Umbrella
   // keeps seeing the contract and its agreement, no longer Hooli's marketplace.
@@ -555,18 +547,9 @@ async function insertFixtures(t: TestStack): Promise<void> {
       _aclDirty: true,
     },
   ]);
-  const partnersDb = openDatabase({ uri: t.mongoUri, name: `${t.dbPrefix}partners`, log });
-  await partnersDb.connected();
-  const partnersStore = new ChangeStore(partnersDb.conn, {
-    partitions: 1,
-    pollMs: 1000,
-    retentionHours: 1,
-    dialect: () => partnersDb.dialect(),
-    log,
-  });
-  await partnersStore.init();
+  const partnersDb = await t.database('partners');
+  const partnersStore = await testChangeStore(partnersDb, { pollMs: 1000 });
   await new AclSync(partnerModels(partnersDb.conn), partnersStore, log).sweep();
-  await partnersDb.close();
   // A product sold once and no longer on sale, never listed: its vendor sees it, Globex (who sold it) not.
   await write('products', (c) => productModels(c).Product as never, 'Product', [
     {

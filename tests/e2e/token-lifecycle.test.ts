@@ -2,7 +2,7 @@
 // stored), use, revoke (honoured until the cache bound, refused after), expire, tampered secrets,
 // malformed headers, identities signed with a wrong key. One stack, with a short cache bound.
 import { createHash } from 'node:crypto';
-import { createLogger, type Database, IdentitySigner, openDatabase } from '@daas/kit';
+import { type Database, IdentitySigner } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../../scripts/lib/graphql-client.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
@@ -18,16 +18,10 @@ beforeAll(async () => {
     seed: true,
     env: { AUTH_CACHE_SECONDS: String(CACHE_SECONDS), AUTH_NEGATIVE_CACHE_SECONDS: '1' },
   });
-  partnersDb = openDatabase({
-    uri: t.mongoUri,
-    name: `${t.dbPrefix}partners`,
-    log: createLogger('test', 'silent'),
-  });
-  await partnersDb.connected();
+  partnersDb = await t.database('partners');
 });
 
 afterAll(async () => {
-  await partnersDb?.close();
   await t?.stop();
 });
 

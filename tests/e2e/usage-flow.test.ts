@@ -1,13 +1,11 @@
 // The usage flow through the gateway with real processes, from nothing: scenario S5 of the domain reference
 // with its negative steps, the preconditions, every upload format, per-row errors, re-upload, the usage
 // subgraph killed mid-file, tenancy, and the HTTP routes behind the same token check as GraphQL.
-import { createLogger, type Database, databaseName, openDatabase } from '@daas/kit';
+import type { Database } from '@daas/kit';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { download, uploadUsage } from '../../scripts/lib/usage-client.js';
 import { QT_COLUMNS, qtRows, toCsv, toJson, toXlsx, type UsageRow } from '../../scripts/lib/usage-files.js';
-import { seedAccounts } from '../../scripts/seed/accounts.js';
-import { seedContext } from '../../scripts/seed/context.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { Subscriber } from '../support/subscriber.js';
@@ -19,30 +17,15 @@ let db: Database;
 
 beforeAll(async () => {
   t = await startTestStack({
-    seed: false,
+    seed: 'accounts',
     // small batches, so that the kill test's SIGKILL lands mid-file even on a fast machine
     serviceEnv: { usage: { USAGE_STALE_SECONDS: '2', USAGE_BLOCK_ROWS: '250' } },
   });
-  await seedAccounts(
-    seedContext({
-      mongoUri: t.mongoUri,
-      dbPrefix: t.dbPrefix,
-      gatewayUrl: t.gatewayUrl,
-      partitions: 1,
-      progress: () => {},
-    }),
-  );
   w = await buildUsageWorld(t, DEMO.operator, 'Usage', 2);
-  db = openDatabase({
-    uri: t.mongoUri,
-    name: databaseName(t.dbPrefix, 'usage'),
-    log: createLogger('test', 'silent'),
-  });
-  await db.connected();
+  db = await t.database('usage');
 }, 240_000);
 
 afterAll(async () => {
-  await db?.close();
   await t?.stop();
 });
 

@@ -1,6 +1,7 @@
-// A fresh database per test file on the run's server (FerretDB or MONGODB_URI).
+// A fresh database per test file on the run's server (FerretDB or MONGODB_URI), and a change store on it
+// set up the way a subgraph's startup does it.
 import { randomBytes } from 'node:crypto';
-import { type Database, openDatabase } from '@daas/kit';
+import { ChangeStore, type ChangeStoreOptions, type Database, openDatabase } from '@daas/kit';
 import { inject } from 'vitest';
 import { silentLogger } from './log.js';
 
@@ -12,4 +13,36 @@ export async function testDatabase(name: string): Promise<Database> {
   const db = openDatabase({ uri: inject('mongoUri'), name: `${uniquePrefix()}${name}`, log: silentLogger() });
   await db.connected();
   return db;
+}
+
+interface IndexedModel {
+  collection: { collectionName: string };
+  createIndexes(): Promise<unknown>;
+}
+
+export interface TestChangeStoreOptions extends Partial<Omit<ChangeStoreOptions, 'dialect'>> {
+  /** entity models whose changes recovery may have to finish (registered with the store) */
+  entities?: readonly IndexedModel[];
+  /** other models of the subgraph, whose indexes are created too */
+  others?: readonly IndexedModel[];
+  /** run the feed reader (`start`), not only `init` */
+  start?: boolean;
+}
+
+/** A change store on `db`: one partition, 50 ms polls, every index created, then init (or start). */
+export async function testChangeStore(db: Database, opts: TestChangeStoreOptions = {}): Promise<ChangeStore> {
+  const { entities = [], others = [], start = false, ...options } = opts;
+  const store = new ChangeStore(db.conn, {
+    partitions: 1,
+    pollMs: 50,
+    retentionHours: 1,
+    log: silentLogger(),
+    ...options,
+    dialect: () => db.dialect(),
+  });
+  store.register(...entities);
+  for (const model of [...store.allModels(), ...entities, ...others]) await model.createIndexes();
+  if (start) await store.start();
+  else await store.init();
+  return store;
 }

@@ -2,11 +2,13 @@
 // on free ports, on the run's database server under a fresh database prefix.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { IdentitySigner } from '@daas/kit';
+import { createLogger, type Database, databaseName, IdentitySigner, openDatabase } from '@daas/kit';
 import { inject } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
 import { graphql, graphqlOk } from '../../scripts/lib/graphql-client.js';
 import { type ServiceName, type Stack, type StackOptions, startStack } from '../../scripts/lib/stack.js';
+import { seedAccounts } from '../../scripts/seed/accounts.js';
+import { seedContext } from '../../scripts/seed/context.js';
 import { seedDemo } from '../../scripts/seed/index.js';
 import { uniquePrefix } from './db.js';
 
@@ -29,11 +31,17 @@ export interface TestStack {
     variables?: Record<string, unknown>,
   ) => Promise<T>;
   metric: (service: ServiceName, name: string, labels?: Record<string, string>) => Promise<number>;
+  /**
+   * A new connection to a service's own database, for what the API cannot do (closed by `stop`). Each
+   * call opens its own: models are compiled once per connection.
+   */
+  database: (service: ServiceName) => Promise<Database>;
   stop: () => Promise<void>;
 }
 
 export interface TestStackOptions {
-  seed?: boolean;
+  /** the whole demo data, or only the demo accounts and their tokens (the test builds the rest) */
+  seed?: boolean | 'accounts';
   services?: readonly ServiceName[];
   env?: Record<string, string>;
   serviceEnv?: StackOptions['serviceEnv'];
@@ -54,14 +62,19 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}),
     ...(opts.services ? { services: opts.services } : {}),
   });
-  if (opts.seed) {
-    try {
+  try {
+    if (opts.seed === 'accounts') {
+      await seedAccounts(
+        seedContext({ mongoUri, dbPrefix, gatewayUrl: stack.gatewayUrl, partitions: 1, progress: () => {} }),
+      );
+    } else if (opts.seed) {
       await seedDemo({ mongoUri, dbPrefix, gatewayUrl: stack.gatewayUrl });
-    } catch (e) {
-      await stack.stop();
-      throw e;
     }
+  } catch (e) {
+    await stack.stop();
+    throw e;
   }
+  const databases: Database[] = [];
   const signer = new IdentitySigner([{ kid: 'test', secret: identityKeys.slice('test:'.length) }]);
   return {
     stack,
@@ -85,6 +98,19 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       }
       return total;
     },
-    stop: () => stack.stop(),
+    database: async (service) => {
+      const db = openDatabase({
+        uri: mongoUri,
+        name: databaseName(dbPrefix, service),
+        log: createLogger('test', 'silent'),
+      });
+      databases.push(db);
+      await db.connected();
+      return db;
+    },
+    stop: async () => {
+      await Promise.all(databases.map((db) => db.close()));
+      await stack.stop();
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { ChangeStore, conflict, DomainError, type EntityDoc, entityModel, openDatabase } from '@daas/kit';
 import type { Model } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { testDatabase } from '../../../tests/support/db.js';
+import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
 import { silentLogger } from '../../../tests/support/log.js';
 
 interface Thing extends EntityDoc {
@@ -18,18 +18,14 @@ let Things: Model<Thing>;
 
 beforeAll(async () => {
   db = await testDatabase('kit');
-  store = new ChangeStore(db.conn, {
+  Things = entityModel<Thing>(db.conn, 'Thing', 'things', { name: String, vendor: String, status: String });
+  store = await testChangeStore(db, {
+    entities: [Things],
     partitions: 2,
     pollMs: 20,
-    retentionHours: 1,
-    dialect: () => db.dialect(),
-    log: silentLogger(),
     graceMs: 300,
+    start: true,
   });
-  Things = entityModel<Thing>(db.conn, 'Thing', 'things', { name: String, vendor: String, status: String });
-  store.register(Things);
-  for (const m of [...store.allModels(), Things]) await m.createIndexes();
-  await store.start();
 });
 
 afterAll(async () => {

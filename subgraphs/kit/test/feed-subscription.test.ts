@@ -1,7 +1,7 @@
 // The kit's feed subscription against the real database: tenancy by the event's acl, the typed filter,
 // the payload's common fields, resume with `after`, and an expired cursor ending with a resync error.
 import {
-  ChangeStore,
+  type ChangeStore,
   type DomainError,
   type EntityDoc,
   entityModel,
@@ -11,8 +11,7 @@ import {
 } from '@daas/kit';
 import type { Model } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase } from '../../../tests/support/db.js';
-import { silentLogger } from '../../../tests/support/log.js';
+import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
 
 interface Gadget extends EntityDoc {
   vendor: string;
@@ -70,17 +69,8 @@ async function take(it: AsyncIterableIterator<unknown>, n: number, c: FeedContex
 
 beforeAll(async () => {
   db = await testDatabase('kitsub');
-  store = new ChangeStore(db.conn, {
-    partitions: 2,
-    pollMs: 20,
-    retentionHours: 1,
-    dialect: () => db.dialect(),
-    log: silentLogger(),
-  });
   Gadgets = entityModel<Gadget>(db.conn, 'Gadget', 'gadgets', { vendor: String, status: String });
-  store.register(Gadgets);
-  for (const m of [...store.allModels(), Gadgets]) await m.createIndexes();
-  await store.start();
+  store = await testChangeStore(db, { entities: [Gadgets], partitions: 2, pollMs: 20, start: true });
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 // Visibility lists derived from contracts, against the real database: recomputed from the contracts,
 // finished after a crash from the `_aclDirty` marks, and right under concurrent activations.
-import { ChangeStore, type EntityDoc, newId } from '@daas/kit';
+import { type ChangeStore, type EntityDoc, newId } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase } from '../../../tests/support/db.js';
+import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
 import { silentLogger } from '../../../tests/support/log.js';
 import { AclSync } from '../src/acl/sync.js';
 import { CONTRACT_ID_KIND } from '../src/domain/contracts.js';
@@ -19,17 +19,8 @@ let sync: AclSync;
 
 beforeAll(async () => {
   db = await testDatabase('partners');
-  store = new ChangeStore(db.conn, {
-    partitions: 1,
-    pollMs: 50,
-    retentionHours: 1,
-    dialect: () => db.dialect(),
-    log: silentLogger(),
-  });
   m = partnerModels(db.conn);
-  store.register(...Object.values(m));
-  for (const model of [...store.allModels(), ...Object.values(m)]) await model.createIndexes();
-  await store.init();
+  store = await testChangeStore(db, { entities: Object.values(m) });
   sync = new AclSync(m, store, silentLogger());
 });
 

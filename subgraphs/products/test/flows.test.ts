@@ -1,10 +1,10 @@
 // The products flows against the real database, under concurrency: master edits that race (one MPN, one
 // capability), versions created at once and a version document lost in a crash, listing requests racing
 // for one listing, and the listing-derived fields settled after a crash.
-import { ChangeStore, DomainError, type Identity, type KitEnv } from '@daas/kit';
+import { DomainError, type Identity, type KitEnv } from '@daas/kit';
 import DataLoader from 'dataloader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase } from '../../../tests/support/db.js';
+import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
 import { silentLogger } from '../../../tests/support/log.js';
 import { addItem, editCapabilities } from '../src/domain/master.js';
 import { partyOf } from '../src/domain/product-machine.js';
@@ -46,17 +46,8 @@ const partners: Partners = {
 beforeAll(async () => {
   db = await testDatabase('products');
   const log = silentLogger();
-  const changes = new ChangeStore(db.conn, {
-    partitions: 1,
-    pollMs: 50,
-    retentionHours: 1,
-    dialect: () => db.dialect(),
-    log,
-  });
   const models = productModels(db.conn);
-  changes.register(...Object.values(models));
-  for (const model of [...changes.allModels(), ...Object.values(models)]) await model.createIndexes();
-  await changes.init();
+  const changes = await testChangeStore(db, { entities: Object.values(models), log });
   env = { kit: { changes, log } as unknown as KitEnv, models, listed: new ListedSync(models, changes, log) };
 });
 

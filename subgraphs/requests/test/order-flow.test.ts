@@ -1,10 +1,9 @@
 // The order flow against the real database (flows + change store), with products' and partners' answers
 // fixed (catalog-fixture.ts): purchase and inquiry, approval, S4's change/suspend/resume/cancel with
 // scheduling and revocation, tier configs at levels 1 and 2, idempotency and concurrent decisions.
-import { ChangeStore, DomainError, type Identity, type KitEnv, newId } from '@daas/kit';
+import { type ChangeStore, DomainError, type Identity, type KitEnv, newId } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase } from '../../../tests/support/db.js';
-import { silentLogger } from '../../../tests/support/log.js';
+import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
 import type { RequestEnv } from '../src/env.js';
 import { purchase } from '../src/flows/purchase.js';
 import { actOnRequest, editRequestParams, openAssetRequest } from '../src/flows/requests.js';
@@ -44,17 +43,8 @@ const PRD_NOHOLD = 'PRD-900-000-004';
 
 beforeAll(async () => {
   db = await testDatabase('requests');
-  store = new ChangeStore(db.conn, {
-    partitions: 1,
-    pollMs: 50,
-    retentionHours: 1,
-    dialect: () => db.dialect(),
-    log: silentLogger(),
-  });
   m = requestModels(db.conn);
-  store.register(...Object.values(m));
-  for (const model of [...store.allModels(), ...Object.values(m)]) await model.createIndexes();
-  await store.init();
+  store = await testChangeStore(db, { entities: Object.values(m) });
   env = { kit: { changes: store } as unknown as KitEnv, models: m, catalog };
   const tierParams = [
     { name: 'tenant_name', scope: 'ASSET', phase: 'ORDERING', required: true },

@@ -2,10 +2,10 @@
 // replacing records, a resumed run after an interruption writing every record exactly once, closing.
 // The other domains' answers come from a fixed catalog (what products and requests would say).
 import { Readable } from 'node:stream';
-import { ChangeStore, type Identity, type KitEnv } from '@daas/kit';
+import type { Identity, KitEnv } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qtRows, toCsv, toJson, toNdjson, toXlsx, type UsageRow } from '../../../scripts/lib/usage-files.js';
-import { testDatabase } from '../../../tests/support/db.js';
+import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
 import { silentLogger } from '../../../tests/support/log.js';
 import type { ContractFacts, ProductFacts, UsageCatalog } from '../src/catalog.js';
 import type { AssetFacts } from '../src/domain/records.js';
@@ -96,17 +96,12 @@ const catalog = new FixedCatalog();
 beforeAll(async () => {
   db = await testDatabase('usage');
   const log = silentLogger();
-  const changes = new ChangeStore(db.conn, {
-    partitions: 1,
-    pollMs: 50,
-    retentionHours: 1,
-    dialect: () => db.dialect(),
+  const models = usageModels(db.conn);
+  const changes = await testChangeStore(db, {
+    entities: [models.UsageFile],
+    others: Object.values(models),
     log,
   });
-  const models = usageModels(db.conn);
-  changes.register(models.UsageFile);
-  for (const m of [...changes.allModels(), ...Object.values(models)]) await m.createIndexes();
-  await changes.init();
   const uploads = new UploadStore(models);
   const kit = { changes, log } as unknown as KitEnv;
   const records = new RecordStore(models);
