@@ -16,6 +16,7 @@ import {
   isDomainError,
   type Logger,
   loadConfig,
+  operationLogPlugin,
   REQUEST_ID_HEADER,
 } from '@daas/kit';
 import express, { type Express } from 'express';
@@ -29,7 +30,7 @@ import { mountSubgraphRoutes } from './http-routes.js';
 import { mountIde } from './ide.js';
 import { IdentityForwarder } from './identity-forwarding.js';
 import { aliasLimit, depthLimit } from './limits.js';
-import { type GatewayMetrics, gatewayMetrics } from './metrics.js';
+import { gatewayMetrics } from './metrics.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
 import { subgraphUrls } from './subgraph-urls.js';
 import { SubscriptionEngine } from './subscriptions/engine.js';
@@ -117,7 +118,10 @@ export async function startGateway(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       requireIdentityPlugin(config.ANONYMOUS_INTROSPECTION),
-      operationLogPlugin(metrics),
+      operationLogPlugin<GatewayContext>(
+        { operations: metrics.requests, operationSeconds: metrics.seconds },
+        (c) => ({ account: c.identity?.accountId }),
+      ),
     ],
   });
   await apollo.start();
@@ -241,31 +245,6 @@ function requireIdentityPlugin(anonymousIntrospection: boolean): ApolloServerPlu
           throw new GraphQLError('A valid API token is required: send `Authorization: Bearer <token>`', {
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
-        },
-      };
-    },
-  };
-}
-
-function operationLogPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart({ contextValue }) {
-      const startedAt = performance.now();
-      return {
-        async willSendResponse({ operationName, errors }) {
-          const op = operationName ?? 'anonymous';
-          const seconds = (performance.now() - startedAt) / 1000;
-          metrics.requests.inc({ operation: op, outcome: errors?.length ? 'error' : 'ok' });
-          metrics.seconds.observe({ operation: op }, seconds);
-          contextValue.log?.info(
-            {
-              operation: op,
-              ms: Math.round(seconds * 1000),
-              account: contextValue.identity?.accountId,
-              errors: errors?.length ?? 0,
-            },
-            'graphql operation',
-          );
         },
       };
     },

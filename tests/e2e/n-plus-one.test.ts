@@ -1,5 +1,6 @@
 // Fetching N assets with their product and marketplace costs a constant number of subgraph fetches
-// and database queries, whatever N is: every entity hop goes through a per-request DataLoader.
+// and database queries, whatever N is: every entity hop goes through a per-request DataLoader. And the
+// operation counters those figures sit beside count each operation once, by name and outcome.
 import { requestModels } from '@daas/requests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../scripts/seed/demo-data.js';
@@ -85,5 +86,32 @@ describe('N+1', () => {
     console.log(`N+1 check: 10 assets -> ${JSON.stringify(small)}; 100 assets -> ${JSON.stringify(large)}`);
     expect(large).toEqual(small);
     expect(small.subgraphFetches).toBe(4); // assets; products; vendor accounts + marketplaces (partners, two fetches)
+  });
+});
+
+describe('operation metrics', () => {
+  it('count each operation by name and outcome, in the gateway and in the subgraphs it reaches', async () => {
+    const count = (service: 'gateway' | 'requests', name: string, outcome: string) =>
+      t.metric(service, service === 'gateway' ? 'gateway_operations_total' : 'graphql_operations_total', {
+        operation: name,
+        outcome,
+      });
+    const before = await Promise.all([
+      count('gateway', 'CountedAssets', 'ok'),
+      count('gateway', 'CountedFailure', 'error'),
+      count('requests', 'CountedAssets__requests__0', 'ok'),
+    ]);
+    await t.queryOk(DEMO.operator, 'query CountedAssets { assets(first: 2) { edges { node { id } } } }');
+    const failed = await t.query(
+      DEMO.operator,
+      'query CountedFailure { asset(id: "AS-0000-0000-0000") { id } }',
+    );
+    expect(failed.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const after = await Promise.all([
+      count('gateway', 'CountedAssets', 'ok'),
+      count('gateway', 'CountedFailure', 'error'),
+      count('requests', 'CountedAssets__requests__0', 'ok'),
+    ]);
+    expect(after.map((v, i) => v - before[i]!)).toEqual([1, 1, 1]);
   });
 });

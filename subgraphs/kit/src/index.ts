@@ -15,6 +15,7 @@ export * from './input.js';
 export * from './loaders.js';
 export * from './logger.js';
 export * from './metrics.js';
+export * from './operation-log.js';
 export * from './paging.js';
 export * from './permissions.js';
 export * from './scalars.js';

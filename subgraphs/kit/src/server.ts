@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -29,6 +29,7 @@ import { createFormatError } from './format-error.js';
 import { IDENTITY_HEADER, type Identity, IdentitySigner, REQUEST_ID_HEADER } from './identity.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
+import { operationLogPlugin } from './operation-log.js';
 import { ServiceClient } from './service-client.js';
 
 export interface KitEnv {
@@ -264,26 +265,6 @@ export function requireIdentity(signer: IdentitySigner) {
       const message = isDomainError(e) || e instanceof GraphQLError ? e.message : 'invalid identity';
       res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
     }
-  };
-}
-
-function operationLogPlugin(metrics: ServiceMetrics): ApolloServerPlugin<{ log: Logger }> {
-  return {
-    async requestDidStart({ contextValue }) {
-      const startedAt = performance.now();
-      return {
-        async willSendResponse({ operationName, errors }) {
-          const op = operationName ?? 'anonymous';
-          const seconds = (performance.now() - startedAt) / 1000;
-          metrics.operations.inc({ operation: op, outcome: errors?.length ? 'error' : 'ok' });
-          metrics.operationSeconds.observe({ operation: op }, seconds);
-          contextValue.log.info(
-            { operation: op, ms: Math.round(seconds * 1000), errors: errors?.length ?? 0 },
-            'graphql operation',
-          );
-        },
-      };
-    },
   };
 }
 
