@@ -12,6 +12,9 @@
 //                      TOPICS, a change goes to one contract, so it reaches N / TOPICS subscribers.
 //                      1 = every subscriber hears every change (pure fan-out; lower the rate for it).
 //   BENCH_RATE         changes per second, default 100;  BENCH_SECONDS  how long, default 10
+//   BENCH_TOKENS       distinct API tokens among the subscribers, default 1 (subscriber i uses token
+//                      i mod TOKENS). Subscriptions share an upstream only within one identity, so many
+//                      integrators cost one upstream connection and one plan run per event each.
 //   BENCH_SOURCE       "feed" (default): each change is the event a committed note edit of a contract
 //                      leaves, appended to the partners feed from this process (one insert per change:
 //                      on FerretDB the whole change store commits only ~40-60 changes/s on this machine,
@@ -39,6 +42,7 @@ const COUNTS = (process.env.BENCH_SUBSCRIBERS ?? '1000,10000')
 const TOPICS = numberOf('BENCH_TOPICS', 100);
 const RATE = numberOf('BENCH_RATE', 100);
 const SECONDS = numberOf('BENCH_SECONDS', 10);
+const TOKENS = numberOf('BENCH_TOKENS', 1);
 const SOURCE = (['api', 'store'] as const).find((s) => s === process.env.BENCH_SOURCE) ?? 'feed';
 const POLL_MS = process.env.FEED_POLL_MS ?? '100';
 
@@ -289,12 +293,32 @@ async function apiSource(platform: BenchPlatform, n: number): Promise<Source> {
   };
 }
 
+/** `count` operator tokens (distinct identities that see the same events): the demo one and new ones. */
+async function operatorTokens(url: string, count: number): Promise<string[]> {
+  const tokens = [DEMO.operator];
+  let next = 1;
+  const writer = async () => {
+    while (next++ < count) {
+      const { createApiToken } = await graphqlOk<{ createApiToken: { secret: string } }>(
+        url,
+        'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }',
+        { i: { accountId: 'OA-000-001', name: `bench ${next}` } },
+        { token: DEMO.operator },
+      );
+      tokens.push(createApiToken.secret);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, writer));
+  return tokens;
+}
+
 async function run() {
   const platform = await startBenchPlatform({ FEED_POLL_MS: POLL_MS });
   const url = platform.stack.gatewayUrl;
   const gateway = url.replace(/\/graphql$/, '');
   const partners = platform.stack.urlOf('partners').replace(/\/graphql$/, '');
   try {
+    const tokens = await operatorTokens(url, TOKENS);
     const before = await feedCommands(partners);
     await new Promise((r) => setTimeout(r, 3000));
     const idleBaseline = ((await feedCommands(partners)) - before) / 3;
@@ -313,6 +337,7 @@ async function run() {
       for (let i = 0; i < n; i++) listeners.set(topicOf(i), (listeners.get(topicOf(i)) ?? 0) + 1);
 
       const rssBefore = await metric(gateway, 'process_resident_memory_bytes');
+      const partnersRssBefore = await metric(partners, 'process_resident_memory_bytes');
       const latencies: number[] = [];
       const clients: Client[] = [];
       const opened = performance.now();
@@ -321,7 +346,7 @@ async function run() {
           Array.from({ length: Math.min(200, n - i) }, (_, k) =>
             openSubscriber(
               url,
-              DEMO.operator,
+              tokens[(i + k) % tokens.length]!,
               topicOf(i + k),
               (at) => latencies.push(Date.now() - Date.parse(at)),
               i + k === 0,
@@ -333,6 +358,8 @@ async function run() {
       const openMs = performance.now() - opened;
       await new Promise((r) => setTimeout(r, 3000));
       const rssIdle = await metric(gateway, 'process_resident_memory_bytes');
+      const partnersRssIdle = await metric(partners, 'process_resident_memory_bytes');
+      const upstreamConnections = await metric(gateway, 'gateway_subscriptions', { what: 'connections' });
       const idleBefore = await feedCommands(partners);
       await new Promise((r) => setTimeout(r, 3000));
       const idleReads = ((await feedCommands(partners)) - idleBefore) / 3;
@@ -364,7 +391,9 @@ async function run() {
       const commandsAfter = await Promise.all(services.map(([, base]) => dbCommands(base)));
       const s = summarize(latencies);
 
-      say(`\n  N = ${n} subscribers on ${listeners.size} topics (opened in ${(openMs / 1000).toFixed(1)} s)`);
+      say(
+        `\n  N = ${n} subscribers on ${listeners.size} topics with ${Math.min(n, tokens.length)} tokens (opened in ${(openMs / 1000).toFixed(1)} s)`,
+      );
       say(
         `    changes ${changes} in ${writeSeconds.toFixed(1)} s (${(changes / writeSeconds).toFixed(1)} changes/s); events to deliver ${expected} (${((expected / writeSeconds) | 0).toLocaleString('en')}/s)`,
       );
@@ -376,7 +405,9 @@ async function run() {
       say(
         `    CPU while delivering: gateway ${gatewayCpu.toFixed(1)} s (${((gatewayCpu * 1e6) / Math.max(1, received)).toFixed(0)} µs per delivered event), this process (clients, source) ${benchCpuSeconds.toFixed(1)} s, over ${drainSeconds.toFixed(1)} s`,
       );
-      say(`    gateway upstream subscriptions ${upstreams}`);
+      say(
+        `    gateway upstream subscriptions ${upstreams} on ${upstreamConnections} connections; partners RSS +${((partnersRssIdle - partnersRssBefore) / n / 1024).toFixed(1)} KiB per subscriber`,
+      );
       say(
         `    partners: one feed reader per process, ${readers} hub subscriptions; feed commands/s idle ${idleReads.toFixed(1)}, under load ${loadReads.toFixed(1)}`,
       );

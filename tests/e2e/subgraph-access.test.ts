@@ -1,6 +1,9 @@
-// Calling a subgraph directly (not through the gateway) reveals nothing without a valid signed identity.
-import { IdentitySigner } from '@daas/kit';
+// Calling a subgraph directly (not through the gateway) reveals nothing without a valid signed identity,
+// over HTTP and over websockets, where each subscription may carry its own.
+import { IdentitySigner, serviceIdentity } from '@daas/kit';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { graphql } from '../../scripts/lib/graphql-client.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
@@ -78,5 +81,49 @@ describe('direct subgraph access', () => {
       },
     );
     expect(ok.data?._entities[0]?.id).toBe('AS-1000-0000-0001');
+  });
+
+  it('over websockets, refuses a forged per-subscription identity without closing the connection', async () => {
+    let closed: number | null = null;
+    const client = createClient({
+      url: t.stack.urlOf('partners').replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false, // one connection for both subscriptions, as the gateway's
+      onNonLazyError: () => {},
+      connectionParams: async () => ({ identity: await t.signer.sign(serviceIdentity('gateway'), 'test') }),
+      on: { closed: (e) => (closed = (e as { code: number }).code) },
+    });
+    const forger = new IdentitySigner([{ kid: 'test', secret: 'x'.repeat(40) }]);
+    const subscribe = (identity: string) =>
+      new Promise<{ errors: unknown[] | null; events: unknown[] }>((resolve) => {
+        const events: unknown[] = [];
+        const stop = client.subscribe(
+          {
+            query: 'subscription { contractChanged { cursor status } }',
+            extensions: { identity },
+          },
+          {
+            next: (e) => events.push(e),
+            error: (err) => resolve({ errors: Array.isArray(err) ? err : [err], events }),
+            complete: () => resolve({ errors: null, events }),
+          },
+        );
+        // a subscription that was accepted is still running after a while: end it from our side
+        setTimeout(() => {
+          stop();
+          resolve({ errors: null, events });
+        }, 1000);
+      });
+    const forged = await subscribe(
+      await forger.sign({ accountId: 'OA-000-001', role: 'OPERATOR' }, 'attacker'),
+    );
+    expect(forged.errors).toHaveLength(1);
+    expect((forged.errors![0] as { extensions: { code: string } }).extensions.code).toBe('UNAUTHENTICATED');
+    expect(forged.events).toEqual([]);
+    const valid = await subscribe(await t.signer.sign({ accountId: 'VA-100-001', role: 'VENDOR' }, 'test'));
+    expect(valid).toEqual({ errors: null, events: [] });
+    expect(closed).toBeNull();
+    await client.dispose();
   });
 });

@@ -136,7 +136,14 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
 
   const formatError = createFormatError(development, (e) => log.error({ err: e }, 'internal error'));
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsIdentity = new WeakMap<object, { identity: Identity; requestId: string }>();
+  // Who a websocket connected as (its connection_init identity), and who each subscription runs as: the
+  // gateway multiplexes many subscribers over one connection, each subscription carrying its subscriber's
+  // signed identity in `extensions.identity` (docs/subscriptions.md). Keyed by the subscribe message's
+  // payload, so nothing outlives a subscription that fails validation.
+  type Who = { identity: Identity; requestId: string };
+  const wsIdentity = new WeakMap<object, Who>();
+  const subscriptionIdentity = new WeakMap<object, Who>();
+  const requestIdOf = (value: unknown) => (typeof value === 'string' ? value : randomUUID());
   const wsCleanup = useServer(
     {
       schema,
@@ -145,15 +152,32 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
         if (typeof token !== 'string') return false;
         try {
           const identity = await signer.verify(token);
-          const rid = ctx.connectionParams?.requestId;
-          wsIdentity.set(ctx, { identity, requestId: typeof rid === 'string' ? rid : randomUUID() });
+          wsIdentity.set(ctx, { identity, requestId: requestIdOf(ctx.connectionParams?.requestId) });
           return true;
         } catch {
           return false;
         }
       },
-      context: (ctx) => {
-        const who = wsIdentity.get(ctx)!;
+      onSubscribe: async (_ctx, _id, payload) => {
+        const token = payload.extensions?.identity;
+        if (token === undefined) return;
+        try {
+          if (typeof token !== 'string') throw new Error('not a token');
+          const identity = await signer.verify(token);
+          subscriptionIdentity.set(payload, {
+            identity,
+            requestId: requestIdOf(payload.extensions?.requestId),
+          });
+        } catch {
+          return [
+            new GraphQLError("the subscription's identity is missing, invalid or expired", {
+              extensions: { code: 'UNAUTHENTICATED' },
+            }),
+          ];
+        }
+      },
+      context: (ctx, _id, payload) => {
+        const who = subscriptionIdentity.get(payload) ?? wsIdentity.get(ctx)!;
         const context = contextFor(who.identity, who.requestId);
         // One context lives as long as the subscription: each event gets fresh loaders (no stale cache).
         context.renewLoaders = () => {
