@@ -294,13 +294,15 @@ describe('contractChanged through the gateway', () => {
     await Promise.all([reference, second].map((s) => s.close()));
   });
 
-  it('ends the subscriptions of a revoked token within the auth cache bound', async () => {
+  it('ends the subscriptions of a revoked token within the auth cache bound, not those of its account', async () => {
     const created = await api.ok<{ createApiToken: { secret: string; token: { id: string } } }>(
       DEMO.operator,
       'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token { id } } }',
-      { input: { accountId: V1.id, name: 'to revoke' } },
+      { input: { accountId: V2.id, name: 'to revoke' } },
     );
+    // the same subscription with the revoked token and another of the account: they share one upstream
     const s = subscribe(created.createApiToken.secret);
+    const sibling = subscribe(V2.token);
     await settle();
     await api.ok(DEMO.operator, 'mutation($id: ID!) { revokeApiToken(id: $id) { id } }', {
       id: created.createApiToken.token.id,
@@ -310,6 +312,15 @@ describe('contractChanged through the gateway', () => {
     expect(s.closeCode).toBe(4403);
     // AUTH_CACHE_SECONDS=2 plus one recheck (1 s) and some slack
     expect(Date.now() - revokedAt).toBeLessThan(5_000);
+    const id = await programCycle(V2);
+    await sibling.count(3);
+    expect(sibling.data().map((c) => [c.contractChanged.contract.id, c.contractChanged.status])).toEqual([
+      [id, 'PENDING'],
+      [id, 'ACTIVE'],
+      [id, 'TERMINATED'],
+    ]);
+    expect(sibling.closeCode).toBeNull();
+    await sibling.close();
   });
 
   it('delivers a change made through replica A to a subscriber on gateway B (second subgraph replica)', async () => {

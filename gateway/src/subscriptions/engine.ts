@@ -1,4 +1,4 @@
-// Serves planned subscriptions. Identical subscriptions (same operation, variables and identity) share
+// Serves planned subscriptions. Identical subscriptions (same operation, variables and account) share
 // one upstream, one execution of the rest of the plan and one serialisation per event, fanned out to each
 // client's sink: ten thousand clients of the same feed cost one upstream subscription, one executor run
 // and one JSON.stringify per event. Everything else is per subscription.
@@ -27,7 +27,7 @@ export interface EngineOptions {
 export interface ClientSubscription {
   prepared: PreparedSubscription;
   document: DocumentNode;
-  /** the operation's text: with the operation name, variables and identity, what makes two subscriptions identical */
+  /** the operation's text: with the operation name, variables and account, what makes two subscriptions identical */
   query: string;
   operationName: string | null;
   variables: Record<string, unknown>;
@@ -51,8 +51,10 @@ class SharedSubscription {
     private readonly opts: EngineOptions,
   ) {
     this.plan = eventPlan(sub.prepared);
+    // shared by every token of the account (see the key in SubscriptionEngine.subscribe)
+    const account: Identity = { accountId: sub.identity.accountId, role: sub.identity.role };
     this.context = {
-      identity: sub.identity,
+      identity: account,
       requestId: sub.requestId,
       log: opts.log.child({ requestId: sub.requestId }),
     };
@@ -60,13 +62,11 @@ class SharedSubscription {
       opts.connections,
       {
         url,
-        identity: sub.identity,
+        identity: account,
         query: sub.prepared.primary.operation,
         variables: pick(sub.variables, sub.prepared.primary.variableUsages),
         afterVariable: sub.prepared.afterVariable,
-        ...(startsNow(sub) && opts.position
-          ? { startPosition: () => opts.position!(url, sub.identity) }
-          : {}),
+        ...(startsNow(sub) && opts.position ? { startPosition: () => opts.position!(url, account) } : {}),
       },
       {
         onEvent: async (event) => {
@@ -148,15 +148,13 @@ export class SubscriptionEngine {
         ],
       };
     }
-    const { identity } = sub;
-    const key = [
-      sub.query,
-      sub.operationName ?? '',
-      JSON.stringify(sub.variables),
-      identity.accountId,
-      identity.role,
-      identity.tokenId ?? '',
-    ].join('\u0000');
+    // Per account and role, not per token: what a subscription hears and resolves depends on who the
+    // account is, and every token of an account is the same account. (A revoked token's clients are cut
+    // off by the transport; the upstream goes on for the account's other tokens.)
+    const { accountId, role } = sub.identity;
+    const key = [sub.query, sub.operationName ?? '', JSON.stringify(sub.variables), accountId, role].join(
+      '\u0000',
+    );
     let shared = this.shared.get(key);
     if (!shared) {
       shared = new SharedSubscription(key, this, sub, url, this.opts);
