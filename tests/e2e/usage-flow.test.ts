@@ -271,6 +271,22 @@ describe('S5: pay-as-you-go usage for an asset (QT)', () => {
       externalBillingId: 'INV-77',
     });
     expect(code(await verb(w.vendor.token, 'deleteUsageFile', { file: f.id }))).toBe('CONFLICT');
+
+    // a record by id, several in one request (read together): its parties see it closed, others never
+    const missing = record.replace(/\d{4}$/, '9999');
+    const byId = `query($a: ID!, $b: ID!) {
+      a: usageRecord(id: $a) { id status externalBillingId }
+      b: usageRecord(id: $b) { id }
+    }`;
+    for (const party of [w.vendor, w.distributor]) {
+      const r = await t.query<{ a: unknown; b: unknown }>(party.token, byId, { a: record, b: missing });
+      expect(r.data?.a).toEqual({ id: record, status: 'CLOSED', externalBillingId: 'INV-77' });
+      expect(r.data?.b).toBeNull();
+      expect(r.errors?.map((e) => [e.path?.[0], e.extensions?.code])).toEqual([['b', 'NOT_FOUND']]);
+    }
+    const hidden = await t.query<{ a: unknown }>(w.stranger.token, byId, { a: record, b: missing });
+    expect(hidden.data?.a).toBeNull();
+    expect(hidden.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
   });
 });
 

@@ -92,14 +92,23 @@ export async function paginate<T extends { _id: string }>(
     cursor: encode(sort.map(([f]) => getPath(node as unknown as Record<string, unknown>, f))),
     node,
   }));
+  return connection(edges, rows.length > first, () => model.countDocuments(filter as never).exec());
+}
+
+/** A page's connection: its edges, whether more follow, and the total on demand. */
+export function connection<T>(
+  edges: { cursor: string; node: T }[],
+  hasNextPage: boolean,
+  totalCount: () => Promise<number>,
+): Connection<T> {
   return {
     edges,
     pageInfo: {
-      hasNextPage: rows.length > first,
+      hasNextPage,
       endCursor: edges.at(-1)?.cursor ?? null,
       startCursor: edges[0]?.cursor ?? null,
     },
-    totalCount: () => model.countDocuments(filter as never).exec(),
+    totalCount,
   };
 }
 
@@ -114,13 +123,5 @@ export function connectionOf<T>(items: T[], args: PageArgs, key: (t: T) => strin
   }
   const page = items.slice(start, start + first);
   const edges = page.map((node) => ({ cursor: encode([key(node)]), node }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: start + first < items.length,
-      endCursor: edges.at(-1)?.cursor ?? null,
-      startCursor: edges[0]?.cursor ?? null,
-    },
-    totalCount: async () => items.length,
-  };
+  return connection(edges, start + first < items.length, async () => items.length);
 }

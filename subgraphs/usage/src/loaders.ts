@@ -12,17 +12,31 @@ export function usageLoaders(models: UsageModels, records: RecordStore, identity
   return {
     usageFile,
     recordBlock,
-    /** a record by id, if its file is visible to the caller (records share their file's tenancy) */
-    usageRecord: new DataLoader<string, UsageRecordDoc | null>((ids) =>
-      Promise.all(
-        ids.map(async (id) => {
-          const { file, row } = rowOf(id);
+    /**
+     * Records by id, if their file is visible to the caller (records share their file's tenancy); the
+     * records of one file are read together, their closes in one go.
+     */
+    usageRecord: new DataLoader<string, UsageRecordDoc | null>(async (ids) => {
+      const byFile = new Map<string, number[]>();
+      for (const id of ids) {
+        const { file, row } = rowOf(id);
+        byFile.set(file, [...(byFile.get(file) ?? []), row]);
+      }
+      const found = new Map<string, UsageRecordDoc | null>();
+      await Promise.all(
+        [...byFile].map(async ([file, rows]) => {
           const f = (await usageFile.load(file)) as UsageFileDoc | null;
-          if (!f) return null;
-          return records.get(recordSetOf(f), row, isClosable(f.status), recordBlock);
+          const docs = f
+            ? await records.getMany(recordSetOf(f), rows, isClosable(f.status), recordBlock)
+            : rows.map(() => null);
+          for (const [i, row] of rows.entries()) found.set(`${file}|${row}`, docs[i] ?? null);
         }),
-      ),
-    ),
+      );
+      return ids.map((id) => {
+        const { file, row } = rowOf(id);
+        return found.get(`${file}|${row}`) ?? null;
+      });
+    }),
     /** the per-file sums of each asset, visible ones only */
     aggregatesOfAsset: new DataLoader<string, UsageAggregateDoc[]>(
       async (ids) => {

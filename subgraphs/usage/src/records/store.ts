@@ -3,7 +3,7 @@
 // filter but `_id` equality by scanning the collection. So records live in blocks found by `_id` alone
 // (records/layout.ts), and closing, the one write after processing, is a document per closed record
 // beside them (a block is never updated: FerretDB's updates are read-modify-write without a compare).
-import { badInput, type Connection, isDuplicateKey, type PageArgs, pageSize } from '@daas/kit';
+import { badInput, type Connection, connection, isDuplicateKey, type PageArgs, pageSize } from '@daas/kit';
 import type {
   RecordBlockDoc,
   RecordCloseDoc,
@@ -75,12 +75,33 @@ export class RecordStore {
 
   /** The record at `row`, or null. */
   async get(set: RecordSet, row: number, closable: boolean, read = this.readBlock) {
-    if (!Number.isInteger(row) || row < 1) return null;
-    const block = await read(blockId(set, 'r', blockIndexOf(set, row)));
-    const stored = block?.records.find((r) => r.row === row);
-    if (!block || !stored) return null;
-    const closes = closable ? await this.closesOf(set, [row]) : NO_CLOSES;
-    return view(set, block, stored, closes);
+    return (await this.getMany(set, [row], closable, read))[0] ?? null;
+  }
+
+  /** The records at `rows` of one set (null where there is none), their closes read in one go. */
+  async getMany(
+    set: RecordSet,
+    rows: readonly number[],
+    closable: boolean,
+    read = this.readBlock,
+  ): Promise<(UsageRecordDoc | null)[]> {
+    const found = await Promise.all(
+      rows.map(async (row) => {
+        if (!Number.isInteger(row) || row < 1) return null;
+        const block = await read(blockId(set, 'r', blockIndexOf(set, row)));
+        const stored = block?.records.find((r) => r.row === row);
+        return block && stored ? { block, stored } : null;
+      }),
+    );
+    const present = found.filter((f) => f !== null);
+    const closes =
+      closable && present.length > 0
+        ? await this.closesOf(
+            set,
+            present.map((f) => f.stored.row),
+          )
+        : NO_CLOSES;
+    return found.map((f) => (f ? view(set, f.block, f.stored, closes) : null));
   }
 
   /**
@@ -120,15 +141,7 @@ export class RecordStore {
       cursor: encodeCursor(f.stored.row, f.index),
       node: view(set, f.block, f.stored, closes),
     }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: found.length > first,
-        endCursor: edges.at(-1)?.cursor ?? null,
-        startCursor: edges[0]?.cursor ?? null,
-      },
-      totalCount: async () => opts.total,
-    };
+    return connection(edges, found.length > first, async () => opts.total);
   }
 
   /** Every invalid record of the set, in row order. */
