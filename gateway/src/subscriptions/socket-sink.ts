@@ -25,6 +25,7 @@ export interface EventSink {
 
 export class SocketSink implements EventSink, AsyncIterableIterator<never> {
   onGone: (() => void) | null = null;
+  /** events written since the socket's buffer was last empty */
   private pending = 0;
   private ended = false;
   private gone = false;
@@ -38,11 +39,6 @@ export class SocketSink implements EventSink, AsyncIterableIterator<never> {
     private readonly onOverflow: (limit: number) => void,
   ) {
     this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  }
-
-  /** Events written since the socket's buffer was last empty. */
-  get size(): number {
-    return this.pending;
   }
 
   deliver(resultJson: string): boolean {

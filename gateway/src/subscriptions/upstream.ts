@@ -28,8 +28,7 @@ export class UpstreamConnections {
   }
 
   acquire(url: string): { client: Client; release: () => void } {
-    const key = url;
-    let entry = this.clients.get(key);
+    let entry = this.clients.get(url);
     if (!entry) {
       const created = {
         client: createClient({
@@ -43,7 +42,7 @@ export class UpstreamConnections {
         }),
         users: 0,
       };
-      this.clients.set(key, created);
+      this.clients.set(url, created);
       entry = created;
     }
     const held = entry;
@@ -56,7 +55,7 @@ export class UpstreamConnections {
         released = true;
         held.users--;
         if (held.users === 0) {
-          this.clients.delete(key);
+          this.clients.delete(url);
           void held.client.dispose();
         }
       },
