@@ -12,6 +12,25 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Codes the GraphQL and HTTP layers report themselves, named as Apollo's tools and clients expect them
+ * (docs/errors.md): the request could not be read, parsed, validated or resolved to one operation, or a
+ * subgraph failed. Domain code never throws these; every error a client sees has a code from one of the
+ * two lists.
+ */
+export const PROTOCOL_ERROR_CODES = [
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'DOWNSTREAM_SERVICE_ERROR',
+] as const;
+export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
+export const ALL_ERROR_CODES: readonly (ErrorCode | ProtocolErrorCode)[] = [
+  ...ERROR_CODES,
+  ...PROTOCOL_ERROR_CODES,
+];
+
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
