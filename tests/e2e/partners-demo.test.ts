@@ -172,7 +172,7 @@ describe('partners demo data', () => {
     );
   });
 
-  it('the README walk-through works as written (Globex onboards Stark)', async () => {
+  it('the docs/partners.md walk-through works as written (Globex onboards Stark)', async () => {
     const D = DEMO.distributor;
     const V = DEMO.vendor3;
     const hub = (
