@@ -262,13 +262,28 @@ export class FeedLog {
       if (young >= 0) return next + young;
       next += rows.length;
       if (rows.length === want) continue;
-      // A missing slot below the head: one an older version of this code deleted before recording its low
-      // mark and then crashed. Step over it when the event after it is old too; otherwise stop there.
-      const after = next + 1 <= head ? (await this.read(p, next + 1, 1))[0] : undefined;
-      if (!after || after.at >= olderThan) return next;
-      next++;
+      // A missing slot below the head. Older versions of this code deleted slots before recording the low
+      // mark, so one of their prunes that died left the bottom deleted and the mark where it was. Those
+      // slots are gone: go on from the lowest one left (the rest are contiguous above it).
+      const left = await this.lowestFrom(p, next, head);
+      if (left === next) return next; // there after all, only not yet visible to that read: stop here
+      next = left;
     }
     return next;
+  }
+
+  /** The lowest existing slot in [from, to] of a partition whose existing slots there are contiguous up to `to`. */
+  private async lowestFrom(p: number, from: number, to: number): Promise<number> {
+    if (await this.has(p, from)) return from;
+    if (!(await this.has(p, to))) return to + 1;
+    let missing = from;
+    let there = to;
+    while (there - missing > 1) {
+      const mid = Math.floor((missing + there) / 2);
+      if (await this.has(p, mid)) there = mid;
+      else missing = mid;
+    }
+    return there;
   }
 
   /** Deletes what is left below `low` (all of it, also what an interrupted prune left), bottom up. */
