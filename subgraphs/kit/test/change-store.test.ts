@@ -392,8 +392,13 @@ describe('ChangeStore under stalled writers', () => {
     try {
       const late = stalled.note('T-ROLL', 'two');
       await stalled.atStep; // the change row of version 2 exists; the writer holds before applying it
-      await store.recoverPending(0); // recovery finishes version 2 for it
-      expect((await Things.findById('T-ROLL').lean())?.version).toBe(2);
+      // Recovery finishes version 2 for it once its marker is older than the grace period (300 ms here).
+      const deadline = Date.now() + 20_000;
+      while ((await Things.findById('T-ROLL').lean())?.version !== 2) {
+        if (Date.now() > deadline) throw new Error('recovery did not finish the stalled change');
+        await store.recoverPending();
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await note('T-ROLL', 'three');
       stalled.release(); // the late writer now applies version 2 again
       await late;

@@ -343,7 +343,7 @@ export class ChangeStore {
     const model = this.entities.get(row.collection)!;
     await this.opts.pauseAt?.('apply', row);
     try {
-      await applyRow(model, row);
+      await applyRow(model, row, this.applyCheck(row));
     } catch (e) {
       if (!(e instanceof UniqueIndexRefused)) throw e;
       await this.models.changes.updateOne({ _id: row._id }, { $set: { void: true } });
@@ -361,6 +361,19 @@ export class ChangeStore {
       await this.models.changes.updateOne({ _id: row._id }, { $set: { ...fed, applied: true } });
     }
     if (marker) await this.unmark(marker);
+  }
+
+  /**
+   * How a writer makes sure it applies its row only to the version it decided on, so that a late writer
+   * cannot roll back a newer change that recovery let through. MongoDB: the update's filter names the
+   * version (atomic). FerretDB pushes down nothing but `_id` (a version filter scans the collection) and
+   * its updates are read-modify-write anyway, so: a writer within half the grace period of its change
+   * cannot have been overtaken (no one helps finish a change younger than the grace period, and a newer
+   * change needs this one applied), so it updates by `_id`; a later one reads the version first.
+   */
+  private applyCheck(row: ChangeRow): ApplyCheck {
+    if (this.opts.dialect() === 'mongodb') return 'filter';
+    return Date.now() - row.at.getTime() < this.graceMs / 2 ? 'none' : 'read';
   }
 
   /**
@@ -502,7 +515,8 @@ export class ChangeStore {
     }
     if ((doc?.version ?? 0) === row.version - 1) {
       try {
-        await applyRow(model, row);
+        // just read at the right version; MongoDB checks it again in the update itself
+        await applyRow(model, row, this.opts.dialect() === 'mongodb' ? 'filter' : 'none');
       } catch (e) {
         if (!(e instanceof UniqueIndexRefused)) throw e;
         await this.models.changes.updateOne({ _id: row._id }, { $set: { void: true } });
@@ -562,7 +576,9 @@ function withChange(
   return next;
 }
 
-async function applyRow(model: Model<EntityDoc>, row: ChangeRow): Promise<void> {
+type ApplyCheck = 'filter' | 'read' | 'none';
+
+async function applyRow(model: Model<EntityDoc>, row: ChangeRow, check: ApplyCheck): Promise<void> {
   if (row.version === 1) {
     try {
       await model.collection.insertOne(row.set as never, MAJORITY);
@@ -576,11 +592,12 @@ async function applyRow(model: Model<EntityDoc>, row: ChangeRow): Promise<void> 
   }
   const update: Record<string, unknown> = { $set: { ...row.set, version: row.version } };
   if (row.unset.length) update.$unset = Object.fromEntries(row.unset.map((k) => [k, '']));
-  // Only from the version the change was decided on: a late writer (or recovery) must not roll back a
-  // newer change. Nothing matched means it was applied already.
-  await model.collection.updateOne(
-    { _id: row.entityId, version: row.version - 1 } as never,
-    update,
-    MAJORITY,
-  );
+  // Only from the version the change was decided on (see applyCheck); otherwise it was applied already.
+  const filter: Record<string, unknown> = { _id: row.entityId };
+  if (check === 'filter') filter.version = row.version - 1;
+  if (check === 'read') {
+    const doc = await model.findById(row.entityId, { version: 1 }).lean();
+    if (doc?.version !== row.version - 1) return;
+  }
+  await model.collection.updateOne(filter as never, update, MAJORITY);
 }
