@@ -300,7 +300,7 @@ describe('ChangeStore with a unique index on the entity', () => {
 });
 
 /** Another process's writer on the same database, which holds at `step` of change `changeId` until released. */
-async function stalledWriter(step: 'apply' | 'append', changeId: string) {
+async function stalledWriter(step: 'apply' | 'append', changeId: string, graceMs = 300) {
   const conn = openDatabase({ uri: inject('mongoUri'), name: db.name, log: silentLogger() });
   await conn.connected();
   let reached!: () => void;
@@ -315,7 +315,7 @@ async function stalledWriter(step: 'apply' | 'append', changeId: string) {
     partitions: 2,
     pollMs: 20,
     retentionHours: 1,
-    graceMs: 300,
+    graceMs,
     dialect: () => conn.dialect(),
     log: silentLogger(),
     pauseAt: async (at, row) => {
@@ -408,6 +408,22 @@ describe('ChangeStore under stalled writers', () => {
       expect(await feedVersions('T-ROLL')).toEqual([1, 2, 3]);
     } finally {
       await stalled.close();
+    }
+  });
+});
+
+describe('ChangeStore on rows of an older version', () => {
+  it('takes a change row marked applied but not fed (written before `fed` existed) as fed', async () => {
+    await createThing('T-OLDROW');
+    await note('T-OLDROW', 'two');
+    await store.models.changes.updateMany({ entityId: 'T-OLDROW' }, { $unset: { fed: '', slot: '' } });
+    // Another process, with a grace period longer than this test may take: it must not wait for one.
+    const other = await stalledWriter('apply', 'none', 600_000);
+    try {
+      await other.note('T-OLDROW', 'three');
+      expect(await feedVersions('T-OLDROW')).toEqual([1, 2, 3]);
+    } finally {
+      await other.close();
     }
   });
 });

@@ -403,8 +403,8 @@ export class ChangeStore {
     if (local && (await settlesWithin(local, this.graceMs))) return;
     const deadline = Date.now() + this.graceMs;
     for (;;) {
-      const prev = await this.models.changes.findById(changeId, { fed: 1, void: 1 }).lean();
-      if (!prev || prev.void || prev.fed) {
+      const prev = await this.models.changes.findById(changeId, { fed: 1, applied: 1, void: 1 }).lean();
+      if (!prev || prev.void || isFed(prev)) {
         this.rememberFed(entityId, version);
         return;
       }
@@ -523,7 +523,7 @@ export class ChangeStore {
         return;
       }
     }
-    if (!row.fed) {
+    if (!isFed(row)) {
       const slot = await this.feedInOrder(row, row.node ?? row.set);
       await this.models.changes.updateOne({ _id: row._id }, { $set: fedFields(slot) });
     }
@@ -531,6 +531,9 @@ export class ChangeStore {
     await this.models.changes.updateOne({ _id: row._id }, { $set: { applied: true } });
   }
 }
+
+/** Whether a change's event is in the feed: `fed`, or `applied` (set after the append; older rows have only that). */
+const isFed = (row: Pick<ChangeRow, 'fed' | 'applied'>) => row.fed === true || row.applied === true;
 
 /** What a change row records once its event is in the feed (the slot, when this process appended it). */
 function fedFields(slot: string | null): Partial<ChangeRow> {
