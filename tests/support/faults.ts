@@ -1,11 +1,13 @@
 // Fault injection for tests and benchmarks, one way for all: kill -9, stop/continue and restart a service
 // of a running stack; a private database server that can itself be killed, paused and restarted on the
-// same port and files; and "prune now", retention run on a subgraph's feed as its hourly timer would.
+// same port and files; and "prune now", retention run on a subgraph's feed as its hourly timer would (also
+// in a child process, to kill mid-prune).
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChangeStore, createLogger, databaseName, openDatabase } from '@daas/kit';
-import { type FerretDB, startFerretDB } from '../../scripts/lib/ferretdb.js';
+import { type FerretDB, REPO_ROOT, startFerretDB } from '../../scripts/lib/ferretdb.js';
 import { freePort } from '../../scripts/lib/ports.js';
 import type { ServiceName, Stack } from '../../scripts/lib/stack.js';
 
@@ -116,7 +118,17 @@ export async function pruneFeed(
   olderThan: Date = new Date(),
   partitions = 1,
 ): Promise<number> {
-  const db = openDatabase({ uri: mongoUri, name: databaseName(dbPrefix, service), log: silent() });
+  return pruneDatabase(mongoUri, databaseName(dbPrefix, service), olderThan, partitions);
+}
+
+/** `pruneFeed` on a database named in full. */
+export async function pruneDatabase(
+  mongoUri: string,
+  name: string,
+  olderThan: Date = new Date(),
+  partitions = 1,
+): Promise<number> {
+  const db = openDatabase({ uri: mongoUri, name, log: silent() });
   await db.connected();
   try {
     const store = new ChangeStore(db.conn, {
@@ -131,6 +143,26 @@ export async function pruneFeed(
   } finally {
     await db.close();
   }
+}
+
+/**
+ * `pruneDatabase` in a process of its own (tests/support/prune-child.ts), for a test to kill -9 in the
+ * middle of a prune. The child exits 0 once the prune is done.
+ */
+export function pruneInChild(mongoUri: string, name: string, olderThan: Date, partitions = 1): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'tests/support/prune-child.ts',
+      mongoUri,
+      name,
+      olderThan.toISOString(),
+      `${partitions}`,
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
 }
 
 const silent = () => createLogger('faults', 'silent');

@@ -74,6 +74,8 @@ export const subgraphConfigShape = (defaultPort: number) => ({
   FEED_PARTITIONS: z.coerce.number().int().min(1).max(64).default(1),
   FEED_POLL_MS: z.coerce.number().int().min(10).max(10_000).default(100),
   FEED_RETENTION_HOURS: positiveInt(24 * 7),
+  /** least time between two frames of a subscription that asked for progress (docs/change-feed.md) */
+  FEED_PROGRESS_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
 });
 
 export type SubgraphConfig = z.infer<z.ZodObject<ReturnType<typeof subgraphConfigShape>>>;

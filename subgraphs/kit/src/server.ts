@@ -31,6 +31,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { operationLogPlugin } from './operation-log.js';
 import { ServiceClient } from './service-client.js';
+import { subscribeWithProgress } from './subscriptions.js';
 
 export interface KitEnv {
   name: string;
@@ -91,6 +92,7 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
     partitions: config.FEED_PARTITIONS,
     pollMs: config.FEED_POLL_MS,
     retentionHours: config.FEED_RETENTION_HOURS,
+    progressMs: config.FEED_PROGRESS_MS,
     dialect: () => db.dialect(),
     log,
   });
@@ -178,13 +180,19 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
       },
       context: (ctx, _id, payload) => {
         const who = subscriptionIdentity.get(payload) ?? wsIdentity.get(ctx)!;
-        const context = contextFor(who.identity, who.requestId);
+        const context: SubgraphContext<Env, Loaders> & { feedProgress?: boolean } = contextFor(
+          who.identity,
+          who.requestId,
+        );
+        // `extensions.progress: true` asks for progress frames (docs/change-feed.md, "Progress")
+        if (payload.extensions?.progress === true) context.feedProgress = true;
         // One context lives as long as the subscription: each event gets fresh loaders (no stale cache).
         context.renewLoaders = () => {
           context.loaders = spec.createLoaders(subgraphEnv, who.identity, who.requestId);
         };
         return context;
       },
+      subscribe: subscribeWithProgress,
       // Same error shape as over HTTP: one of the platform's codes, no internals.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors?.length

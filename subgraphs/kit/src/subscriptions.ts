@@ -1,8 +1,10 @@
 // One way for a subgraph to declare a subscription root field over its change feed (docs/subscriptions.md).
 // The field is a few lines in the subgraph: which entity type, how the typed filter becomes a predicate,
 // what the payload's entity field is called. Tenancy, `after` resume, the payload's common fields and
-// errors are handled here, the same for every field of every subgraph.
-import type { FeedEvent } from './changes/hub.js';
+// errors are handled here, the same for every field of every subgraph. So are progress frames: the kit
+// server runs subscriptions through `subscribeWithProgress` below.
+import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
+import { type FeedEvent, FeedProgress } from './changes/hub.js';
 import type { FeedRow } from './changes/models.js';
 import type { ChangeStore } from './changes/store.js';
 import { type DomainError, isDomainError } from './errors.js';
@@ -14,6 +16,8 @@ export interface FeedContext {
   env: { kit: { changes: ChangeStore } };
   /** replaces the per-request loaders, so each event is resolved with fresh data (set by the kit server) */
   renewLoaders?: () => void;
+  /** the subscriber asked for progress frames (`extensions.progress: true`; set by the kit server) */
+  feedProgress?: boolean;
 }
 
 export type EntityPredicate = (entity: Record<string, unknown>, row: FeedRow) => boolean;
@@ -48,7 +52,7 @@ interface FailedEvent {
   failed: DomainError | Error;
 }
 
-type Delivered = FeedEvent | FailedEvent;
+type Delivered = FeedEvent | FeedProgress | FailedEvent;
 
 /** Whether `identity` may hear of the event: the entity's tenancy list at the time of the change. */
 export function mayHear(identity: Identity, row: Pick<FeedRow, 'acl'>): boolean {
@@ -69,12 +73,14 @@ export function feedSubscription<Filter, Ctx extends FeedContext>(spec: FeedFiel
         after: args.after ?? null,
         maxQueue: spec.maxQueue ?? 1000,
         filter: (row) => types.has(row.entityType) && mayHear(ctx.identity, row) && predicate(row.node, row),
+        progress: ctx.feedProgress === true,
       });
       return endWithError(events);
     },
     resolve: (event: Delivered, _args: unknown, ctx: Ctx): ChangePayload => {
       // A failure of the feed (too slow, cursor expired) is the subscription's last event, with errors.
       if ('failed' in event) throw event.failed;
+      if (event instanceof FeedProgress) throw new Error('a progress item reached a resolver');
       ctx.renewLoaders?.();
       const { row, cursor } = event;
       // a thunk: graphql-js calls it only when the subscriber selected `actor` (loading the account is a
@@ -101,7 +107,9 @@ export function feedSubscription<Filter, Ctx extends FeedContext>(spec: FeedFiel
  * Wraps the hub's iterator so that its failure becomes one last event (resolved into an error) followed
  * by the end, instead of a thrown iterator that graphql-ws would report without our error codes.
  */
-function endWithError(events: AsyncIterableIterator<FeedEvent>): AsyncIterableIterator<Delivered> {
+function endWithError(
+  events: AsyncIterableIterator<FeedEvent | FeedProgress>,
+): AsyncIterableIterator<Delivered> {
   let ended = false;
   const it: AsyncIterableIterator<Delivered> = {
     next: async () => {
@@ -126,4 +134,45 @@ function endWithError(events: AsyncIterableIterator<FeedEvent>): AsyncIterableIt
     [Symbol.asyncIterator]: () => it,
   };
   return it;
+}
+
+/**
+ * graphql's `subscribe` (the source stream, then `execute` for each of its items), except that a progress
+ * item of a feed subscription becomes a result holding only `extensions.progress`: the kit server's
+ * graphql-ws `subscribe`. Events and errors go through `execute` exactly as before.
+ */
+export async function subscribeWithProgress(
+  args: ExecutionArgs,
+): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in Object(source))) return source as ExecutionResult;
+  const items = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const close = async () => {
+    await items.return?.();
+  };
+  const results: AsyncIterableIterator<ExecutionResult> = {
+    next: async () => {
+      const item = await items.next();
+      if (item.done) return { value: undefined, done: true };
+      if (item.value instanceof FeedProgress) {
+        return { value: { extensions: { progress: item.value.cursor } }, done: false };
+      }
+      try {
+        return { value: await execute({ ...args, rootValue: item.value }), done: false };
+      } catch (e) {
+        await close();
+        throw e;
+      }
+    },
+    return: async () => {
+      await close();
+      return { value: undefined, done: true };
+    },
+    throw: async (e) => {
+      await close();
+      throw e;
+    },
+    [Symbol.asyncIterator]: () => results,
+  };
+  return results;
 }

@@ -1,4 +1,13 @@
-import { ChangeStore, conflict, DomainError, type EntityDoc, entityModel, openDatabase } from '@daas/kit';
+import {
+  ChangeStore,
+  conflict,
+  DomainError,
+  type EntityDoc,
+  entityModel,
+  type FeedRow,
+  openDatabase,
+  partitionOf,
+} from '@daas/kit';
 import type { Model } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
@@ -287,5 +296,251 @@ describe('ChangeStore with a unique index on the entity', () => {
     expect(await Coded.exists({ _id: 'C-2' })).toBeNull();
     expect((await store.models.changes.findById('C-2#1').lean())?.void).toBe(true);
     expect(await store.models.feed.countDocuments({ key: 'C-2#1' })).toBe(0);
+  });
+});
+
+/** Another process's writer on the same database, which holds at `step` of change `changeId` until released. */
+async function stalledWriter(step: 'apply' | 'append', changeId: string, graceMs = 300) {
+  const conn = openDatabase({ uri: inject('mongoUri'), name: db.name, log: silentLogger() });
+  await conn.connected();
+  let reached!: () => void;
+  let release!: () => void;
+  const atStep = new Promise<void>((r) => {
+    reached = r;
+  });
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  const writer = new ChangeStore(conn.conn, {
+    partitions: 2,
+    pollMs: 20,
+    retentionHours: 1,
+    graceMs,
+    dialect: () => conn.dialect(),
+    log: silentLogger(),
+    pauseAt: async (at, row) => {
+      if (at !== step || row._id !== changeId) return;
+      reached();
+      await released;
+    },
+  });
+  const WriterThings = entityModel<Thing>(conn.conn, 'Thing', 'things', {
+    name: String,
+    vendor: String,
+    status: String,
+  });
+  writer.register(WriterThings);
+  await writer.init();
+  return {
+    note: (id: string, note: string) =>
+      writer.change<Thing>({
+        model: WriterThings,
+        entityType: 'Thing',
+        id,
+        actor,
+        partitionKey: (d) => d.vendor,
+        decide: () => ({ kind: 'updated', set: { note } }),
+      }),
+    atStep,
+    release,
+    close: async () => {
+      release();
+      await writer.stop();
+      await conn.close();
+    },
+  };
+}
+
+const note = (id: string, text: string) =>
+  store.change<Thing>({
+    model: Things,
+    entityType: 'Thing',
+    id,
+    actor,
+    partitionKey: (d) => d.vendor,
+    decide: () => ({ kind: 'updated', set: { note: text } }),
+  });
+
+/** The versions of an entity's events in feed order (its partition's order). */
+async function feedVersions(entityId: string): Promise<number[]> {
+  const events = await store.models.feed.find({ entityId }).lean<FeedRow[]>();
+  return events.sort((a, b) => a.s - b.s).map((e) => e.version);
+}
+
+describe('ChangeStore under stalled writers', () => {
+  it("appends an entity's events in version order when a writer stalls between apply and append", async () => {
+    await createThing('T-ORDER');
+    const stalled = await stalledWriter('append', 'T-ORDER#2');
+    try {
+      const second = stalled.note('T-ORDER', 'two');
+      await stalled.atStep; // version 2 is applied; its event is not appended
+      expect((await Things.findById('T-ORDER').lean())?.version).toBe(2);
+      // Version 3 is decided on version 2 and must not reach the feed before version 2's event.
+      await note('T-ORDER', 'three');
+      stalled.release();
+      await second;
+      expect(await feedVersions('T-ORDER')).toEqual([1, 2, 3]);
+      expect((await store.models.changes.findById('T-ORDER#2').lean())?.fed).toBe(true);
+    } finally {
+      await stalled.close();
+    }
+  });
+
+  it('does not roll an entity back when recovery finished a stalled change and a newer one followed', async () => {
+    await createThing('T-ROLL');
+    const stalled = await stalledWriter('apply', 'T-ROLL#2');
+    try {
+      const late = stalled.note('T-ROLL', 'two');
+      await stalled.atStep; // the change row of version 2 exists; the writer holds before applying it
+      // Recovery finishes version 2 for it once its marker is older than the grace period (300 ms here).
+      const deadline = Date.now() + 20_000;
+      while ((await Things.findById('T-ROLL').lean())?.version !== 2) {
+        if (Date.now() > deadline) throw new Error('recovery did not finish the stalled change');
+        await store.recoverPending();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await note('T-ROLL', 'three');
+      stalled.release(); // the late writer now applies version 2 again
+      await late;
+      const doc = await Things.findById('T-ROLL').lean();
+      expect(doc?.version).toBe(3);
+      expect(doc?.note).toBe('three');
+      expect(await feedVersions('T-ROLL')).toEqual([1, 2, 3]);
+    } finally {
+      await stalled.close();
+    }
+  });
+});
+
+describe('ChangeStore on rows of an older version', () => {
+  it('takes a change row marked applied but not fed (written before `fed` existed) as fed', async () => {
+    await createThing('T-OLDROW');
+    await note('T-OLDROW', 'two');
+    await store.models.changes.updateMany({ entityId: 'T-OLDROW' }, { $unset: { fed: '', slot: '' } });
+    // Another process, with a grace period longer than this test may take: it must not wait for one.
+    const other = await stalledWriter('apply', 'none', 600_000);
+    try {
+      await other.note('T-OLDROW', 'three');
+      expect(await feedVersions('T-OLDROW')).toEqual([1, 2, 3]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('ChangeStore recovery', () => {
+  it('finishes the other interrupted changes when one of them cannot be finished', async () => {
+    await createThing('T-BROKEN');
+    await createThing('T-FINE');
+    const crashed = (id: string, extra: Record<string, unknown>) => ({
+      _id: `${id}#2`,
+      collection: 'things',
+      entityType: 'Thing',
+      entityId: id,
+      version: 2,
+      kind: 'approved',
+      from: 'pending',
+      to: 'approved',
+      set: { status: 'approved', updatedAt: new Date() },
+      unset: [],
+      node: { _id: id, status: 'approved', version: 2, _acl: ['VA-000-001'] },
+      actor,
+      at: new Date(),
+      partition: 0,
+      acl: ['VA-000-001'],
+      ...extra,
+    });
+    // The first marker's change has an effect on a collection this process does not know: it fails.
+    await store.models.changes.collection.insertOne(
+      crashed('T-BROKEN', {
+        effects: [
+          { collection: 'nowhere', entityType: 'X', entityId: 'X-1', kind: 'x', set: {}, partitionKey: 'x' },
+        ],
+      }) as never,
+    );
+    await store.models.changes.collection.insertOne(crashed('T-FINE', {}) as never);
+    await store.models.pending.collection.insertOne({
+      _id: 'marker-broken',
+      changeId: 'T-BROKEN#2',
+      at: new Date(Date.now() - 120_000),
+    } as never);
+    await store.models.pending.collection.insertOne({
+      _id: 'marker-fine',
+      changeId: 'T-FINE#2',
+      at: new Date(Date.now() - 60_000),
+    } as never);
+    try {
+      await store.recoverPending(0);
+      await store.recoverPending(0);
+      expect((await Things.findById('T-FINE').lean())?.status).toBe('approved');
+      expect(await store.models.pending.exists({ _id: 'marker-fine' })).toBeNull();
+      // the failing one stays, to be tried again
+      expect(await store.models.pending.exists({ _id: 'marker-broken' })).not.toBeNull();
+    } finally {
+      await store.models.pending.deleteOne({ _id: 'marker-broken' });
+    }
+  });
+});
+
+describe('ChangeStore on a replica set', () => {
+  it('writes the change mechanism with majority write concern and reads events at majority', async () => {
+    const conn = openDatabase({
+      uri: inject('mongoUri'),
+      name: db.name,
+      log: silentLogger(),
+      onCommand: () => {},
+    });
+    await conn.connected();
+    const sent: { name: string; collection: string; command: Record<string, unknown> }[] = [];
+    conn.conn.getClient().on('commandStarted', (e) => {
+      const collection = (e.command as Record<string, unknown>)[e.commandName];
+      sent.push({ name: e.commandName, collection: String(collection), command: e.command });
+    });
+    const watched = new ChangeStore(conn.conn, {
+      partitions: 2,
+      pollMs: 20,
+      retentionHours: 1,
+      dialect: () => conn.dialect(),
+      log: silentLogger(),
+    });
+    const WatchedThings = entityModel<Thing>(conn.conn, 'Thing', 'things', { name: String, status: String });
+    watched.register(WatchedThings);
+    await watched.init();
+    try {
+      await watched.create<Thing>({
+        model: WatchedThings,
+        entityType: 'Thing',
+        doc: { _id: 'T-WC', name: 'wc', vendor: 'VA-000-001', status: 'pending', _acl: [] },
+        actor,
+        partitionKey: 'VA-000-001',
+      });
+      await watched.change<Thing>({
+        model: WatchedThings,
+        entityType: 'Thing',
+        id: 'T-WC',
+        actor,
+        partitionKey: (d) => d.vendor,
+        decide: () => ({ kind: 'updated', set: { note: 'wc' } }),
+      });
+      const reads = await watched.feed.read(partitionOf('VA-000-001', 2), 1, 2);
+      expect(reads.length).toBeGreaterThan(0);
+      const mechanism = ['changes', 'feed', 'pending_changes', 'idempotency_claims', 'feed_meta', 'things'];
+      const writes = sent.filter((c) => ['insert', 'update', 'delete'].includes(c.name));
+      expect(new Set(writes.map((w) => w.collection))).toEqual(
+        new Set(['changes', 'feed', 'pending_changes', 'things']),
+      );
+      for (const w of writes.filter((c) => mechanism.includes(c.collection))) {
+        expect(w.command.writeConcern, `${w.name} ${w.collection}`).toEqual({ w: 'majority' });
+      }
+      const feedReads = sent.filter((c) => c.name === 'find' && c.collection === 'feed');
+      expect(feedReads.length).toBeGreaterThan(0);
+      expect(feedReads.some((r) => (r.command.readConcern as { level?: string })?.level === 'majority')).toBe(
+        true,
+      );
+      // and reads go to the primary whatever the connection string prefers
+      for (const model of Object.values(watched.models)) expect(model.schema.get('read')).toBe('primary');
+    } finally {
+      await conn.close();
+    }
   });
 });

@@ -1,25 +1,16 @@
 // One reader per process tails the feed and fans events out in process: thousands of subscribers
-// cost one polling loop, not thousands of database cursors. Subscribers may resume from a cursor:
-// they get every event after it from the database, then live events, with no duplicate at the seam.
-import { DomainError } from '../errors.js';
+// cost one polling loop, not thousands of database cursors. Each subscriber (subscriber.ts) may resume
+// from a cursor: it replays from the database, then takes live rows from here.
 import type { Logger } from '../logger.js';
-import { decodeCursor, encodeCursor, type Position } from './cursor.js';
+import type { Position } from './cursor.js';
 import type { FeedLog } from './feed-log.js';
 import type { FeedRow } from './models.js';
+import { type FeedEvent, type FeedItem, FeedSubscriber, type SubscribeOptions } from './subscriber.js';
 
-export interface FeedEvent {
-  row: FeedRow;
-  cursor: string;
-}
+export type { FeedEvent, FeedItem, SubscribeOptions } from './subscriber.js';
+export { FeedProgress } from './subscriber.js';
 
-export interface SubscribeOptions {
-  after?: string | null;
-  filter: (row: FeedRow) => boolean;
-  /** undelivered events a subscriber may hold before it is cut off as too slow */
-  maxQueue?: number;
-}
-
-type Listener = (row: FeedRow, position: Position) => void;
+export type Listener = (row: FeedRow) => void;
 
 const BATCH = 256;
 /**
@@ -33,6 +24,7 @@ const BUSY_FOR_MS = 2000;
 export class FeedHub {
   private position: Position = [];
   private listeners = new Set<Listener>();
+  private open = new Set<FeedSubscriber>();
   private running = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
@@ -49,13 +41,16 @@ export class FeedHub {
   });
 
   constructor(
-    private readonly feed: FeedLog,
+    readonly feed: FeedLog,
     private readonly pollMs: number,
-    private readonly log: Logger,
+    readonly log: Logger,
+    /** FEED_PROGRESS_MS: the least time between two frames of a subscription asking for progress */
+    readonly progressMs = 5000,
   ) {}
 
+  /** Open subscriptions, replaying or live. */
   get subscriberCount(): number {
-    return this.listeners.size;
+    return this.open.size;
   }
 
   currentPosition(): Position {
@@ -77,6 +72,20 @@ export class FeedHub {
     await this.loop;
   }
 
+  /** Hands every row from now on to `listener`, synchronously and in order; returns the way to stop. */
+  listen(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Logs a database error that is being retried, at most every 10 s. */
+  transient(e: unknown, what: string): void {
+    if (Date.now() - this.lastError > 10_000) {
+      this.lastError = Date.now();
+      this.log.warn({ err: (e as Error).message }, `${what} failed, retrying`);
+    }
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       let delivered = 0;
@@ -86,18 +95,14 @@ export class FeedHub {
           for (const row of rows) {
             this.position[p] = row.s;
             this.feed.observe(p, row.s);
-            const snapshot = [...this.position];
-            for (const l of this.listeners) l(row, snapshot);
+            for (const l of this.listeners) l(row);
           }
           delivered += rows.length;
         }
         if (delivered > 0) this.lastEventAt = Date.now();
       } catch (e) {
-        // The database may be briefly away; keep the position and try again, logging at most every 10 s.
-        if (Date.now() - this.lastError > 10_000) {
-          this.lastError = Date.now();
-          this.log.warn({ err: (e as Error).message }, 'feed read failed, retrying');
-        }
+        // The database may be briefly away; keep the position and try again.
+        this.transient(e, 'feed read');
       }
       if (delivered === 0 && this.running) {
         const busy = Date.now() - this.lastEventAt < BUSY_FOR_MS;
@@ -113,144 +118,18 @@ export class FeedHub {
     }
   }
 
-  /** An async iterator of the events passing `filter`, from `after` (exclusive) or from now. */
-  subscribe(opts: SubscribeOptions): AsyncIterableIterator<FeedEvent> {
-    const maxQueue = opts.maxQueue ?? 1000;
-    // A bad cursor fails here, at once; "now" is fixed when the reader has started.
-    const from: Position | null = opts.after ? decodeCursor(opts.after, this.feed.partitions) : null;
-    const queue: FeedEvent[] = [];
-    let waiting: ((r: IteratorResult<FeedEvent>) => void) | null = null;
-    let failed: Error | null = null;
-    let done = false;
-    let replaying = opts.after !== undefined && opts.after !== null;
-    const buffered: { row: FeedRow; position: Position }[] = [];
-    let delivered: Position = [];
-
-    const push = (row: FeedRow, position: Position) => {
-      if (done || row.s <= delivered[row.p]!) return;
-      delivered[row.p] = row.s;
-      if (!opts.filter(row)) return;
-      const event = { row, cursor: encodeCursor(position) };
-      if (waiting) {
-        const w = waiting;
-        waiting = null;
-        w({ value: event, done: false });
-        return;
-      }
-      if (queue.length >= maxQueue) {
-        fail(
-          new DomainError(
-            'LIMIT_EXCEEDED',
-            `subscriber too slow: more than ${maxQueue} events undelivered; resubscribe with the last cursor`,
-          ),
-        );
-        return;
-      }
-      queue.push(event);
-    };
-
-    const listener: Listener = (row, position) => {
-      if (replaying) buffered.push({ row, position });
-      else push(row, position);
-    };
-
-    const fail = (e: Error) => {
-      failed = e;
-      finish();
-    };
-
-    const finish = () => {
-      if (done) return;
-      done = true;
-      this.listeners.delete(listener);
-      if (waiting) {
-        const w = waiting;
-        waiting = null;
-        if (failed) {
-          // Surface the error on the pending next() call.
-          const err = failed;
-          failed = null;
-          w(Promise.reject(err) as never);
-        } else w({ value: undefined, done: true });
-      }
-    };
-
-    const begin = () => {
-      if (done) return;
-      const start = from ?? this.currentPosition();
-      delivered = [...start];
-      this.listeners.add(listener);
-      if (replaying) replay(start);
-    };
-
-    const replay = (start: Position) => {
-      const upTo = this.currentPosition();
-      void (async () => {
-        try {
-          await this.feed.refreshLows();
-          for (let p = 0; p < this.feed.partitions; p++) {
-            if (start[p]! + 1 < this.feed.low(p)) {
-              throw new DomainError(
-                'BAD_USER_INPUT',
-                'after: this cursor is older than the retained feed; resync the current state and subscribe again without `after`',
-                { field: 'after', reason: 'CURSOR_EXPIRED' },
-              );
-            }
-          }
-          const progress = [...start];
-          for (let p = 0; p < this.feed.partitions; p++) {
-            while (progress[p]! < upTo[p]! && !done) {
-              const rows = await this.feed.read(
-                p,
-                progress[p]! + 1,
-                Math.min(BATCH, upTo[p]! - progress[p]!),
-              );
-              if (rows.length === 0) break;
-              for (const row of rows) {
-                progress[p] = row.s;
-                push(row, [...progress]);
-              }
-            }
-            progress[p] = Math.max(progress[p]!, upTo[p]!);
-          }
-          replaying = false;
-          for (const b of buffered.splice(0)) push(b.row, b.position);
-        } catch (e) {
-          fail(e as Error);
-        }
-      })();
-    };
-
-    if (this.running) begin();
-    else void this.started.then(begin);
-
-    const iterator: AsyncIterableIterator<FeedEvent> = {
-      next: () => {
-        const event = queue.shift();
-        if (event) return Promise.resolve({ value: event, done: false });
-        if (failed) {
-          const err = failed;
-          failed = null;
-          return Promise.reject(err);
-        }
-        if (done) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => {
-          waiting = resolve;
-        });
-      },
-      return: () => {
-        finish();
-        queue.length = 0;
-        return Promise.resolve({ value: undefined, done: true });
-      },
-      throw: (e) => {
-        finish();
-        return Promise.reject(e);
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
+  /**
+   * An async iterator of the events passing `filter`, from `after` (exclusive) or from now; with
+   * `progress`, also FeedProgress items. A malformed cursor throws here, at once.
+   */
+  subscribe(opts: SubscribeOptions & { progress: true }): AsyncIterableIterator<FeedItem>;
+  subscribe(opts: SubscribeOptions): AsyncIterableIterator<FeedEvent>;
+  subscribe(opts: SubscribeOptions): AsyncIterableIterator<FeedItem> {
+    const sub = new FeedSubscriber(this, opts, () => this.open.delete(sub));
+    this.open.add(sub);
+    // "Now" and the replay's end are fixed once the reader has started.
+    if (this.running) sub.begin();
+    else void this.started.then(() => sub.begin());
+    return sub;
   }
 }

@@ -30,8 +30,10 @@ export interface ChangeRow {
   idem?: string;
   void?: boolean;
   applied?: boolean;
-  /** feed slot once appended */
-  fed?: string;
+  /** set once the change's event is in the feed; the entity's next event is appended only after it */
+  fed?: boolean;
+  /** the event's feed slot, recorded by the process that appended it */
+  slot?: string;
   cause?: string;
   effects?: EffectSpec[];
 }
@@ -83,12 +85,19 @@ export interface ClaimRow {
   at: Date;
 }
 
+/**
+ * `feed`: the partition count and head hints (and, from older versions, a `low` array);
+ * `low:<p>:<seq>`: a low mark, inserted by a prune before it deletes (the low is the highest mark);
+ * `floor:<p>`: every slot below `seq` has been deleted, so the next prune starts deleting there.
+ */
 export interface FeedMetaRow {
   _id: string;
   partitions?: number;
-  /** per partition: lowest seq still retained, and a hint of the head */
   low?: number[];
   head?: number[];
+  p?: number;
+  seq?: number;
+  at?: Date;
 }
 
 export interface ChangeModels {
@@ -99,7 +108,18 @@ export interface ChangeModels {
   meta: Model<FeedMetaRow>;
 }
 
-const loose = { strict: false, versionKey: false, _id: false } as const;
+/**
+ * On a MongoDB replica set a write acknowledged by the primary alone can be rolled back by a failover,
+ * and a secondary may serve a read from the past: the feed would lose or invent events, or a writer
+ * would decide on a stale version. So the change mechanism writes with majority write concern and reads
+ * from the primary (FerretDB accepts both and has nothing to wait for). Mongoose applies the schema
+ * options to its queries; direct collection calls pass `MAJORITY` themselves.
+ */
+export const MAJORITY = { writeConcern: { w: 'majority' as const } };
+/** Events are delivered only once a majority has them: an event a failover rolls back was never sent. */
+export const MAJORITY_READ = { readConcern: { level: 'majority' as const } };
+
+const loose = { strict: false, versionKey: false, _id: false, read: 'primary', ...MAJORITY } as const;
 
 export function changeModels(conn: Connection): ChangeModels {
   const changes = new Schema<ChangeRow>({ _id: String }, { ...loose, collection: 'changes' });

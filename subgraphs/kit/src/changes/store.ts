@@ -6,9 +6,10 @@
 //   1. read the entity (version v) and let the domain decide the change (or refuse it);
 //   2. insert a change row with _id `<entityId>#<v+1>`: the compare-and-set. Only one writer of
 //      version v+1 can exist; the loser re-reads and re-decides (usually: CONFLICT naming the status);
-//   3. apply the row's fields to the entity; 4. append the event to the feed; 5. run effects on other
-//      entities. A pending marker written before step 2 lets recovery finish steps 3–5 if the process
-//      dies in between, so no change is ever lost or applied without its event.
+//   3. apply the row's fields to the entity (only if it is still at v); 4. append the event to the feed,
+//      after the event of v (per-entity order); 5. run effects on other entities. A pending marker
+//      written before step 2 lets recovery finish steps 3–5 if the process dies in between, so no change
+//      is ever lost or applied without its event.
 import { randomUUID } from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import type { Dialect } from '../db.js';
@@ -24,6 +25,7 @@ import {
   changeModels,
   type EffectSpec,
   isDuplicateKey,
+  MAJORITY,
 } from './models.js';
 
 /** Fields every entity document carries. */
@@ -79,8 +81,15 @@ export interface ChangeStoreOptions {
   retentionHours: number;
   dialect: () => Dialect;
   log: Logger;
-  /** how long a change may stay unapplied before another actor helps finish it */
+  /** how long a change may stay unapplied (or unfed) before another actor helps finish it */
   graceMs?: number;
+  /** FEED_PROGRESS_MS (see FeedHub) */
+  progressMs?: number;
+  /**
+   * Fault tests only: awaited by a writer just before it applies its change row to the entity and just
+   * before it appends the event, so a test can hold a writer there as a stalled process would be held.
+   */
+  pauseAt?: (step: 'apply' | 'append', row: ChangeRow) => Promise<void> | void;
 }
 
 // Each lost compare-and-set means another writer's change landed, so a writer among N concurrent ones on
@@ -88,6 +97,10 @@ export interface ChangeStoreOptions {
 // "retry" CONFLICTs (8 was exceeded by 10 concurrent item additions on a loaded machine).
 const MAX_ATTEMPTS = 16;
 const CAUSES_KEPT = 32;
+/** Entities whose last fed version this process remembers, so their next change need not ask the database. */
+const FED_REMEMBERED = 10_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class ChangeStore {
   readonly models: ChangeModels;
@@ -97,6 +110,10 @@ export class ChangeStore {
   private readonly graceMs: number;
   private timers: NodeJS.Timeout[] = [];
   private sweep: Promise<number> | null = null;
+  /** entity id -> the highest version whose event is known to be in the feed (a bounded hint) */
+  private readonly fedUpTo = new Map<string, number>();
+  /** change id -> its event's append running in this process, for the entity's next change to wait on */
+  private readonly feeding = new Map<string, Promise<string | null>>();
 
   constructor(
     conn: Connection,
@@ -104,7 +121,7 @@ export class ChangeStore {
   ) {
     this.models = changeModels(conn);
     this.feed = new FeedLog(this.models, opts.partitions, opts.dialect, opts.log);
-    this.hub = new FeedHub(this.feed, opts.pollMs, opts.log);
+    this.hub = new FeedHub(this.feed, opts.pollMs, opts.log, opts.progressMs);
     this.graceMs = opts.graceMs ?? 3000;
   }
 
@@ -181,7 +198,7 @@ export class ChangeStore {
       };
       const marker = await this.mark(row._id);
       try {
-        await this.models.changes.collection.insertOne(row as never);
+        await this.models.changes.collection.insertOne(row as never, MAJORITY);
       } catch (e) {
         await this.unmark(marker);
         if (!isDuplicateKey(e)) throw e;
@@ -230,7 +247,7 @@ export class ChangeStore {
       };
       const marker = await this.mark(row._id);
       try {
-        await this.models.changes.collection.insertOne(row as never);
+        await this.models.changes.collection.insertOne(row as never, MAJORITY);
       } catch (e) {
         await this.unmark(marker);
         if (!isDuplicateKey(e)) throw e;
@@ -240,11 +257,10 @@ export class ChangeStore {
       }
       if (opts.idempotencyKey) {
         try {
-          await this.models.claims.collection.insertOne({
-            _id: opts.idempotencyKey,
-            entityId: id,
-            at: now,
-          } as never);
+          await this.models.claims.collection.insertOne(
+            { _id: opts.idempotencyKey, entityId: id, at: now } as never,
+            MAJORITY,
+          );
         } catch (e) {
           if (!isDuplicateKey(e)) throw e;
           // A concurrent request with the same key won: abandon ours, answer with theirs.
@@ -289,23 +305,33 @@ export class ChangeStore {
 
   private async sweepOnce(graceMs: number): Promise<number> {
     let recovered = 0;
+    let stale: { _id: string; changeId: string }[];
     try {
-      const stale = await this.models.pending.find({ at: { $lt: new Date(Date.now() - graceMs) } }).lean();
-      for (const marker of stale) {
+      stale = await this.models.pending.find({ at: { $lt: new Date(Date.now() - graceMs) } }).lean();
+    } catch (e) {
+      this.opts.log.warn({ err: (e as Error).message }, 'change recovery failed, will retry');
+      return 0;
+    }
+    // Each marker on its own: one that cannot be finished now must not hold up the others.
+    for (const marker of stale) {
+      try {
         await this.recover(marker.changeId);
         await this.unmark(marker._id);
         recovered++;
+      } catch (e) {
+        this.opts.log.warn(
+          { change: marker.changeId, err: (e as Error).message },
+          'could not finish an interrupted change, will retry',
+        );
       }
-      if (recovered > 0) this.opts.log.warn({ recovered }, 'finished changes left by an interrupted writer');
-    } catch (e) {
-      this.opts.log.warn({ err: (e as Error).message }, 'change recovery failed, will retry');
     }
+    if (recovered > 0) this.opts.log.warn({ recovered }, 'finished changes left by an interrupted writer');
     return recovered;
   }
 
   private async mark(changeId: string): Promise<string> {
     const id = randomUUID();
-    await this.models.pending.collection.insertOne({ _id: id, changeId, at: new Date() } as never);
+    await this.models.pending.collection.insertOne({ _id: id, changeId, at: new Date() } as never, MAJORITY);
     return id;
   }
 
@@ -315,18 +341,83 @@ export class ChangeStore {
 
   private async finish(row: ChangeRow, node: Record<string, unknown>, marker: string | null): Promise<void> {
     const model = this.entities.get(row.collection)!;
+    await this.opts.pauseAt?.('apply', row);
     try {
-      await applyRow(model, row);
+      await applyRow(model, row, this.applyCheck(row));
     } catch (e) {
       if (!(e instanceof UniqueIndexRefused)) throw e;
       await this.models.changes.updateOne({ _id: row._id }, { $set: { void: true } });
       if (marker) await this.unmark(marker);
       throw conflict(e.message);
     }
-    await this.feed.append(row, node);
-    await this.runEffects(row);
-    await this.models.changes.updateOne({ _id: row._id }, { $set: { applied: true } });
+    await this.opts.pauseAt?.('append', row);
+    const fed = fedFields(await this.feedInOrder(row, node));
+    if (row.effects?.length) {
+      await this.models.changes.updateOne({ _id: row._id }, { $set: fed });
+      await this.runEffects(row);
+      await this.models.changes.updateOne({ _id: row._id }, { $set: { applied: true } });
+    } else {
+      // no effects: one write says both
+      await this.models.changes.updateOne({ _id: row._id }, { $set: { ...fed, applied: true } });
+    }
     if (marker) await this.unmark(marker);
+  }
+
+  /**
+   * How a writer makes sure it applies its row only to the version it decided on, so that a late writer
+   * cannot roll back a newer change that recovery let through. MongoDB: the update's filter names the
+   * version (atomic). FerretDB pushes down nothing but `_id` (a version filter scans the collection) and
+   * its updates are read-modify-write anyway, so: a writer within half the grace period of its change
+   * cannot have been overtaken (no one helps finish a change younger than the grace period, and a newer
+   * change needs this one applied), so it updates by `_id`; a later one reads the version first.
+   */
+  private applyCheck(row: ChangeRow): ApplyCheck {
+    if (this.opts.dialect() === 'mongodb') return 'filter';
+    return Date.now() - row.at.getTime() < this.graceMs / 2 ? 'none' : 'read';
+  }
+
+  /**
+   * Appends a change's event after the event of the entity's previous change. Version v+1 can be decided
+   * as soon as v is applied, before v's event is appended, so it waits here for v's event (its append in
+   * this process, or its row's `fed` mark), and finishes v itself if v's writer seems to have died.
+   */
+  private async feedInOrder(row: ChangeRow, node: Record<string, unknown>): Promise<string | null> {
+    const appending = (async () => {
+      if (row.version > 1) await this.previousFed(row.entityId, row.version - 1);
+      return this.feed.append(row, node);
+    })();
+    this.feeding.set(row._id, appending);
+    try {
+      const slot = await appending;
+      this.rememberFed(row.entityId, row.version);
+      return slot;
+    } finally {
+      this.feeding.delete(row._id);
+    }
+  }
+
+  private async previousFed(entityId: string, version: number): Promise<void> {
+    if ((this.fedUpTo.get(entityId) ?? 0) >= version) return;
+    const changeId = `${entityId}#${version}`;
+    const local = this.feeding.get(changeId);
+    if (local && (await settlesWithin(local, this.graceMs))) return;
+    const deadline = Date.now() + this.graceMs;
+    for (;;) {
+      const prev = await this.models.changes.findById(changeId, { fed: 1, applied: 1, void: 1 }).lean();
+      if (!prev || prev.void || isFed(prev)) {
+        this.rememberFed(entityId, version);
+        return;
+      }
+      if (Date.now() >= deadline) return this.recover(changeId);
+      await sleep(15);
+    }
+  }
+
+  private rememberFed(entityId: string, version: number): void {
+    if ((this.fedUpTo.get(entityId) ?? 0) >= version) return;
+    this.fedUpTo.delete(entityId); // re-inserted last: the oldest entry is the first to go
+    this.fedUpTo.set(entityId, version);
+    if (this.fedUpTo.size > FED_REMEMBERED) this.fedUpTo.delete(this.fedUpTo.keys().next().value!);
   }
 
   private async runEffects(row: ChangeRow): Promise<void> {
@@ -404,11 +495,10 @@ export class ChangeStore {
     }
     if (row.idem) {
       try {
-        await this.models.claims.collection.insertOne({
-          _id: row.idem,
-          entityId: row.entityId,
-          at: row.at,
-        } as never);
+        await this.models.claims.collection.insertOne(
+          { _id: row.idem, entityId: row.entityId, at: row.at } as never,
+          MAJORITY,
+        );
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
         const claim = await this.models.claims.findById(row.idem).lean();
@@ -425,17 +515,47 @@ export class ChangeStore {
     }
     if ((doc?.version ?? 0) === row.version - 1) {
       try {
-        await applyRow(model, row);
+        // just read at the right version; MongoDB checks it again in the update itself
+        await applyRow(model, row, this.opts.dialect() === 'mongodb' ? 'filter' : 'none');
       } catch (e) {
         if (!(e instanceof UniqueIndexRefused)) throw e;
         await this.models.changes.updateOne({ _id: row._id }, { $set: { void: true } });
         return;
       }
     }
-    const node = row.node ?? row.set;
-    await this.feed.append(row, node);
+    if (!isFed(row)) {
+      const slot = await this.feedInOrder(row, row.node ?? row.set);
+      await this.models.changes.updateOne({ _id: row._id }, { $set: fedFields(slot) });
+    }
     await this.runEffects(row);
     await this.models.changes.updateOne({ _id: row._id }, { $set: { applied: true } });
+  }
+}
+
+/** Whether a change's event is in the feed: `fed`, or `applied` (set after the append; older rows have only that). */
+const isFed = (row: Pick<ChangeRow, 'fed' | 'applied'>) => row.fed === true || row.applied === true;
+
+/** What a change row records once its event is in the feed (the slot, when this process appended it). */
+function fedFields(slot: string | null): Partial<ChangeRow> {
+  return slot ? { fed: true, slot } : { fed: true };
+}
+
+/** Whether `p` fulfils within `ms` (false when it fails or takes longer). */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((r) => {
+    timer = setTimeout(() => r(false), ms);
+  });
+  try {
+    return await Promise.race([
+      p.then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -459,10 +579,12 @@ function withChange(
   return next;
 }
 
-async function applyRow(model: Model<EntityDoc>, row: ChangeRow): Promise<void> {
+type ApplyCheck = 'filter' | 'read' | 'none';
+
+async function applyRow(model: Model<EntityDoc>, row: ChangeRow, check: ApplyCheck): Promise<void> {
   if (row.version === 1) {
     try {
-      await model.collection.insertOne(row.set as never);
+      await model.collection.insertOne(row.set as never, MAJORITY);
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;
       // Applied already (recovery raced the writer), or refused by another unique index of the entity.
@@ -473,5 +595,12 @@ async function applyRow(model: Model<EntityDoc>, row: ChangeRow): Promise<void> 
   }
   const update: Record<string, unknown> = { $set: { ...row.set, version: row.version } };
   if (row.unset.length) update.$unset = Object.fromEntries(row.unset.map((k) => [k, '']));
-  await model.collection.updateOne({ _id: row.entityId } as never, update);
+  // Only from the version the change was decided on (see applyCheck); otherwise it was applied already.
+  const filter: Record<string, unknown> = { _id: row.entityId };
+  if (check === 'filter') filter.version = row.version - 1;
+  if (check === 'read') {
+    const doc = await model.findById(row.entityId, { version: 1 }).lean();
+    if (doc?.version !== row.version - 1) return;
+  }
+  await model.collection.updateOne(filter as never, update, MAJORITY);
 }
