@@ -19,6 +19,7 @@ import {
   upload,
 } from '../src/flows/usage-files.js';
 import { UsageProcessor } from '../src/ingest/processor.js';
+import { DEFAULT_LIMITS } from '../src/ingest/rows.js';
 import { UploadStore } from '../src/ingest/upload-store.js';
 import { type UploadFormat, type UsageFileDoc, usageModels } from '../src/models/index.js';
 import { blockId, recordSetOf } from '../src/records/layout.js';
@@ -108,11 +109,21 @@ beforeAll(async () => {
   const processor = new UsageProcessor(kit, models, catalog, uploads, records, {
     staleMs: 60_000,
     progressMs: 0,
+    maxAttempts: 3,
+    uploadStaleMs: 120_000,
+    limits: DEFAULT_LIMITS,
   });
   env = {
     kit,
     models,
-    config: { maxUploadBytes: 50 * 1024 * 1024, blockRows: 1000, staleMs: 60_000 },
+    config: {
+      maxUploadBytes: 50 * 1024 * 1024,
+      blockRows: 1000,
+      staleMs: 60_000,
+      uploadIdleMs: 60_000,
+      maxAttempts: 3,
+      limits: DEFAULT_LIMITS,
+    },
     catalog,
     uploads,
     records,

@@ -32,7 +32,7 @@ const ROWS: UsageRow[] = [
 
 async function collect(body: Buffer | string, format: UploadFormat): Promise<RowEvent[]> {
   const out: RowEvent[] = [];
-  for await (const ev of readRows(Readable.from([Buffer.from(body)]), format)) out.push(ev);
+  for await (const ev of readRows(() => Readable.from([Buffer.from(body)]), format)) out.push(ev);
   return out;
 }
 
