@@ -169,7 +169,7 @@ const CASES: Case[] = [
     },
     http: 202,
     status: 'INVALID',
-    reason: /^CSV record 2 is longer than 8192 bytes$/,
+    reason: /^the CSV record on line 3 is longer than 8192 bytes$/,
   },
   {
     name: 'an NDJSON line of 24 MB',
@@ -311,7 +311,8 @@ describe('hostile uploads', () => {
       await serviceFaults(t.stack).kill('usage');
       req.destroy();
     });
-    expect(await answer).toBeNull();
+    // the gateway may answer for the dead service before the client gives up
+    expect([null, 502]).toContain((await answer)?.status ?? null);
     await serviceFaults(t.stack).restart('usage');
     const done = await waitForUsageFile(t, w.vendor.token, f.id, ['INVALID'], 60_000);
     expect(done.errorDetail).toBe(

@@ -339,10 +339,12 @@ export function xlsxOf(rows: (string | number)[][]): Buffer {
       '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
     ),
   ];
+  const column = (i: number): string =>
+    (i < 26 ? '' : column(Math.floor(i / 26) - 1)) + String.fromCharCode(65 + (i % 26));
   rows.forEach((cells, r) => {
     parts.push(Buffer.from(`<row r="${r + 1}">`));
-    for (const c of cells) {
-      parts.push(Buffer.from('<c t="inlineStr"><is><t>'));
+    for (const [i, c] of cells.entries()) {
+      parts.push(Buffer.from(`<c r="${column(i)}${r + 1}" t="inlineStr"><is><t>`));
       parts.push(typeof c === 'number' ? Buffer.alloc(c, 'A') : Buffer.from(xml(c)));
       parts.push(Buffer.from('</t></is></c>'));
     }

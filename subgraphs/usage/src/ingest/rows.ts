@@ -119,10 +119,10 @@ async function* csvRows(input: Readable, limits: ReadLimits): AsyncGenerator<Row
     }
   } catch (e) {
     if (inputError) throw inputError;
-    if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') {
-      throw new FormatError(
-        `CSV ${header ? `record ${n + 1}` : 'header'} is longer than ${limits.maxRowBytes} bytes`,
-      );
+    const err = e as { code?: string; lines?: number };
+    if (err.code === 'CSV_MAX_RECORD_SIZE') {
+      // records read ahead of the consumer are dropped with the parser: name the line, which is exact
+      throw new FormatError(`the CSV record on line ${err.lines} is longer than ${limits.maxRowBytes} bytes`);
     }
     throw new FormatError(`CSV unreadable after record ${n}: ${(e as Error).message}`);
   } finally {
