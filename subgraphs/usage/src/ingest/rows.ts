@@ -249,8 +249,8 @@ async function* xlsxRows(open: () => Readable, limits: ReadLimits): AsyncGenerat
   // the reader pipes its input and would wait for ever after a failed read: fail at once instead
   let inputError: Error | null = null;
   const failed = new Promise<never>((_, reject) =>
-    input.once('error', (e) => {
-      inputError = e;
+    input.on('error', (e) => {
+      inputError ??= e;
       reject(e);
     }),
   );
