@@ -362,10 +362,12 @@ describe('S5 over usageFileChanged', () => {
       await vendor.until(last, 30_000, 'the vendor to hear CLOSED');
       await provider.until(last, 30_000, 'the provider to hear CLOSED');
 
-      // progress while processing is a change without a transition (PROCESSING -> PROCESSING): allowed
-      // anywhere the file is processing, nowhere else
+      // progress while uploading or processing is a change without a transition (UPLOADING -> UPLOADING,
+      // PROCESSING -> PROCESSING): allowed anywhere the file is in that state, nowhere else
       const isProgress = (c: UsageChange['usageFileChanged']) =>
-        c.kind === 'PROGRESS' && c.previousStatus === 'PROCESSING' && c.status === 'PROCESSING';
+        c.kind === 'PROGRESS' &&
+        (c.previousStatus === 'PROCESSING' || c.previousStatus === 'UPLOADING') &&
+        c.status === c.previousStatus;
       const expected = [
         ['CREATED', null, 'DRAFT'],
         ['UPLOAD_STARTED', 'DRAFT', 'UPLOADING'],
@@ -393,10 +395,10 @@ describe('S5 over usageFileChanged', () => {
           changes.filter((c) => !isProgress(c)).map((c) => [c.kind, c.previousStatus, c.status]),
           who,
         ).toEqual(expected);
-        let processing = false;
+        let during: string | null = null;
         for (const c of changes) {
-          if (isProgress(c)) expect(processing, `${who}: progress outside processing`).toBe(true);
-          else processing = c.status === 'PROCESSING';
+          if (isProgress(c)) expect(c.status, `${who}: progress outside its state`).toBe(during);
+          else during = c.status === 'PROCESSING' || c.status === 'UPLOADING' ? c.status : null;
           // the file as it was right after the change, with fields of products and partners
           expect(c.usageFile, who).toEqual({
             id: f.id,

@@ -29,6 +29,10 @@ export function createUsageEnv(
   const processor = new UsageProcessor(kit, models, catalog, uploads, records, {
     staleMs: config.staleMs,
     progressMs: 1000,
+    maxAttempts: config.maxAttempts,
+    // a live upload changes its file every quarter stale interval and fails itself after the idle time
+    uploadStaleMs: config.uploadIdleMs + config.staleMs,
+    limits: config.limits,
   });
   // Resume files a previous process left half-processed (see ingest/processor.ts).
   void kit.db.connected().then(() => processor.startSweeps());

@@ -1,7 +1,6 @@
 // The usage HTTP routes the reference platform has beside its API (§4.2): the upload of a usage file, the
 // per-product XLSX template and the error report of an invalid file. The gateway forwards /usage/* here
 // with the caller's signed identity, exactly as it does GraphQL.
-import type { Readable } from 'node:stream';
 import {
   canSee,
   DomainError,
@@ -13,13 +12,14 @@ import {
   parseId,
   requireIdentity,
 } from '@daas/kit';
-import Busboy from 'busboy';
 import ExcelJS from 'exceljs';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { usagePermissions } from './domain/permissions.js';
 import { RECORD_COLUMNS } from './domain/records.js';
+import { csvLine, sheetText } from './domain/spreadsheet.js';
 import type { UsageEnv } from './env.js';
 import { upload } from './flows/usage-files.js';
+import { uploadBody } from './ingest/upload-body.js';
 import type { UploadFormat, UsageFileDoc } from './models/index.js';
 import { recordSetOf } from './records/layout.js';
 import { fileView } from './resolvers/views.js';
@@ -45,12 +45,17 @@ export function usageRoutes(app: Express, kit: KitEnv, env: UsageEnv): void {
         const err = isDomainError(e) ? e : new DomainError('INTERNAL', 'internal error');
         if (!isDomainError(e)) kit.log.error({ err: (e as Error).message }, 'usage route failed');
         if (res.headersSent) return void res.destroy();
+        // a body that failed half-way (stalled, too large) is not read to its end: close the connection
+        // once the answer is out; one refused before it was read is drained, keeping the connection
+        const bodyFailed = res.locals.bodyFailed === true && !req.complete;
+        if (bodyFailed) res.setHeader('connection', 'close');
         res
           .status(STATUS[err.code])
           .json({ errors: [{ message: err.message, extensions: { code: err.code, ...err.details } }] });
-        // an upload refused early: do not read the rest of the body
-        req.unpipe();
-        req.resume();
+        if (!bodyFailed) {
+          req.unpipe();
+          req.resume();
+        }
       });
     },
   ];
@@ -91,32 +96,35 @@ async function loadFile(env: UsageEnv, identity: Identity, value: string): Promi
 
 /**
  * The body is either multipart with the file in field `usage_file` (as on the reference platform) or the
- * file itself; the format comes from `?format=`, the file name or the content type.
+ * file itself; the format comes from `?format=`, the file name or the content type. A body that fails
+ * once the upload has begun leaves the file INVALID with the reason (flows/upload-failure.ts).
  */
 async function uploadRoute(env: UsageEnv, req: Request, res: Response, identity: Identity) {
   usagePermissions.assert(identity.role, 'uploadUsage');
   const file = await loadFile(env, identity, String(req.params.id));
   const wait = req.query.wait === 'true';
   const query = typeof req.query.format === 'string' ? req.query.format : undefined;
-  let body: Readable = req;
-  let format: UploadFormat | null;
-  let fileName: string | null = null;
-  if (/^multipart\/form-data/i.test(req.header('content-type') ?? '')) {
-    const part = await multipartFile(req, env.config.maxUploadBytes);
-    body = part.stream;
-    fileName = part.fileName;
-    format = formatOf(query, part.fileName ?? undefined, part.mimeType);
-  } else {
-    format = formatOf(query, req.header('content-type'));
+  if (req.header('content-length') === '0') {
+    throw new DomainError('BAD_USER_INPUT', 'body: the upload is empty', { field: 'body' });
   }
+  const multipart = /^multipart\/form-data/i.test(req.header('content-type') ?? '');
+  if (!multipart && !formatOf(query, req.header('content-type'))) throw unknownFormat();
+  res.locals.bodyFailed = true; // from here on a failure may leave the body half read
+  const body = await uploadBody(req, env.config.uploadIdleMs, env.config.maxUploadBytes);
+  const format = multipart
+    ? formatOf(query, body.fileName ?? undefined, body.mimeType ?? undefined)
+    : formatOf(query, req.header('content-type'));
   if (!format) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      'format: send CSV, XLSX, JSON or NDJSON (name it with ?format=, the file name or Content-Type)',
-      { field: 'format' },
-    );
+    body.discard();
+    throw unknownFormat();
   }
-  const doc = await upload(env, identity, file._id, format, fileName, body, wait);
+  let doc: UsageFileDoc;
+  try {
+    doc = await upload(env, identity, file._id, format, body.fileName, body.bytes, wait);
+  } catch (e) {
+    body.discard();
+    throw e;
+  }
   const view = fileView(doc);
   res.status(wait ? 200 : 202).json({
     id: view.id,
@@ -127,34 +135,12 @@ async function uploadRoute(env: UsageEnv, req: Request, res: Response, identity:
   });
 }
 
-function multipartFile(
-  req: Request,
-  maxBytes: number,
-): Promise<{ stream: Readable; fileName: string | null; mimeType: string }> {
-  return new Promise((resolve, reject) => {
-    let found = false;
-    const bb = Busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes } });
-    bb.on('file', (field, stream, info) => {
-      if (field !== 'usage_file' || found) return void stream.resume();
-      found = true;
-      resolve({ stream, fileName: info.filename ?? null, mimeType: info.mimeType });
-    });
-    bb.on('error', (e) =>
-      reject(
-        new DomainError('BAD_USER_INPUT', `usage_file: ${(e as Error).message}`, { field: 'usage_file' }),
-      ),
-    );
-    bb.on('close', () => {
-      if (!found)
-        reject(
-          new DomainError('BAD_USER_INPUT', 'usage_file: the multipart body has no usage_file field', {
-            field: 'usage_file',
-          }),
-        );
-    });
-    req.pipe(bb);
-  });
-}
+const unknownFormat = () =>
+  new DomainError(
+    'BAD_USER_INPUT',
+    'format: send CSV, XLSX, JSON or NDJSON (name it with ?format=, the file name or Content-Type)',
+    { field: 'format' },
+  );
 
 /** The XLSX a vendor fills in: a `records` sheet with the columns, and the product's items for reference. */
 async function templateRoute(env: UsageEnv, req: Request, res: Response, identity: Identity) {
@@ -170,23 +156,22 @@ async function templateRoute(env: UsageEnv, req: Request, res: Response, identit
     useSharedStrings: false,
     useStyles: false,
   });
+  const add = (sheet: ExcelJS.Worksheet, cells: string[]) => sheet.addRow(cells.map(sheetText)).commit();
   const records = wb.addWorksheet('records');
-  records.addRow([...RECORD_COLUMNS]).commit();
+  add(records, [...RECORD_COLUMNS]);
   records.commit();
   const items = wb.addWorksheet('items');
-  items.addRow(['mpn', 'name', 'type', 'unit', 'precision']).commit();
+  add(items, ['mpn', 'name', 'type', 'unit', 'precision']);
   for (const i of product.items)
-    items.addRow([i.mpn, i.name, i.type.toLowerCase(), i.unit, i.precision.toLowerCase()]).commit();
+    add(items, [i.mpn, i.name, i.type.toLowerCase(), i.unit, i.precision.toLowerCase()]);
   items.commit();
   const info = wb.addWorksheet('info');
-  info.addRow(['product', product.id]).commit();
-  info.addRow(['schema', product.ppuSchema ?? 'qt']).commit();
-  info.addRow(['dynamic items', product.dynamicItems ? 'yes' : 'no']).commit();
+  add(info, ['product', product.id]);
+  add(info, ['schema', product.ppuSchema ?? 'qt']);
+  add(info, ['dynamic items', product.dynamicItems ? 'yes' : 'no']);
   info.commit();
   await wb.commit();
 }
-
-const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
 /** Every invalid record of the file's current upload: its position, the vendor's record id and what is wrong. */
 async function errorReportRoute(env: UsageEnv, req: Request, res: Response, identity: Identity) {
@@ -194,9 +179,9 @@ async function errorReportRoute(env: UsageEnv, req: Request, res: Response, iden
   res.status(200);
   res.setHeader('content-type', 'text/csv; charset=utf-8');
   res.setHeader('content-disposition', `attachment; filename="${file._id}-errors.csv"`);
-  res.write('record,record_id,errors\n');
+  res.write(csvLine(['record', 'record_id', 'errors']));
   for await (const r of env.records.invalid(recordSetOf(file))) {
-    const line = `${r.row},${csvCell(r.recordId ?? '')},${csvCell(r.errors.join('; '))}\n`;
+    const line = csvLine([String(r.row), r.recordId ?? '', r.errors.join('; ')]);
     if (!res.write(line)) await new Promise((resolve) => res.once('drain', resolve));
   }
   res.end();

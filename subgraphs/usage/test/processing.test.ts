@@ -2,7 +2,7 @@
 // replacing records, a resumed run after an interruption writing every record exactly once, closing.
 // The other domains' answers come from a fixed catalog (what products and requests would say).
 import { Readable } from 'node:stream';
-import type { Identity, KitEnv } from '@daas/kit';
+import { badInput, DomainError, type Identity, type KitEnv } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qtRows, toCsv, toJson, toNdjson, toXlsx, type UsageRow } from '../../../scripts/lib/usage-files.js';
 import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
@@ -19,6 +19,7 @@ import {
   upload,
 } from '../src/flows/usage-files.js';
 import { UsageProcessor } from '../src/ingest/processor.js';
+import { DEFAULT_LIMITS } from '../src/ingest/rows.js';
 import { UploadStore } from '../src/ingest/upload-store.js';
 import { type UploadFormat, type UsageFileDoc, usageModels } from '../src/models/index.js';
 import { blockId, recordSetOf } from '../src/records/layout.js';
@@ -36,6 +37,8 @@ const PERIOD = { from: '2025-05-01', to: '2025-05-31' };
 
 class FixedCatalog implements UsageCatalog {
   assetCalls = 0;
+  /** thrown by asset lookups while set: the way a run fails in the failure tests */
+  failure: Error | null = null;
   async product(id: string): Promise<ProductFacts | null> {
     if (id !== PRODUCT) return null;
     return {
@@ -67,6 +70,7 @@ class FixedCatalog implements UsageCatalog {
     return true;
   }
   async assets(ids: string[]): Promise<Map<string, AssetFacts | null>> {
+    if (this.failure) throw this.failure;
     this.assetCalls++;
     return new Map(
       ids.map((id) => [
@@ -108,11 +112,21 @@ beforeAll(async () => {
   const processor = new UsageProcessor(kit, models, catalog, uploads, records, {
     staleMs: 60_000,
     progressMs: 0,
+    maxAttempts: 3,
+    uploadStaleMs: 120_000,
+    limits: DEFAULT_LIMITS,
   });
   env = {
     kit,
     models,
-    config: { maxUploadBytes: 50 * 1024 * 1024, blockRows: 1000, staleMs: 60_000 },
+    config: {
+      maxUploadBytes: 50 * 1024 * 1024,
+      blockRows: 1000,
+      staleMs: 60_000,
+      uploadIdleMs: 60_000,
+      maxAttempts: 3,
+      limits: DEFAULT_LIMITS,
+    },
     catalog,
     uploads,
     records,
@@ -335,5 +349,113 @@ describe('usage processing', () => {
     expect(await env.models.UsageAggregate.countDocuments({ usageFile: f._id })).toBe(0);
     // assets are looked up per batch naming new ones (the first, and the one with the unknown asset), not per row
     expect(catalog.assetCalls).toBe(2);
+  });
+});
+
+describe('usage processing: failures', () => {
+  async function until(what: string, check: () => Promise<boolean>) {
+    const deadline = Date.now() + 30_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('an upload whose body fails leaves the file INVALID with the reason, drops what arrived, and can be retried', async () => {
+    const f = await newFile();
+    const body = (async function* () {
+      yield Buffer.alloc(2 * 1024 * 1024 + 10, 'a');
+      throw badInput('body', 'the connection was lost before the upload was complete');
+    })();
+    await expect(upload(env, vendor, f._id, 'csv', null, body)).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+    });
+    expect(await fileDoc(f._id)).toMatchObject({
+      status: 'invalid',
+      errorDetail: 'the upload failed: body: the connection was lost before the upload was complete',
+    });
+    expect(await env.models.UploadChunk.countDocuments({ usageFile: f._id })).toBe(0);
+    // nothing whole was stored: there is nothing to reprocess, but a new upload goes through
+    await expect(act(env, vendor, f._id, 'reprocess')).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await send(f._id, [...qtRows(2, 'MPN-PPU', ASSETS, PERIOD)])).status).toBe('ready');
+  });
+
+  it('an upload whose process died is given up by the sweep; its late end changes nothing', async () => {
+    const f = await newFile();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const body = (async function* () {
+      yield Buffer.from(toCsv([...qtRows(2, 'MPN-PPU', ASSETS, PERIOD)]));
+      await gate;
+    })();
+    const pending = upload(env, vendor, f._id, 'csv', null, body);
+    pending.catch(() => {});
+    await until('the upload to start', async () => (await fileDoc(f._id)).status === 'uploading');
+    // another replica's sweep, for which every upload is already silent for too long
+    const sweeper = new UsageProcessor(env.kit, env.models, catalog, env.uploads, env.records, {
+      staleMs: 60_000,
+      progressMs: 0,
+      maxAttempts: 3,
+      uploadStaleMs: 0,
+      limits: DEFAULT_LIMITS,
+    });
+    await sweeper.sweep();
+    expect(await fileDoc(f._id)).toMatchObject({
+      status: 'invalid',
+      errorDetail:
+        'the upload did not finish (its connection or the service stopped mid-upload); upload the file again',
+    });
+    release();
+    await expect(pending).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await fileDoc(f._id)).status).toBe('invalid');
+  });
+
+  it('a run failing for a lasting reason is given up after its attempts; a passing failure is not counted', async () => {
+    const rows = [...qtRows(5, 'MPN-PPU', ASSETS, PERIOD)];
+    try {
+      catalog.failure = new TypeError('a bug, or a record it cannot take');
+      const f = await newFile();
+      expect((await send(f._id, rows)).status).toBe('processing');
+      // what the sweep does every half stale interval: resume, one more attempt each time
+      for (const attempts of [2, 3]) {
+        await env.processor.run(f._id, true);
+        expect(await fileDoc(f._id)).toMatchObject({ status: 'processing', upload: { attempts } });
+      }
+      await env.processor.run(f._id, true);
+      expect(await fileDoc(f._id)).toMatchObject({
+        status: 'invalid',
+        errorDetail: 'processing failed 3 times and is not retried: the upload cannot be processed as it is',
+      });
+
+      catalog.failure = new DomainError('INTERNAL', 'gateway unreachable for a cross-domain check');
+      const g = await newFile();
+      expect((await send(g._id, rows)).status).toBe('processing');
+      for (let i = 0; i < 4; i++) {
+        await env.processor.run(g._id, true);
+        expect(await fileDoc(g._id)).toMatchObject({ status: 'processing', upload: { attempts: 1 } });
+      }
+      catalog.failure = null;
+      await env.processor.run(g._id, true);
+      expect(await fileDoc(g._id)).toMatchObject({ status: 'ready', counts: { processed: 5, valid: 5 } });
+    } finally {
+      catalog.failure = null;
+    }
+  });
+
+  it('rows whose stored text would overflow a block document make the file invalid, not a retry loop', async () => {
+    // within the row limit as read (8,000 characters), but JSON writes a control character in 6
+    const rows = [...qtRows(1000, 'MPN-PPU', ASSETS, PERIOD)].map((r) => ({
+      ...r,
+      record_id: '\u0001'.repeat(4000),
+      record_note: '\u0002'.repeat(4000),
+    }));
+    const f = await newFile();
+    const done = await send(f._id, rows);
+    expect(done).toMatchObject({ status: 'invalid' });
+    expect(done.errorDetail).toBe(
+      'the records around row 1 take more than 14 MB stored per 1000 rows: rows hold too much text',
+    );
   });
 });

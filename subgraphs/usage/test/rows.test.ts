@@ -2,7 +2,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { toCsv, toJson, toNdjson, toXlsx, type UsageRow } from '../../../scripts/lib/usage-files.js';
-import { FormatError, type RowEvent, readRows } from '../src/ingest/rows.js';
+import { xlsxOf, zipOf } from '../../../tests/support/usage-world.js';
+import { DEFAULT_LIMITS, FormatError, type ReadLimits, type RowEvent, readRows } from '../src/ingest/rows.js';
 import type { UploadFormat } from '../src/models/index.js';
 
 const ROWS: UsageRow[] = [
@@ -30,11 +31,27 @@ const ROWS: UsageRow[] = [
   },
 ];
 
-async function collect(body: Buffer | string, format: UploadFormat): Promise<RowEvent[]> {
+async function collect(
+  body: Buffer | string,
+  format: UploadFormat,
+  limits: ReadLimits = DEFAULT_LIMITS,
+): Promise<RowEvent[]> {
   const out: RowEvent[] = [];
-  for await (const ev of readRows(Readable.from([Buffer.from(body)]), format)) out.push(ev);
+  for await (const ev of readRows(() => Readable.from([Buffer.from(body)]), format, limits)) out.push(ev);
   return out;
 }
+
+/** `head`, then 1 MB pieces of `x` for ever: a line or record without an end. */
+function endless(head: string): Readable {
+  return Readable.from(
+    (function* () {
+      yield Buffer.from(head);
+      for (;;) yield Buffer.alloc(1024 * 1024, 'x');
+    })(),
+  );
+}
+
+const errorsOf = (events: RowEvent[]) => events.flatMap((e) => (e.kind === 'row' ? [e.error ?? 'ok'] : []));
 
 const rowsOf = (events: RowEvent[]) => events.filter((e) => e.kind === 'row');
 
@@ -80,3 +97,94 @@ describe('reading uploads', () => {
     await expect(collect('not a zip', 'xlsx')).rejects.toThrow(FormatError);
   });
 });
+
+describe('limits (a hostile upload costs no more memory than a good one)', () => {
+  const long = 'y'.repeat(DEFAULT_LIMITS.maxCellChars + 1);
+
+  it('a cell longer than the limit makes its row invalid, its values dropped, in every format', async () => {
+    const rows = [
+      { record_id: 'a', quantity: '1' },
+      { record_id: long, quantity: '2' },
+      { record_id: 'c', quantity: '3' },
+    ];
+    for (const [format, body] of [
+      ['csv', toCsv(rows)],
+      ['ndjson', toNdjson(rows)],
+      ['json', toJson(rows)],
+      ['xlsx', await toXlsx(rows)],
+    ] as const) {
+      const events = rowsOf(await collect(body, format));
+      expect(errorsOf(events), format).toEqual(['ok', 'record_id: longer than 4096 characters', 'ok']);
+      expect(events[1], format).toMatchObject({ values: {} });
+    }
+  });
+
+  it('a row longer than the limit is invalid (NDJSON, JSON, XLSX) or ends the file (CSV)', async () => {
+    const cells = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`v.c${i}`, 'z'.repeat(3000)]));
+    const rows = [{ quantity: '1' }, { quantity: '2', ...cells }];
+    expect(errorsOf(await collect(toJson(rows), 'json'))).toEqual([
+      'ok',
+      'the row is longer than 8192 characters',
+    ]);
+    expect(errorsOf(await collect(await toXlsx(rows), 'xlsx'))).toEqual([
+      'ok',
+      'the row is longer than 8192 characters',
+    ]);
+    expect(errorsOf(await collect(toNdjson(rows), 'ndjson'))).toEqual([
+      'ok',
+      'the line is longer than 8192 bytes',
+    ]);
+    await expect(collect(toCsv(rows), 'csv')).rejects.toThrow(
+      'the CSV record on line 3 is longer than 8192 bytes',
+    );
+  });
+
+  it('a line or record without an end is refused once past the limit, not read to its end', async () => {
+    const ndjson = readRows(() => endless('{"quantity":"1"}\n{"record_id":"'), 'ndjson');
+    expect((await ndjson.next()).value).toEqual({ kind: 'row', row: 1, values: { quantity: '1' } });
+    expect((await ndjson.next()).value).toMatchObject({
+      row: 2,
+      error: 'the line is longer than 8192 bytes',
+    });
+    await ndjson.return(undefined);
+    await expect(collectAll(readRows(() => endless('quantity,record_id\n1,'), 'csv'))).rejects.toThrow(
+      'the CSV record on line 2 is longer than 8192 bytes',
+    );
+  });
+
+  it('XLSX: a zip bomb cell, a part too large or too compressed is refused before a row is read', async () => {
+    const header = ['record_id', 'quantity'];
+    // 16 MB of one cell in a few KB: refused at the cell, long before 16 MB is unpacked
+    const bomb = xlsxOf([header, [16 * 1024 * 1024, '1']]);
+    expect(bomb.length).toBeLessThan(32 * 1024);
+    await expect(collect(bomb, 'xlsx')).rejects.toThrow(
+      'XLSX part "xl/worksheets/sheet1.xml" has a cell or tag longer than 64 KB',
+    );
+    // shared strings alike: 3 MB from a few KB
+    const sst = Buffer.from(`<sst>${'<si><t>s</t></si>'.repeat(200_000)}</sst>`);
+    await expect(collect(zipOf([{ name: 'xl/sharedStrings.xml', data: sst }]), 'xlsx')).rejects.toThrow(
+      'XLSX part "xl/sharedStrings.xml" unpacks to more than 100 times its packed size (a zip bomb)',
+    );
+    // a part the reader holds whole has its own, smaller limit; stored (not deflated) parts count too
+    const parts = { ...DEFAULT_LIMITS, xlsx: { ...DEFAULT_LIMITS.xlsx, maxPartBytes: 1024 * 1024 } };
+    await expect(
+      collect(zipOf([{ name: 'xl/sharedStrings.xml', data: sst, store: true }]), 'xlsx', parts),
+    ).rejects.toThrow('XLSX part "xl/sharedStrings.xml" unpacks to more than 1 MB');
+    // the sheets together: 40,000 rows unpack to about 4 MB
+    const rows = xlsxOf([header, ...Array.from({ length: 40_000 }, (_, i) => [`r-${i}`, '1'])]);
+    const sheets = { ...DEFAULT_LIMITS, xlsx: { ...DEFAULT_LIMITS.xlsx, maxSheetBytes: 1024 * 1024 } };
+    await expect(collect(rows, 'xlsx', sheets)).rejects.toThrow(
+      "the workbook's sheets unpack to more than 1 MB",
+    );
+    // and a workbook within every limit reads as before
+    expect(rowsOf(await collect(xlsxOf([header, ['a', '1']]), 'xlsx'))).toEqual([
+      { kind: 'row', row: 1, values: { record_id: 'a', quantity: '1' } },
+    ]);
+  });
+});
+
+async function collectAll<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}

@@ -12,7 +12,8 @@ import {
 
 const PARTIES: UsageParty[] = ['vendor', 'provider', 'system'];
 
-// from -> to and who, per action (the reference's table, plus a retried upload from `uploading`)
+// from -> to and who, per action (the reference's table, plus a retried upload from `uploading` and a
+// failed upload)
 const REFERENCE: Record<UsageFileAction, [from: string | null, to: string, by: UsageParty][]> = {
   create: [[null, 'draft', 'vendor']],
   upload: [
@@ -25,6 +26,7 @@ const REFERENCE: Record<UsageFileAction, [from: string | null, to: string, by: U
   store: [['uploading', 'processing', 'system']],
   process: [['processing', 'ready', 'system']],
   invalidate: [['processing', 'invalid', 'system']],
+  fail: [['uploading', 'invalid', 'system']],
   reprocess: [
     ['invalid', 'processing', 'vendor'],
     ['ready', 'processing', 'vendor'],

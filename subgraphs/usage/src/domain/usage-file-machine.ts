@@ -25,6 +25,7 @@ export const USAGE_FILE_ACTIONS = [
   'store',
   'process',
   'invalidate',
+  'fail',
   'reprocess',
   'submit',
   'accept',
@@ -58,6 +59,8 @@ export const USAGE_FILE_TRANSITIONS: readonly UsageFileTransition[] = [
   // must be able to retry it (the reference table omits this case).
   ...rows('upload', ['draft', 'invalid', 'ready', 'rejected', 'uploading'], 'uploading', 'vendor'),
   ...rows('store', ['uploading'], 'processing', 'system'),
+  // an upload that did not arrive whole (a broken or stalled body, a process that died mid-upload)
+  ...rows('fail', ['uploading'], 'invalid', 'system'),
   ...rows('process', ['processing'], 'ready', 'system'),
   ...rows('invalidate', ['processing'], 'invalid', 'system'),
   // re-run validation of the stored upload (e.g. after an asset was activated)
@@ -97,6 +100,7 @@ function pastTense(action: UsageFileAction): string {
   const irregular: Partial<Record<UsageFileAction, string>> = {
     upload: 'uploaded to',
     store: 'stored',
+    fail: 'failed',
     submit: 'submitted',
   };
   return irregular[action] ?? `${action.replace(/e$/, '')}ed`;

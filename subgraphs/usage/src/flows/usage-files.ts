@@ -1,11 +1,12 @@
 // The usage file verbs, each one change through the change store decided by the machine.
-import { badInput, conflict, forbidden, type Identity, newId } from '@daas/kit';
+import { badInput, conflict, DomainError, forbidden, type Identity, isDomainError, newId } from '@daas/kit';
 import type { Period } from '../domain/period.js';
 import { transition, type UsageFileAction, type UsageParty } from '../domain/usage-file-machine.js';
 import { parseCurrency, usageTerms } from '../domain/usage-files.js';
 import type { UsageEnv } from '../env.js';
 import type { UploadFormat, UsageFileDoc } from '../models/index.js';
 import { recordSetOf, rowOf } from '../records/layout.js';
+import { failUpload } from './upload-failure.js';
 
 const actorOf = (i: Identity) => ({ accountId: i.accountId, role: i.role });
 const SYSTEM = { accountId: 'service:usage', role: 'SERVICE' as const };
@@ -80,7 +81,9 @@ export async function createUsageFile(
 
 /**
  * Stores an upload and hands it to processing: uploading (a new generation) -> stored -> processing.
- * Returns the file in `processing`; `wait` also waits for processing to end (small batches).
+ * Returns the file in `processing`; `wait` also waits for processing to end (small batches). If the body
+ * fails (it throws), the file is left INVALID with the reason (flows/upload-failure.ts) and the error is
+ * rethrown for the client.
  */
 export async function upload(
   env: UsageEnv,
@@ -112,7 +115,30 @@ export async function upload(
     },
   });
   const generation = started.upload!.generation;
-  const size = await env.uploads.store(fileId, generation, body, env.config.maxUploadBytes);
+  let size: { chunks: number; bytes: number };
+  try {
+    size = await env.uploads.store(
+      fileId,
+      generation,
+      heartbeat(env, fileId, generation, body),
+      env.config.maxUploadBytes,
+    );
+    if (size.bytes === 0) throw badInput('body', 'the upload is empty');
+  } catch (e) {
+    const reason = isDomainError(e)
+      ? `the upload failed: ${e.message}`
+      : 'the upload could not be stored; upload the file again';
+    // if this fails too (the database is away), the sweep gives the upload up later
+    await failUpload({ changes: env.kit.changes, models: env.models }, fileId, generation, reason).catch(
+      (err) =>
+        env.kit.log.warn({ file: fileId, err: (err as Error).message }, 'could not mark a failed upload'),
+    );
+    if (!isDomainError(e))
+      env.kit.log.error({ file: fileId, err: (e as Error).message }, 'usage upload failed');
+    throw isDomainError(e)
+      ? e
+      : new DomainError('INTERNAL', 'the upload could not be stored; upload it again');
+  }
   const stored = await env.kit.changes.change<UsageFileDoc>({
     model: env.models.UsageFile,
     entityType: 'UsageFile',
@@ -124,13 +150,49 @@ export async function upload(
         throw conflict(`a newer upload of ${fileId} replaced this one`, doc.status);
       }
       const t = transition(doc.status, 'store', 'system');
-      return { kind: 'upload_stored', to: t.to, set: { upload: { ...doc.upload, ...size } } };
+      return { kind: 'upload_stored', to: t.to, set: { upload: { ...doc.upload, ...size, attempts: 1 } } };
     },
   });
   const job = env.processor.run(fileId);
   if (!wait) return stored;
   await job;
   return (await env.models.UsageFile.findById(fileId).lean<UsageFileDoc>()) ?? stored;
+}
+
+/**
+ * The body, with a change of the file (`progress`) every quarter stale interval while bytes arrive: the
+ * sweep takes a file uploading with no change for longer as an upload whose process died. A file that
+ * moved on meanwhile (a newer upload, deleted) stops this one.
+ */
+async function* heartbeat(
+  env: UsageEnv,
+  fileId: string,
+  generation: number,
+  body: AsyncIterable<Buffer | string>,
+): AsyncGenerator<Buffer | string> {
+  const every = Math.max(250, env.config.staleMs / 4);
+  let last = Date.now();
+  let received = 0;
+  for await (const part of body) {
+    received += part.length;
+    if (Date.now() - last >= every) {
+      await env.kit.changes.change<UsageFileDoc>({
+        model: env.models.UsageFile,
+        entityType: 'UsageFile',
+        id: fileId,
+        actor: SYSTEM,
+        partitionKey: (d) => d.vendor,
+        decide: (doc) => {
+          if (doc.status !== 'uploading' || doc.upload?.generation !== generation) {
+            throw conflict(`a newer upload of ${fileId} replaced this one`, doc.status);
+          }
+          return { kind: 'progress', set: { upload: { ...doc.upload, received } } };
+        },
+      });
+      last = Date.now();
+    }
+    yield part;
+  }
 }
 
 /** Vendor and provider verbs without a payload of their own: submit, accept, reject, delete, reprocess. */
@@ -160,8 +222,11 @@ export async function act(
       if (t.noteField) set[t.noteField] = note;
       // a reprocessed upload is read again from its first row, into a new set of record blocks
       if (action === 'reprocess') {
+        if (d.upload?.chunks === undefined) {
+          throw conflict(`${fileId} has no complete upload to process again; upload the file`, d.status);
+        }
         set.counts = { processed: 0, valid: 0, invalid: 0 };
-        set.upload = { ...d.upload, run: (d.upload?.run ?? 0) + 1 };
+        set.upload = { ...d.upload, run: (d.upload?.run ?? 0) + 1, attempts: 1 };
       }
       return { kind: KIND[action], to: t.to, set };
     },

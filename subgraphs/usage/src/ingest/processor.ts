@@ -10,7 +10,13 @@
 //
 // Who runs it: the upload that stored the file, and a sweep (every replica) that picks up files left in
 // `processing` whose last progress is older than the stale interval (a dead or stuck processor).
-import type { KitEnv } from '@daas/kit';
+//
+// When a run fails: a problem of the upload itself (FormatError: unreadable, over a limit) makes the file
+// INVALID at once; a failure of the database or the gateway is retried by the sweep for as long as it
+// lasts; anything else, and a process that died mid-run, counts as an attempt (`upload.attempts`, written
+// before a resumed run starts, so a crash loop counts too), and after `maxAttempts` the file is given up
+// as INVALID instead of being picked up again.
+import { isDomainError, type KitEnv } from '@daas/kit';
 import type { UsageCatalog } from '../catalog.js';
 import {
   type AssetFacts,
@@ -24,6 +30,7 @@ import {
   type RawRow,
 } from '../domain/records.js';
 import { transition } from '../domain/usage-file-machine.js';
+import { failUpload } from '../flows/upload-failure.js';
 import type {
   RecordBlockDoc,
   StoredRecord,
@@ -34,7 +41,7 @@ import type {
 import { blockId, blockIndexOf, type RecordSet, recordSetOf } from '../records/layout.js';
 import { encodeRecords, type RecordStore } from '../records/store.js';
 import { Aggregator } from './aggregator.js';
-import { FormatError, readRows } from './rows.js';
+import { FormatError, type ReadLimits, readRows } from './rows.js';
 import type { UploadStore } from './upload-store.js';
 
 export interface ProcessorOptions {
@@ -42,16 +49,25 @@ export interface ProcessorOptions {
   staleMs: number;
   /** how often progress is written to the file (and so to the feed) */
   progressMs: number;
+  /** runs of one upload that may fail or die before the file is given up */
+  maxAttempts: number;
+  /** a file uploading with no change for this long has lost its upload (its process died) */
+  uploadStaleMs: number;
+  limits: ReadLimits;
 }
 
 const SYSTEM = { accountId: 'service:usage', role: 'SERVICE' as const };
 const ERRORS_IN_DETAIL = 5;
+/** a block is one document; the database refuses documents over 16 MB */
+const MAX_BLOCK_BYTES = 14 * 1024 * 1024;
 
 /** The file moved on (deleted, re-uploaded) while it was processed: stop quietly. */
 class Abandoned extends Error {}
 
 export class UsageProcessor {
   private readonly running = new Map<string, Promise<void>>();
+  /** files whose last run here failed for a passing reason: resuming them is not another attempt */
+  private readonly passing = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -63,22 +79,63 @@ export class UsageProcessor {
     private readonly opts: ProcessorOptions,
   ) {}
 
-  /** Processes the file if it is in `processing` and not already being processed here. */
-  run(fileId: string): Promise<void> {
+  /**
+   * Processes the file if it is in `processing` and not already being processed here. `resumed`: a run
+   * the sweep starts, which counts as another attempt.
+   */
+  run(fileId: string, resumed = false): Promise<void> {
     let job = this.running.get(fileId);
     if (!job) {
-      job = this.process(fileId)
+      job = (resumed ? this.resume(fileId) : this.process(fileId))
         .catch((e) => {
           if (e instanceof Abandoned) return;
+          const passing = isPassing(e);
+          if (passing) this.passing.add(fileId);
           this.kit.log.warn(
-            { file: fileId, err: (e as Error).message },
-            'usage processing failed; will retry',
+            { file: fileId, err: (e as Error).message, passing },
+            passing
+              ? 'usage processing failed; will retry'
+              : 'usage processing failed; counted as an attempt',
           );
         })
         .finally(() => this.running.delete(fileId));
       this.running.set(fileId, job);
     }
     return job;
+  }
+
+  /** A resumed run: one more attempt, unless the last one here failed for a passing reason. */
+  private async resume(fileId: string): Promise<void> {
+    if (this.passing.delete(fileId)) return this.process(fileId);
+    let spent = false;
+    await this.kit.changes.change<UsageFileDoc>({
+      model: this.models.UsageFile,
+      entityType: 'UsageFile',
+      id: fileId,
+      actor: SYSTEM,
+      partitionKey: (d) => d.vendor,
+      decide: (doc) => {
+        if (doc.status !== 'processing') throw new Abandoned();
+        const attempts = (doc.upload?.attempts ?? 1) + 1;
+        if (attempts <= this.opts.maxAttempts) {
+          return { kind: 'progress', set: { upload: { ...doc.upload, attempts } } };
+        }
+        spent = true;
+        return {
+          kind: 'invalidated',
+          to: transition(doc.status, 'invalidate', 'system').to,
+          set: {
+            errorDetail: `processing failed ${this.opts.maxAttempts} times and is not retried: the upload cannot be processed as it is`,
+            assetIds: [],
+          },
+        };
+      },
+    });
+    if (spent) {
+      this.kit.log.error({ file: fileId }, 'usage processing given up after its last attempt');
+      return;
+    }
+    return this.process(fileId);
   }
 
   /** Resumes interrupted processing now and every half stale interval. */
@@ -95,6 +152,7 @@ export class UsageProcessor {
     await Promise.allSettled([...this.running.values()]);
   }
 
+  /** Resumes stale processing; gives up uploads whose process died. Returns how many files it took. */
   async sweep(): Promise<number> {
     const stale = await this.models.UsageFile.find(
       { status: 'processing', updatedAt: { $lt: new Date(Date.now() - this.opts.staleMs) } },
@@ -103,14 +161,39 @@ export class UsageProcessor {
     for (const f of stale) {
       if (this.running.has(f._id)) continue;
       this.kit.log.info({ file: f._id }, 'resuming interrupted usage processing');
-      void this.run(f._id);
+      void this.run(f._id, true);
     }
-    return stale.length;
+    // a live upload changes its file at least every quarter stale interval (flows/usage-files.ts) and
+    // fails by itself after the idle time: one silent for longer has lost its process
+    const before = new Date(Date.now() - this.opts.uploadStaleMs);
+    const lost = await this.models.UsageFile.find(
+      { status: 'uploading', updatedAt: { $lt: before } },
+      { _id: 1, upload: 1 },
+    ).lean<Pick<UsageFileDoc, '_id' | 'upload'>[]>();
+    let failed = 0;
+    for (const f of lost) {
+      const reason =
+        'the upload did not finish (its connection or the service stopped mid-upload); upload the file again';
+      if (
+        await failUpload(
+          { changes: this.kit.changes, models: this.models },
+          f._id,
+          f.upload?.generation ?? 0,
+          reason,
+          before,
+        )
+      ) {
+        this.kit.log.warn({ file: f._id }, 'usage upload abandoned mid-way; file invalid');
+        failed++;
+      }
+    }
+    return stale.length + failed;
   }
 
   private async process(fileId: string): Promise<void> {
     const file = await this.models.UsageFile.findById(fileId).lean<UsageFileDoc>();
     if (file?.status !== 'processing' || file.upload?.chunks === undefined) return;
+    this.passing.delete(fileId);
     const upload = file.upload;
     const generation = upload.generation;
     const set = recordSetOf(file);
@@ -180,6 +263,14 @@ export class UsageProcessor {
         if (rows.at(-1)!.row > checkpoint) blocks.push(recordBlock(set, 'r', batchIndex, stored, file._acl));
       }
       if (final) errorBlocks.flush(blocks);
+      for (const b of blocks) {
+        // rows are bounded (rows.ts), but text that JSON escapes (control characters) can grow sixfold
+        if (b.data.length * 3 > MAX_BLOCK_BYTES && Buffer.byteLength(b.data) > MAX_BLOCK_BYTES) {
+          throw new FormatError(
+            `the records around row ${rows[0]?.row ?? counts.processed} take more than ${MAX_BLOCK_BYTES >> 20} MB stored per ${set.blockRows} rows: rows hold too much text`,
+          );
+        }
+      }
       await inflight; // one block in flight while the next one is read and checked
       if (rows.length === 0 && blocks.length === 0) return;
       const lastRow = rows.at(-1)?.row ?? durable;
@@ -194,8 +285,8 @@ export class UsageProcessor {
     };
 
     try {
-      const source = this.uploads.read(fileId, generation, upload.chunks ?? 0);
-      for await (const ev of readRows(source, upload.format)) {
+      const open = () => this.uploads.read(fileId, generation, upload.chunks ?? 0);
+      for await (const ev of readRows(open, upload.format, this.opts.limits)) {
         if (ev.kind === 'columns') {
           const missing = missingColumns(ev.columns, rules.schema);
           if (missing.length > 0) {
@@ -303,6 +394,29 @@ export class UsageProcessor {
       },
     });
   }
+}
+
+/**
+ * Whether a failed run may succeed when simply run again: the database or the gateway was unreachable,
+ * or the file was changing under it. Anything else would fail the same way again.
+ */
+export function isPassing(e: unknown): boolean {
+  if (isDomainError(e)) return e.code === 'INTERNAL' || e.code === 'CONFLICT';
+  const err = e as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    hasErrorLabel?: (l: string) => boolean;
+  };
+  if (
+    typeof err?.name === 'string' &&
+    /^Mongo(ose)?(Network|ServerSelection|NotConnected|TopologyClosed|PoolCleared)/.test(err.name)
+  )
+    return true;
+  if (err?.hasErrorLabel?.('RetryableWriteError') || err?.hasErrorLabel?.('ResetPool')) return true;
+  if (typeof err?.code === 'string' && /^(ECONN|ETIMEDOUT|EPIPE|EAI_AGAIN|UND_ERR)/.test(err.code))
+    return true;
+  return typeof err?.message === 'string' && /buffering timed out|connection .* closed/i.test(err.message);
 }
 
 function recordBlock(

@@ -19,7 +19,10 @@ const chunkId = (file: string, generation: number, seq: number) =>
 export class UploadStore {
   constructor(private readonly models: UsageModels) {}
 
-  /** Stores `input` as generation `generation` of the file's upload; returns its size. */
+  /**
+   * Stores `input` as generation `generation` of the file's upload; returns its size. If `input` fails
+   * (or is too large), the chunks stored so far are dropped and the error rethrown.
+   */
   async store(
     file: string,
     generation: number,
@@ -47,16 +50,24 @@ export class UploadStore {
       }
       seq++;
     };
-    for await (const part of input) {
-      const buf = typeof part === 'string' ? Buffer.from(part) : part;
-      bytes += buf.length;
-      if (bytes > maxBytes)
-        throw limitExceeded(`an upload is limited to ${Math.floor(maxBytes / 1048576)} MB`);
-      pending.push(buf);
-      pendingBytes += buf.length;
-      if (pendingBytes >= CHUNK_BYTES) await flush();
+    try {
+      for await (const part of input) {
+        const buf = typeof part === 'string' ? Buffer.from(part) : part;
+        bytes += buf.length;
+        if (bytes > maxBytes)
+          throw limitExceeded(`an upload is limited to ${Math.floor(maxBytes / 1048576)} MB`);
+        pending.push(buf);
+        pendingBytes += buf.length;
+        if (pendingBytes >= CHUNK_BYTES) await flush();
+      }
+      await flush();
+    } catch (e) {
+      // point deletes by _id (FerretDB scans for anything else); best effort: a later upload drops them too
+      for (let i = 0; i <= seq; i++) {
+        await this.models.UploadChunk.deleteOne({ _id: chunkId(file, generation, i) }).catch(() => {});
+      }
+      throw e;
     }
-    await flush();
     return { chunks: seq, bytes };
   }
 

@@ -22,6 +22,8 @@ export interface UsageUpload {
   /** set once the upload is stored (the file moves to processing) */
   chunks?: number;
   bytes?: number;
+  /** runs of this upload started so far (the first one counts as 1; processor.ts gives up past the limit) */
+  attempts?: number;
 }
 
 export interface UsageCounts {
