@@ -3,12 +3,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@daas/kit';
-import { buildSchema, Kind, type OperationDefinitionNode, parse, specifiedRules, validate } from 'graphql';
+import {
+  buildSchema,
+  GraphQLError,
+  Kind,
+  type OperationDefinitionNode,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { apiSchemaSdl } from '../../schema/api-schema.js';
 import { gatewayConfigShape } from '../src/config.js';
 import { ambiguousPath, routeFor } from '../src/http-routes.js';
-import { costLimit, operationCost } from '../src/limits.js';
+import { costLimit, operationCost, tokenLimitError } from '../src/limits.js';
 
 const schema = buildSchema(apiSchemaSdl());
 const DEFAULT_MAX = loadConfig(gatewayConfigShape, { IDENTITY_KEYS: `k:${'s'.repeat(40)}` }).MAX_QUERY_COST;
@@ -126,5 +134,18 @@ describe('usage route paths', () => {
       expect(routeFor('GET', path), path).toBeNull();
       expect(routeFor('POST', path), path).toBeNull();
     }
+  });
+});
+
+describe('token limit', () => {
+  it("turns the parser's token limit into LIMIT_EXCEEDED, and nothing else", () => {
+    let error: unknown;
+    try {
+      parse('{ a b c d e f }', { maxTokens: 4 });
+    } catch (e) {
+      error = e;
+    }
+    expect(tokenLimitError(error, 4)?.extensions).toEqual({ code: 'LIMIT_EXCEEDED', maxTokens: 4 });
+    expect(tokenLimitError(new GraphQLError('Syntax Error: Expected Name'), 4)).toBeNull();
   });
 });

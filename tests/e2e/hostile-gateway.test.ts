@@ -158,7 +158,7 @@ describe('metrics (#16.5)', () => {
     expect(pub.status).toBe(404);
     expect(pub.json?.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const text = await (await fetch(t.stack.metricsUrlOf('gateway'))).text();
-    expect(text).toMatch(/^gateway_operations_total\{/m);
+    expect(text).toMatch(/^# TYPE gateway_operations_total counter$/m);
   });
 
   it("label operations by name only for identified callers' valid operations, at most 200 names", async () => {
