@@ -70,7 +70,11 @@ export async function serveMetrics(registry: Registry, port: number, host: strin
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) =>
+      reject(
+        new Error(`metrics: cannot listen on ${host}:${port} (METRICS_HOST, METRICS_PORT): ${e.message}`),
+      ),
+    );
     server.listen(port, host, resolve);
   });
   return server;

@@ -180,7 +180,10 @@ export async function startGateway(
   });
   app.get('/ready', (_req, res) => {
     const ready = urls.size > 0;
-    res.status(ready ? 200 : 503).json({ ready, subgraphs: Object.fromEntries(urls) });
+    // the subgraphs' addresses are the platform's inner layout: shown in development only
+    res
+      .status(ready ? 200 : 503)
+      .json(development ? { ready, subgraphs: Object.fromEntries(urls) } : { ready });
   });
   if (config.IDE_ENABLED) mountIde(app, log);
   mountSubgraphRoutes(app, { authenticator, forwarder, urlOf: (name) => urls.get(name), log });

@@ -153,7 +153,9 @@ describe('the usage route (#16.3)', () => {
 });
 
 describe('metrics (#16.5)', () => {
-  it('are not served on the public port, only on the metrics listener', async () => {
+  it('are not served on the public port, only on the metrics listener; /ready tells no addresses', async () => {
+    const ready = await raw('GET', '/ready');
+    expect(ready.json).toEqual({ ready: true });
     const pub = await raw('GET', '/metrics');
     expect(pub.status).toBe(404);
     expect(pub.json?.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
