@@ -38,8 +38,8 @@ async function timedPost(
   return { ms: elapsed, body };
 }
 
-async function cacheLookups(gatewayUrl: string): Promise<{ hit: number; miss: number }> {
-  const text = await (await fetch(gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+async function cacheLookups(metricsUrl: string): Promise<{ hit: number; miss: number }> {
+  const text = await (await fetch(metricsUrl)).text();
   const out = { hit: 0, miss: 0 };
   for (const line of text.split('\n')) {
     const m = /^gateway_auth_cache_lookups_total\{.*result="(hit|miss)".*\} (\S+)$/.exec(line);
@@ -77,7 +77,7 @@ async function run(): Promise<void> {
 
     const samples = modes.map(() => [] as number[]);
     const busy = modes.map(() => 0);
-    const before = await cacheLookups(modes[0]!.url);
+    const before = await cacheLookups(platform.gatewayMetricsUrl(modes[0]!.url));
     for (let r = 0; r < rounds; r++) {
       const order = modes.map((_, i) => (i + r) % modes.length); // each mode leads a round in turn
       for (const i of order) {
@@ -87,7 +87,7 @@ async function run(): Promise<void> {
         busy[i]! += (performance.now() - started) / 1000;
       }
     }
-    const after = await cacheLookups(modes[0]!.url);
+    const after = await cacheLookups(platform.gatewayMetricsUrl(modes[0]!.url));
 
     const [on, plain, control] = samples.map(summarize) as [Summary, Summary, Summary];
     say();

@@ -27,8 +27,7 @@ const QUERY = `query($n: Int) { assets(first: $n) { edges { node {
 } } } }`;
 
 async function metric(p: BenchPlatform, service: ServiceName, name: string, match: string[] = []) {
-  const base = p.stack.urlOf(service).replace(/\/graphql$/, '');
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const text = await (await fetch(p.stack.metricsUrlOf(service))).text();
   let total = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;

@@ -89,8 +89,12 @@ function openSubscriber(
   });
 }
 
-async function metric(base: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+async function metric(
+  metricsUrl: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
   let total = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
@@ -101,8 +105,8 @@ async function metric(base: string, name: string, labels: Record<string, string>
 }
 
 /** Database commands a service has sent so far, by command and collection. */
-async function dbCommands(base: string): Promise<Map<string, number>> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+async function dbCommands(metricsUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(metricsUrl)).text();
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (!line.startsWith('db_commands_total{')) continue;
@@ -315,8 +319,8 @@ async function operatorTokens(url: string, count: number): Promise<string[]> {
 async function run() {
   const platform = await startBenchPlatform({ FEED_POLL_MS: POLL_MS });
   const url = platform.stack.gatewayUrl;
-  const gateway = url.replace(/\/graphql$/, '');
-  const partners = platform.stack.urlOf('partners').replace(/\/graphql$/, '');
+  const gateway = platform.stack.metricsUrlOf('gateway');
+  const partners = platform.stack.metricsUrlOf('partners');
   try {
     const tokens = await operatorTokens(url, TOKENS);
     const before = await feedCommands(partners);
@@ -368,7 +372,7 @@ async function run() {
 
       const feedBefore = await feedCommands(partners);
       const services = ['partners', 'products'].map(
-        (s) => [s, platform.stack.urlOf(s as 'partners').replace(/\/graphql$/, '')] as const,
+        (s) => [s, platform.stack.metricsUrlOf(s as 'partners')] as const,
       );
       const commandsBefore = await Promise.all(services.map(([, base]) => dbCommands(base)));
       const gatewayCpuBefore = await metric(gateway, 'process_cpu_seconds_total');

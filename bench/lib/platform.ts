@@ -20,6 +20,8 @@ export interface BenchPlatform {
   seedMs: number;
   /** another gateway process in front of the same subgraphs, with extra environment */
   extraGateway: (env: Record<string, string>) => Promise<string>;
+  /** the metrics URL of the stack's gateway or of an extra one, by its GraphQL URL */
+  gatewayMetricsUrl: (gatewayUrl: string) => string;
   stop: () => Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startBenchPlatform(env: Record<string, string> = {}): Prom
 
   async function extraGateway(extraEnv: Record<string, string>): Promise<string> {
     const port = await freePort();
+    const metricsPort = await freePort();
     const urls: Record<string, string> = {};
     for (const sg of SUBGRAPH_NAMES) urls[`SUBGRAPH_URL_${sg.toUpperCase()}`] = stack.urlOf(sg);
     const child = spawn(process.execPath, ['--import', 'tsx', entryPoint('gateway')], {
@@ -63,6 +66,7 @@ export async function startBenchPlatform(env: Record<string, string> = {}): Prom
         ...urls,
         IDENTITY_KEYS: identityKeys,
         PORT: String(port),
+        METRICS_PORT: String(metricsPort),
         ...extraEnv,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -77,9 +81,13 @@ export async function startBenchPlatform(env: Record<string, string> = {}): Prom
       if (Date.now() > deadline) throw new Error('extra gateway was not ready within 60 s');
       await new Promise((r) => setTimeout(r, 100));
     }
-    return `http://127.0.0.1:${port}/graphql`;
+    const url = `http://127.0.0.1:${port}/graphql`;
+    extraMetrics.set(url, `http://127.0.0.1:${metricsPort}/metrics`);
+    return url;
   }
+  const extraMetrics = new Map<string, string>();
+  const gatewayMetricsUrl = (url: string) => extraMetrics.get(url) ?? stack.metricsUrlOf('gateway');
 
   const seedMs = performance.now() - seedStarted;
-  return { stack, mongoUri, dbPrefix, identityKeys, seedMs, extraGateway, stop };
+  return { stack, mongoUri, dbPrefix, identityKeys, seedMs, extraGateway, gatewayMetricsUrl, stop };
 }

@@ -31,6 +31,11 @@ export const gatewayConfigShape = {
   MAX_QUERY_DEPTH: positiveInt(15),
   MAX_QUERY_ALIASES: positiveInt(100),
   MAX_QUERY_TOKENS: positiveInt(5000),
+  /** the estimated cost an operation may have (limits.ts, docs/security.md) */
+  MAX_QUERY_COST: positiveInt(25_000),
+  /** where Prometheus reads /metrics: its own listener, off the public port (0: any free port) */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: port(4090),
   /** graphql-ws keep-alive: the gateway pings every subscriber socket this often (0: never) */
   SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(0).default(12_000),
   /** events a subscriber may have pending before its socket is closed as too slow (4413) */

@@ -1,6 +1,6 @@
 // Every fetch from the gateway to a subgraph carries the caller's signed identity and the request id.
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ERROR_CODES, IDENTITY_HEADER, REQUEST_ID_HEADER } from '@daas/kit';
+import { ALL_ERROR_CODES, IDENTITY_HEADER, REQUEST_ID_HEADER } from '@daas/kit';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 import type { IdentityForwarder } from './identity-forwarding.js';
@@ -43,9 +43,28 @@ export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const first = (body as { errors?: { message?: unknown; extensions?: Record<string, unknown> }[] } | null)
       ?.errors?.[0];
     const code = first?.extensions?.code;
-    if (typeof first?.message === 'string' && (ERROR_CODES as readonly unknown[]).includes(code)) {
+    if (typeof first?.message === 'string' && (ALL_ERROR_CODES as readonly unknown[]).includes(code)) {
       return new GraphQLError(first.message, { extensions: { ...first.extensions } });
     }
     return error;
+  }
+
+  /**
+   * The subgraph could not be reached, or answered something that is not a GraphQL answer of the
+   * platform's: DOWNSTREAM_SERVICE_ERROR (retrying may help), its cause in the log and, in development
+   * only, in the message (the library's own wording and codes are no client's business).
+   */
+  override didEncounterError(
+    error: Error,
+    _request: unknown,
+    _response: unknown,
+    context?: Partial<GatewayContext>,
+  ): never {
+    const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+    if ((ALL_ERROR_CODES as readonly unknown[]).includes(code)) throw error;
+    context?.log?.warn({ err: error.message, subgraph: this.subgraph }, 'subgraph fetch failed');
+    throw new GraphQLError(`the ${this.subgraph || 'subgraph'} service failed: ${error.message}`, {
+      extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' },
+    });
   }
 }

@@ -1,10 +1,11 @@
-import { exitOnConfigError, loadConfig } from '@daas/kit';
+import { exitOnConfigError, loadConfig, logProcessEvents } from '@daas/kit';
 import { authOffIdentity } from './auth-mode.js';
 import { gatewayConfigShape } from './config.js';
 import { startGateway } from './server.js';
 
 exitOnConfigError(() => authOffIdentity(loadConfig(gatewayConfigShape)));
 const gateway = await startGateway();
+logProcessEvents(gateway.log);
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;

@@ -1,3 +1,6 @@
+// The gateway's Prometheus metrics, served on a listener of their own (METRICS_HOST:METRICS_PORT, loopback by
+// default): they name clients' operations and the platform's inner workings, which the public port must not.
+import { createServer, type Server } from 'node:http';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export function gatewayMetrics() {
@@ -53,3 +56,26 @@ export function gatewayMetrics() {
 }
 
 export type GatewayMetrics = ReturnType<typeof gatewayMetrics>;
+
+/** GET /metrics and nothing else, on its own port. */
+export async function serveMetrics(registry: Registry, port: number, host: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) =>
+      reject(
+        new Error(`metrics: cannot listen on ${host}:${port} (METRICS_HOST, METRICS_PORT): ${e.message}`),
+      ),
+    );
+    server.listen(port, host, resolve);
+  });
+  return server;
+}

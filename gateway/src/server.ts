@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -20,17 +20,19 @@ import {
   REQUEST_ID_HEADER,
 } from '@daas/kit';
 import express, { type Express } from 'express';
-import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { Authenticator } from './auth.js';
 import { authOffIdentity } from './auth-mode.js';
 import { type GatewayConfig, gatewayConfigShape, subgraphUrlOverrides } from './config.js';
 import type { GatewayContext } from './context.js';
 import { IdentityDataSource } from './data-source.js';
+import { jsonBody, transportErrors, unknownPath } from './http-errors.js';
 import { mountSubgraphRoutes } from './http-routes.js';
 import { mountIde } from './ide.js';
 import { IdentityForwarder } from './identity-forwarding.js';
-import { aliasLimit, depthLimit } from './limits.js';
-import { gatewayMetrics } from './metrics.js';
+import { aliasLimit, costLimit, depthLimit, tokenLimitError } from './limits.js';
+import { gatewayMetrics, serveMetrics } from './metrics.js';
+import { requestChecksPlugin } from './request-checks.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
 import { subgraphUrls } from './subgraph-urls.js';
 import { SubscriptionEngine } from './subscriptions/engine.js';
@@ -42,6 +44,8 @@ import { fileSupergraph } from './supergraph-source.js';
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Prometheus' endpoint, on its own listener (METRICS_HOST:METRICS_PORT) */
+  metricsUrl: string;
   config: GatewayConfig;
   log: Logger;
   app: Express;
@@ -104,11 +108,16 @@ export async function startGateway(
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const formatError = createFormatError(development, (e) => log.error({ err: e }, 'internal error'));
+  const kitFormatError = createFormatError(development, (e) => log.error({ err: e }, 'internal error'));
+  const formatError: typeof kitFormatError = (formatted, error) => {
+    const tokens = tokenLimitError(error, config.MAX_QUERY_TOKENS);
+    return tokens ? kitFormatError(tokens.toJSON(), tokens) : kitFormatError(formatted, error);
+  };
   const validationRules = [depthLimit(config.MAX_QUERY_DEPTH), aliasLimit(config.MAX_QUERY_ALIASES)];
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    logger: log,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError,
@@ -117,10 +126,13 @@ export async function startGateway(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      requireIdentityPlugin(config.ANONYMOUS_INTROSPECTION),
+      requestChecksPlugin({
+        anonymousIntrospection: config.ANONYMOUS_INTROSPECTION,
+        maxCost: config.MAX_QUERY_COST,
+      }),
       operationLogPlugin<GatewayContext>(
         { operations: metrics.requests, operationSeconds: metrics.seconds },
-        (c) => ({ account: c.identity?.accountId }),
+        { fields: (c) => ({ account: c.identity?.accountId }), identified: (c) => c.identity !== null },
       ),
     ],
   });
@@ -151,7 +163,9 @@ export async function startGateway(
     authenticator,
     planner,
     engine,
-    validationRules,
+    // A subscription is validated once per document, before its variables are known: page sizes given
+    // by variables count as the largest page there.
+    validationRules: [...validationRules, costLimit(config.MAX_QUERY_COST)],
     maxTokens: config.MAX_QUERY_TOKENS,
     keepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS,
     recheckMs: config.SUBSCRIPTION_AUTH_RECHECK_SECONDS * 1000,
@@ -166,16 +180,16 @@ export async function startGateway(
   });
   app.get('/ready', (_req, res) => {
     const ready = urls.size > 0;
-    res.status(ready ? 200 : 503).json({ ready, subgraphs: Object.fromEntries(urls) });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    // the subgraphs' addresses are the platform's inner layout: shown in development only
+    res
+      .status(ready ? 200 : 503)
+      .json(development ? { ready, subgraphs: Object.fromEntries(urls) } : { ready });
   });
   if (config.IDE_ENABLED) mountIde(app, log);
   mountSubgraphRoutes(app, { authenticator, forwarder, urlOf: (name) => urls.get(name), log });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    jsonBody(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = req.header(REQUEST_ID_HEADER) ?? randomUUID();
@@ -185,24 +199,31 @@ export async function startGateway(
           return { identity, requestId, log: log.child({ requestId }) };
         } catch (e) {
           if (isDomainError(e)) {
-            const status = e.code === 'UNAUTHENTICATED' ? 401 : 503;
-            throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status } } });
+            // the token could not be checked: the partners subgraph failed, not the caller
+            const [code, status] =
+              e.code === 'UNAUTHENTICATED' ? [e.code, 401] : ['DOWNSTREAM_SERVICE_ERROR', 503];
+            throw new GraphQLError(e.message, { extensions: { code, http: { status } } });
           }
           throw e;
         }
       },
     }),
   );
+  app.use(unknownPath());
+  app.use(transportErrors(log));
 
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.HOST}:${port}/graphql`;
-  log.info({ url, supergraph: config.SUPERGRAPH_PATH }, 'gateway listening');
+  const metricsServer = await serveMetrics(metrics.registry, config.METRICS_PORT, config.METRICS_HOST);
+  const metricsUrl = `http://${config.METRICS_HOST}:${(metricsServer.address() as AddressInfo).port}/metrics`;
+  log.info({ url, metrics: metricsUrl, supergraph: config.SUPERGRAPH_PATH }, 'gateway listening');
 
   let closing: Promise<void> | null = null;
   return {
     url,
     port,
+    metricsUrl,
     config,
     log,
     app,
@@ -213,40 +234,14 @@ export async function startGateway(
         await subscriptions.dispose();
         await upstreamConnections.close();
         await apollo.stop();
+        await new Promise((resolve) => {
+          metricsServer.close(resolve);
+          metricsServer.closeAllConnections();
+        });
         subgraphFetcher.close();
         log.info('stopped');
       })();
       return closing;
-    },
-  };
-}
-
-function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
-  return operation.selectionSet.selections.every(
-    (s) =>
-      s.kind === Kind.FIELD &&
-      (s.name.value === '__schema' || s.name.value === '__type' || s.name.value === '__typename'),
-  );
-}
-
-/** Everything but (optionally) introspection needs a verified identity. */
-function requireIdentityPlugin(anonymousIntrospection: boolean): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ contextValue, operation }) {
-          if (operation?.operation === 'subscription') {
-            throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) on this same URL', {
-              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-            });
-          }
-          if (contextValue.identity) return;
-          if (anonymousIntrospection && operation && isIntrospectionOnly(operation)) return;
-          throw new GraphQLError('A valid API token is required: send `Authorization: Bearer <token>`', {
-            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-          });
-        },
-      };
     },
   };
 }

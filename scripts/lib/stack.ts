@@ -53,6 +53,8 @@ export interface Stack {
   gatewayUrl: string;
   services: Map<ServiceName, RunningService>;
   urlOf: (name: ServiceName) => string;
+  /** where a service's Prometheus metrics are read (the gateway serves them on a port of their own) */
+  metricsUrlOf: (name: ServiceName) => string;
   /** start (again) one service with the same ports and environment */
   startService: (name: ServiceName) => Promise<RunningService>;
   stopService: (name: ServiceName, signal?: NodeJS.Signals) => Promise<void>;
@@ -65,6 +67,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   for (const name of SERVICES) {
     ports[name] = opts.ports === 'free' ? await freePort() : (opts.ports?.[name] ?? DEFAULT_PORTS[name]);
   }
+  // The gateway's metrics listener (METRICS_PORT): free like the others, or as configured (default 4090).
+  const gatewayMetricsPort =
+    opts.ports === 'free'
+      ? await freePort()
+      : Number(
+          opts.serviceEnv?.gateway?.METRICS_PORT ??
+            opts.env?.METRICS_PORT ??
+            process.env.METRICS_PORT ??
+            4090,
+        );
   const urls = Object.fromEntries(SERVICES.map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`])) as Record<
     ServiceName,
     string
@@ -90,6 +102,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...common,
       ...(opts.serviceEnv?.[name] ?? {}),
       PORT: String(ports[name]),
+      ...(name === 'gateway' ? { METRICS_PORT: String(gatewayMetricsPort) } : {}),
     };
     // STACK_NODE_ARGS: extra node flags for every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
     // to profile a benchmark (node refuses --cpu-prof in NODE_OPTIONS)
@@ -150,6 +163,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     gatewayUrl: urls.gateway,
     services,
     urlOf: (name) => urls[name],
+    metricsUrlOf: (name) =>
+      name === 'gateway'
+        ? `http://127.0.0.1:${gatewayMetricsPort}/metrics`
+        : urls[name].replace(/\/graphql$/, '/metrics'),
     startService,
     stopService,
     stop: async () => {

@@ -1,5 +1,6 @@
 // What the platform answers when an operation fails: the first error's code (UNAUTHENTICATED,
-// FORBIDDEN, NOT_FOUND, BAD_USER_INPUT, CONFLICT, LIMIT_EXCEEDED, INTERNAL) and all the errors.
+// FORBIDDEN, NOT_FOUND, BAD_USER_INPUT, CONFLICT, LIMIT_EXCEEDED, INTERNAL, or a protocol code such as
+// GRAPHQL_VALIDATION_FAILED or DOWNSTREAM_SERVICE_ERROR: docs/errors.md) and all the errors.
 
 export interface PlatformGraphQLError {
   message: string;

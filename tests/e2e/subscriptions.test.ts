@@ -252,7 +252,7 @@ describe('contractChanged through the gateway', () => {
     });
 
     const overHttp = await t.query(V1.token, CHANGES);
-    expect(overHttp.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(overHttp.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
 
     const notASubscription = subscribe(V1.token, {}, '{ viewer { id } }');
     await notASubscription.until((s) => s.refused !== null, 10_000, 'a refusal');

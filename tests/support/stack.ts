@@ -88,8 +88,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       graphql(stack.gatewayUrl, query, variables, token ? { token } : {}),
     queryOk: (token, query, variables = {}) => graphqlOk(stack.gatewayUrl, query, variables, { token }),
     metric: async (service, name, labels = {}) => {
-      const base = stack.urlOf(service).replace(/\/graphql$/, '');
-      const text = await (await fetch(`${base}/metrics`)).text();
+      const text = await (await fetch(stack.metricsUrlOf(service))).text();
       let total = 0;
       for (const line of text.split('\n')) {
         if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;

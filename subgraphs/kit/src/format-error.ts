@@ -1,18 +1,33 @@
-// Every error leaving a service carries one code of the fixed set; internals (stacks, database
-// messages) never reach a client outside development.
+// Every error leaving a service carries one code of the fixed set (errors.ts, docs/errors.md); internals
+// (stacks, database messages, which subgraph answered) never reach a client outside development.
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
-import { ERROR_CODES, type ErrorCode, isDomainError } from './errors.js';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ALL_ERROR_CODES, isDomainError } from './errors.js';
 
-const APOLLO_TO_PLATFORM: Record<string, ErrorCode> = {
-  GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
-  GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  BAD_REQUEST: 'BAD_USER_INPUT',
-  OPERATION_RESOLUTION_FAILURE: 'BAD_USER_INPUT',
-  PERSISTED_QUERY_NOT_FOUND: 'BAD_USER_INPUT',
-  PERSISTED_QUERY_NOT_SUPPORTED: 'BAD_USER_INPUT',
+/** Apollo codes the platform names otherwise; Apollo's others are the platform's protocol codes already. */
+const APOLLO_ALIASES: Record<string, string> = {
+  PERSISTED_QUERY_NOT_FOUND: 'BAD_REQUEST',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'BAD_REQUEST',
 };
+
+/** Extensions only a developer should see: where it failed inside the platform. */
+const DEVELOPMENT_ONLY = ['stacktrace', 'serviceName', 'exception'];
+
+/** What a client is told when a subgraph failed, in production (the cause stays in the log). */
+export const DOWNSTREAM_MESSAGE = 'A service this operation needs failed or did not answer; retry later';
+
+const isKnown = (code: unknown): code is string =>
+  typeof code === 'string' && (ALL_ERROR_CODES as readonly string[]).includes(code);
+
+/**
+ * A code one of our own rules set, under the wrapper graphql or Apollo put around it: a validation rule's
+ * LIMIT_EXCEEDED arrives as GRAPHQL_VALIDATION_FAILED whose original error carries the real code.
+ */
+function ownCode(error: unknown): string | undefined {
+  const inner = error instanceof GraphQLError ? error.originalError : undefined;
+  const code = inner instanceof GraphQLError ? inner.extensions.code : undefined;
+  return isKnown(code) ? code : undefined;
+}
 
 export function createFormatError(development: boolean, onInternal?: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -25,13 +40,13 @@ export function createFormatError(development: boolean, onInternal?: (error: unk
         extensions: { code: original.code, ...original.details },
       };
     }
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code)) {
-      // Already one of ours (e.g. passed through from a subgraph by the gateway).
-      return development ? formatted : stripStack(formatted);
-    }
-    if (typeof code === 'string' && APOLLO_TO_PLATFORM[code]) {
-      return { ...stripStack(formatted), extensions: { code: APOLLO_TO_PLATFORM[code] } };
+    const given = formatted.extensions?.code;
+    const code = ownCode(original) ?? (isKnown(given) ? given : APOLLO_ALIASES[String(given)]);
+    if (code) {
+      const out = { ...formatted, extensions: { ...formatted.extensions, code } };
+      if (development) return out;
+      const masked = withoutInternals(out);
+      return code === 'DOWNSTREAM_SERVICE_ERROR' ? { ...masked, message: DOWNSTREAM_MESSAGE } : masked;
     }
     onInternal?.(original);
     if (development) {
@@ -45,8 +60,8 @@ export function createFormatError(development: boolean, onInternal?: (error: unk
   };
 }
 
-function stripStack(f: GraphQLFormattedError): GraphQLFormattedError {
-  if (!f.extensions || !('stacktrace' in f.extensions)) return f;
-  const { stacktrace: _stack, ...rest } = f.extensions;
-  return { ...f, extensions: rest };
+function withoutInternals(f: GraphQLFormattedError): GraphQLFormattedError {
+  const extensions = { ...f.extensions };
+  for (const key of DEVELOPMENT_ONLY) delete extensions[key];
+  return { ...f, extensions };
 }

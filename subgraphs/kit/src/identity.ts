@@ -81,7 +81,8 @@ export class IdentitySigner {
       return identity;
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw unauthenticated('identity expired');
-      if (e instanceof joseErrors.JOSEError) throw unauthenticated(`invalid identity (${e.code})`);
+      // the library's own error code (ERR_JWS_…) says nothing to a client: the reason is enough
+      if (e instanceof joseErrors.JOSEError) throw unauthenticated('invalid identity');
       throw e;
     }
   }

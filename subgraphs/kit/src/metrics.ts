@@ -36,3 +36,20 @@ export function createMetrics(service: string, defaults = true): ServiceMetrics 
     }),
   };
 }
+
+/** Label values past a budget share this one. */
+export const OTHER_LABEL = 'other';
+
+/**
+ * Label values chosen by callers (operation names) would make one series each, without end: the first
+ * `max` distinct values are kept, every later one is counted as OTHER_LABEL.
+ */
+export function boundedLabels(max: number): (value: string) => string {
+  const seen = new Set<string>();
+  return (value) => {
+    if (seen.has(value)) return value;
+    if (seen.size >= max) return OTHER_LABEL;
+    seen.add(value);
+    return value;
+  };
+}

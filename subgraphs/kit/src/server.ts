@@ -27,7 +27,7 @@ import { type Database, databaseName, openDatabase } from './db.js';
 import { isDomainError } from './errors.js';
 import { createFormatError } from './format-error.js';
 import { IDENTITY_HEADER, type Identity, IdentitySigner, REQUEST_ID_HEADER } from './identity.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger, logProcessEvents } from './logger.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { operationLogPlugin } from './operation-log.js';
 import { ServiceClient } from './service-client.js';
@@ -314,6 +314,7 @@ export async function runSubgraphMain<Env extends { models: Record<string, Index
   const { exitOnConfigError } = await import('./config.js');
   exitOnConfigError(() => loadConfig(subgraphConfigShape(spec.defaultPort)));
   const running = await startSubgraph(spec);
+  logProcessEvents(running.kit.log);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
