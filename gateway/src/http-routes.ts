@@ -131,6 +131,11 @@ async function forward(req: Request, res: Response, deps: Parameters<typeof moun
       sendError(res, 502, 'DOWNSTREAM_SERVICE_ERROR', `the ${route.subgraph} service did not answer`);
     } else res.destroy();
   });
+  // A client gone mid-body: end the upstream request now, so the subgraph fails the upload at once
+  // instead of waiting out its idle timeout on a body that will never come.
+  req.on('close', () => {
+    if (!req.complete) upstream.destroy();
+  });
   req.pipe(upstream);
 }
 
