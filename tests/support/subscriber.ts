@@ -17,6 +17,8 @@ export class Subscriber<T = Record<string, unknown>> {
   /** each progress frame's cursor, with how many events had arrived before it */
   readonly progress: { cursor: string; afterEvents: number }[] = [];
   completed = false;
+  /** the gateway acknowledged the connection (the token was accepted) */
+  connected = false;
   /** the close code when the socket was closed on us (4403: Forbidden, 4413: slow consumer) */
   closeCode: number | null = null;
   closeReason = '';
@@ -40,6 +42,10 @@ export class Subscriber<T = Record<string, unknown>> {
       lazy: false,
       onNonLazyError: () => {},
       on: {
+        connected: () => {
+          this.connected = true;
+          this.notify();
+        },
         closed: (e) => {
           const ev = e as { code?: number; reason?: string };
           this.closeCode ??= ev.code ?? null;
