@@ -38,7 +38,7 @@ import { subgraphUrls } from './subgraph-urls.js';
 import { SubscriptionEngine } from './subscriptions/engine.js';
 import { SubscriptionPlanner } from './subscriptions/planning.js';
 import { serveSubscriptions } from './subscriptions/transport.js';
-import { UpstreamConnections } from './subscriptions/upstream.js';
+import { feedPosition, UpstreamConnections } from './subscriptions/upstream.js';
 import { fileSupergraph } from './supergraph-source.js';
 
 export interface RunningGateway {
@@ -141,21 +141,15 @@ export async function startGateway(
   const upstreamConnections = new UpstreamConnections(
     (identity) => forwarder.tokenFor(identity),
     config.SUBSCRIPTION_KEEPALIVE_MS || 12_000,
+    log,
   );
   const engine = new SubscriptionEngine({
     connections: upstreamConnections,
     services: () => subscriptionServices,
     urlOf: (name) => urls.get(name),
     formatError,
-    position: async (url, identity) => {
-      const res = await fetch(url.replace(/\/graphql$/, '/feed/position'), {
-        headers: { [IDENTITY_HEADER]: await forwarder.tokenFor(identity) },
-        signal: AbortSignal.timeout(2000),
-      });
-      if (!res.ok) return null;
-      const body = (await res.json()) as { cursor?: unknown };
-      return typeof body.cursor === 'string' ? body.cursor : null;
-    },
+    position: async (url, identity) =>
+      feedPosition(url, { [IDENTITY_HEADER]: await forwarder.tokenFor(identity) }),
     log,
   });
   const subscriptions = serveSubscriptions({

@@ -335,7 +335,18 @@ describe('contractChanged through the gateway', () => {
         env: { FEED_POLL_MS: '50', LOG_LEVEL: 'warn' },
       });
       const onB = subscribe(V2.token, {}, CHANGES, replicas.gatewayUrl);
-      await settle();
+      // Gateway B is fresh: its first upstream connection opens once the subscription's start position is
+      // known, and from then on no change can be missed. (A fixed wait was not always enough under load.)
+      const connections = async () => {
+        const text = await (await fetch(replicas!.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+        const line = text.split('\n').find((l) => l.startsWith('gateway_subscriptions{what="connections"'));
+        return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? 0);
+      };
+      const deadline = Date.now() + 30_000;
+      while ((await connections()) < 1) {
+        if (Date.now() > deadline) throw new Error('gateway B opened no upstream connection');
+        await settle(100);
+      }
       const id = await programCycle(V2); // through gateway A and partners A
       await onB.count(3);
       expect(onB.data().map((c) => [c.contractChanged.contract.id, c.contractChanged.status])).toEqual([

@@ -1,9 +1,11 @@
 // Fault injection for tests and benchmarks, one way for all: kill -9, stop/continue and restart a service
 // of a running stack; a private database server that can itself be killed, paused and restarted on the
-// same port and files; and "prune now", retention run on a subgraph's feed as its hourly timer would (also
-// in a child process, to kill mid-prune).
+// same port and files; "prune now", retention run on a subgraph's feed as its hourly timer would (also
+// in a child process, to kill mid-prune); and a switchable TCP proxy in front of a service (a load
+// balancer failing over).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChangeStore, createLogger, databaseName, openDatabase } from '@daas/kit';
@@ -166,3 +168,48 @@ export function pruneInChild(mongoUri: string, name: string, olderThan: Date, pa
 }
 
 const silent = () => createLogger('faults', 'silent');
+
+export interface SwitchableProxy {
+  /** the proxied service's URL, through the proxy (same path) */
+  url: string;
+  /**
+   * Where new connections go from now on. Open ones stay with their old target, as with a load balancer
+   * that fails over: a connection to a stopped (SIGSTOP) target stays open and silent.
+   */
+  retarget: (url: string) => void;
+  close: () => Promise<void>;
+}
+
+/** A TCP proxy on a free port in front of `url` (http://host:port/path). */
+export async function switchableProxy(url: string): Promise<SwitchableProxy> {
+  let target = new URL(url);
+  const sockets = new Set<Socket>();
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  };
+  const server = createServer((client) => {
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
+    track(client);
+    track(upstream);
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end);
+    upstream.on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}${target.pathname}`,
+    retarget: (next) => {
+      target = new URL(next);
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -7,9 +7,18 @@ export interface Received<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
+export interface SubscriberOptions {
+  /** ask for progress frames (`extensions: { progress: true }`); they land in `progress`, not `events` */
+  progress?: boolean;
+}
+
 export class Subscriber<T = Record<string, unknown>> {
   readonly events: Received<T>[] = [];
+  /** each progress frame's cursor, with how many events had arrived before it */
+  readonly progress: { cursor: string; afterEvents: number }[] = [];
   completed = false;
+  /** the gateway acknowledged the connection (the token was accepted) */
+  connected = false;
   /** the close code when the socket was closed on us (4403: Forbidden, 4413: slow consumer) */
   closeCode: number | null = null;
   closeReason = '';
@@ -18,7 +27,13 @@ export class Subscriber<T = Record<string, unknown>> {
   private readonly client: Client;
   private waiters: (() => void)[] = [];
 
-  constructor(gatewayUrl: string, token: string, query: string, variables: Record<string, unknown> = {}) {
+  constructor(
+    gatewayUrl: string,
+    token: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+    options: SubscriberOptions = {},
+  ) {
     this.client = createClient({
       url: gatewayUrl.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
@@ -27,6 +42,10 @@ export class Subscriber<T = Record<string, unknown>> {
       lazy: false,
       onNonLazyError: () => {},
       on: {
+        connected: () => {
+          this.connected = true;
+          this.notify();
+        },
         closed: (e) => {
           const ev = e as { code?: number; reason?: string };
           this.closeCode ??= ev.code ?? null;
@@ -36,10 +55,15 @@ export class Subscriber<T = Record<string, unknown>> {
       },
     });
     this.client.subscribe<T>(
-      { query, variables },
+      { query, variables, ...(options.progress ? { extensions: { progress: true } } : {}) },
       {
         next: (value) => {
-          this.events.push(value as Received<T>);
+          const progress = (value.extensions as { progress?: unknown } | undefined)?.progress;
+          if (!('data' in value) && !('errors' in value) && typeof progress === 'string') {
+            this.progress.push({ cursor: progress, afterEvents: this.events.length });
+          } else {
+            this.events.push(value as Received<T>);
+          }
           this.notify();
         },
         error: (err) => {

@@ -21,6 +21,8 @@ export interface EventSink {
   end(): void;
   /** Set by the engine: called once when the client goes away (completed, disconnected, too slow). */
   onGone: (() => void) | null;
+  /** whether the client asked for progress frames (`extensions: { progress: true }` when subscribing) */
+  readonly progress?: boolean;
 }
 
 export class SocketSink implements EventSink, AsyncIterableIterator<never> {
@@ -37,6 +39,7 @@ export class SocketSink implements EventSink, AsyncIterableIterator<never> {
     id: string,
     private readonly limit: number,
     private readonly onOverflow: (limit: number) => void,
+    readonly progress = false,
   ) {
     this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   }

@@ -1,7 +1,9 @@
 // graphql-ws on the gateway's own /graphql path and port. The API token comes in `connection_init`
 // (`{ "token": "SU-…:<secret>" }` or `{ "authorization": "Bearer …" }`) and is checked like an HTTP
-// request's; a bad one closes the socket with graphql-ws' Forbidden (4403). Tokens are checked again every
-// few seconds against the auth cache, so a revoked token's subscriptions end within the cache bound.
+// request's; a bad one closes the socket with graphql-ws' Forbidden (4403), final for clients. When the
+// token cannot be checked (the partners subgraph or its database away) the close is 1013 Try Again Later,
+// which graphql-ws clients and the SDK retry. Tokens are checked again every few seconds against the auth
+// cache, so a revoked token's subscriptions end within the cache bound.
 
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -27,6 +29,8 @@ import { SocketSink } from './socket-sink.js';
 export const CLOSE_FORBIDDEN = 4403;
 /** The client did not read its events fast enough (not a graphql-ws code; 4xxx are the application's). */
 export const CLOSE_SLOW_CONSUMER = 4413;
+/** The token could not be checked now (not: it is bad); graphql-ws' client retries this code. */
+export const CLOSE_TRY_AGAIN = 1013;
 
 export interface TransportOptions {
   httpServer: Server;
@@ -57,6 +61,8 @@ interface OperationContext {
   identity: Identity;
   requestId: string;
   socket: WebSocket;
+  /** the client asked for progress frames */
+  progress: boolean;
 }
 
 export function serveSubscriptions(opts: TransportOptions): {
@@ -73,17 +79,18 @@ export function serveSubscriptions(opts: TransportOptions): {
         const params = ctx.connectionParams ?? {};
         const token = params.token ?? params.authorization ?? params.Authorization;
         if (typeof token !== 'string') return false;
+        const socket = (ctx.extra as { socket: WebSocket }).socket;
         try {
           const identity = await authenticator.authenticateToken(token);
           if (!identity) return false;
-          const socket = (ctx.extra as { socket: WebSocket }).socket;
           connections.set(ctx, { identity, token, socket });
           return true;
         } catch (e) {
-          if (isDomainError(e) && e.code !== 'UNAUTHENTICATED') {
-            log.warn({ err: e.message }, 'subscription refused: authentication unavailable');
-          }
-          return false;
+          if (isDomainError(e) && e.code === 'UNAUTHENTICATED') return false;
+          // Not a verdict on the token: a client told Forbidden would give up on a good one.
+          log.warn({ err: (e as Error).message }, 'subscription refused: authentication unavailable');
+          socket.close(CLOSE_TRY_AGAIN, 'Try Again Later: authentication is temporarily unavailable');
+          return false; // graphql-ws' own close (4403) then finds the socket already closing
         }
       },
       onClose: (ctx) => {
@@ -115,6 +122,7 @@ export function serveSubscriptions(opts: TransportOptions): {
           identity: connection.identity,
           requestId: randomUUID(),
           socket: connection.socket,
+          progress: payload.extensions?.progress === true,
         };
         return {
           schema: prepared.schemas.apiGraphQL,
@@ -131,13 +139,19 @@ export function serveSubscriptions(opts: TransportOptions): {
           'subscription started',
         );
         // Events are written by the sink itself; graphql-ws completes the subscription when it ends.
-        const sink = new SocketSink(op.socket, op.id, opts.bufferLimit, (limit) => {
-          log.warn({ account: op.identity.accountId, limit }, 'slow subscriber disconnected');
-          op.socket.close(
-            CLOSE_SLOW_CONSUMER,
-            `Slow consumer: more than ${limit} events pending; reconnect and resume with after`,
-          );
-        });
+        const sink = new SocketSink(
+          op.socket,
+          op.id,
+          opts.bufferLimit,
+          (limit) => {
+            log.warn({ account: op.identity.accountId, limit }, 'slow subscriber disconnected');
+            op.socket.close(
+              CLOSE_SLOW_CONSUMER,
+              `Slow consumer: more than ${limit} events pending; reconnect and resume with after`,
+            );
+          },
+          op.progress,
+        );
         return (
           engine.subscribe({
             prepared: op.prepared,
