@@ -39,7 +39,10 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function send(token: string, c: FuzzCase): Promise<FuzzResponse> {
+/** Connections the client found closed under it and retried (see `send`). */
+let resets = 0;
+
+async function send(token: string, c: FuzzCase, retried = false): Promise<FuzzResponse> {
   try {
     const res = await fetch(t.gatewayUrl, {
       method: 'POST',
@@ -55,9 +58,22 @@ async function send(token: string, c: FuzzCase): Promise<FuzzResponse> {
       return { status: res.status, body: text.slice(0, 500) };
     }
   } catch (e) {
-    return { status: 599, body: `no answer: ${(e as Error).message}` };
+    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    // A kept-alive connection the server closed just as the client reused it (the client keeps idle ones
+    // about as long as the server does): not an answer to this request, so it is sent once more. A crash
+    // would also end here, and is caught by the pid and health checks at the end.
+    if (!retried && (cause === 'ECONNRESET' || cause === 'UND_ERR_SOCKET')) {
+      resets++;
+      return send(token, c, true);
+    }
+    return { status: 599, body: `no answer: ${(e as Error).message}${cause ? ` (${cause})` : ''}` };
   }
 }
+
+const oneLine = (query: string) => {
+  const s = query.replace(/\s+/g, ' ');
+  return s.length > 600 ? `${s.slice(0, 600)}…` : s;
+};
 
 /** Runs `work` over `items` with at most `limit` in flight, in order of start. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
@@ -155,7 +171,7 @@ describe('fuzz', () => {
       if (LOG)
         appendFileSync(
           LOG,
-          `${JSON.stringify({ field: c.field, index: c.index, role, variables: truncated(c.variables, 2000), status: res.status, body: truncated(res.body, 2000) })}\n`,
+          `${JSON.stringify({ field: c.field, index: c.index, role, query: oneLine(c.query), variables: truncated(c.variables, 2000), status: res.status, body: truncated(res.body, 2000) })}\n`,
         );
       const errors = ((res.body as { errors?: { extensions?: { code?: string } }[] })?.errors ?? []) as {
         extensions?: { code?: string };
@@ -166,11 +182,11 @@ describe('fuzz', () => {
       const problems = problemsOf(c, res);
       if (problems.length === 0) return;
       failures.push(
-        `${c.operation} ${c.field} #${c.index} as ${role}: ${problems.join('; ')}\n  variables: ${truncated(c.variables)}\n  response: HTTP ${res.status} ${truncated(res.body, 800)}`,
+        `${c.operation} ${c.field} #${c.index} as ${role}: ${problems.join('; ')}\n  query: ${oneLine(c.query)}\n  variables: ${truncated(c.variables)}\n  response: HTTP ${res.status} ${truncated(res.body, 800)}`,
       );
     });
     console.log(
-      `fuzz: ${runs.length} requests in ${Math.round((Date.now() - started) / 1000)} s; answers by code: ${JSON.stringify(Object.fromEntries(codes))}`,
+      `fuzz: ${runs.length} requests in ${Math.round((Date.now() - started) / 1000)} s (${resets} resent after a reset); answers by code: ${JSON.stringify(Object.fromEntries(codes))}`,
     );
     expect(
       failures.length,

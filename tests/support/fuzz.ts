@@ -82,6 +82,8 @@ export const HOSTILE_STRINGS: readonly string[] = [
   'null',
 ];
 
+const INLINE_HOSTILE = HOSTILE_STRINGS.filter((x) => !/\p{Cs}/u.test(x));
+
 /** Plain values that let an operation get past the first check, to reach the ones behind it. */
 const BENIGN_STRINGS = ['fuzz', 'Fuzz Name 1', 'USD', 'US', 'https://example.com/x', '1', '10.5'];
 
@@ -108,6 +110,8 @@ export interface FuzzCase {
   index: number;
   query: string;
   variables: Record<string, unknown>;
+  /** every value generated for the case, whether sent as a variable or written inline */
+  inputs: Record<string, unknown>;
 }
 
 interface Gen {
@@ -121,6 +125,8 @@ interface Gen {
   hugeFirst: boolean;
   /** the chance that a leaf is hostile: low in some cases, so that they reach the checks behind the first */
   hostility: number;
+  /** values are written inline as literals */
+  inline: boolean;
   /** the root field, for guessing what an id names */
   field: string;
   depth: number;
@@ -167,11 +173,13 @@ function idValue(gen: Gen, name: string, owner: string): string {
   const r = rnd.next();
   if (hinted.length && r < 0.3) return scrambled(rnd, rnd.pick(hinted));
   if (all.length && r < 0.6) return rnd.pick(all);
-  return rnd.pick(HOSTILE_STRINGS);
+  return stringValue({ ...gen, hostility: 1 });
 }
 
 function stringValue(gen: Gen): string {
-  return gen.rnd.chance(gen.hostility) ? gen.rnd.pick(HOSTILE_STRINGS) : gen.rnd.pick(BENIGN_STRINGS);
+  if (!gen.rnd.chance(gen.hostility)) return gen.rnd.pick(BENIGN_STRINGS);
+  // GraphQL cannot write an unpaired surrogate inline: only variables carry one
+  return gen.rnd.pick(gen.inline ? INLINE_HOSTILE : HOSTILE_STRINGS);
 }
 
 function scalarValue(gen: Gen, type: GraphQLNamedType, name: string, owner: string): unknown {
@@ -247,25 +255,61 @@ function small(gen: Gen, type: GraphQLInputType, name: string, owner: string): u
   return value(gen, type, name, owner);
 }
 
+type Fields = Record<string, GraphQLField<unknown, unknown>>;
+
 /**
  * The smallest selection that still reaches the entities a field returns: `__typename` and `id`, and for
  * types without an id (payloads, connections, edges) their argument-free object fields, two levels down.
+ * With `argsOf`, the first entity reached also selects its fields that take arguments (a product's
+ * `items(version:)`, a usage file's `records(filter:)`), with the arguments it gives.
  */
-export function selection(type: GraphQLOutputType, depth = 0): string {
+export function selection(
+  type: GraphQLOutputType,
+  depth = 0,
+  argsOf?: (field: GraphQLField<unknown, unknown>) => string,
+): string {
   const named = getNamedType(type);
   if (isLeafType(named)) return '';
   const parts = ['__typename'];
   if (isObjectType(named) || (isAbstractType(named) && 'getFields' in named)) {
-    const fields = (named as { getFields: () => Record<string, GraphQLField<unknown, unknown>> }).getFields();
-    if (fields.id && fields.id.args.length === 0) parts.push('id');
-    else if (depth < 2) {
+    const fields = (named as { getFields: () => Fields }).getFields();
+    if (fields.id && fields.id.args.length === 0) {
+      parts.push('id');
+      if (argsOf && depth <= 1) {
+        for (const f of Object.values(fields)) {
+          if (f.args.length === 0) continue;
+          const args = argsOf(f);
+          parts.push(`${f.name}${args ? `(${args})` : ''} ${selection(f.type)}`);
+        }
+      }
+    } else if (depth < 2) {
       for (const f of Object.values(fields)) {
         if (f.args.length > 0 || isLeafType(getNamedType(f.type))) continue;
-        parts.push(`${f.name} ${selection(f.type, depth + 1)}`);
+        parts.push(`${f.name} ${selection(f.type, depth + 1, argsOf)}`);
       }
     }
   }
   return `{ ${parts.join(' ')} }`;
+}
+
+/** A value as a GraphQL literal of its input type (strings escaped as JSON, which GraphQL reads alike). */
+export function literal(v: unknown, type: GraphQLInputType): string {
+  if (v === null || v === undefined) return 'null';
+  if (isNonNullType(type)) return literal(v, type.ofType);
+  if (isListType(type)) {
+    return Array.isArray(v)
+      ? `[${v.map((x) => literal(x, type.ofType)).join(', ')}]`
+      : literal(v, type.ofType);
+  }
+  if (isEnumType(type)) return String(v);
+  if (isInputObjectType(type)) {
+    const fields = type.getFields();
+    const entries = Object.entries(v as Record<string, unknown>).map(
+      ([k, x]) => `${k}: ${literal(x, fields[k]!.type)}`,
+    );
+    return `{ ${entries.join(', ')} }`;
+  }
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
 export interface CaseOptions {
@@ -274,8 +318,17 @@ export interface CaseOptions {
   ids: IdPool;
 }
 
-/** Per case of a field: mostly plausible values with a hostile one here and there, up to mostly hostile. */
-const HOSTILITY = [0.1, 0.3, 0.5, 0.8];
+/**
+ * What each case of a field does (cycling): plausible values with a hostile one here and there; a huge
+ * list; a huge page size; mostly hostile values written inline as literals (the subgraphs then parse them
+ * themselves) with the returned entity's own argument-taking fields selected too.
+ */
+const MODES = [
+  { hostility: 0.1 },
+  { hostility: 0.3, hugeList: true },
+  { hostility: 0.5, hugeFirst: true },
+  { hostility: 0.8, inline: true },
+] as const;
 
 /** Every Query and Mutation field of the schema, `casesPerField` operations each. */
 export function fuzzCases(schema: GraphQLSchema, opts: CaseOptions): FuzzCase[] {
@@ -290,33 +343,57 @@ export function fuzzCases(schema: GraphQLSchema, opts: CaseOptions): FuzzCase[] 
     if (!root) continue;
     for (const field of Object.values(root.getFields())) {
       for (let index = 0; index < opts.casesPerField; index++) {
+        const mode: { hostility: number; hugeList?: boolean; hugeFirst?: boolean; inline?: boolean } =
+          MODES[index % MODES.length]!;
         const gen: Gen = {
           rnd,
           ids: opts.ids,
           typeNames,
-          // one case of each field with a huge list, one (another) with a huge page size
-          hugeList: index === 1,
-          hugeFirst: index === 2,
-          hostility: HOSTILITY[index % HOSTILITY.length]!,
+          hugeList: mode.hugeList ?? false,
+          hugeFirst: mode.hugeFirst ?? false,
+          hostility: mode.hostility,
+          inline: mode.inline ?? false,
           field: field.name,
           depth: 0,
         };
+        const inputs: Record<string, unknown> = {};
+        const argsOf = (f: GraphQLField<unknown, unknown>) =>
+          f.args
+            .filter((a) => isNonNullType(a.type) || rnd.chance(0.8))
+            .map((a) => {
+              const v = value(gen, a.type, a.name, f.name);
+              inputs[`${f.name}.${a.name}`] = v;
+              return `${a.name}: ${literal(v, a.type)}`;
+            })
+            .join(', ');
+        const given = field.args.filter((a) => isNonNullType(a.type) || rnd.chance(0.8));
         const variables: Record<string, unknown> = {};
-        for (const arg of field.args) {
-          if (isNonNullType(arg.type) || rnd.chance(0.8)) {
-            variables[arg.name] = value(gen, arg.type, arg.name, field.name);
-          }
+        for (const a of given) variables[a.name] = value(gen, a.type, a.name, field.name);
+        Object.assign(inputs, variables);
+        const sel = selection(field.type, 0, mode.inline ? argsOf : undefined);
+        let text: string;
+        if (mode.inline) {
+          const args = given.map((a) => `${a.name}: ${literal(variables[a.name], a.type)}`).join(', ');
+          text = `${operation} Fuzz { ${field.name}${args ? `(${args})` : ''} ${sel} }`;
+        } else {
+          const defs = given.map((a) => `$${a.name}: ${String(a.type)}`).join(', ');
+          const args = given.map((a) => `${a.name}: $${a.name}`).join(', ');
+          text = `${operation} Fuzz${defs ? `(${defs})` : ''} { ${field.name}${args ? `(${args})` : ''} ${sel} }`;
         }
-        const defs = field.args
-          .filter((a) => a.name in variables)
-          .map((a) => `$${a.name}: ${String(a.type)}`)
-          .join(', ');
-        const args = field.args
-          .filter((a) => a.name in variables)
-          .map((a) => `${a.name}: $${a.name}`)
-          .join(', ');
-        const text = `${operation} Fuzz${defs ? `(${defs})` : ''} { ${field.name}${args ? `(${args})` : ''} ${selection(field.type)} }`;
-        out.push({ field: field.name, operation, index, query: print(parse(text)), variables });
+        let query = text;
+        try {
+          query = print(parse(text));
+        } catch {
+          // an inline string graphql cannot read (an unpaired surrogate): sent as it is, a parse failure
+        }
+        out.push({
+          field: field.name,
+          operation,
+          index,
+          query,
+          variables: mode.inline ? {} : variables,
+          inputs,
+        });
       }
     }
   }
@@ -363,12 +440,14 @@ export function problemsOf(c: FuzzCase, res: FuzzResponse): string[] {
     const leak = LEAKS.exec(message);
     if (leak) problems.push(`internals in a message ("${leak[0]}")`);
     if ('stacktrace' in (e.extensions ?? {})) problems.push('a stack trace in extensions');
+    // a message may name a value, not reflect a 100 KB one back
+    if (message.length > 2000) problems.push(`a message of ${message.length} characters`);
   }
   if (res.status < 500 && errors === undefined && !('data' in (res.body as object))) {
     problems.push('neither data nor errors');
   }
   // names, notes, filters, ids: no input is text with control characters in it
-  if (errors === undefined && carriesNonText(c.variables)) problems.push('accepted a control character');
+  if (errors === undefined && carriesNonText(c.inputs)) problems.push('accepted a control character');
   return problems;
 }
 
