@@ -1,8 +1,8 @@
 // Schema-driven fuzzing of the composed API: for every Query and Mutation field, operations with hostile
-// but well-typed variables (huge, empty, unicode and control-character strings, Int bounds, ids of the
-// wrong kind or of other tenants, huge lists) and a minimal selection, generated from a seeded PRNG so a
-// failing run can be replayed (tests/e2e/fuzz.test.ts).
-
+// but well-typed arguments (huge, empty, unicode and control-character strings, Int bounds, ids of the
+// wrong kind or of other tenants, huge lists, inline literals) and a minimal selection, generated from a
+// seeded PRNG so that a failing run can be replayed (tests/e2e/fuzz.test.ts). The seed fixes the cases;
+// the ids they draw come from the seeded data, which has random digits of its own.
 import { ALL_ERROR_CODES } from '@daas/kit';
 import {
   buildSchema,
