@@ -23,3 +23,4 @@ export * from './server.js';
 export * from './service-client.js';
 export * from './subscriptions.js';
 export * from './tenancy.js';
+export * from './text.js';

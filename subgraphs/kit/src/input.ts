@@ -2,6 +2,7 @@
 // typed filters mapped field by field.
 import type DataLoader from 'dataloader';
 import { badInput } from './errors.js';
+import { optionalText, requiredText } from './text.js';
 
 /** Loads an entity named in a mutation's input: unknown and invisible are the same BAD_USER_INPUT. */
 export async function mustLoad<T>(
@@ -22,8 +23,7 @@ export function scopedKey(
   key: string | null | undefined,
 ): string | undefined {
   if (key === null || key === undefined) return undefined;
-  const k = key.trim();
-  if (k.length === 0 || k.length > 200) throw badInput('input.idempotencyKey', 'must be 1 to 200 characters');
+  const k = requiredText(key, 'input.idempotencyKey');
   return `${operation}:${account}:${k}`;
 }
 
@@ -48,9 +48,6 @@ export function mapFilter<F extends object>(
   return out;
 }
 
-/** A free-text note on an action: trimmed, empty as null, bounded. */
-export function validNote(value: string | null | undefined, field = 'input.note'): string | null {
-  const text = value?.trim() || null;
-  if (text && text.length > 2000) throw badInput(field, 'at most 2000 characters');
-  return text;
-}
+/** A free-text note on an action: trimmed, empty as null, printable, bounded (text.ts). */
+export const validNote = (value: string | null | undefined, field = 'input.note'): string | null =>
+  optionalText(value, field);

@@ -32,6 +32,7 @@ import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { operationLogPlugin } from './operation-log.js';
 import { ServiceClient } from './service-client.js';
 import { subscribeWithProgress } from './subscriptions.js';
+import { guardTextArguments } from './text.js';
 
 export interface KitEnv {
   name: string;
@@ -119,7 +120,10 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
     })
     .catch((e) => log.fatal({ err: (e as Error).message }, 'change feed failed to start'));
 
-  const schema = buildSubgraphSchema([{ typeDefs: spec.typeDefs, resolvers: spec.resolvers }]);
+  // every text argument of every field is printable and bounded before a resolver sees it (text.ts)
+  const schema = guardTextArguments(
+    buildSubgraphSchema([{ typeDefs: spec.typeDefs, resolvers: spec.resolvers }]),
+  );
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);

@@ -1,5 +1,5 @@
 // Accounts and their roles. Pure rules: no GraphQL, no database.
-import { badInput } from '@daas/kit';
+import { requiredText } from '@daas/kit';
 
 export const ACCOUNT_ROLES = ['VENDOR', 'DISTRIBUTOR', 'RESELLER', 'OPERATOR'] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
@@ -19,9 +19,6 @@ export function accountIdKind(role: AccountRole): 'vendorAccount' | 'providerAcc
 
 export const ACCOUNT_ID_KINDS = ['vendorAccount', 'providerAccount', 'operatorAccount'] as const;
 
-export function validName(value: string, field = 'name', max = 200): string {
-  const name = value.trim();
-  if (name.length === 0) throw badInput(field, 'must not be empty');
-  if (name.length > max) throw badInput(field, `at most ${max} characters`);
-  return name;
-}
+/** An account's, marketplace's, hub's… name: one printable line of at most `max` characters. */
+export const validName = (value: string, field = 'name', max = 200): string =>
+  requiredText(value, field, max);

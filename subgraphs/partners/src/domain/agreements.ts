@@ -1,6 +1,6 @@
 // Agreements: the templates distributors author, and the rules of their versions (domain reference §1.4).
 // Pure: the resolvers load the related documents and pass them in.
-import { badInput, conflict, type newId } from '@daas/kit';
+import { badInput, conflict, type newId, optionalText } from '@daas/kit';
 import type { ContractType } from './contract-machine.js';
 
 export type AgreementType = ContractType;
@@ -68,11 +68,8 @@ export function validDocument(
   return value;
 }
 
-export function validDescription(value: string | null | undefined, field = 'input.description') {
-  const text = value?.trim() || null;
-  if (text && text.length > 4000) throw badInput(field, 'at most 4000 characters');
-  return text;
-}
+export const validDescription = (value: string | null | undefined, field = 'input.description') =>
+  optionalText(value, field, 4000);
 
 interface Related {
   _id: string;

@@ -1,5 +1,5 @@
 // Hubs (a provider's commerce system instance) and how marketplaces are wired to them.
-import { badInput } from '@daas/kit';
+import { badInput, optionalText } from '@daas/kit';
 
 export const HUB_INSTANCE_TYPES = ['OA', 'API'] as const;
 export type HubInstanceType = (typeof HUB_INSTANCE_TYPES)[number];
@@ -20,10 +20,7 @@ export function validHubLinks(
   return links.map((l, i) => {
     if (seen.has(l.hub)) throw badInput(`${field}[${i}].hub`, `hub ${l.hub} is listed twice`);
     seen.add(l.hub);
-    const externalId = l.externalId?.trim() || null;
-    if (externalId && externalId.length > 100) {
-      throw badInput(`${field}[${i}].externalId`, 'at most 100 characters');
-    }
+    const externalId = optionalText(l.externalId, `${field}[${i}].externalId`, 100);
     return { hub: l.hub, externalId };
   });
 }

@@ -1,6 +1,6 @@
 // One mutation per contract verb. Each parses its input, checks the caller's role, loads what the input
 // names (unknown or invisible: BAD_USER_INPUT naming the field) and hands over to flows/contracts.ts.
-import { badInput, forbidden, parseId } from '@daas/kit';
+import { badInput, checkText, forbidden, parseId, requiredText } from '@daas/kit';
 import type { AccountRole } from '../domain/accounts.js';
 import { AGREEMENT_ID_KIND } from '../domain/agreements.js';
 import type { ContractAction, ContractType } from '../domain/contract-machine.js';
@@ -154,12 +154,12 @@ function validForm(form: { name: string; value?: string | null }[]) {
   if (form.length > 100) throw badInput('input.form', 'at most 100 values');
   const seen = new Set<string>();
   return form.map((f, i) => {
-    const name = f.name.trim();
-    if (!name) throw badInput(`input.form[${i}].name`, 'must not be empty');
+    const name = requiredText(f.name, `input.form[${i}].name`);
     if (seen.has(name)) throw badInput(`input.form[${i}].name`, `${name} appears twice`);
     seen.add(name);
-    const value = f.value ?? null;
-    if (value && value.length > 2000) throw badInput(`input.form[${i}].value`, 'at most 2000 characters');
+    const value = f.value
+      ? checkText(f.value, `input.form[${i}].value`, { max: 2000, multiline: true })
+      : null;
     return { name, value };
   });
 }

@@ -75,18 +75,5 @@ export function fromEnum<T extends string>(value: string, allowed: readonly T[],
 export const toEnum = (value: string): string =>
   value.replace(/^decimal\((\d)\)$/, 'decimal_$1').toUpperCase();
 
-/** A required single-line text, trimmed, bounded. */
-export function text(value: string | null | undefined, field: string, max: number): string {
-  const v = (value ?? '').trim();
-  if (!v) throw badInput(field, 'must not be empty');
-  if (v.length > max) throw badInput(field, `at most ${max} characters`);
-  return v;
-}
-
-/** An optional text: empty is null. */
-export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
-  const v = (value ?? '').trim();
-  if (!v) return null;
-  if (v.length > max) throw badInput(field, `at most ${max} characters`);
-  return v;
-}
+/** Texts: trimmed, printable, bounded, the same way in every subgraph (the kit's text.ts). */
+export { optionalText, requiredText as text } from '@daas/kit';

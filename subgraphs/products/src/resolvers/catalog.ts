@@ -1,6 +1,6 @@
 // The catalog query: what each role may list (domain/products.ts says who sees what), narrowed by the
 // typed ProductFilter field by field, in a stable order.
-import { badInput, parseId, type SortSpec, seesEverything } from '@daas/kit';
+import { parseId, type SortSpec, seesEverything } from '@daas/kit';
 import { fromEnum, ITEM_TYPES } from '../domain/catalog.js';
 import type { ProductContext } from '../env.js';
 import { marketplaceScope } from '../partners.js';
@@ -48,8 +48,7 @@ export async function productQuery(
   if (f.vendor) and.push({ vendor: parseId(f.vendor, 'filter.vendor', 'vendorAccount') });
   if (f.itemType) and.push({ itemTypes: fromEnum(f.itemType, ITEM_TYPES, 'filter.itemType') });
   if (f.search !== undefined && f.search !== null) {
-    const term = f.search.trim().toLowerCase();
-    if (term.length > 100) throw badInput('filter.search', 'at most 100 characters');
+    const term = f.search.trim().toLowerCase(); // printable and at most 100 characters (kit text.ts)
     if (term) and.push({ nameKey: { $regex: escapeRegex(term) } });
   }
   if (f.marketplace) {

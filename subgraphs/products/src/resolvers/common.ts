@@ -1,5 +1,5 @@
 // Small input helpers shared by the products resolvers.
-import { badInput, type Identity, type PageArgs, seesEverything } from '@daas/kit';
+import { type Identity, type PageArgs, requiredText, seesEverything } from '@daas/kit';
 
 export { mapFilter, mustLoad, validNote } from '@daas/kit';
 
@@ -11,9 +11,7 @@ export const upper = (v: string | null | undefined) => (v ? v.toUpperCase() : nu
 /** A client's idempotency key, bounded (the flow scopes it to the operation and the account). */
 export function validKey(key: string | null | undefined): string | undefined {
   if (key === null || key === undefined) return undefined;
-  const k = key.trim();
-  if (k.length === 0 || k.length > 200) throw badInput('input.idempotencyKey', 'must be 1 to 200 characters');
-  return k;
+  return requiredText(key, 'input.idempotencyKey');
 }
 
 /** The product's vendor, the operator and platform services read its master. */

@@ -9,6 +9,7 @@ import {
   type EffectSpec,
   type Identity,
   isDomainError,
+  optionalText,
 } from '@daas/kit';
 import type { ProductFacts } from '../catalog.js';
 import {
@@ -195,7 +196,7 @@ export async function actOnRequest(
     decide: (doc) => {
       const t = requestTransition(doc, action, party, facts);
       const set: Record<string, unknown> = {};
-      if (action === 'fail' || action === 'revoke') set.reason = requiredText(input.reason, 'input.reason');
+      if (action === 'fail' || action === 'revoke') set.reason = requiredReason(input.reason, 'input.reason');
       if (action === 'schedule') set.plannedDate = input.plannedDate;
       if (action === 'inquire') {
         const errors = (input.params ?? []).map((p) => ({ name: p.name, valueError: p.valueError ?? null }));
@@ -257,10 +258,9 @@ export async function editRequestParams(
   });
 }
 
-function requiredText(value: string | null | undefined, field: string): string {
-  const text = value?.trim();
+function requiredReason(value: string | null | undefined, field: string): string {
+  const text = optionalText(value, field);
   if (!text) throw badInput(field, 'a reason is required');
-  if (text.length > 2000) throw badInput(field, 'at most 2000 characters');
   return text;
 }
 

@@ -1,7 +1,16 @@
 // Tier configurations for a purchase (§3.4) and the actions on their requests. A purchase waits in
 // tiers_setup for the last open TCR of its chain (tier 1, which itself waits for tier 2 at level 2); a
 // TCR's outcome moves what waits for it, as effects of its change (kit ChangeStore).
-import { badInput, childId, conflict, type EffectSpec, type Identity, isDomainError, newId } from '@daas/kit';
+import {
+  badInput,
+  childId,
+  conflict,
+  type EffectSpec,
+  type Identity,
+  isDomainError,
+  newId,
+  optionalText,
+} from '@daas/kit';
 import type { ProductFacts } from '../catalog.js';
 import { updateParams } from '../domain/assets.js';
 import { partyOf } from '../domain/parties.js';
@@ -238,7 +247,7 @@ export async function actOnTierConfigRequest(
   tcrTransition(tcr, action, party);
   let effects: EffectSpec[] = [];
   let activationText: string | null = null;
-  const reason = action === 'fail' ? input.reason?.trim() : null;
+  const reason = action === 'fail' ? optionalText(input.reason, 'input.reason') : null;
   if (action === 'fail' && !reason) throw badInput('input.reason', 'a reason is required');
   if (action === 'approve') {
     activationText = await tierApproval(env, requestId, tcr, input.template ?? null);

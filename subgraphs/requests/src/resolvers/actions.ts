@@ -1,6 +1,6 @@
 // One mutation per request verb. Each checks the caller's role, parses its input, loads what the input
 // names (unknown or invisible: BAD_USER_INPUT naming the field) and hands over to flows/.
-import { badInput, mustLoad, parseId, scopedKey } from '@daas/kit';
+import { badInput, mustLoad, optionalText, parseId, scopedKey } from '@daas/kit';
 import type { RequestAction, RequestType } from '../domain/asset-request-machine.js';
 import { requestPermissions } from '../domain/permissions.js';
 import type { TcrAction } from '../domain/tier-config-machine.js';
@@ -43,11 +43,7 @@ async function tierOf(
   return ta;
 }
 
-const note = (v: string | null | undefined) => {
-  const text = v?.trim() || null;
-  if (text && text.length > 2000) throw badInput('input.note', 'at most 2000 characters');
-  return text;
-};
+const note = (v: string | null | undefined) => optionalText(v, 'input.note');
 
 function opener(type: Exclude<RequestType, 'purchase'>) {
   return async (
@@ -129,8 +125,7 @@ export const actionResolvers = {
       const { input } = args;
       const product = parseId(input.product, 'input.product', 'product');
       const marketplace = parseId(input.marketplace, 'input.marketplace', 'marketplace');
-      const externalId = input.externalId?.trim() || null;
-      if (externalId && externalId.length > 200) throw badInput('input.externalId', 'at most 200 characters');
+      const externalId = optionalText(input.externalId, 'input.externalId');
       const items = input.items.map((it, i) => ({
         item: parseId(it.item, `input.items.${i}.item`, 'item'),
         quantity: it.quantity ?? null,

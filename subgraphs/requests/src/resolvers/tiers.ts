@@ -7,9 +7,11 @@ import {
   mustExist,
   mustLoad,
   newId,
+  optionalText,
   type PageArgs,
   paginate,
   parseId,
+  requiredText,
   scopedKey,
   visibleTo,
 } from '@daas/kit';
@@ -25,12 +27,6 @@ interface CreateTierAccountInput {
   externalId?: string | null;
   parent?: string | null;
   idempotencyKey?: string | null;
-}
-
-function validName(value: string): string {
-  const name = value.trim();
-  if (!name || name.length > 200) throw badInput('input.name', 'must be 1 to 200 characters');
-  return name;
 }
 
 export const tierResolvers = {
@@ -97,7 +93,7 @@ export const tierResolvers = {
         }
         parentId = parent._id;
       }
-      const externalId = input.externalId?.trim() || null;
+      const externalId = optionalText(input.externalId, 'input.externalId');
       const { doc } = await ctx.env.kit.changes.create<TierAccountDoc>({
         model: ctx.env.models.TierAccount,
         entityType: 'TierAccount',
@@ -105,7 +101,7 @@ export const tierResolvers = {
           _id: newId('tierAccount'),
           type: lower(input.type),
           status: 'active',
-          name: validName(input.name),
+          name: requiredText(input.name, 'input.name', 200),
           externalId,
           parentId,
           owner,
