@@ -108,6 +108,10 @@ export async function startGateway(
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  // Clients keep idle connections for a few seconds (undici: 4 s) and reuse them; a server that closes an
+  // idle one first races the next request written on it, which the client sees as a reset. Outlive them.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const kitFormatError = createFormatError(development, (e) => log.error({ err: e }, 'internal error'));
   const formatError: typeof kitFormatError = (formatted, error) => {
     const tokens = tokenLimitError(error, config.MAX_QUERY_TOKENS);
