@@ -36,7 +36,7 @@ const subscribe = (name: string, progressFrames = false) =>
 
 /** The gateway's gauge of subscriptions (`what`: sockets, clients, upstreams, connections). */
 async function gatewayMetric(what: string): Promise<number> {
-  const text = await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+  const text = await (await fetch(stack.metricsUrlOf('gateway'))).text();
   const line = text.split('\n').find((l) => l.startsWith(`gateway_subscriptions{what="${what}"`));
   return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? Number.NaN);
 }

@@ -338,7 +338,7 @@ describe('contractChanged through the gateway', () => {
       // Gateway B is fresh: its first upstream connection opens once the subscription's start position is
       // known, and from then on no change can be missed. (A fixed wait was not always enough under load.)
       const connections = async () => {
-        const text = await (await fetch(replicas!.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+        const text = await (await fetch(replicas!.metricsUrlOf('gateway'))).text();
         const line = text.split('\n').find((l) => l.startsWith('gateway_subscriptions{what="connections"'));
         return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? 0);
       };
