@@ -1,12 +1,13 @@
 // Fault injection for tests and benchmarks, one way for all: kill -9, stop/continue and restart a service
 // of a running stack; a private database server that can itself be killed, paused and restarted on the
-// same port and files; and "prune now", retention run on a subgraph's feed as its hourly timer would.
-import { mkdtempSync, rmSync } from 'node:fs';
+// same port and files; "prune now", retention run on a subgraph's feed as its hourly timer would; and
+// which process listens on a port, to kill one that another program (`pnpm start`) runs.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChangeStore, createLogger, databaseName, openDatabase } from '@daas/kit';
 import { type FerretDB, startFerretDB } from '../../scripts/lib/ferretdb.js';
-import { freePort } from '../../scripts/lib/ports.js';
+import { listeningSockets, socketsOf } from '../../scripts/lib/ports.js';
 import type { ServiceName, Stack } from '../../scripts/lib/stack.js';
 
 export interface ServiceFaults {
@@ -67,8 +68,9 @@ export interface PrivateDatabase {
  */
 export async function privateDatabase(): Promise<PrivateDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'daas-fault-db-'));
-  const port = await freePort();
-  let server: FerretDB | null = await startFerretDB({ dataDir: dir, port, logLevel: 'error' });
+  // a free port on the first start; the same one on every restart
+  let server: FerretDB | null = await startFerretDB({ dataDir: dir, logLevel: 'error' });
+  const port = server.port;
   const db: PrivateDatabase = {
     uri: server.uri,
     kill: async () => {
@@ -134,3 +136,15 @@ export async function pruneFeed(
 }
 
 const silent = () => createLogger('faults', 'silent');
+
+/** The process listening on TCP `port` (Linux /proc), or null when none is. */
+export function pidListeningOn(port: number): number | null {
+  const inodes = listeningSockets(port);
+  if (!inodes) throw new Error('pidListeningOn needs /proc (Linux)');
+  if (inodes.size === 0) return null;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    if (socketsOf(Number(entry)).some((inode) => inodes.has(inode))) return Number(entry);
+  }
+  return null;
+}
