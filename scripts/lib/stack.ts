@@ -227,8 +227,13 @@ async function waitReady(
 ): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
+    // A service that cannot bind its port may stay up without listening (graphql-ws reports the error and
+    // swallows it), so its output is what tells.
+    if (output().includes('EADDRINUSE')) {
+      child.kill('SIGKILL');
+      throw new PortTakenError(name, port);
+    }
     if (child.exitCode !== null || child.signalCode !== null) {
-      if (output().includes('EADDRINUSE')) throw new PortTakenError(name, port);
       const last = output().trim().split('\n').slice(-3).join(' | ').slice(-500);
       throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready: ${last}`);
     }
