@@ -134,5 +134,5 @@ export class Supervisor {
 }
 
 function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
+  return ms % 100 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
