@@ -467,12 +467,15 @@ async function run() {
     const prune = async () => {
       while (pruning && !late()) {
         await sleep(PRUNE_EVERY_MS);
-        for (const feed of FEEDS) {
-          try {
-            pruned += await pruneFeed(db.uri, dbPrefix, feed.service, new Date(Date.now() - RETENTION_MS));
-            pruneRuns++;
-          } catch {} // the database is down: next time
-        }
+        const olderThan = new Date(Date.now() - RETENTION_MS);
+        await Promise.all(
+          FEEDS.map(async (feed) => {
+            try {
+              pruned += await pruneFeed(db.uri, dbPrefix, feed.service, olderThan);
+              pruneRuns++;
+            } catch {} // the database is down: next time
+          }),
+        );
       }
     };
 
