@@ -118,9 +118,29 @@ export async function pruneFeed(
   olderThan: Date = new Date(),
   partitions = 1,
 ): Promise<number> {
-  const db = openDatabase({ uri: mongoUri, name: databaseName(dbPrefix, service), log: silent() });
-  await db.connected();
+  const pruner = await feedPruner(mongoUri, dbPrefix, service, partitions);
   try {
+    return await pruner.prune(olderThan);
+  } finally {
+    await pruner.close();
+  }
+}
+
+export interface FeedPruner {
+  /** `pruneFeed` on a connection kept open (a benchmark pruning every few seconds) */
+  prune: (olderThan?: Date) => Promise<number>;
+  close: () => Promise<void>;
+}
+
+export async function feedPruner(
+  mongoUri: string,
+  dbPrefix: string,
+  service: Exclude<ServiceName, 'gateway'>,
+  partitions = 1,
+): Promise<FeedPruner> {
+  const db = openDatabase({ uri: mongoUri, name: databaseName(dbPrefix, service), log: silent() });
+  try {
+    await db.connected();
     const store = new ChangeStore(db.conn, {
       partitions,
       pollMs: 1000,
@@ -129,9 +149,10 @@ export async function pruneFeed(
       dialect: () => db.dialect(),
     });
     await store.init();
-    return await store.feed.prune(olderThan);
-  } finally {
+    return { prune: (olderThan = new Date()) => store.feed.prune(olderThan), close: () => db.close() };
+  } catch (e) {
     await db.close();
+    throw e;
   }
 }
 
