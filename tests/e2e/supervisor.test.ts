@@ -133,7 +133,7 @@ describe('pnpm start supervises its processes', () => {
     expect(err).toMatch(
       /\[products\] exited unexpectedly \(signal SIGKILL\); restarting in 0\.5 s; its log: .*products\.log/,
     );
-    expect(err).toMatch(/\[products\] restarted/);
+    await waitFor('the restart said on stderr', async () => /\[products\] restarted/.test(err));
     expect(exit).toBeNull();
   });
 
@@ -155,7 +155,7 @@ describe('pnpm start supervises its processes', () => {
     expect(err).toMatch(
       /\[database\] exited unexpectedly \(signal SIGKILL\); restarting in 0\.5 s; its log: .*ferretdb\.log/,
     );
-    expect(err).toMatch(/\[database\] restarted/);
+    await waitFor('the restart said on stderr', async () => /\[database\] restarted/.test(err));
     expect(exit).toBeNull();
   });
 
