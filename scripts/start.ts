@@ -1,13 +1,15 @@
 // `pnpm start`: the whole platform on one machine. Without MONGODB_URI it runs the embedded database
 // (FerretDB on SQLite files under .data/), then the four subgraphs and the gateway, seeds the demo
-// data on first start, prints the endpoint and demo tokens, and stops everything on Ctrl-C.
+// data on first start, prints the endpoint and demo tokens, and stops everything on Ctrl-C. A process
+// that exits on its own is started again (scripts/lib/supervisor.ts); the others keep serving.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bool, ConfigError, loadConfig, mongoUri, port } from '@daas/kit';
 import { z } from 'zod';
 import { type FerretDB, REPO_ROOT, startFerretDB } from './lib/ferretdb.js';
-import { type ServiceName, type Stack, startStack } from './lib/stack.js';
+import { SERVICES, type ServiceName, type Stack, startStack } from './lib/stack.js';
+import { Supervisor } from './lib/supervisor.js';
 import { DEMO, DEMO_TOKENS } from './seed/demo-data.js';
 import { seedDemo } from './seed/index.js';
 
@@ -52,14 +54,16 @@ function identityKeys(): string {
 }
 
 let ferret: FerretDB | null = null;
-let stack: Stack | null = null;
+let stack: Promise<Stack> | null = null;
 let shuttingDown = false;
+const supervisor = new Supervisor({ say: (line) => process.stderr.write(`${line}\n`) });
 
 async function shutdown(code: number) {
   if (shuttingDown) return;
   shuttingDown = true;
   say('\nstopping…');
-  await stack?.stop().catch(() => {});
+  await supervisor.stop(); // a restart under way gives up first
+  await (await stack?.catch(() => null))?.stop().catch(() => {}); // once started, if it was starting
   await ferret?.stop().catch(() => {});
   say('stopped');
   process.exit(code);
@@ -67,25 +71,39 @@ async function shutdown(code: number) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
+const DATABASE = 'database';
+
+/** The embedded database's exits go to the supervisor, which starts it again on the same port and files. */
+function superviseDatabase(db: FerretDB) {
+  db.process.on('exit', (code, signal) => {
+    if (!shuttingDown) supervisor.exited(DATABASE, code, signal);
+  });
+}
+
 async function main() {
   let uri = config.MONGODB_URI;
+  const logDir = join(dataDir, 'logs');
   if (uri) {
     say(`database: MONGODB_URI (${uri.replace(/\/\/[^@/]*@/, '//***@')})`);
   } else {
     say(
       `database: embedded FerretDB on 127.0.0.1:${config.FERRETDB_PORT}, files in ${join(dataDir, 'ferretdb')}`,
     );
-    mkdirSync(join(dataDir, 'logs'), { recursive: true });
-    ferret = await startFerretDB({
+    mkdirSync(logDir, { recursive: true });
+    const options = {
       dataDir: join(dataDir, 'ferretdb'),
       port: config.FERRETDB_PORT,
-      logFile: join(dataDir, 'logs', 'ferretdb.log'),
-    });
-    ferret.process.on('exit', (code) => {
-      if (!shuttingDown) {
-        process.stderr.write(`the embedded database exited (code ${code}); stopping\n`);
-        void shutdown(1);
-      }
+      logFile: join(logDir, 'ferretdb.log'),
+    };
+    ferret = await startFerretDB(options);
+    superviseDatabase(ferret);
+    supervisor.watch({
+      name: DATABASE,
+      logFile: options.logFile,
+      start: async (signal) => {
+        ferret = await startFerretDB({ ...options, signal });
+        superviseDatabase(ferret);
+      },
     });
     uri = ferret.uri;
   }
@@ -100,8 +118,7 @@ async function main() {
   say(
     `starting subgraphs (partners :${ports.partners}, products :${ports.products}, requests :${ports.requests}, usage :${ports.usage}) and gateway :${ports.gateway}`,
   );
-  const logDir = join(dataDir, 'logs');
-  stack = await startStack({
+  stack = startStack({
     mongoUri: uri,
     identityKeys: identityKeys(),
     ports,
@@ -114,19 +131,38 @@ async function main() {
       }
     },
     onUnexpectedExit: (service, code, signal) => {
-      if (shuttingDown) return;
-      process.stderr.write(
-        `[${service}] exited unexpectedly (${code ?? signal}); see ${join(logDir, `${service}.log`)}\n`,
-      );
-      void shutdown(1);
+      if (!shuttingDown) supervisor.exited(service, code, signal);
     },
   });
+  const running = await stack;
+  for (const name of SERVICES) {
+    supervisor.watch({
+      name,
+      logFile: join(logDir, `${name}.log`),
+      start: async (signal) => {
+        await running.stopService(name, 'SIGKILL'); // whatever is left of it (a start that hung)
+        if (signal.aborted) throw new Error('stopping');
+        const stopStarting = () => void running.stopService(name, 'SIGKILL');
+        signal.addEventListener('abort', stopStarting, { once: true });
+        try {
+          await running.startService(name);
+        } finally {
+          signal.removeEventListener('abort', stopStarting);
+        }
+      },
+    });
+    // one that died after it was ready but before the others were: its exit found no unit to restart
+    const child = running.services.get(name)?.process;
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      supervisor.exited(name, child.exitCode, child.signalCode);
+    }
+  }
 
   if (config.SEED_DEMO) {
     const started = Date.now();
     const { created } = await seedDemo({
       mongoUri: uri,
-      gatewayUrl: stack.gatewayUrl,
+      gatewayUrl: running.gatewayUrl,
       progress: (m) => process.stdout.write(`\rdemo data: ${m}…${' '.repeat(20)}`),
     });
     process.stdout.write(
@@ -134,11 +170,13 @@ async function main() {
     );
   }
 
-  const gw = stack.gatewayUrl;
+  const gw = running.gatewayUrl;
   say('');
   say(`The platform is up. GraphQL endpoint (HTTP and graphql-ws): ${gw}`);
   say(`GraphQL IDE: open ${gw} in a browser`);
-  say(`Logs: ${logDir}/<service>.log`);
+  say(
+    `Logs: ${logDir}/<service>.log; a service or the database that exits is started again (stderr says so)`,
+  );
   if (config.SEED_DEMO) {
     say('');
     say('Demo API tokens (send as `Authorization: Bearer <token>`):');

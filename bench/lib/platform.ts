@@ -1,6 +1,6 @@
-// The platform for a benchmark: an embedded FerretDB in a temporary folder (or MONGODB_URI), the four
-// subgraphs and a gateway on free ports (scripts/lib/stack.ts), the demo data, and on request extra
-// gateway processes with their own settings in front of the same subgraphs.
+// The platform for a benchmark: an embedded FerretDB in a temporary folder (or MONGODB_URI, or a server
+// the bench brings), the four subgraphs and a gateway on free ports (scripts/lib/stack.ts), the demo
+// data, and on request extra gateway processes with their own settings in front of the same subgraphs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,10 +25,14 @@ export interface BenchPlatform {
   stop: () => Promise<void>;
 }
 
-export async function startBenchPlatform(env: Record<string, string> = {}): Promise<BenchPlatform> {
+export async function startBenchPlatform(
+  env: Record<string, string> = {},
+  /** a database server of the bench's own (e.g. privateDatabase(), which it may restart) */
+  database: { mongoUri?: string } = {},
+): Promise<BenchPlatform> {
   let ferret: FerretDB | null = null;
   let dir: string | null = null;
-  let mongoUri = process.env.MONGODB_URI;
+  let mongoUri = database.mongoUri ?? process.env.MONGODB_URI;
   const dbPrefix = `bench${randomBytes(3).toString('hex')}_`;
   if (!mongoUri) {
     dir = mkdtempSync(join(tmpdir(), 'daas-bench-'));
@@ -37,7 +41,16 @@ export async function startBenchPlatform(env: Record<string, string> = {}): Prom
   }
   const identityKeys = `bench:${randomBytes(32).toString('base64url')}`;
   const common = { LOG_LEVEL: 'warn', ...env };
-  const stack = await startStack({ mongoUri, dbPrefix, identityKeys, ports: 'free', env: common });
+  // BENCH_LOGS=<folder> keeps each service's log there (dropped otherwise)
+  const logDir = process.env.BENCH_LOGS;
+  const stack = await startStack({
+    mongoUri,
+    dbPrefix,
+    identityKeys,
+    ports: 'free',
+    env: common,
+    ...(logDir ? { logDir } : {}),
+  });
   const extras: ChildProcess[] = [];
   const stop = async () => {
     for (const child of extras) child.kill('SIGTERM');

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './ports.js';
+import { freePort, listensOn, PortTakenError } from './ports.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FERRETDB_BIN = process.env.FERRETDB_BIN ?? join(REPO_ROOT, 'tools', 'bin', 'ferretdb');
@@ -19,11 +19,16 @@ export interface FerretDB {
 
 export interface FerretDBOptions {
   dataDir: string;
+  /** a fixed port; without it a free one is chosen (and chosen again if another process takes it first) */
   port?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** a file for FerretDB's own log lines; default: errors to our stderr */
   logFile?: string;
+  /** aborting kills a server that is still starting (a supervisor giving up on a restart) */
+  signal?: AbortSignal;
 }
+
+const READY_TIMEOUT_MS = 60_000;
 
 export async function startFerretDB(opts: FerretDBOptions): Promise<FerretDB> {
   if (!existsSync(FERRETDB_BIN)) {
@@ -32,7 +37,16 @@ export async function startFerretDB(opts: FerretDBOptions): Promise<FerretDB> {
     );
   }
   mkdirSync(opts.dataDir, { recursive: true });
-  const port = opts.port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(opts.port ?? (await freePort()), opts);
+    } catch (e) {
+      if (opts.port !== undefined || !(e instanceof PortTakenError) || attempt >= 3) throw e;
+    }
+  }
+}
+
+async function startOn(port: number, opts: FerretDBOptions): Promise<FerretDB> {
   const child = spawn(
     FERRETDB_BIN,
     [
@@ -45,18 +59,30 @@ export async function startFerretDB(opts: FerretDBOptions): Promise<FerretDB> {
       `--log-level=${opts.logLevel ?? (opts.logFile ? 'warn' : 'error')}`,
       '--log-format=json',
     ],
-    { stdio: ['ignore', 'ignore', opts.logFile ? openSync(opts.logFile, 'a') : 'inherit'] },
+    {
+      stdio: ['ignore', 'ignore', opts.logFile ? openSync(opts.logFile, 'a') : 'inherit'],
+      ...(opts.signal ? { signal: opts.signal, killSignal: 'SIGKILL' as const } : {}),
+    },
   );
+  child.on('error', () => {}); // an abort is reported through `exit`
   let exited: number | null = null;
   child.on('exit', (code) => {
     exited = code ?? -1;
   });
-  const deadline = Date.now() + 20_000;
-  while (!(await canConnect(port))) {
-    if (exited !== null) throw new Error(`FerretDB exited with code ${exited} before accepting connections`);
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  // Ready when it accepts connections on the port and is the process listening there: something else
+  // on that port would accept them too while our server fails to bind.
+  while (!((await canConnect(port)) && listensOn(child.pid ?? -1, port) !== false)) {
+    if (exited !== null) {
+      if (await canConnect(port)) throw new PortTakenError('FerretDB', port);
+      throw new Error(`FerretDB exited with code ${exited} before accepting connections`);
+    }
+    if (opts.signal?.aborted) throw new Error('FerretDB start abandoned');
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`FerretDB did not accept connections on 127.0.0.1:${port} within 20 s`);
+      throw new Error(
+        `FerretDB did not accept connections on 127.0.0.1:${port} within ${READY_TIMEOUT_MS / 1000} s`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,16 +1,16 @@
 // Fault injection for tests and benchmarks, one way for all: kill -9, stop/continue and restart a service
 // of a running stack; a private database server that can itself be killed, paused and restarted on the
 // same port and files; "prune now", retention run on a subgraph's feed as its hourly timer would (also
-// in a child process, to kill mid-prune); and a switchable TCP proxy in front of a service (a load
-// balancer failing over).
+// in a child process, to kill mid-prune); a switchable TCP proxy in front of a service (a load balancer
+// failing over); and which process listens on a port, to kill one that another program (`pnpm start`) runs.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChangeStore, createLogger, databaseName, openDatabase } from '@daas/kit';
 import { type FerretDB, REPO_ROOT, startFerretDB } from '../../scripts/lib/ferretdb.js';
-import { freePort } from '../../scripts/lib/ports.js';
+import { listeningSockets, socketsOf } from '../../scripts/lib/ports.js';
 import type { ServiceName, Stack } from '../../scripts/lib/stack.js';
 
 export interface ServiceFaults {
@@ -71,8 +71,10 @@ export interface PrivateDatabase {
  */
 export async function privateDatabase(): Promise<PrivateDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'daas-fault-db-'));
-  const port = await freePort();
-  let server: FerretDB | null = await startFerretDB({ dataDir: dir, port, logLevel: 'error' });
+  // a free port on the first start (startFerretDB picks again if another process takes it first); the
+  // same one on every restart
+  let server: FerretDB | null = await startFerretDB({ dataDir: dir, logLevel: 'error' });
+  const port = server.port;
   const db: PrivateDatabase = {
     uri: server.uri,
     kill: async () => {
@@ -130,9 +132,33 @@ export async function pruneDatabase(
   olderThan: Date = new Date(),
   partitions = 1,
 ): Promise<number> {
-  const db = openDatabase({ uri: mongoUri, name, log: silent() });
-  await db.connected();
+  const pruner = await prunerOn(mongoUri, name, partitions);
   try {
+    return await pruner.prune(olderThan);
+  } finally {
+    await pruner.close();
+  }
+}
+
+export interface FeedPruner {
+  /** `pruneFeed` on a connection kept open (a benchmark pruning every few seconds) */
+  prune: (olderThan?: Date) => Promise<number>;
+  close: () => Promise<void>;
+}
+
+export function feedPruner(
+  mongoUri: string,
+  dbPrefix: string,
+  service: Exclude<ServiceName, 'gateway'>,
+  partitions = 1,
+): Promise<FeedPruner> {
+  return prunerOn(mongoUri, databaseName(dbPrefix, service), partitions);
+}
+
+async function prunerOn(mongoUri: string, name: string, partitions: number): Promise<FeedPruner> {
+  const db = openDatabase({ uri: mongoUri, name, log: silent() });
+  try {
+    await db.connected();
     const store = new ChangeStore(db.conn, {
       partitions,
       pollMs: 1000,
@@ -141,9 +167,10 @@ export async function pruneDatabase(
       dialect: () => db.dialect(),
     });
     await store.init();
-    return await store.feed.prune(olderThan);
-  } finally {
+    return { prune: (olderThan = new Date()) => store.feed.prune(olderThan), close: () => db.close() };
+  } catch (e) {
     await db.close();
+    throw e;
   }
 }
 
@@ -212,4 +239,16 @@ export async function switchableProxy(url: string): Promise<SwitchableProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The process listening on TCP `port` (Linux /proc), or null when none is. */
+export function pidListeningOn(port: number): number | null {
+  const inodes = listeningSockets(port);
+  if (!inodes) throw new Error('pidListeningOn needs /proc (Linux)');
+  if (inodes.size === 0) return null;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    if (socketsOf(Number(entry)).some((inode) => inodes.has(inode))) return Number(entry);
+  }
+  return null;
 }
