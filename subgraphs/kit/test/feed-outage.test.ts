@@ -1,8 +1,9 @@
 // A database outage of a few seconds in the middle of a replay: the subscriber still gets every event,
 // in order, and no error (the replay retries as the live reader does). A database server of the test's
 // own, killed (-9) and started again on the same port and files.
-import { type ChangeRow, ChangeStore, encodeCursor, openDatabase } from '@daas/kit';
+import { ChangeStore, encodeCursor, openDatabase } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendTestEvents } from '../../../tests/support/db.js';
 import { type PrivateDatabase, privateDatabase } from '../../../tests/support/faults.js';
 import { silentLogger } from '../../../tests/support/log.js';
 
@@ -26,26 +27,7 @@ beforeAll(async () => {
   });
   for (const model of store.allModels()) await model.createIndexes();
   await store.start();
-  for (let i = 0; i < EVENTS; i++) {
-    const id = `O-${i}`;
-    const row = {
-      _id: `${id}#1`,
-      collection: 'things',
-      entityType: 'Thing',
-      entityId: id,
-      version: 1,
-      kind: 'created',
-      from: null,
-      to: 'draft',
-      set: {},
-      unset: [],
-      actor,
-      at: new Date(),
-      partition: 0,
-      acl: [],
-    } satisfies ChangeRow;
-    await store.feed.append(row, { _id: id });
-  }
+  await appendTestEvents(store, 'o', EVENTS, actor);
 }, 240_000);
 
 afterAll(async () => {

@@ -2,7 +2,6 @@
 // restarted replica writing before it knows the heads, cursors ahead of the feed, pruning that crashes
 // (kill -9) or runs on several replicas at once, and a resume while a prune removes what it replays.
 import {
-  type ChangeRow,
   ChangeStore,
   type Database,
   type DomainError,
@@ -17,7 +16,7 @@ import {
 } from '@daas/kit';
 import type { Model } from 'mongoose';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
+import { appendTestEvents, testChangeStore, testDatabase } from '../../../tests/support/db.js';
 import { pruneInChild } from '../../../tests/support/faults.js';
 import { silentLogger } from '../../../tests/support/log.js';
 
@@ -88,30 +87,6 @@ const edit = (store: ChangeStore, Things: Model<Thing>, id: string, note: string
     partitionKey: () => actor.accountId,
     decide: () => ({ kind: 'edited', set: { note } }),
   });
-
-/** `n` events appended through the feed itself (faster than `n` whole changes). */
-async function appendEvents(store: ChangeStore, tag: string, n: number) {
-  for (let i = 0; i < n; i++) {
-    const id = `E-${tag}-${i}`;
-    const row = {
-      _id: `${id}#1`,
-      collection: 'things',
-      entityType: 'Thing',
-      entityId: id,
-      version: 1,
-      kind: 'created',
-      from: null,
-      to: 'draft',
-      set: {},
-      unset: [],
-      actor,
-      at: new Date(),
-      partition: 0,
-      acl: [actor.accountId],
-    } satisfies ChangeRow;
-    await store.feed.append(row, { _id: id });
-  }
-}
 
 /** The next item, or an error naming what was awaited after `ms`. */
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -213,7 +188,7 @@ describe('a cursor ahead of the feed', () => {
 describe('pruning', () => {
   it('finishes after a prune was killed (kill -9) in the middle', async () => {
     const { db, store } = await fresh('rkill');
-    await appendEvents(store, 'k', 1000);
+    await appendTestEvents(store, 'k', 1000);
     const head = store.feed.head(0);
     const cutoff = new Date(Date.now() + 60_000);
     const child = pruneInChild(inject('mongoUri'), db.name, cutoff);
@@ -237,13 +212,13 @@ describe('pruning', () => {
     expect(store.feed.low(0)).toBe(head + 1);
     expect(await store.models.feed.countDocuments()).toBe(0);
     // and the feed goes on above it
-    await appendEvents(store, 'k2', 2);
+    await appendTestEvents(store, 'k2', 2);
     expect(await feedSeqs(store)).toEqual([head + 1, head + 2]);
   }, 240_000); // 1,000 appends and point deletes: minutes on a loaded two-core machine
 
   it('gets past a slot deleted by a prune that died before recording its low mark (older versions)', async () => {
     const { store } = await fresh('rhole');
-    await appendEvents(store, 'h', 10);
+    await appendTestEvents(store, 'h', 10);
     // What the previous prune left when killed: the low slot deleted, the low mark not moved.
     await store.models.feed.deleteOne({ _id: slotId(0, 1) });
     expect(await store.feed.prune(new Date(Date.now() + 60_000))).toBe(9);
@@ -253,7 +228,7 @@ describe('pruning', () => {
 
   it('is safe with several replicas pruning at once: the low mark only rises, nothing below it remains', async () => {
     const { db, store } = await fresh('rconc');
-    await appendEvents(store, 'c', 60);
+    await appendTestEvents(store, 'c', 60);
     const rows = await store.models.feed.find({}, { s: 1, at: 1 }).lean<FeedRow[]>();
     const atSeq = (s: number) => new Date(rows.find((r) => r.s === s)!.at.getTime() + 1);
     const replicas = await Promise.all([replica(db), replica(db), replica(db)]);
@@ -288,7 +263,7 @@ describe('pruning', () => {
 describe('a resume while a prune runs', () => {
   it('never skips: it replays in order up to the pruned part, then ends with CURSOR_EXPIRED', async () => {
     const { db, store } = await fresh('rduring');
-    await appendEvents(store, 'd', 400);
+    await appendTestEvents(store, 'd', 400);
     // A subscriber at the start of the feed with room for 100 events: it replays at its own pace.
     const sub = store.hub.subscribe({ after: encodeCursor([0]), filter: () => true, maxQueue: 100 });
     const first: FeedRow[] = [];
@@ -307,7 +282,7 @@ describe('a resume while a prune runs', () => {
 
   it('does not jump over slots an older prune deleted before recording its low mark', async () => {
     const { store } = await fresh('rlegacy');
-    await appendEvents(store, 'l', 20);
+    await appendTestEvents(store, 'l', 20);
     // Slots 1..10 deleted, low mark still 1: what the older prune left while it ran, or when it died.
     for (let s = 1; s <= 10; s++) await store.models.feed.deleteOne({ _id: slotId(0, s) });
     const sub = store.hub.subscribe({ after: encodeCursor([0]), filter: () => true });
