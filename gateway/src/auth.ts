@@ -1,7 +1,8 @@
 // Turns the caller's credentials into a verified identity.
 // - `Authorization: Bearer SU-…:<secret>` (or Connect's `ApiKey SU-…:<secret>`): an API token, verified by
 //   the partners subgraph and then trusted from an in-memory cache for AUTH_CACHE_SECONDS, so a request
-//   costs no round trip; a revoked token stops working within that bound.
+//   costs no round trip; a revoked token stops working within that bound. A verification that takes
+//   longer than AUTH_TIMEOUT_MS (partners hung, not down) is given up: "unavailable", as when it fails.
 // - `Authorization: Bearer <jwt>`: a platform service's own SERVICE identity (cross-domain checks),
 //   verified locally with the identity keys. User identities are never accepted in this form.
 import { createHash } from 'node:crypto';
@@ -30,6 +31,8 @@ export interface AuthenticatorOptions {
   authUrl: () => string | undefined;
   ttlSeconds: number;
   negativeTtlSeconds: number;
+  /** how long one verification may take; past it the check is unavailable (HTTP 503, websocket 1013) */
+  timeoutMs: number;
   log: Logger;
   cacheLookups?: Counter<'result'>;
   /** AUTH_MODE=off (benchmarks, never production): every request acts as this identity, unchecked */
@@ -102,10 +105,16 @@ export class Authenticator {
         method: 'POST',
         headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await this.serviceIdentityToken() },
         body: JSON.stringify({ query: AUTH_QUERY, variables: { token } }),
+        // bounds the answer and its body: a stopped partners keeps the connection open and says nothing
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
       });
       body = (await res.json()) as typeof body;
     } catch (e) {
-      this.opts.log.error({ err: (e as Error).message }, 'token verification unavailable');
+      const timedOut = (e as Error).name === 'TimeoutError';
+      this.opts.log.error(
+        { err: (e as Error).message, ...(timedOut ? { timeoutMs: this.opts.timeoutMs } : {}) },
+        timedOut ? 'token verification timed out' : 'token verification unavailable',
+      );
       throw new DomainError('INTERNAL', 'authentication is temporarily unavailable; retry');
     }
     if (body.errors?.length || !body.data) {

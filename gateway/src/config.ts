@@ -20,6 +20,8 @@ export const gatewayConfigShape = {
   /** how long a verified token is trusted without asking again: the bound on revocation delay */
   AUTH_CACHE_SECONDS: positiveInt(30),
   AUTH_NEGATIVE_CACHE_SECONDS: positiveInt(5),
+  /** how long a token's verification may take (a hung partners): then 503 / websocket close 1013 */
+  AUTH_TIMEOUT_MS: positiveInt(5000),
   /** `off` is a benchmarking aid, refused with NODE_ENV=production (see auth-mode.ts) */
   AUTH_MODE: z.enum(['token', 'off']).default('token'),
   /** with AUTH_MODE=off: `<accountId>:<ROLE>` every request acts as */

@@ -14,6 +14,22 @@ function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
   );
 }
 
+/**
+ * No operation to run: `operationName` names none of the document's, or there are several and no name.
+ * Over HTTP and over WebSocket alike.
+ */
+export function unresolvedOperation(
+  operationName: string | null | undefined,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(
+    operationName
+      ? `the document has no operation named "${operationName}"`
+      : 'the document has several operations: name the one to run with operationName',
+    { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', ...extensions } },
+  );
+}
+
 const refuse = (code: string, status: number, message: string, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...extensions, http: { status } } });
 
@@ -25,15 +41,7 @@ export function requestChecksPlugin(opts: {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, operation, request, document, schema }) {
-          if (!operation) {
-            throw refuse(
-              'OPERATION_RESOLUTION_FAILURE',
-              400,
-              request.operationName
-                ? `the document has no operation named "${request.operationName}"`
-                : 'the document has several operations: name the one to run with operationName',
-            );
-          }
+          if (!operation) throw unresolvedOperation(request.operationName, { http: { status: 400 } });
           if (operation.operation === 'subscription') {
             throw refuse(
               'BAD_REQUEST',

@@ -88,6 +88,7 @@ export async function startGateway(
     authUrl: () => urls.get(config.AUTH_SUBGRAPH),
     ttlSeconds: config.AUTH_CACHE_SECONDS,
     negativeTtlSeconds: config.AUTH_NEGATIVE_CACHE_SECONDS,
+    timeoutMs: config.AUTH_TIMEOUT_MS,
     log,
     cacheLookups: metrics.authCache,
     fixedIdentity,

@@ -6,8 +6,9 @@
 import { composeServices } from '@apollo/composition';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { createLogger } from '@daas/kit';
-import { parse } from 'graphql';
+import { parse, type ValidationRule } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { costLimit, depthLimit } from '../src/limits.js';
 import { cursorOf, eventPlan, executeEvent } from '../src/subscriptions/event-execution.js';
 import { type PreparedSubscription, SubscriptionPlanner } from '../src/subscriptions/planning.js';
 import { withAfterLiteral } from '../src/subscriptions/upstream.js';
@@ -86,15 +87,27 @@ describe('subscription planning', () => {
     expect(prepared.responseKey).toBe('changed');
   });
 
-  it('refuses what is not a valid subscription with BAD_USER_INPUT', () => {
+  it('refuses what it cannot serve with the code HTTP gives the same fault', () => {
     const p = planner();
-    for (const q of ['subscription { requestChanged { nope } }', '{ product(id: "1") { name } }']) {
-      const errors = p.prepare(parse(q), undefined, []);
-      expect(Array.isArray(errors)).toBe(true);
-      expect((errors as unknown as { extensions: { code: string } }[])[0]!.extensions.code).toBe(
-        'BAD_USER_INPUT',
-      );
-    }
+    const codeOf = (query: string, operationName?: string, rules = [] as ValidationRule[]) => {
+      const errors = p.prepare(parse(query), operationName, rules);
+      expect(Array.isArray(errors), query).toBe(true);
+      return (errors as unknown as { extensions: { code: string } }[])[0]!.extensions.code;
+    };
+    const two = 'subscription A { requestChanged { status } } subscription B { requestChanged { status } }';
+    expect(codeOf('subscription { requestChanged { nope } }')).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(codeOf(two)).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect(codeOf(two, 'C')).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect(codeOf('subscription A { requestChanged { status } }', 'B')).toBe('OPERATION_RESOLUTION_FAILURE');
+    // HTTP refuses a subscription with BAD_REQUEST; the socket, a query
+    expect(codeOf('{ product(id: "1") { name } }')).toBe('BAD_REQUEST');
+    expect(codeOf('subscription { ...F } fragment F on Subscription { requestChanged { status } }')).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
+    // a limit's own code is kept: requestChanged, request and product cost 1 each; the depth is 4
+    expect(codeOf(QUERY, undefined, [costLimit(2)])).toBe('LIMIT_EXCEEDED');
+    expect(codeOf(QUERY, undefined, [depthLimit(3)])).toBe('LIMIT_EXCEEDED');
+    expect(Array.isArray(p.prepare(parse(QUERY), undefined, [costLimit(3), depthLimit(4)]))).toBe(false);
   });
 
   it('resumes by setting `after` in the primary operation', () => {

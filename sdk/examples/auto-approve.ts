@@ -2,8 +2,9 @@
 // requests for the vendor's products (the platform shows a vendor only its own) and approves every
 // purchase that reaches PENDING: it fills the required fulfilment values (here made up; in real life
 // what provisioning returns) and approves with the product's asset fulfilment template. The cursor
-// of the last event handled is kept in a file, so a restart resumes exactly where it stopped; a
-// dropped connection resumes the same way inside the client.
+// of the last event handled (or, when stopped, the client's last cursor, which progress frames keep
+// recent) is kept in a file, so a restart resumes exactly where it stopped; a dropped connection resumes
+// the same way inside the client.
 //
 //   PLATFORM_URL=http://127.0.0.1:4000/graphql PLATFORM_TOKEN=SU-000-000-002:demo-vendor-secret \
 //     node --import tsx sdk/examples/auto-approve.ts
@@ -128,6 +129,9 @@ export function startAutoApprover(options: AutoApproverOptions): AutoApprover {
     async stop() {
       changes.close();
       await running.catch(() => {});
+      // Every event yielded is handled by now; the cursor may have moved on since with progress frames,
+      // which keeps it recent while no purchase comes.
+      if (changes.lastCursor) writeFileSync(options.stateFile, changes.lastCursor);
       await client.close();
     },
   };

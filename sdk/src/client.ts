@@ -30,7 +30,11 @@ export interface SubscribeOptions<TData> {
 }
 
 export interface Subscription<TData> extends AsyncIterable<TData> {
-  /** the cursor of the last event delivered: store it to resume after a restart */
+  /**
+   * Where to resume after a restart (store it): the cursor of the last event delivered, or of a later
+   * progress frame (the gateway's word that nothing for this subscription came in between), so a quiet
+   * subscription's cursor stays recent too.
+   */
   readonly lastCursor: string | null;
   close(): void;
 }
@@ -64,7 +68,8 @@ export class PlatformClient {
   /**
    * Events of a subscription, as an async iterable. When the socket drops, the client reconnects and
    * subscribes again with `after` set to the last cursor it delivered, so nothing is lost or repeated
-   * (the operation must declare `$after` and pass it to the field).
+   * (the operation must declare `$after` and pass it to the field). It asks for progress frames and
+   * takes their cursor the same way, without yielding anything for them.
    */
   subscribe<TData, TVariables extends Variables>(
     document: TypedDocumentNode<TData, TVariables>,
@@ -77,24 +82,34 @@ export class PlatformClient {
     const payload = {
       query: print(document),
       variables: { ...variables, ...(options.after ? { after: options.after } : {}) } as Variables,
+      extensions: { progress: true },
     };
     let lastCursor: string | null = options.after ?? null;
+    const advance = (cursor: string) => {
+      lastCursor = cursor;
+      payload.variables = { ...payload.variables, after: cursor };
+    };
     const events = this.socket().iterate<TData>(payload);
     const iterator: AsyncIterator<TData> = {
       async next() {
-        const result = await events.next().catch((e: unknown) => {
-          throw toPlatformError(e);
-        });
-        if (result.done) return { done: true, value: undefined };
-        const { data, errors } = result.value;
-        if (errors?.length || data == null)
-          throw new PlatformError((errors ?? []) as readonly PlatformGraphQLError[]);
-        const cursor = cursorOf(data as TData);
-        if (cursor) {
-          lastCursor = cursor;
-          payload.variables = { ...payload.variables, after: cursor };
+        for (;;) {
+          const result = await events.next().catch((e: unknown) => {
+            throw toPlatformError(e);
+          });
+          if (result.done) return { done: true, value: undefined };
+          // Frames arrive in order: a progress cursor comes after every event already yielded.
+          const progress = progressOf(result.value);
+          if (progress !== null) {
+            advance(progress);
+            continue;
+          }
+          const { data, errors } = result.value;
+          if (errors?.length || data == null)
+            throw new PlatformError((errors ?? []) as readonly PlatformGraphQLError[]);
+          const cursor = cursorOf(data as TData);
+          if (cursor) advance(cursor);
+          return { done: false, value: data as TData };
         }
-        return { done: false, value: data as TData };
       },
       async return() {
         await events.return?.();
@@ -123,7 +138,9 @@ export class PlatformClient {
       lazy: true,
       connectionParams: { authorization: `Bearer ${this.options.token}` },
       retryAttempts: this.options.retryAttempts ?? 20,
-      // A closed socket is retried whatever its code, except the gateway's "Forbidden" (bad token).
+      // A closed socket is retried (1013 Try Again Later: the token could not be checked now; 4413: too
+      // slow; a lost network), except the gateway's 4403 Forbidden, a verdict on the token, and the
+      // protocol errors graphql-ws itself takes as final (4400, 4401, 4500…).
       shouldRetry: (e) => !(isCloseEvent(e) && e.code === 4403),
       on: { connected: (_socket, _payload, reconnected) => this.options.onConnected?.(reconnected) },
     });
@@ -147,6 +164,13 @@ function toPlatformError(e: unknown): PlatformError {
 
 function isCloseEvent(e: unknown): e is { code: number } {
   return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'number';
+}
+
+/** The cursor of a progress frame: a result with `extensions.progress` and neither data nor errors. */
+function progressOf(result: object): string | null {
+  if ('data' in result || 'errors' in result) return null;
+  const progress = (result as { extensions?: { progress?: unknown } }).extensions?.progress;
+  return typeof progress === 'string' ? progress : null;
 }
 
 function firstFieldCursor(data: unknown): string | null {

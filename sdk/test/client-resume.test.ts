@@ -1,6 +1,7 @@
 // The client's reconnect and resume against a real graphql-ws server on a loopback port: when the
 // socket dies mid-stream, the client reconnects and subscribes again after the last cursor it
-// delivered, so the caller sees every event exactly once. A refused token is not retried.
+// delivered (or the last progress frame's), so the caller sees every event exactly once. A refused token
+// is not retried.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PlatformClient, PlatformError } from '@daas/sdk';
@@ -23,6 +24,9 @@ let url: string;
 const afterSeen: (string | null)[] = [];
 // Emitting waits for the test to allow it, so the test decides where in the stream the socket dies.
 let allowed = 0;
+/** ticks sent as progress frames (`{ extensions: { progress: cursor } }`) to clients that ask for them */
+const progressAt = new Set<number>();
+const askedProgress: boolean[] = [];
 
 async function* ticks(after: string | null) {
   afterSeen.push(after);
@@ -39,10 +43,24 @@ beforeAll(async () => {
     {
       schema,
       // graphql-ws must run our graphql instance: vitest may load the package twice (ESM and CJS).
+      // (`subscribe`, below, is graphql's too.)
       execute,
-      subscribe,
       validate,
       onConnect: (ctx) => ctx.connectionParams?.authorization === 'Bearer good',
+      onSubscribe: (_ctx, _id, payload) => {
+        askedProgress.push(payload.extensions?.progress === true);
+      },
+      // as the gateway does: a progress frame in place of a tick, to a subscription that asked for them
+      subscribe: async (args) => {
+        const result = await subscribe(args);
+        if (!(Symbol.asyncIterator in result) || !askedProgress.at(-1)) return result;
+        return (async function* () {
+          for await (const item of result) {
+            const tick = (item.data as { ticks: { cursor: string; n: number } } | undefined)?.ticks;
+            yield tick && progressAt.has(tick.n) ? { extensions: { progress: tick.cursor } } : item;
+          }
+        })();
+      },
       roots: { subscription: { ticks: (args: { after?: string | null }) => ticks(args.after ?? null) } },
     },
     wss,
@@ -94,6 +112,33 @@ describe('PlatformClient.subscribe', () => {
     await client.close();
     expect(seen).toEqual([11, 12]);
     expect(afterSeen).toEqual(['10']);
+  });
+
+  it('takes progress frames as cursors, yielding nothing for them, and resumes after them', async () => {
+    afterSeen.length = 0;
+    allowed = 0;
+    progressAt.clear();
+    progressAt.add(4).add(5);
+    const client = new PlatformClient({ url, token: 'good' });
+    const sub = client.subscribe(TicksDocument, {});
+    const events = sub[Symbol.asyncIterator]();
+    allowed = 3;
+    for (let n = 1; n <= 3; n++) expect((await events.next()).value?.ticks.n).toBe(n);
+    const next = events.next();
+    allowed = 5; // two progress frames, nothing for the caller
+    const deadline = Date.now() + 20_000;
+    while (sub.lastCursor !== '5') {
+      if (Date.now() > deadline)
+        throw new Error(`lastCursor is ${sub.lastCursor}, not the progress frame's 5`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    for (const ws of wss.clients) ws.terminate();
+    allowed = 7;
+    expect((await next).value?.ticks.n).toBe(6);
+    await client.close();
+    expect(askedProgress.at(-1)).toBe(true);
+    expect(afterSeen).toEqual([null, '5']);
+    progressAt.clear();
   });
 
   it('fails at once, without retrying, when the token is refused', async () => {

@@ -27,9 +27,10 @@ const client = (token: string) => {
   return c;
 };
 
-// Seeding the whole demo data set takes a while on a busy machine.
+// Seeding the whole demo data set takes a while on a busy machine. Progress frames at most every 200 ms
+// (5 s by default), so a quiet subscription's cursor moves within the test.
 beforeAll(async () => {
-  t = await startTestStack({ seed: true });
+  t = await startTestStack({ seed: true, env: { FEED_PROGRESS_MS: '200' } });
 }, 300_000);
 
 afterAll(async () => {
@@ -89,6 +90,63 @@ describe('the SDK client', () => {
       contract: { id },
     });
     resumed.close();
+  });
+
+  it("moves a quiet subscription's cursor with progress frames, yielding nothing for them", async () => {
+    // Umbrella hears nothing of Globex's new agreements, but the partners feed moves past them
+    const quiet = client(DEMO.vendor2).subscribe(ContractChangesDocument, {});
+    let yielded = false;
+    const pending = quiet[Symbol.asyncIterator]()
+      .next()
+      .then((r) => {
+        yielded = !r.done;
+        return r;
+      });
+    await settle();
+    await client(DEMO.distributor).request(CreateProgramAgreementDocument, { name: 'moves the feed' });
+    const deadline = Date.now() + 30_000;
+    while (quiet.lastCursor === null) {
+      if (Date.now() > deadline) throw new Error('no progress frame moved the cursor');
+      await settle(100);
+    }
+    expect(yielded).toBe(false);
+    const stored = quiet.lastCursor;
+    quiet.close();
+    await pending;
+
+    // Resuming there: what Umbrella missed while away (Hooli offers it a program contract) arrives first.
+    const hooli = client(DEMO.distributor2);
+    const { createAgreement } = await hooli.request(CreateProgramAgreementDocument, { name: 'for Umbrella' });
+    const { createProgramContract } = await hooli.request(CreateProgramContractDocument, {
+      agreement: createAgreement.agreement.id,
+      vendor: 'VA-100-002',
+    });
+    const resumed = client(DEMO.vendor2).subscribe(ContractChangesDocument, {}, { after: stored });
+    const first = await resumed[Symbol.asyncIterator]().next();
+    expect(first.value!.contractChanged).toMatchObject({
+      kind: 'CREATED',
+      contract: { id: createProgramContract.contract.id },
+    });
+    resumed.close();
+  });
+
+  it('gives up at once on a token the gateway refuses (4403), with UNAUTHENTICATED', async () => {
+    let connects = 0;
+    const refused = new PlatformClient({
+      url: t.gatewayUrl,
+      token: 'SU-000-000-002:wrong-secret',
+      onConnected: () => connects++,
+    });
+    clients.push(refused);
+    // graphql-ws would retry 20 times with growing waits (minutes) if 4403 were retried
+    const failure = await refused
+      .subscribe(ContractChangesDocument, {})
+      [Symbol.asyncIterator]()
+      .next()
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(PlatformError);
+    expect((failure as PlatformError).code).toBe('UNAUTHENTICATED');
+    expect(connects).toBe(0);
   });
 });
 

@@ -1,7 +1,8 @@
 // The gateway's upstream side of subscriptions against a subgraph that fails on cue: a real gateway
 // process whose partners subgraph is a fake in this process (tests/support/fake-subgraph.ts), speaking
 // graphql-ws over real sockets. What a real subgraph cannot be made to do at a given moment: send progress
-// frames (until the kit sends them), refuse its feed position, go silent on an open socket.
+// frames (until the kit sends them), refuse its feed position or the gateway's connection, go silent on an
+// open socket.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -150,5 +151,21 @@ describe('the gateway against a subgraph that fails on cue', () => {
     expect(s.data().map((d) => d.contractChanged.cursor)).toEqual(['c1-51', 'c1-52']);
     expect(s.closeCode).toBeNull();
     await s.close();
+  });
+
+  it("ends a subscription whose subgraph refuses the gateway's connection with DOWNSTREAM_SERVICE_ERROR", async () => {
+    // e.g. partners does not accept the gateway's identity (keys out of step): not the client's fault, and
+    // not an unknown one (INTERNAL) either
+    fake.refuseConnections = true;
+    fake.dropConnections();
+    try {
+      const s = subscribe('Refused');
+      await s.until((x) => x.completed || x.closeCode !== null, 30_000, 'the end of the subscription');
+      expect(s.events.map((e) => e.errors?.[0]?.extensions?.code)).toEqual(['DOWNSTREAM_SERVICE_ERROR']);
+      expect(s.closeCode).toBeNull();
+      await s.close();
+    } finally {
+      fake.refuseConnections = false;
+    }
   });
 });

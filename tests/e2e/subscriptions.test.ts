@@ -234,7 +234,7 @@ describe('contractChanged through the gateway', () => {
     await Promise.all([vendor, provider, stranger].map((x) => x.close()));
   });
 
-  it('refuses a bad token with 4403 and a bad filter or cursor with BAD_USER_INPUT', async () => {
+  it('refuses a bad token with 4403, a bad filter or cursor with BAD_USER_INPUT, a query with BAD_REQUEST', async () => {
     const bad = subscribe('SU-000-000-999:not-a-secret');
     await bad.until((s) => s.closeCode !== null, 10_000, 'close');
     expect(bad.closeCode).toBe(4403);
@@ -254,10 +254,63 @@ describe('contractChanged through the gateway', () => {
     const overHttp = await t.query(V1.token, CHANGES);
     expect(overHttp.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
 
-    const notASubscription = subscribe(V1.token, {}, '{ viewer { id } }');
+    // the mirror of HTTP's answer to a subscription
+    const notASubscription = subscribe(V1.token, {}, '{ viewer { role } }');
     await notASubscription.until((s) => s.refused !== null, 10_000, 'a refusal');
-    expect(notASubscription.refused?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(notASubscription.refused?.[0]?.extensions).toMatchObject({ code: 'BAD_REQUEST' });
     await Promise.all([bad, badFilter, badCursor, notASubscription].map((s) => s.close()));
+  });
+
+  it('refuses a bad document or variable over the socket with the code HTTP gives the same fault', async () => {
+    const overSocket = async (
+      query: string,
+      variables: Record<string, unknown> = {},
+      operationName?: string,
+    ) => {
+      const s = new Subscriber(
+        t.gatewayUrl,
+        V1.token,
+        query,
+        variables,
+        operationName ? { operationName } : {},
+      );
+      await s.until((x) => x.refused !== null || x.events.length > 0, 20_000, 'a refusal');
+      await s.close();
+      return s.refused?.[0]?.extensions ?? s.events[0]?.errors?.[0]?.extensions;
+    };
+    const overHttp = async (
+      query: string,
+      variables: Record<string, unknown> = {},
+      operationName?: string,
+    ) => {
+      const res = await fetch(t.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${V1.token}` },
+        body: JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) }),
+      });
+      const body = (await res.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
+      return body.errors?.[0]?.extensions;
+    };
+    const aliases = Array.from({ length: 101 }, (_, i) => `a${i}: cursor`).join(' ');
+    const two = 'subscription A { contractChanged { cursor } } subscription B { contractChanged { cursor } }';
+    const cases: [string, string, string, string?][] = [
+      ['a syntax error', 'subscription { contractChanged { cursor ', 'GRAPHQL_PARSE_FAILED'],
+      ['too many tokens', `subscription { contractChanged { ${'cursor '.repeat(5001)}} }`, 'LIMIT_EXCEEDED'],
+      ['an unknown field', 'subscription { contractChanged { nope } }', 'GRAPHQL_VALIDATION_FAILED'],
+      ['too many aliases', `subscription { contractChanged { ${aliases} } }`, 'LIMIT_EXCEEDED'],
+      ['no operation of that name', two, 'OPERATION_RESOLUTION_FAILURE', 'C'],
+      ['several operations, no name', two, 'OPERATION_RESOLUTION_FAILURE'],
+    ];
+    for (const [what, query, code, operationName] of cases) {
+      expect((await overHttp(query, {}, operationName))?.code, `${what} over HTTP`).toBe(code);
+      expect((await overSocket(query, {}, operationName))?.code, `${what} over the socket`).toBe(code);
+    }
+    // A variable whose value does not fit its type: over HTTP a query's, over the socket a subscription's.
+    const httpVariable = await overHttp('query($n: Int) { contracts(first: $n) { totalCount } }', {
+      n: 'many',
+    });
+    expect(httpVariable?.code).toBe('BAD_USER_INPUT');
+    expect((await overSocket(CHANGES, { filter: 'not an object' }))?.code).toBe(httpVariable?.code);
   });
 
   it('pings subscriber sockets (keep-alive)', async () => {

@@ -1,7 +1,7 @@
 // A stand-in subgraph for tests of the gateway's upstream side, for what a real subgraph cannot be made
 // to do on cue: a real HTTP and graphql-ws (graphql-transport-ws) server in the test process that records
 // every subscribe, sends exactly the frames the test asks for (events, progress frames), refuses its feed
-// position, goes silent on its open sockets (a half-open peer) or drops them.
+// position or the gateway's connection, goes silent on its open sockets (a half-open peer) or drops them.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -27,6 +27,8 @@ export class FakeSubgraph {
   failPositions = 0;
   /** the cursor `GET /feed/position` answers */
   position = 'c1-0';
+  /** close new connections with 4403 Forbidden at `connection_init` (the gateway's identity refused) */
+  refuseConnections = false;
   private readonly silent = new WeakSet<WebSocket>();
   private readonly sockets = new Set<WebSocket>();
 
@@ -115,7 +117,8 @@ export class FakeSubgraph {
       const message = JSON.parse(String(raw)) as { type: string; id?: string; payload?: unknown };
       switch (message.type) {
         case 'connection_init':
-          socket.send(JSON.stringify({ type: 'connection_ack' }));
+          if (this.refuseConnections) socket.close(4403, 'Forbidden');
+          else socket.send(JSON.stringify({ type: 'connection_ack' }));
           return;
         case 'ping':
           socket.send(JSON.stringify({ type: 'pong' }));

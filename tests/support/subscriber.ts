@@ -10,6 +10,8 @@ export interface Received<T = Record<string, unknown>> {
 export interface SubscriberOptions {
   /** ask for progress frames (`extensions: { progress: true }`); they land in `progress`, not `events` */
   progress?: boolean;
+  /** which operation of the document to run */
+  operationName?: string;
 }
 
 export class Subscriber<T = Record<string, unknown>> {
@@ -55,7 +57,12 @@ export class Subscriber<T = Record<string, unknown>> {
       },
     });
     this.client.subscribe<T>(
-      { query, variables, ...(options.progress ? { extensions: { progress: true } } : {}) },
+      {
+        query,
+        variables,
+        ...(options.operationName ? { operationName: options.operationName } : {}),
+        ...(options.progress ? { extensions: { progress: true } } : {}),
+      },
       {
         next: (value) => {
           const progress = (value.extensions as { progress?: unknown } | undefined)?.progress;

@@ -24,6 +24,7 @@ import {
   visit,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { unresolvedOperation } from '../request-checks.js';
 
 /** The alias under which the gateway asks for each event's cursor, to resume after a lost upstream. */
 export const CURSOR_ALIAS = '_resumeCursor';
@@ -60,17 +61,21 @@ export class SubscriptionPlanner {
     max: 2000,
   });
 
-  /** The document and plan of `query`, from the cache; `parseDocument` runs only on a miss. */
+  /**
+   * The document and plan of `query`, from the cache; `parseDocument` runs only on a miss, and answers
+   * the client's errors when the text does not parse.
+   */
   cached(
     query: string,
     operationName: string | null | undefined,
     rules: readonly ValidationRule[],
-    parseDocument: (query: string) => DocumentNode,
+    parseDocument: (query: string) => DocumentNode | GraphQLError[],
   ): { document: DocumentNode; prepared: PreparedSubscription } | GraphQLError[] {
     const key = `${operationName ?? ''}\u0000${query}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const document = parseDocument(query);
+    if (Array.isArray(document)) return document;
     const prepared = this.prepare(document, operationName, rules);
     if (Array.isArray(prepared)) return prepared;
     const entry = { document, prepared: prepared as PreparedSubscription };
@@ -92,7 +97,12 @@ export class SubscriptionPlanner {
     };
   }
 
-  /** Validates and plans; returns the client's errors (BAD_USER_INPUT) when the operation is not valid. */
+  /**
+   * Validates and plans; returns the client's errors when the operation cannot be served, with the codes
+   * HTTP gives the same faults (docs/errors.md): a limit's own LIMIT_EXCEEDED, else
+   * GRAPHQL_VALIDATION_FAILED; OPERATION_RESOLUTION_FAILURE when no operation is picked; BAD_REQUEST for
+   * a query or mutation (HTTP's answer to a subscription sent to it).
+   */
   prepare(
     document: DocumentNode,
     operationName: string | null | undefined,
@@ -103,21 +113,22 @@ export class SubscriptionPlanner {
       return [new GraphQLError('the gateway has no supergraph yet', { extensions: { code: 'INTERNAL' } })];
     const { schemas, planner } = current;
     const errors = validate(schemas.apiGraphQL, document, [...specifiedRules, ...rules]);
-    if (errors.length > 0) return errors.map(asBadInput);
+    if (errors.length > 0) return errors.map(invalid);
     const operation = getOperationAST(document, operationName);
-    if (!operation) return [asBadInput(new GraphQLError('Unable to identify the operation'))];
+    if (!operation) return [unresolvedOperation(operationName)];
     if (operation.operation !== 'subscription') {
       return [
-        asBadInput(
-          new GraphQLError(
-            'Over WebSocket this endpoint serves subscriptions; send queries and mutations over HTTP',
-          ),
+        new GraphQLError(
+          'Over WebSocket this endpoint serves subscriptions; send queries and mutations over HTTP',
+          { extensions: { code: 'BAD_REQUEST' } },
         ),
       ];
     }
     const root = operation.selectionSet.selections[0];
     if (root?.kind !== Kind.FIELD) {
-      return [asBadInput(new GraphQLError('A subscription selects its root field directly'))];
+      return [
+        invalid(new GraphQLError('A subscription selects its root field directly, not through a fragment')),
+      ];
     }
     const resumable = returnsCursor(schemas.apiGraphQL, root.name.value);
     const planned = resumable ? withCursor(document, operation) : document;
@@ -182,7 +193,8 @@ function withCursor(document: DocumentNode, operation: OperationDefinitionNode):
   });
 }
 
-function asBadInput(e: GraphQLError): GraphQLError {
+/** A validation error as HTTP reports it: a rule's own code (a limit's LIMIT_EXCEEDED) is kept. */
+function invalid(e: GraphQLError): GraphQLError {
   if (e.extensions.code) return e;
-  return new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } });
+  return new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
 }

@@ -21,6 +21,7 @@ import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator } from '../auth.js';
+import { tokenLimitError } from '../limits.js';
 import type { SubscriptionEngine } from './engine.js';
 import type { PreparedSubscription, SubscriptionPlanner } from './planning.js';
 import { SocketSink } from './socket-sink.js';
@@ -98,13 +99,21 @@ export function serveSubscriptions(opts: TransportOptions): {
       },
       onSubscribe: (ctx, id, payload): ExecutionArgs | readonly GraphQLError[] => {
         const connection = connections.get(ctx)!;
+        // The client's faults get the codes HTTP gives them (docs/errors.md); what is left is ours.
         let planned: ReturnType<typeof planner.cached>;
         try {
-          planned = planner.cached(payload.query, payload.operationName, opts.validationRules, (q) =>
-            parse(q, { maxTokens: opts.maxTokens }),
-          );
+          planned = planner.cached(payload.query, payload.operationName, opts.validationRules, (q) => {
+            try {
+              return parse(q, { maxTokens: opts.maxTokens });
+            } catch (e) {
+              return [tokenLimitError(e, opts.maxTokens) ?? parseFailed(e as GraphQLError)];
+            }
+          });
         } catch (e) {
-          return [badInput(e as GraphQLError)];
+          log.error({ err: e }, 'subscription could not be planned');
+          return [
+            new GraphQLError('the subscription could not be planned', { extensions: { code: 'INTERNAL' } }),
+          ];
         }
         if (Array.isArray(planned)) return planned;
         const { document, prepared } = planned as { document: DocumentNode; prepared: PreparedSubscription };
@@ -114,7 +123,7 @@ export function serveSubscriptions(opts: TransportOptions): {
           prepared.operationContext.operation.variableDefinitions ?? [],
           payload.variables ?? {},
         );
-        if (coerced.errors) return coerced.errors.map(badInput);
+        if (coerced.errors) return coerced.errors.map(badVariable);
         const contextValue: OperationContext = {
           id,
           prepared,
@@ -201,6 +210,16 @@ export function serveSubscriptions(opts: TransportOptions): {
   };
 }
 
-function badInput(e: GraphQLError): GraphQLError {
-  return new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT' } });
+/** A syntax error, as Apollo answers it over HTTP. */
+function parseFailed(e: GraphQLError): GraphQLError {
+  return new GraphQLError(e.message, {
+    source: e.source,
+    positions: e.positions,
+    extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+  });
+}
+
+/** A variable's value does not fit its type: BAD_USER_INPUT, as over HTTP. */
+function badVariable(e: GraphQLError): GraphQLError {
+  return new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } });
 }

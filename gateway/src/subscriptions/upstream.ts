@@ -250,9 +250,14 @@ export class ResumableUpstream {
         }
         const code = (err as { code?: number } | null)?.code;
         if (code !== undefined && FATAL_CLOSE_CODES.has(code)) {
+          // e.g. the subgraph refused the gateway's own identity (keys out of step): the subgraph's
+          // failure, not the client's, as over HTTP
           void this.chain.then(() =>
             this.finish([
-              { message: 'the subgraph refused the subscription', extensions: { code: 'INTERNAL' } },
+              {
+                message: 'the subgraph refused the subscription',
+                extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' },
+              },
             ]),
           );
           return;
