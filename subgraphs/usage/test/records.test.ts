@@ -90,6 +90,16 @@ describe('a usage row', () => {
     });
   });
 
+  it('refuses control characters in any cell; only the note may span lines', () => {
+    expect(errorsOf(row({ record_id: 'r\u0000-1' }))).toEqual([
+      'record_id: must be printable text on one line (no control characters)',
+    ]);
+    expect(errorsOf(row({ 'v.region': 'eu\u001b[31m' }))).toEqual([
+      'v.region: must be printable text on one line (no control characters)',
+    ]);
+    expect(errorsOf(row({ record_note: 'line one\nline two' }))).toEqual([]);
+  });
+
   it('QT needs a quantity, not negative, as a decimal', () => {
     expect(errorsOf(row({ quantity: '' }))).toEqual(['quantity: required for schema qt']);
     expect(errorsOf(row({ quantity: '-1' }))).toEqual(['quantity: may not be negative']);

@@ -1,5 +1,6 @@
 // One usage record per row of an upload (§4.3), validated against the file's schema, the product's items,
 // the assets and the period. Pure: what the row names elsewhere (items, assets) is handed in as facts.
+import { checkText, isDomainError } from '@daas/kit';
 import { formatDecimal, type ParsedDecimal, parseDecimal } from './decimal.js';
 import { dayStart, type Period, parseUtc, periodEnd } from './period.js';
 
@@ -143,6 +144,21 @@ function decimalOf(row: RawRow, column: 'quantity' | 'amount', errors: string[])
   return d;
 }
 
+/**
+ * Every cell is printable text, as every API argument is (the kit's text rules): what a row carries reaches
+ * reports and the other party's screens. Only the note may span lines; lengths are bounded by the reader.
+ */
+function printable(row: RawRow, errors: string[]): void {
+  for (const [column, value] of Object.entries(row)) {
+    try {
+      checkText(value, column, { max: Number.POSITIVE_INFINITY, multiline: column === 'record_note' });
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      errors.push(e.message);
+    }
+  }
+}
+
 export function checkRow(
   row: RawRow,
   rules: FileRules,
@@ -150,6 +166,7 @@ export function checkRow(
   assets: AssetLookup,
 ): CheckedRow {
   const errors: string[] = [];
+  printable(row, errors);
   const quantity = decimalOf(row, 'quantity', errors);
   const amount = decimalOf(row, 'amount', errors);
 
