@@ -7,9 +7,8 @@
 // path that could reach them once normalised (`/usage/../graphql`, `/usage/%2e%2e/metrics`) is refused
 // before anything else happens (docs/security.md).
 
-import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { IDENTITY_HEADER, isDomainError, type Logger, REQUEST_ID_HEADER } from '@daas/kit';
+import { IDENTITY_HEADER, isDomainError, type Logger, REQUEST_ID_HEADER, requestIdFrom } from '@daas/kit';
 import type { Express, Request, Response } from 'express';
 import type { Authenticator } from './auth.js';
 import { sendError } from './http-errors.js';
@@ -66,8 +65,7 @@ export function mountSubgraphRoutes(
 }
 
 async function forward(req: Request, res: Response, deps: Parameters<typeof mountSubgraphRoutes>[1]) {
-  const requestId = req.header(REQUEST_ID_HEADER) ?? randomUUID();
-  res.setHeader(REQUEST_ID_HEADER, requestId);
+  const requestId = requestIdFrom(req, res);
   // The path exactly as the client sent it: Express's own view of it is relative to the mount point.
   const raw = req.originalUrl;
   const queryAt = raw.indexOf('?');

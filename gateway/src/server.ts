@@ -1,6 +1,5 @@
 // The gateway: one endpoint for the whole platform. It authenticates, plans and executes federated
 // operations from the supergraph file, enforces query limits, and holds no domain logic or database.
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
@@ -17,7 +16,7 @@ import {
   type Logger,
   loadConfig,
   operationLogPlugin,
-  REQUEST_ID_HEADER,
+  requestIdFrom,
 } from '@daas/kit';
 import express, { type Express } from 'express';
 import { GraphQLError } from 'graphql';
@@ -191,8 +190,7 @@ export async function startGateway(
     jsonBody(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const requestId = req.header(REQUEST_ID_HEADER) ?? randomUUID();
-        res.setHeader(REQUEST_ID_HEADER, requestId);
+        const requestId = requestIdFrom(req, res);
         try {
           const identity = await authenticator.authenticate(req.header('authorization'));
           return { identity, requestId, log: log.child({ requestId }) };

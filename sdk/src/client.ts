@@ -3,7 +3,7 @@
 // so `client.request(ViewerDocument)` is typed end to end.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { type Client, createClient } from 'graphql-ws';
+import { type Client, CloseCode, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { PlatformError, type PlatformGraphQLError } from './errors.js';
 
@@ -141,7 +141,7 @@ export class PlatformClient {
       // A closed socket is retried (1013 Try Again Later: the token could not be checked now; 4413: too
       // slow; a lost network), except the gateway's 4403 Forbidden, a verdict on the token, and the
       // protocol errors graphql-ws itself takes as final (4400, 4401, 4500…).
-      shouldRetry: (e) => !(isCloseEvent(e) && e.code === 4403),
+      shouldRetry: (e) => !(isCloseEvent(e) && e.code === CloseCode.Forbidden),
       on: { connected: (_socket, _payload, reconnected) => this.options.onConnected?.(reconnected) },
     });
     return this.ws;
@@ -154,7 +154,7 @@ function toPlatformError(e: unknown): PlatformError {
   if (e instanceof PlatformError) return e;
   if (Array.isArray(e)) return new PlatformError(e as PlatformGraphQLError[]);
   if (isCloseEvent(e)) {
-    const code = e.code === 4403 ? 'UNAUTHENTICATED' : 'UNAVAILABLE';
+    const code = e.code === CloseCode.Forbidden ? 'UNAUTHENTICATED' : 'UNAVAILABLE';
     const reason = (e as { reason?: string }).reason || `websocket closed (${e.code})`;
     return new PlatformError([{ message: reason, extensions: { code } }]);
   }

@@ -4,6 +4,7 @@
 // position or the gateway's connection, goes silent on its open sockets (a half-open peer) or drops them.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloseCode } from 'graphql-ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 
 export interface FakeSubscribe {
@@ -117,7 +118,7 @@ export class FakeSubgraph {
       const message = JSON.parse(String(raw)) as { type: string; id?: string; payload?: unknown };
       switch (message.type) {
         case 'connection_init':
-          if (this.refuseConnections) socket.close(4403, 'Forbidden');
+          if (this.refuseConnections) socket.close(CloseCode.Forbidden, 'Forbidden');
           else socket.send(JSON.stringify({ type: 'connection_ack' }));
           return;
         case 'ping':

@@ -5,9 +5,15 @@
 // which graphql-ws clients and the SDK retry. Tokens are checked again every few seconds against the auth
 // cache, so a revoked token's subscriptions end within the cache bound.
 
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { type Identity, isDomainError, type Logger } from '@daas/kit';
+import {
+  CloseCode,
+  type Identity,
+  isDomainError,
+  type Logger,
+  newRequestId,
+  PlatformCloseCode,
+} from '@daas/kit';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -25,13 +31,6 @@ import { tokenLimitError } from '../limits.js';
 import type { SubscriptionEngine } from './engine.js';
 import type { PreparedSubscription, SubscriptionPlanner } from './planning.js';
 import { SocketSink } from './socket-sink.js';
-
-/** graphql-ws' Forbidden: bad, expired or revoked token. */
-export const CLOSE_FORBIDDEN = 4403;
-/** The client did not read its events fast enough (not a graphql-ws code; 4xxx are the application's). */
-export const CLOSE_SLOW_CONSUMER = 4413;
-/** The token could not be checked now (not: it is bad); graphql-ws' client retries this code. */
-export const CLOSE_TRY_AGAIN = 1013;
 
 export interface TransportOptions {
   httpServer: Server;
@@ -90,8 +89,11 @@ export function serveSubscriptions(opts: TransportOptions): {
           if (isDomainError(e) && e.code === 'UNAUTHENTICATED') return false;
           // Not a verdict on the token: a client told Forbidden would give up on a good one.
           log.warn({ err: (e as Error).message }, 'subscription refused: authentication unavailable');
-          socket.close(CLOSE_TRY_AGAIN, 'Try Again Later: authentication is temporarily unavailable');
-          return false; // graphql-ws' own close (4403) then finds the socket already closing
+          socket.close(
+            PlatformCloseCode.TryAgainLater,
+            'Try Again Later: authentication is temporarily unavailable',
+          );
+          return false; // graphql-ws' own close (Forbidden) then finds the socket already closing
         }
       },
       onClose: (ctx) => {
@@ -129,7 +131,7 @@ export function serveSubscriptions(opts: TransportOptions): {
           prepared,
           query: payload.query,
           identity: connection.identity,
-          requestId: randomUUID(),
+          requestId: newRequestId(),
           socket: connection.socket,
           progress: payload.extensions?.progress === true,
         };
@@ -155,7 +157,7 @@ export function serveSubscriptions(opts: TransportOptions): {
           (limit) => {
             log.warn({ account: op.identity.accountId, limit }, 'slow subscriber disconnected');
             op.socket.close(
-              CLOSE_SLOW_CONSUMER,
+              PlatformCloseCode.SlowConsumer,
               `Slow consumer: more than ${limit} events pending; reconnect and resume with after`,
             );
           },
@@ -197,7 +199,7 @@ export function serveSubscriptions(opts: TransportOptions): {
       if (isDomainError(e) && e.code !== 'UNAUTHENTICATED') return; // auth briefly unavailable: keep
     }
     connections.delete(ctx);
-    c.socket.close(CLOSE_FORBIDDEN, 'Forbidden: the API token is no longer valid');
+    c.socket.close(CloseCode.Forbidden, 'Forbidden: the API token is no longer valid');
   }
 
   return {

@@ -5,14 +5,19 @@
 // measured with 1,000 tokens.) A subscription that loses its upstream (subgraph restarted, killed,
 // stopped, network) subscribes again with `after` = the last cursor it handed on, so the client's
 // subscription goes on without a gap or a duplicate (docs/subscriptions.md, "Resume").
-import { type Identity, type Logger, serviceIdentity } from '@daas/kit';
+import { CloseCode, type Identity, type Logger, serviceIdentity } from '@daas/kit';
 import { Kind, parse, print, type StringValueNode } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { UpstreamEvent } from './event-execution.js';
 
 /** Close codes after which a retry cannot help (the subgraph refused the identity or the request). */
-const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4406]);
+const FATAL_CLOSE_CODES = new Set<number>([
+  CloseCode.BadRequest,
+  CloseCode.Unauthorized,
+  CloseCode.Forbidden,
+  CloseCode.SubprotocolNotAcceptable,
+]);
 
 /** Waits between reconnects and start-position attempts: 100 ms doubling to 5 s. */
 export function backoffMs(attempt: number): number {

@@ -21,7 +21,6 @@ export interface IdentityKey {
 }
 
 export const IDENTITY_HEADER = 'x-daas-identity';
-export const REQUEST_ID_HEADER = 'x-request-id';
 const AUDIENCE = 'daas-subgraphs';
 const DEFAULT_TTL_SECONDS = 60;
 

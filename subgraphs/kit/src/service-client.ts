@@ -2,7 +2,8 @@
 // database), with its own SERVICE identity, batching the questions of one request into one call.
 import DataLoader from 'dataloader';
 import { DomainError } from './errors.js';
-import { type IdentitySigner, REQUEST_ID_HEADER, serviceIdentity } from './identity.js';
+import { type IdentitySigner, serviceIdentity } from './identity.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
 export interface GraphQLResponse<T> {
   data?: T;
