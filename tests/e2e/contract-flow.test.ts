@@ -1,4 +1,4 @@
-// The contract flow through the gateway, from nothing: scenario S1 of the domain reference step by step
+// The contract flow through the gateway, from nothing: scenario S1 (docs/domain.md#scenarios) step by step
 // with its negative steps, bad input, tenancy, the five distribution shapes and the termination cascade.
 import type { Database } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // The order flow through the gateway with every subgraph running: products built and listed through the
-// products API on the demo contract network, then scenarios S3 and S4 of the domain reference step by
+// products API on the demo contract network, then scenarios S3 and S4 (docs/domain.md#scenarios) step by
 // step with their alternatives and negative steps, purchase refusals, concurrency and tenancy per role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../scripts/seed/demo-data.js';

@@ -1,5 +1,5 @@
-// The product flow through the gateway, on a contract network built from nothing: scenario S2 of the
-// domain reference step by step with its alternative and its negative steps, removal and update of a
+// The product flow through the gateway, on a contract network built from nothing: scenario S2 of
+// docs/domain.md#scenarios step by step with its alternative and its negative steps, removal and update of a
 // listing, versioning, the catalog of each role, tenancy, and bad input that writes nothing; the scenario's
 // listing request changes as `listingRequestChanged` events through the gateway, to its parties only.
 import { type Database, serviceIdentity } from '@daas/kit';

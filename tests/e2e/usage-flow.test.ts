@@ -1,4 +1,4 @@
-// The usage flow through the gateway with real processes, from nothing: scenario S5 of the domain reference
+// The usage flow through the gateway with real processes, from nothing: scenario S5 (docs/domain.md#scenarios)
 // with its negative steps, the preconditions, every upload format, per-row errors, re-upload, the usage
 // subgraph killed mid-file, tenancy, and the HTTP routes behind the same token check as GraphQL.
 import type { Database } from '@daas/kit';

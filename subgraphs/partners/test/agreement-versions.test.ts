@@ -1,4 +1,4 @@
-// Agreement version rules (domain reference §1.4) and the shape rules of each agreement type.
+// Agreement version rules (docs/domain.md#agreements) and the shape rules of each agreement type.
 import { DomainError } from '@daas/kit';
 import { describe, expect, it } from 'vitest';
 import {

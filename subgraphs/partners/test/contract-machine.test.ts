@@ -1,5 +1,5 @@
 // Every action of every contract type, from every status, by every party: allowed or refused, compared
-// against the life cycle of the domain reference (§1.5) written out independently below.
+// against the life cycle of docs/domain.md#contracts written out independently below.
 import { DomainError } from '@daas/kit';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-// The partner directory life cycle (domain reference §1.1), every action from every status by every actor.
+// The partner directory life cycle (docs/domain.md#partner-directory), every action from every status by every actor.
 import { DomainError } from '@daas/kit';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,7 +8,7 @@ import {
   partnerTransition,
 } from '../src/domain/partnership-machine.js';
 
-// From the reference, by hand: [action, from, to, who].
+// From docs/domain.md#partner-directory, by hand: [action, from, to, who].
 const REFERENCE: [PartnerAction, string | null, string, PartnerActor[]][] = [
   ['invite', null, 'invited', ['distributor']],
   ['create', null, 'active', ['distributor']],

@@ -1,4 +1,4 @@
-// Every item rule of §2.3, allowed and refused: types and precision, pay-as-you-go, commitments per
+// Every item rule of docs/domain.md#items, allowed and refused: types and precision, pay-as-you-go, commitments per
 // period, dynamic items, unique MPNs, what a published item may still change, and the item life cycle.
 import { describe, expect, it } from 'vitest';
 import { PERIODS } from '../src/domain/catalog.js';

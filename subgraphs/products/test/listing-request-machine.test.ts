@@ -1,5 +1,5 @@
 // Every listing request action, of every type, from every status, by every party: allowed or refused,
-// compared against the table of the domain reference (§2.7) written out independently below; then the
+// compared against the table of docs/domain.md#listings-and-listing-requests written out independently below; then the
 // preconditions (published product, active contract, listing state) and the effects on the listing.
 import { DomainError } from '@daas/kit';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import {
 
 type Ref = [from: string, to: string, by: ListingParty];
 
-// §2.7 by hand: the same for the three types.
+// That table by hand: the same for the three types.
 const REFERENCE: Record<Exclude<ListingRequestAction, 'create'>, Ref[]> = {
   delete: [['draft', 'deleted', 'vendor']],
   submit: [['draft', 'reviewing', 'vendor']],
@@ -57,7 +57,7 @@ describe('listing request machine', () => {
     ),
   );
 
-  it(`decides all ${cases.length} (type, action, status, party) combinations as §2.7 says`, () => {
+  it(`decides all ${cases.length} (type, action, status, party) combinations as docs/domain.md says`, () => {
     const mismatches = cases
       .map((c) => {
         const got = outcome(() =>

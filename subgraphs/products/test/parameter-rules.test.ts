@@ -1,4 +1,4 @@
-// Every parameter rule of §2.4, allowed and refused (definitions: scope × phase, choices, constraints,
+// Every parameter rule of docs/domain.md#parameters, allowed and refused (definitions: scope × phase, choices, constraints,
 // immutable type/scope/phase), and the pure validation of values against definitions, type by type.
 import { describe, expect, it } from 'vitest';
 import { PARAMETER_PHASES, PARAMETER_SCOPES, PARAMETER_TYPES } from '../src/domain/catalog.js';

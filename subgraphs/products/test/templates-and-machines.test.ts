@@ -27,7 +27,7 @@ describe('templates', () => {
   });
 });
 
-// The reference (§2.1, §2.3), by hand.
+// The life cycles of docs/domain.md#products and #items, by hand.
 const PRODUCT_REF: Record<Exclude<ProductAction, 'create'>, [string, string][]> = {
   edit: [
     ['draft', 'draft'],

@@ -1,4 +1,4 @@
-// The effect of every request type × moment on its asset (§3.2, §3.3 outcome table), written out below
+// The effect of every request type × moment on its asset (docs/domain.md#what-a-request-does-to-its-asset), written out below
 // as the specification, and the rules for opening requests on an asset.
 import { DomainError } from '@daas/kit';
 import { describe, expect, it } from 'vitest';

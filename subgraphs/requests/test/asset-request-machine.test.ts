@@ -1,4 +1,4 @@
-// The asset request machine against the domain reference's table (§3.3), written out below as the
+// The asset request machine against the table of docs/domain.md#asset-requests, written out below as the
 // specification: every action × every status × every party, allowed exactly where the table says.
 import { DomainError } from '@daas/kit';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The tier config request machine against §3.4, every action × status × party.
+// The tier config request machine against docs/domain.md#tier-configurations, every action × status × party.
 import type { DomainError } from '@daas/kit';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-// The usage HTTP routes the reference platform has beside its API (§4.2): the upload of a usage file, the
+// The usage HTTP routes the reference platform has beside its API (docs/domain.md#usage-files): the upload of a usage file, the
 // per-product XLSX template and the error report of an invalid file. The gateway forwards /usage/* here
 // with the caller's signed identity, exactly as it does GraphQL.
 import {

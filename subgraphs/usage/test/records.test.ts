@@ -1,4 +1,4 @@
-// Every row rule, valid and invalid (§4.3, §4.4).
+// Every row rule, valid and invalid (docs/domain.md#usage-records, #reporting-schemas).
 import { describe, expect, it } from 'vitest';
 import { formatDecimal, parseDecimal, sumDecimals } from '../src/domain/decimal.js';
 import { parsePeriod, parseUtc } from '../src/domain/period.js';

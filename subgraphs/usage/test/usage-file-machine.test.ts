@@ -1,5 +1,5 @@
 // Every action from every status by every party: allowed or refused, against the table of the domain
-// reference (§4.2) written out independently below.
+// table (docs/domain.md#usage-files) written out independently below.
 import { DomainError } from '@daas/kit';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,7 +12,7 @@ import {
 
 const PARTIES: UsageParty[] = ['vendor', 'provider', 'system'];
 
-// from -> to and who, per action (the reference's table, plus a retried upload from `uploading` and a
+// from -> to and who, per action (the table of docs/domain.md#usage-files, plus a retried upload from `uploading` and a
 // failed upload)
 const REFERENCE: Record<UsageFileAction, [from: string | null, to: string, by: UsageParty][]> = {
   create: [[null, 'draft', 'vendor']],

@@ -1,4 +1,4 @@
-// Agreements: the templates distributors author, and the rules of their versions (domain reference §1.4).
+// Agreements: the templates distributors author, and the rules of their versions (docs/domain.md#agreements).
 // Pure: the resolvers load the related documents and pass them in.
 import { badInput, conflict, type newId, optionalText } from '@daas/kit';
 import type { ContractType } from './contract-machine.js';

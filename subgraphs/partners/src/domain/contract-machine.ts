@@ -1,4 +1,4 @@
-// The contract life cycle of the domain reference (§1.5) as data: one row per (type, action, from-state),
+// The contract life cycle (docs/domain.md#contracts) as data: one row per (type, action, from-state),
 // naming the party that may take it. One generic function reads the table; the tests enumerate it.
 import { badInput, conflict, forbidden } from '@daas/kit';
 

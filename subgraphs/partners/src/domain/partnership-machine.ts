@@ -1,4 +1,4 @@
-// A distributor's partner directory (domain reference §1.1) as a transition table: a partner (vendor or
+// A distributor's partner directory (docs/domain.md#partner-directory) as a transition table: a partner (vendor or
 // reseller) is invited, becomes active when it accepts (or signs its first contract), and is removed once
 // none of its contracts with the distributor is alive.
 import { conflict, forbidden } from '@daas/kit';

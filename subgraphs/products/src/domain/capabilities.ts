@@ -1,4 +1,4 @@
-// Product capabilities (§2.2): what the product allows other domains to do with it (pay-as-you-go
+// Product capabilities (docs/domain.md#capabilities): what the product allows other domains to do with it (pay-as-you-go
 // reporting, consumption on reservation items, tier configurations, administrative hold, scheduling).
 // Requests and usage read them from the latest published version.
 import { badInput } from '@daas/kit';

@@ -1,4 +1,4 @@
-// Items (SKUs, §2.3) and the rules they obey. Pure: every rule is a named check the tests enumerate.
+// Items (SKUs, docs/domain.md#items) and the rules they obey. Pure: every rule is a named check the tests enumerate.
 import { badInput } from '@daas/kit';
 import type { Capabilities } from './capabilities.js';
 import { type ItemType, optionalText, type Period, type Precision, text } from './catalog.js';
@@ -72,7 +72,7 @@ export function cleanItemFields(f: ItemFields): ItemFields {
   };
 }
 
-/** Every rule of §2.3 an item must satisfy on a product with `capabilities` and `others` items. */
+/** Every rule of docs/domain.md#items an item must satisfy on a product with `capabilities` and `others` items. */
 export function checkItem(
   item: ItemFields & { _id?: string },
   capabilities: Capabilities,

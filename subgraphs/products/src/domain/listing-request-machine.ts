@@ -1,4 +1,4 @@
-// Listing requests (§2.7) as data: one row per (action, from), the party that may take it, the facts it
+// Listing requests (docs/domain.md#listings-and-listing-requests) as data: one row per (action, from), the party that may take it, the facts it
 // needs, and what the request's outcome does to its listing. The vendor of the product drafts, submits
 // and deletes; the provider (the owner of the contract's marketplace) deploys, completes and cancels.
 import { type Facts, pickRow, type Row } from './machine.js';
@@ -23,7 +23,7 @@ export type ListingRequestAction = 'create' | 'delete' | 'submit' | 'deploy' | '
 export type ListingParty = 'vendor' | 'provider';
 
 /**
- * What must hold elsewhere, checked when the request is made, submitted and completed (§2.7: a published
+ * What must hold elsewhere, checked when the request is made, submitted and completed (a published
  * product and an active distribution contract). A removal needs neither: an ended contract or an
  * end-of-sale product may always be taken off a marketplace.
  */
@@ -98,7 +98,7 @@ export const ALL_FACTS: Facts<ListingFact> = {
   listingListed: true,
 };
 
-/** What the request's arrival at `to` does to its listing (§2.7): status, and the open request slot. */
+/** What the request's arrival at `to` does to its listing: status, and the open request slot. */
 export function listingOutcome(
   type: ListingRequestType,
   to: ListingRequestStatus,

@@ -1,4 +1,4 @@
-// Edits of a product's master (§2.1–2.5), as pure functions of the product's current state: each checks
+// Edits of a product's master (docs/domain.md#products and the sections after it), as pure functions of the product's current state: each checks
 // the rules and returns the fields to set. The flow runs them inside one compare-and-set change of the
 // product document, so two edits never both pass a check only one of them may pass (unique MPN, unique
 // parameter name, a ppu item against a capability being disabled).

@@ -1,4 +1,4 @@
-// Parameters (§2.4): their definitions, the rules a definition obeys, and the validation of a value
+// Parameters (docs/domain.md#parameters): their definitions, the rules a definition obeys, and the validation of a value
 // against its definition: a pure function that requests uses (through the API) for ordering and
 // fulfillment values.
 import { badInput } from '@daas/kit';

@@ -1,4 +1,4 @@
-// The life cycles of a product and of its items (§2.1, §2.3) as data. Only the product's vendor acts on
+// The life cycles of a product and of its items (docs/domain.md#products, #items) as data. Only the product's vendor acts on
 // them; the first version publishes the product and every draft item in it.
 import { type Facts, pickRow, type Row } from './machine.js';
 

@@ -1,4 +1,4 @@
-// A product's state (§2.1) and the rules that span it: the mutable master the vendor edits, the frozen
+// A product's state (docs/domain.md#products) and the rules that span it: the mutable master the vendor edits, the frozen
 // versions, what lists show, and who may see it. Pure.
 import { badInput } from '@daas/kit';
 import { type Capabilities, DEFAULT_CAPABILITIES } from './capabilities.js';
@@ -70,7 +70,7 @@ export function cleanGeneral(f: Partial<GeneralFields>, current?: GeneralFields)
   };
 }
 
-/** A new product: a DRAFT with an empty master (§2.1), seen by its vendor only. */
+/** A new product: a DRAFT with an empty master, seen by its vendor only. */
 export function initialProduct(
   vendor: string,
   general: GeneralFields,

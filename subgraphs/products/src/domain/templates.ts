@@ -1,4 +1,4 @@
-// Templates (§2.5): markdown with `{{ parameter_name }}` placeholders, rendered per request (the
+// Templates (docs/domain.md#templates): markdown with `{{ parameter_name }}` placeholders, rendered per request (the
 // activation text of an approved purchase, the message of an inquiry).
 import type { TemplateScope, TemplateType } from './catalog.js';
 import { optionalText, text } from './catalog.js';

@@ -1,4 +1,4 @@
-// Listings and listing requests (§2.7): the resolvers parse and authorise; these functions gather the
+// Listings and listing requests (docs/domain.md#listings-and-listing-requests): the resolvers parse and authorise; these functions gather the
 // facts the machine needs (the product's status here, the contract's from partners), refuse before
 // anything is written, then write once through the change store with the request's effects on its listing
 // and product.
@@ -211,7 +211,7 @@ export const EVENT: Record<ListingRequestAction, string> = {
   delete: 'deleted',
 };
 
-/** One active production connection per hub of the marketplace (S2 step 7). */
+/** One active production connection per hub of the marketplace (docs/domain.md#scenarios, S2 step 7). */
 async function connectHubs(
   env: ProductEnv,
   identity: Identity,

@@ -72,7 +72,7 @@ export async function changeProduct(
 
 const versionId = (product: string, n: number) => `${product}/v${n}`;
 
-/** Freezes the master as the next version (§2.1): the first publishes the product and its draft items. */
+/** Freezes the master as the next version (docs/domain.md#products): the first publishes the product and its draft items. */
 export async function createVersion(
   env: ProductEnv,
   identity: Identity,

@@ -1,4 +1,4 @@
-// What a request does to its asset (§3.2 transitions, §3.3 outcome table), as data. Each cell names the
+// What a request does to its asset (docs/domain.md#what-a-request-does-to-its-asset), as data. Each cell names the
 // asset statuses the request needs (on creation: which assets may receive this type of request at all),
 // the asset's new status and what the request carries over. The resolvers turn a cell into an effect of
 // the request's change (ChangeStore), so asset and request move together or are finished by recovery.
@@ -58,7 +58,7 @@ export const ASSET_OUTCOMES: Readonly<Record<RequestType, Record<RequestMoment, 
     created: { expect: ['active'], to: 'terminating' },
     approved: { expect: ['terminating'], to: 'terminated', stamp: 'terminatedAt' },
     failed: { expect: ['terminating'], to: 'active' },
-    // assumed as on the reference (S4 7b): a revoked cancellation is a failed one
+    // a choice (docs/domain.md#scenarios, S4 step 7b): a revoked cancellation is a failed one
     revoked: { expect: ['terminating'], to: 'active' },
   },
   adjustment: {

@@ -1,4 +1,4 @@
-// The asset request life cycle of the domain reference (§3.3) as data: one row per (action, from-state)
+// The asset request life cycle (docs/domain.md#asset-requests) as data: one row per (action, from-state)
 // naming who may take it. One generic function reads the table; the tests enumerate it.
 import { badInput, conflict, forbidden } from '@daas/kit';
 
@@ -65,7 +65,7 @@ const row = (
   extra: Partial<RequestTransition> = {},
 ): RequestTransition => ({ action, from, to, by, ...extra });
 
-/** Numbers are the rows of the domain reference's table (§3.3). */
+/** Numbers are the rows of the table in docs/domain.md#asset-requests. */
 export const REQUEST_TRANSITIONS: readonly RequestTransition[] = [
   row('submit', 'draft', 'pending', ['provider']), // 3
   row('awaitTiers', 'pending', 'tiers_setup', ['system']), // 6

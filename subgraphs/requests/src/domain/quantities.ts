@@ -1,5 +1,5 @@
 // Item quantities are decimal strings (never floats), checked against the item's precision.
-// "-1" means unlimited (§3.2); "0" on a change removes the item.
+// "-1" means unlimited (docs/domain.md#assets); "0" on a change removes the item.
 
 export const PRECISIONS = ['integer', 'decimal_1', 'decimal_2', 'decimal_4', 'decimal_8'] as const;
 export type Precision = (typeof PRECISIONS)[number];

@@ -1,4 +1,4 @@
-// Where a purchase may be made (§5 invariants): the product must be listed (a LISTED listing, made on a
+// Where a purchase may be made (docs/domain.md#asset-requests): the product must be listed (a LISTED listing, made on a
 // distribution contract) and the caller must hold a live distribution path to the marketplace: directly
 // (its own distribution contract there) or by syndication (the upstream distributor's contract, listed on
 // the distributor's marketplace). Pure: the facts come from products and partners through the gateway.

@@ -1,4 +1,4 @@
-// Tier configurations (TC) and their requests (TCR), §3.4, as data. A TC is one per (tier account,
+// Tier configurations (TC) and their requests (TCR), docs/domain.md#tier-configurations, as data. A TC is one per (tier account,
 // product): processing until its setup request is approved, then active. With configs level 2 the tier-1
 // TCR waits in tiers_setup until the tier-2 TCR is approved; a purchase waits in tiers_setup for its TCR.
 import { conflict, forbidden } from '@daas/kit';

@@ -127,7 +127,7 @@ async function createPurchaseRequest(
       doc: {
         _id: id,
         type: 'purchase',
-        // §3.3 rows 6 and 9: waiting for tier configs, or asking the buyer for missing ordering values
+        // docs/domain.md#asset-requests rows 6 and 9: waiting for tier configs, or asking the buyer for missing ordering values
         status: waitingFor ? 'tiers_setup' : missing ? 'inquiring' : 'pending',
         assetId: asset._id,
         productId: asset.productId,
@@ -179,7 +179,7 @@ export interface SplitParams {
 /**
  * Ordering values checked by products against the definitions of the ordered version. An unknown name, a
  * value the definition refuses, or a required parameter not named at all refuses the purchase; a required
- * one named with an empty value is accepted and asked for (the request starts inquiring, §3.3 row 9).
+ * one named with an empty value is accepted and asked for (the request starts inquiring, docs/domain.md#asset-requests row 9).
  */
 async function checkOrderingParams(
   env: RequestEnv,
@@ -208,7 +208,7 @@ async function checkOrderingParams(
   const errorOf = new Map<string, ParamCheck>();
   for (const c of checks.flat()) {
     if (c.valid) continue;
-    // Tier values may come later, on the tier config request (S3 step 3); asset values must be named now.
+    // Tier values may come later, on the tier config request (docs/domain.md#scenarios, S3 step 3); asset values must be named now.
     if (c.error === 'required' && !given.has(c.name) && scopeOf(c.name) === 'ASSET') {
       throw badInput('input.params', `required ordering parameter ${c.name} is missing`);
     }
@@ -226,7 +226,7 @@ async function checkOrderingParams(
   return { asset: params('ASSET'), tier1: params('TIER1'), tier2: params('TIER2') };
 }
 
-/** Which tier accounts need a configuration for this product (§3.4: tier-scoped params and configs on). */
+/** Which tier accounts need a configuration for this product (docs/domain.md#tier-configurations: tier-scoped params and configs on). */
 function tierNeeds(product: ProductFacts, tiers: PurchaseInput['tiers']): TierNeed[] {
   const level = product.configsLevel ?? 0;
   const has = (scope: string) => product.parameters.some((p) => p.scope === scope);

@@ -76,7 +76,7 @@ export function checkItems(
   });
 }
 
-/** Opens a request of `type` on an existing asset (§3.3 creation payloads). */
+/** Opens a request of `type` on an existing asset (docs/domain.md#asset-requests). */
 export async function openAssetRequest(
   env: RequestEnv,
   identity: Identity,

@@ -1,4 +1,4 @@
-// Tier configurations for a purchase (§3.4) and the actions on their requests. A purchase waits in
+// Tier configurations for a purchase (docs/domain.md#tier-configurations) and the actions on their requests. A purchase waits in
 // tiers_setup for the last open TCR of its chain (tier 1, which itself waits for tier 2 at level 2); a
 // TCR's outcome moves what waits for it, as effects of its change (kit ChangeStore).
 import {

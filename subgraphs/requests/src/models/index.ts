@@ -7,7 +7,7 @@ import type { TcrStatus, TierConfigStatus } from '../domain/tier-config-machine.
 
 export type { AssetStatus } from '../domain/asset-outcomes.js';
 
-/** A tier account as embedded in an asset (§3.2 `tiers`): a snapshot taken at purchase. */
+/** A tier account as embedded in an asset (docs/domain.md#assets, `tiers`): a snapshot taken at purchase. */
 export interface TierSnapshot {
   id: string;
   name: string;

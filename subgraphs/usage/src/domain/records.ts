@@ -1,4 +1,4 @@
-// One usage record per row of an upload (§4.3), validated against the file's schema, the product's items,
+// One usage record per row of an upload (docs/domain.md#usage-records), validated against the file's schema, the product's items,
 // the assets and the period. Pure: what the row names elsewhere (items, assets) is handed in as facts.
 import { checkText, isDomainError } from '@daas/kit';
 import { formatDecimal, type ParsedDecimal, parseDecimal } from './decimal.js';

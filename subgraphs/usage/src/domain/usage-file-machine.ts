@@ -1,4 +1,4 @@
-// The usage file life cycle of the domain reference (§4.2) as data: one row per (action, from-state),
+// The usage file life cycle (docs/domain.md#usage-files) as data: one row per (action, from-state),
 // naming the party that may take it. One generic function reads the table; the tests enumerate it.
 import { conflict, forbidden } from '@daas/kit';
 
@@ -56,7 +56,7 @@ const rows = (
 export const USAGE_FILE_TRANSITIONS: readonly UsageFileTransition[] = [
   ...rows('create', [null], 'draft', 'vendor'),
   // `uploading` is a source too: an upload whose connection died leaves the file there, and the vendor
-  // must be able to retry it (the reference table omits this case).
+  // must be able to retry it (Connect's table omits this case).
   ...rows('upload', ['draft', 'invalid', 'ready', 'rejected', 'uploading'], 'uploading', 'vendor'),
   ...rows('store', ['uploading'], 'processing', 'system'),
   // an upload that did not arrive whole (a broken or stalled body, a process that died mid-upload)

@@ -1,4 +1,4 @@
-// What a new usage file needs from the other domains (§4.1), decided on facts the caller gathered:
+// What a new usage file needs from the other domains (docs/domain.md#usage-preconditions), decided on facts the caller gathered:
 // the vendor's product with pay-as-you-go or consumption reporting, an active distribution contract of the
 // vendor, and a listing of the product in the contract's marketplace.
 import { badInput, forbidden } from '@daas/kit';

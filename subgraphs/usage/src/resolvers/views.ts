@@ -10,7 +10,7 @@ export const fileView = (f: UsageFileDoc) => ({ id: f._id, status: upper(f.statu
 export const isClosable = (status: UsageFileStatus) => status === 'accepted' || status === 'closed';
 
 /**
- * A valid record follows its file (pending -> approved | rejected, [W] vocabulary of §4.3) unless it was
+ * A valid record follows its file (pending -> approved | rejected, docs/domain.md#usage-records) unless it was
  * closed on its own; so accepting a file of a million records is one change, not a million writes.
  */
 export function recordStatus(r: UsageRecordDoc, fileStatus: UsageFileStatus | undefined): string {
