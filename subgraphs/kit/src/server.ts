@@ -5,6 +5,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { exitOnConfigError, loadConfig, subgraphConfigShape } from './config.js';
 import { createFormatError } from './format-error.js';
+import type { Identity } from './identity.js';
 import { logProcessEvents } from './logger.js';
 import { startApollo } from './server/apollo.js';
 import { closeServer, createHttpServer, listen, mountGraphql, mountServiceRoutes } from './server/http.js';
@@ -28,8 +29,7 @@ export async function startSubgraph<Env extends SubgraphEnv, Loaders>(
   const schema = guardTextArguments(
     buildSubgraphSchema([{ typeDefs: spec.typeDefs, resolvers: spec.resolvers }]),
   );
-  const loadersFor = (identity: Parameters<ContextFactory<Env, Loaders>>[0], requestId: string) =>
-    spec.createLoaders(env, identity, requestId);
+  const loadersFor = (identity: Identity, requestId: string) => spec.createLoaders(env, identity, requestId);
   const contextFor: ContextFactory<Env, Loaders> = (identity, requestId) => ({
     identity,
     requestId,
