@@ -63,6 +63,23 @@ describe('walking skeleton', () => {
     expect(office.marketplace.name).toBe('Globex Europe');
   });
 
+  it("echoes the caller's x-request-id, or a new one per request", async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(t.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO.operator}`, ...headers },
+        body: JSON.stringify({ query: '{ viewer { role } }' }),
+      });
+    const mine = await post({ 'x-request-id': 'skeleton-trace-1' });
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get('x-request-id')).toBe('skeleton-trace-1');
+    const [a, b] = await Promise.all([post({}), post({})]);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    expect(a.headers.get('x-request-id')).toMatch(uuid);
+    expect(b.headers.get('x-request-id')).toMatch(uuid);
+    expect(a.headers.get('x-request-id')).not.toBe(b.headers.get('x-request-id'));
+  });
+
   it('pages by cursor without overlap or gaps', async () => {
     const { assets } = await t.queryOk<{ assets: { totalCount: number } }>(
       DEMO.operator,
