@@ -50,6 +50,11 @@ export interface FerretDBOptions {
   signal?: AbortSignal;
   /** default: EMBEDDED_DB */
   kind?: EmbeddedKind;
+  /**
+   * false for a throwaway database (tests, benchmarks): PostgreSQL skips fsync, which survives a kill -9
+   * of the database but not a crash of the machine; default true (`pnpm start`)
+   */
+  durable?: boolean;
 }
 
 const READY_TIMEOUT_MS = 120_000;
@@ -67,6 +72,7 @@ export async function startFerretDB(opts: FerretDBOptions): Promise<FerretDB> {
     kind === 'ferretdb-v2'
       ? await startPostgres({
           dataDir: opts.dataDir,
+          durable: opts.durable ?? true,
           // beside FerretDB's log when it has one (`.data/logs/postgres.log`), else in its data folder
           ...(opts.logFile ? { logFile: join(dirname(opts.logFile), 'postgres.log') } : {}),
           ...(opts.signal ? { signal: opts.signal } : {}),

@@ -10,10 +10,12 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
   rmSync,
+  statSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +31,11 @@ const STOP_TIMEOUT_MS = 30_000;
  * how DocumentDB connects back to its own server for some commands (dropDatabase, background jobs): by
  * default `host=localhost`, a TCP port we do not open, so through the socket folder instead.
  */
-function settings(run: string): string[] {
+function settings(run: string, durable: boolean): string[] {
   return [
+    // A throwaway cluster (tests, benchmarks) skips fsync: a commit still reaches the kernel before it is
+    // acknowledged, so a kill -9 of PostgreSQL loses nothing; only a crash of the machine could.
+    ...(durable ? [] : ['fsync=off']),
     'shared_preload_libraries=pg_cron,pg_documentdb_core,pg_documentdb',
     'cron.database_name=postgres',
     'listen_addresses=', // no TCP: FerretDB comes in through the socket
@@ -55,6 +60,8 @@ export interface PostgresOptions {
   dataDir: string;
   /** PostgreSQL's own log; default `<dataDir>/postgres.log` */
   logFile?: string;
+  /** false: no fsync (a throwaway cluster); default true */
+  durable?: boolean;
   signal?: AbortSignal;
 }
 
@@ -106,7 +113,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<Postgres> {
   if (!existsSync(join(pgdata, 'PG_VERSION'))) await newCluster(pgdata);
   await clearStale(pgdata, run);
   const logFile = opts.logFile ?? join(opts.dataDir, 'postgres.log');
-  const child = spawnPostgres(pgdata, run, logFile, opts.signal);
+  const child = spawnPostgres(pgdata, run, logFile, opts.durable ?? true, opts.signal);
   try {
     await whenReady(child, pgdata, logFile, opts.signal);
   } catch (e) {
@@ -121,9 +128,15 @@ export async function startPostgres(opts: PostgresOptions): Promise<Postgres> {
   };
 }
 
-function spawnPostgres(pgdata: string, run: string, logFile: string, signal?: AbortSignal): ChildProcess {
+function spawnPostgres(
+  pgdata: string,
+  run: string,
+  logFile: string,
+  durable: boolean,
+  signal?: AbortSignal,
+): ChildProcess {
   const { uid, gid } = postgresUser();
-  const args = ['-D', pgdata, ...settings(run).flatMap((s) => ['-c', s])];
+  const args = ['-D', pgdata, ...settings(run, durable).flatMap((s) => ['-c', s])];
   const log = openSync(logFile, 'a');
   // its own process group, so a kill -9 reaches every backend at once, as a crash would
   const child = spawn(join(PG_BIN, 'postgres'), args, {
@@ -184,12 +197,17 @@ async function clearStale(pgdata: string, run: string): Promise<void> {
     ours = readlinkSync(`/proc/${pid}/cwd`) === pgdata;
   } catch {}
   if (ours) {
-    signalGroup(pid, 'SIGINT');
+    process.kill(pid, 'SIGINT'); // fast shutdown
     const deadline = Date.now() + STOP_TIMEOUT_MS;
     while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    signalGroup(pid, 'SIGKILL');
-    while (groupAlive(pid)) await new Promise((r) => setTimeout(r, 50));
   }
+  // Backends of a killed postmaster (its process group) notice its death within moments; a new postmaster
+  // refuses to start while they hold the old shared memory. (Only a group of postgres processes: the pid
+  // may have been reused by now.)
+  const deadline = Date.now() + 5000;
+  while (postgresGroup(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (postgresGroup(pid)) signalGroup(pid, 'SIGKILL');
+  while (postgresGroup(pid)) await new Promise((r) => setTimeout(r, 50));
   rmSync(join(pgdata, 'postmaster.pid'), { force: true });
   for (const f of ['.s.PGSQL.5432', '.s.PGSQL.5432.lock']) rmSync(join(run, f), { force: true });
 }
@@ -219,11 +237,25 @@ async function stopGently(child: ChildProcess): Promise<void> {
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
-  } catch {
+  } catch {}
+}
+
+/** Whether process group `pgid` still has members, all of them the postgres user's. */
+function postgresGroup(pgid: number): boolean {
+  const { uid } = postgresUser();
+  let members = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
     try {
-      process.kill(pid, signal); // not a group leader (started by something else)
+      // pid (comm) state ppid pgrp …; comm may hold spaces, so count from its closing parenthesis
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid) continue;
+      if (statSync(`/proc/${entry}`).uid !== uid) return false;
+      members++;
     } catch {}
   }
+  return members > 0;
 }
 
 function alive(pid: number): boolean {
@@ -268,7 +300,7 @@ async function makeTemplate(template: string): Promise<void> {
   try {
     asPostgres('initdb', ['-D', pgdata, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
     const log = join(work, 'postgres.log');
-    const child = spawnPostgres(pgdata, run, log);
+    const child = spawnPostgres(pgdata, run, log, false);
     try {
       await whenReady(child, pgdata, log);
       asPostgres('psql', [

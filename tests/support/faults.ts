@@ -80,7 +80,7 @@ export async function privateDatabase(): Promise<PrivateDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'daas-fault-db-'));
   // a free port on the first start (startFerretDB picks again if another process takes it first); the
   // same one on every restart
-  let server: FerretDB | null = await startFerretDB({ dataDir: dir, logLevel: 'error' });
+  let server: FerretDB | null = await startFerretDB({ dataDir: dir, logLevel: 'error', durable: false });
   const port = server.port;
   const db: PrivateDatabase = {
     uri: server.uri,
@@ -91,7 +91,7 @@ export async function privateDatabase(): Promise<PrivateDatabase> {
     },
     start: async () => {
       if (server) return;
-      server = await startFerretDB({ dataDir: dir, port, logLevel: 'error' });
+      server = await startFerretDB({ dataDir: dir, port, logLevel: 'error', durable: false });
     },
     restart: async (downMs = 0) => {
       await db.kill();

@@ -24,7 +24,7 @@ export async function setup(project: TestProject) {
     return;
   }
   dir = mkdtempSync(join(tmpdir(), 'daas-test-db-'));
-  db = await startFerretDB({ dataDir: dir, logLevel: 'error' });
+  db = await startFerretDB({ dataDir: dir, logLevel: 'error', durable: false });
   project.provide('mongoUri', db.uri);
   // FerretDB v2 on DocumentDB takes MongoDB's access paths (subgraphs/kit/src/db.ts)
   project.provide('dialect', db.kind === 'ferretdb-v1' ? 'ferretdb' : 'mongodb');
