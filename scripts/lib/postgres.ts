@@ -28,8 +28,8 @@ const STOP_TIMEOUT_MS = 30_000;
 
 /**
  * What DocumentDB needs loaded at start, pg_cron's database (DocumentDB schedules its jobs there), and
- * how DocumentDB connects back to its own server for some commands (dropDatabase, background jobs): by
- * default `host=localhost`, a TCP port we do not open, so through the socket folder instead.
+ * how DocumentDB connects back to its own server (dropDatabase): by default `localhost`, a TCP port we
+ * do not open, so through the socket folder instead.
  */
 function settings(run: string, durable: boolean): string[] {
   return [
@@ -42,6 +42,13 @@ function settings(run: string, durable: boolean): string[] {
     'port=5432',
     `unix_socket_directories=${run}`,
     `documentdb.localhost_connection_string=host='${run}'`,
+    // pg_cron runs DocumentDB's index builds (createIndexes on a collection with data waits for them); by
+    // default each job connects like a client, to the host its row names ('localhost', a TCP port we do
+    // not open): background workers need no connection. One log line per job run is noise.
+    'cron.use_background_workers=on',
+    'max_worker_processes=32',
+    'cron.log_run=off',
+    'cron.log_statement=off',
     'max_connections=200',
   ];
 }

@@ -232,7 +232,7 @@ export class FeedLog {
   /**
    * Drops events older than `olderThan` from the bottom of each partition. Crash-safe and safe with
    * several replicas pruning at once: the new low mark is recorded first, as an inserted document
-   * (FerretDB's updates are read-modify-write, so an updated mark could move back), then the slots below
+   * (FerretDB v1's updates are read-modify-write, so an updated mark could move back), then the slots below
    * the highest mark are deleted, bottom up. A prune that dies in between leaves slots below the mark,
    * which readers never visit and the next prune deletes.
    */
