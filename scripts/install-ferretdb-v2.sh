@@ -37,11 +37,14 @@ as_root() {
 }
 
 # --- 1. Debian packages ----------------------------------------------------------------------------
+# one dpkg-query for all (a warm run should take no time)
+installed="$(dpkg-query -W -f='${Package} ${Status}\n' "${PACKAGES[@]}" postgresql-$PG-cron 2>/dev/null |
+  sed -n 's/ install ok installed$//p' || true)"
 missing=()
 for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  grep -qx "$p" <<<"$installed" || missing+=("$p")
 done
-if dpkg-query -W -f='${Status}' postgresql-$PG-cron 2>/dev/null | grep -q 'install ok installed'; then
+if grep -qx "postgresql-$PG-cron" <<<"$installed"; then
   die "Debian's postgresql-$PG-cron is installed; DocumentDB needs pg_cron >= 1.5, built here from source. Remove it: apt-get remove postgresql-$PG-cron"
 fi
 if [ ${#missing[@]} -gt 0 ]; then
