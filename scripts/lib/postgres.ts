@@ -17,12 +17,15 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const EXTENSIONS_STAMP = '/usr/lib/postgresql/15/lib/daas-extensions.stamp';
-const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tools', 'postgres-template');
+/**
+ * One template per machine and extension build, where the postgres user can reach it whatever the
+ * clone's path (a clone under /root is closed to other users): its home.
+ */
+const TEMPLATES = '/var/lib/postgresql/daas-templates';
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 
