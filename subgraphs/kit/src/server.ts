@@ -88,6 +88,7 @@ export async function startSubgraph<Env extends { models: Record<string, Indexed
     log,
     models: () => [...(changes?.allModels() ?? []), ...Object.values<IndexedModel>(env?.models ?? {})],
     onCommand: (command, collection) => metrics.dbCommands.inc({ command, collection }),
+    ...(config.DB_QUERY_LOG ? { queryLog: config.DB_QUERY_LOG } : {}),
   });
   changes = new ChangeStore(db.conn, {
     partitions: config.FEED_PARTITIONS,
