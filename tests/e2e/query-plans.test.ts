@@ -164,7 +164,7 @@ async function hotPages() {
   await q(DEMO.distributor, `{ agreements(first: 20, filter: { type: DISTRIBUTION }) { ${PAGE} } }`);
   await q(DEMO.distributor, `{ partnerships(first: 20, filter: { status: ACTIVE }) { ${PAGE} } }`);
   await q(DEMO.distributor, `{ listings(first: 20, filter: { status: LISTED }) { ${PAGE} } }`);
-  await q(DEMO.vendor, `{ listingRequests(first: 20, filter: { status: PENDING }) { ${PAGE} } }`);
+  await q(DEMO.vendor, `{ listingRequests(first: 20, filter: { status: REVIEWING }) { ${PAGE} } }`);
 }
 
 describe('query plans', () => {
