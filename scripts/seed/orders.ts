@@ -7,7 +7,7 @@ import { DEMO, DEMO_TOKENS } from './demo-data.js';
 
 type Role = keyof typeof DEMO;
 
-interface ListedProduct {
+export interface ListedProduct {
   id: string;
   vendor: { id: string };
   items: { id: string; type: string }[];
@@ -29,7 +29,7 @@ const roleOf = (account: string): Role | null => {
   return (entry?.[0] as Role) ?? null;
 };
 
-async function listed(ctx: SeedContext, role: Role, marketplace: string): Promise<ListedProduct[]> {
+export async function listed(ctx: SeedContext, role: Role, marketplace: string): Promise<ListedProduct[]> {
   const d = await ctx.as<{ listings: { edges: { node: { product: ListedProduct } }[] } }>(
     role,
     `query($m: ID!) { listings(first: 20, filter: { marketplace: $m, status: LISTED }) { edges { node { product {
@@ -41,7 +41,7 @@ async function listed(ctx: SeedContext, role: Role, marketplace: string): Promis
   return d.listings.edges.map((e) => e.node.product).filter((p) => !p.capabilities.tiers.configsLevel);
 }
 
-async function customer(ctx: SeedContext, role: Role, name: string): Promise<string> {
+export async function customer(ctx: SeedContext, role: Role, name: string): Promise<string> {
   const d = await ctx.as<{ createTierAccount: { tierAccount: { id: string } } }>(
     role,
     'mutation($i: CreateTierAccountInput!) { createTierAccount(input: $i) { tierAccount { id } } }',
@@ -93,7 +93,7 @@ interface Order {
   request: { id: string; status: string };
 }
 
-async function purchase(
+export async function purchase(
   ctx: SeedContext,
   role: Role,
   p: ListedProduct,
@@ -122,7 +122,12 @@ async function purchase(
   return d.createPurchaseRequest;
 }
 
-async function approve(ctx: SeedContext, vendor: Role, p: ListedProduct, request: string): Promise<void> {
+export async function approve(
+  ctx: SeedContext,
+  vendor: Role,
+  p: ListedProduct,
+  request: string,
+): Promise<void> {
   const fulfil = values(p, 'FULFILLMENT', `DEMO-${request.slice(3, 12)}`);
   if (fulfil.length > 0) {
     await ctx.as(

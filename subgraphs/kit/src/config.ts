@@ -76,6 +76,8 @@ export const subgraphConfigShape = (defaultPort: number) => ({
   FEED_RETENTION_HOURS: positiveInt(24 * 7),
   /** least time between two frames of a subscription that asked for progress (docs/change-feed.md) */
   FEED_PROGRESS_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
+  /** tests only: a file the shape of every database read is appended to (docs/data.md, explain test) */
+  DB_QUERY_LOG: z.string().optional(),
 });
 
 export type SubgraphConfig = z.infer<z.ZodObject<ReturnType<typeof subgraphConfigShape>>>;

@@ -1,5 +1,6 @@
 // One MongoDB database per subgraph, through mongoose. A database that is down at start does not crash
 // the process: it keeps retrying, logs why, and /ready answers false until it is reachable.
+import { appendFileSync } from 'node:fs';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from './logger.js';
 
@@ -28,6 +29,36 @@ export interface OpenDatabaseOptions {
   retryMs?: number;
   /** called for every command sent (metrics; the N+1 checks count these) */
   onCommand?: (name: string, collection: string) => void;
+  /** a file every read's shape is appended to (DB_QUERY_LOG; the explain test replays them) */
+  queryLog?: string;
+}
+
+/** The commands whose filters choose an access path, and the filter-bearing fields kept of each. */
+const LOGGED: Record<string, string[]> = {
+  find: ['filter', 'sort', 'limit', 'projection'],
+  aggregate: ['pipeline'],
+  count: ['query'],
+  distinct: ['key', 'query'],
+  findAndModify: ['query', 'sort'],
+};
+
+/** One EJSON line per read (updates and deletes by their filters), for explaining it later. */
+function logQuery(file: string, db: string, name: string, command: Record<string, unknown>): void {
+  const collection = command[name];
+  if (typeof collection !== 'string') return;
+  const shapes: Record<string, unknown>[] = [];
+  const kept = LOGGED[name];
+  if (kept) {
+    shapes.push(Object.fromEntries(kept.filter((k) => k in command).map((k) => [k, command[k]])));
+  } else if (name === 'update' || name === 'delete') {
+    const list = (command[name === 'update' ? 'updates' : 'deletes'] ?? []) as { q: unknown }[];
+    for (const s of list) shapes.push({ filter: s.q });
+    name = 'find';
+  } else return;
+  const lines = shapes.map((s) =>
+    mongoose.mongo.BSON.EJSON.stringify({ db, collection, command: name, ...s }, { relaxed: false }),
+  );
+  appendFileSync(file, `${lines.join('\n')}\n`);
 }
 
 /** Hides credentials when a URI is logged. */
@@ -58,7 +89,7 @@ export function openDatabase(opts: OpenDatabaseOptions): Database {
           autoIndex: false,
           autoCreate: false,
           maxPoolSize: 20,
-          monitorCommands: opts.onCommand !== undefined,
+          monitorCommands: opts.onCommand !== undefined || opts.queryLog !== undefined,
         });
         if (opts.onCommand) {
           const onCommand = opts.onCommand;
@@ -66,6 +97,12 @@ export function openDatabase(opts: OpenDatabaseOptions): Database {
             const target = (e.command as Record<string, unknown>)[e.commandName];
             onCommand(e.commandName, typeof target === 'string' ? target : '');
           });
+        }
+        if (opts.queryLog) {
+          const file = opts.queryLog;
+          conn
+            .getClient()
+            .on('commandStarted', (e) => logQuery(file, e.databaseName, e.commandName, e.command));
         }
         const info = await conn.db!.admin().command({ buildInfo: 1 });
         // v1 answers with `ferretdbVersion`, v2 with `ferretdb: {version}`

@@ -129,6 +129,8 @@ export function changeModels(conn: Connection): ChangeModels {
   feed.index({ p: 1, s: 1 });
   feed.index({ at: 1 });
   const pending = new Schema<PendingRow>({ _id: String }, { ...loose, collection: 'pending_changes' });
+  // recovery's "changes pending longer than the grace time"
+  pending.index({ at: 1 });
   const claims = new Schema<ClaimRow>({ _id: String }, { ...loose, collection: 'idempotency_claims' });
   const meta = new Schema<FeedMetaRow>({ _id: String }, { ...loose, collection: 'feed_meta' });
   return {

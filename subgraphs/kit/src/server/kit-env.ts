@@ -29,6 +29,7 @@ export function assembleKit<Env extends SubgraphEnv, Loaders>(
     log,
     models: () => [...(changes?.allModels() ?? []), ...Object.values<IndexedModel>(env?.models ?? {})],
     onCommand: (command, collection) => metrics.dbCommands.inc({ command, collection }),
+    ...(config.DB_QUERY_LOG ? { queryLog: config.DB_QUERY_LOG } : {}),
   });
   const store = new ChangeStore(db.conn, {
     partitions: config.FEED_PARTITIONS,

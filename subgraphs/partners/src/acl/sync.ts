@@ -70,16 +70,20 @@ export class AclSync {
     return effects;
   }
 
-  /** Recomputes the targets (agreements, then marketplaces, then the hubs of changed marketplaces). */
+  /**
+   * Recomputes the targets (agreements, then marketplaces, then the hubs of changed marketplaces). Targets
+   * of one kind are independent, so they are settled side by side: a distributor's contract touches all
+   * its agreements and marketplaces, and one after another made signing cost a round trip chain per target.
+   */
   async settle(targets: AclTarget[]): Promise<void> {
     const uniq = (kind: AclKind) => [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.id))];
-    for (const id of uniq('agreement')) await this.syncOne('agreement', id);
+    await Promise.all(uniq('agreement').map((id) => this.syncOne('agreement', id)));
     const hubs = new Set(uniq('hub'));
-    for (const id of uniq('marketplace')) {
-      const result = await this.syncOne('marketplace', id);
+    const markets = await Promise.all(uniq('marketplace').map((id) => this.syncOne('marketplace', id)));
+    for (const result of markets) {
       if (result?.changed) for (const h of (result.doc as MarketplaceDoc).hubs ?? []) hubs.add(h.hub);
     }
-    for (const id of hubs) await this.syncOne('hub', id);
+    await Promise.all([...hubs].map((id) => this.syncOne('hub', id)));
   }
 
   /** Settles everything still marked stale (after a crash, or a give-up under contention). */

@@ -143,6 +143,8 @@ export function partnerModels(conn: Connection) {
         [{ parent: 1, marketplace: 1 }],
         [{ marketplace: 1, createdAt: -1, _id: -1 }],
         [{ _aclDirty: 1 }],
+        // agreements(filter: type, status) of a tenant
+        [{ _acl: 1, type: 1, status: 1, createdAt: -1, _id: -1 }],
       ],
     ),
     Contract: entityModel<ContractDoc>(
@@ -193,6 +195,8 @@ export function partnerModels(conn: Connection) {
         [{ distributor: 1, partner: 1 }],
         [{ distributor: 1, status: 1, createdAt: -1, _id: -1 }],
         [{ partner: 1, createdAt: -1, _id: -1 }],
+        // partnerships(filter: status) of a tenant
+        [{ _acl: 1, status: 1, createdAt: -1, _id: -1 }],
       ],
     ),
     ApiToken: entityModel<ApiTokenDoc>(

@@ -132,7 +132,9 @@ export function productModels(conn: Connection) {
         [{ product: 1, contract: 1 }],
         [{ product: 1, createdAt: -1, _id: -1 }],
         [{ marketplace: 1, createdAt: -1, _id: -1 }],
-        [{ _acl: 1, marketplace: 1, createdAt: -1, _id: -1 }],
+        [{ _acl: 1, marketplace: 1, status: 1, createdAt: -1, _id: -1 }],
+        // listings(filter: product, status) of a tenant, Product.listings
+        [{ _acl: 1, product: 1, status: 1, createdAt: -1, _id: -1 }],
         [{ provider: 1, status: 1 }],
       ],
     ),

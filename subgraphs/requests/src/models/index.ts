@@ -114,7 +114,11 @@ export function requestModels(conn: Connection) {
       'TierAccount',
       'tier_accounts',
       { type: String, status: String, name: String, externalId: String, parentId: String, owner: String },
-      [[{ owner: 1, createdAt: -1, _id: -1 }]],
+      [
+        [{ owner: 1, createdAt: -1, _id: -1 }],
+        // tierAccounts(filter: type, status) of a tenant
+        [{ _acl: 1, type: 1, status: 1, createdAt: -1, _id: -1 }],
+      ],
     ),
     Asset: entityModel<AssetDoc>(
       conn,
@@ -141,10 +145,17 @@ export function requestModels(conn: Connection) {
         terminatedAt: Date,
       },
       [
+        // a tenant's lists (assets, Product.assets, Marketplace.assets): equality fields, then the order
+        [{ _acl: 1, marketplaceId: 1, status: 1, createdAt: -1, _id: -1 }],
+        [{ _acl: 1, productId: 1, status: 1, createdAt: -1, _id: -1 }],
+        [{ _acl: 1, customerId: 1, createdAt: -1, _id: -1 }],
+        [{ _acl: 1, status: 1, createdAt: -1, _id: -1 }],
+        // the operator's (no _acl)
         [{ productId: 1, createdAt: -1, _id: -1 }],
-        [{ marketplaceId: 1, createdAt: -1, _id: -1 }],
+        [{ marketplaceId: 1, status: 1, createdAt: -1, _id: -1 }],
         [{ customerId: 1, createdAt: -1, _id: -1 }],
         [{ status: 1, createdAt: -1, _id: -1 }],
+        // assetsByParameter (_acl left out: two arrays cannot share a compound index)
         [{ productId: 1, 'params.name': 1, 'params.value': 1 }],
         [{ externalKey: 1 }, { unique: true }],
       ],
@@ -174,11 +185,19 @@ export function requestModels(conn: Connection) {
         waitingFor: String,
       },
       [
+        // Asset.requests (the requestsOfAsset loader) and assetRequests(filter: asset)
         [{ assetId: 1, createdAt: -1, _id: -1 }],
+        // a tenant's assetRequests(filter: …): a vendor's pending requests is { _acl, status }
+        [{ _acl: 1, status: 1, type: 1, createdAt: -1, _id: -1 }],
+        [{ _acl: 1, productId: 1, status: 1, createdAt: -1, _id: -1 }],
+        [{ _acl: 1, marketplaceId: 1, status: 1, createdAt: -1, _id: -1 }],
+        [{ _acl: 1, customerId: 1, createdAt: -1, _id: -1 }],
+        // the operator's
         [{ productId: 1, createdAt: -1, _id: -1 }],
         [{ marketplaceId: 1, createdAt: -1, _id: -1 }],
         [{ customerId: 1, createdAt: -1, _id: -1 }],
         [{ status: 1, type: 1, createdAt: -1, _id: -1 }],
+        // requests waiting for a tier config request (flows/tiers.ts)
         [{ waitingFor: 1, status: 1 }],
       ],
     ),
@@ -222,7 +241,13 @@ export function requestModels(conn: Connection) {
         templateId: String,
         activationText: String,
       },
-      [[{ configId: 1, createdAt: -1, _id: -1 }], [{ waitingFor: 1, status: 1 }]],
+      [
+        [{ configId: 1, createdAt: -1, _id: -1 }],
+        [{ waitingFor: 1, status: 1 }],
+        // tierConfigRequests(filter: status, product) of a tenant
+        [{ _acl: 1, status: 1, createdAt: -1, _id: -1 }],
+        [{ _acl: 1, productId: 1, status: 1, createdAt: -1, _id: -1 }],
+      ],
     ),
   };
 }

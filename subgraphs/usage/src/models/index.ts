@@ -175,9 +175,14 @@ export function usageModels(conn: Connection) {
         rejectionNote: String,
       },
       [
+        // Asset.usageFiles (_acl left out: two arrays cannot share a compound index)
         [{ assetIds: 1, createdAt: -1, _id: -1 }],
+        // the processor's stale and lost files
         [{ status: 1, updatedAt: 1 }],
-        [{ productId: 1, createdAt: -1, _id: -1 }],
+        // usageFiles(filter: product, status) of a tenant, and of the operator
+        [{ _acl: 1, productId: 1, status: 1, createdAt: -1, _id: -1 }],
+        [{ _acl: 1, status: 1, createdAt: -1, _id: -1 }],
+        [{ productId: 1, status: 1, createdAt: -1, _id: -1 }],
       ],
     ),
     // Read and written by _id only (FerretDB serves nothing else without a scan); the index serves
