@@ -75,6 +75,9 @@ export const USAGE_FILE_TRANSITIONS: readonly UsageFileTransition[] = [
 
 export const TERMINAL: ReadonlySet<UsageFileStatus> = new Set(['closed', 'deleted']);
 
+/** Records can be closed (and so carry billing ids) only once their file is accepted. */
+export const isClosable = (status: UsageFileStatus) => status === 'accepted' || status === 'closed';
+
 /**
  * The transition `party` may take with `action` from `status`, or the refusal: CONFLICT naming the current
  * status when no row leaves it, FORBIDDEN when a row exists but for another party.
