@@ -83,9 +83,7 @@ export const tokenResolvers = {
       const account = await mustExist('Account', accountId, ctx.loaders.account.load(accountId));
       const admin = newTokenIsAdmin(input.admin, await hasActiveAdmin(ctx, accountId));
       const secret = newSecret();
-      const { doc } = await ctx.env.kit.changes.create<ApiTokenDoc>({
-        model: ctx.env.models.ApiToken,
-        entityType: 'ApiToken',
+      const { doc } = await ctx.env.write.ApiToken.create({
         doc: {
           _id: newId('token'),
           name,
@@ -100,7 +98,6 @@ export const tokenResolvers = {
         },
         newId: () => newId('token'),
         actor: ctx.identity,
-        partitionKey: accountId,
       });
       return { token: doc, secret: formatToken(doc._id, secret) };
     },
@@ -112,12 +109,9 @@ export const tokenResolvers = {
       // Revoking twice (a retry, or two admins at once) answers with the first revocation, unchanged:
       // the change store lets one writer win, and the other finds nothing left to change.
       try {
-        return await ctx.env.kit.changes.change<ApiTokenDoc>({
-          model: ctx.env.models.ApiToken,
-          entityType: 'ApiToken',
+        return await ctx.env.write.ApiToken.change({
           id,
           actor: ctx.identity,
-          partitionKey: (t) => t.accountId,
           decide: (t) => {
             const change = revocation(t);
             if (!change) throw new NothingToChange();
