@@ -1,4 +1,5 @@
 export * from './changes/cursor.js';
+export * from './changes/entities.js';
 export * from './changes/feed-log.js';
 export * from './changes/hub.js';
 export * from './changes/models.js';
@@ -15,6 +16,7 @@ export * from './ids.js';
 export * from './input.js';
 export * from './loaders.js';
 export * from './logger.js';
+export * from './machine.js';
 export * from './metrics.js';
 export * from './operation-log.js';
 export * from './paging.js';

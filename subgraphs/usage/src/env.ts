@@ -1,15 +1,17 @@
-import type { KitEnv, SubgraphContext } from '@daas/kit';
+import { entityWriters, type KitEnv, type SubgraphContext } from '@daas/kit';
 import { GatewayCatalog, type UsageCatalog } from './catalog.js';
 import { loadUsageConfig, type UsageConfig } from './config.js';
 import { UsageProcessor } from './ingest/processor.js';
 import { UploadStore } from './ingest/upload-store.js';
 import type { UsageLoaders } from './loaders.js';
-import { type UsageModels, usageModels } from './models/index.js';
+import { type UsageModels, type UsageWriters, usageEntities, usageModels } from './models/index.js';
 import { RecordStore } from './records/store.js';
 
 export interface UsageEnv {
   kit: KitEnv;
   models: UsageModels;
+  /** the only way this subgraph writes its entities (kit/src/changes/entities.ts) */
+  write: UsageWriters;
   config: UsageConfig;
   catalog: UsageCatalog;
   uploads: UploadStore;
@@ -22,6 +24,7 @@ export function createUsageEnv(
   catalog: UsageCatalog = new GatewayCatalog(kit.services),
 ): UsageEnv {
   const models = usageModels(kit.db.conn);
+  const write = entityWriters(kit.changes, usageEntities(models));
   kit.changes.register(models.UsageFile);
   const config = loadUsageConfig();
   const uploads = new UploadStore(models);
@@ -36,7 +39,7 @@ export function createUsageEnv(
   });
   // Resume files a previous process left half-processed (see ingest/processor.ts).
   void kit.db.connected().then(() => processor.startSweeps());
-  return { kit, models, config, catalog, uploads, records, processor };
+  return { kit, models, write, config, catalog, uploads, records, processor };
 }
 
 export type UsageContext = SubgraphContext<UsageEnv, UsageLoaders>;

@@ -7,6 +7,7 @@ import { checkHubOwners, type MarketplaceHubLink, validHubLinks } from '../domai
 import { marketplaceNameKey, validCountries, validCurrency, type Zone } from '../domain/marketplaces.js';
 import { partnerPermissions } from '../domain/permissions.js';
 import type { PartnerContext } from '../env.js';
+import { changeMarketplace, createMarketplace } from '../flows/directory.js';
 import type { MarketplaceDoc } from '../models/index.js';
 import { type Args, mapFilter, mustLoad } from './common.js';
 import { type ContractFilter, contractQuery } from './contract-filter.js';
@@ -87,15 +88,12 @@ export const marketplaceResolvers = {
         _aclDirty: true,
       };
       // The name claim makes names unique per owner even under concurrent creations.
-      const { doc: marketplace, created } = await ctx.env.kit.changes.create<MarketplaceDoc>({
-        model: ctx.env.models.Marketplace,
-        entityType: 'Marketplace',
+      const { doc: marketplace, created } = await createMarketplace(
+        ctx.env,
+        ctx.identity,
         doc,
-        newId: () => newId('marketplace'),
-        actor: ctx.identity,
-        partitionKey: owner,
-        idempotencyKey: marketplaceNameKey(owner, doc.name),
-      });
+        marketplaceNameKey(owner, doc.name),
+      );
       const same =
         marketplace.zone === doc.zone &&
         marketplace.currency === doc.currency &&
@@ -137,14 +135,11 @@ export const marketplaceResolvers = {
         hubTargets = [...touched].map((h) => ({ kind: 'hub', id: h }));
       }
       const effects = await env.acl.touches(hubTargets);
-      const marketplace = await env.kit.changes.change<MarketplaceDoc>({
-        model: env.models.Marketplace,
-        entityType: 'Marketplace',
-        id,
-        actor: ctx.identity,
-        partitionKey: (m) => m.owner,
-        decide: () => ({ kind: 'updated', set, effects }),
-      });
+      const marketplace = await changeMarketplace(env, ctx.identity, id, () => ({
+        kind: 'updated',
+        set,
+        effects,
+      }));
       await env.acl.settle(hubTargets);
       return { marketplace };
     },

@@ -14,6 +14,7 @@ import {
   validTokenInput,
 } from '../domain/tokens.js';
 import type { PartnerContext } from '../env.js';
+import { changeApiToken, createApiToken } from '../flows/directory.js';
 import type { ApiTokenDoc } from '../models/index.js';
 
 /**
@@ -83,24 +84,17 @@ export const tokenResolvers = {
       const account = await mustExist('Account', accountId, ctx.loaders.account.load(accountId));
       const admin = newTokenIsAdmin(input.admin, await hasActiveAdmin(ctx, accountId));
       const secret = newSecret();
-      const { doc } = await ctx.env.kit.changes.create<ApiTokenDoc>({
-        model: ctx.env.models.ApiToken,
-        entityType: 'ApiToken',
-        doc: {
-          _id: newId('token'),
-          name,
-          accountId,
-          role: account.role,
-          admin,
-          secretHash: hashSecret(secret),
-          expiresAt,
-          revokedAt: null,
-          status: 'active',
-          _acl: [accountId],
-        },
-        newId: () => newId('token'),
-        actor: ctx.identity,
-        partitionKey: accountId,
+      const doc = await createApiToken(ctx.env, ctx.identity, {
+        _id: newId('token'),
+        name,
+        accountId,
+        role: account.role,
+        admin,
+        secretHash: hashSecret(secret),
+        expiresAt,
+        revokedAt: null,
+        status: 'active',
+        _acl: [accountId],
       });
       return { token: doc, secret: formatToken(doc._id, secret) };
     },
@@ -112,17 +106,10 @@ export const tokenResolvers = {
       // Revoking twice (a retry, or two admins at once) answers with the first revocation, unchanged:
       // the change store lets one writer win, and the other finds nothing left to change.
       try {
-        return await ctx.env.kit.changes.change<ApiTokenDoc>({
-          model: ctx.env.models.ApiToken,
-          entityType: 'ApiToken',
-          id,
-          actor: ctx.identity,
-          partitionKey: (t) => t.accountId,
-          decide: (t) => {
-            const change = revocation(t);
-            if (!change) throw new NothingToChange();
-            return change;
-          },
+        return await changeApiToken(ctx.env, ctx.identity, id, (t) => {
+          const change = revocation(t);
+          if (!change) throw new NothingToChange();
+          return change;
         });
       } catch (e) {
         if (!(e instanceof NothingToChange)) throw e;

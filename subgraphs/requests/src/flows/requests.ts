@@ -116,9 +116,7 @@ export async function openAssetRequest(
     partitionKey: asset.vendor,
   };
   try {
-    const { doc } = await env.kit.changes.create<AssetRequestDoc>({
-      model: env.models.AssetRequest,
-      entityType: 'AssetRequest',
+    const { doc } = await env.write.AssetRequest.create({
       doc: {
         _id: id,
         type,
@@ -142,7 +140,6 @@ export async function openAssetRequest(
         _acl: asset._acl,
       },
       actor: actorOf(identity),
-      partitionKey: asset.vendor,
       effects: [effect],
     });
     return doc;
@@ -187,12 +184,9 @@ export async function actOnRequest(
   }
   const asset = await env.models.Asset.findById(request.assetId).lean<AssetDoc>();
   if (!asset) throw conflict(`asset ${request.assetId} of ${request._id} is missing`);
-  return env.kit.changes.change<AssetRequestDoc>({
-    model: env.models.AssetRequest,
-    entityType: 'AssetRequest',
+  return env.write.AssetRequest.change({
     id: request._id,
     actor: actorOf(identity),
-    partitionKey: (d) => d.vendor,
     decide: (doc) => {
       const t = requestTransition(doc, action, party, facts);
       const set: Record<string, unknown> = {};
@@ -240,12 +234,9 @@ export async function editRequestParams(
       'only the vendor edits parameters of a pending request; the buyer answers an inquiry',
     );
   }
-  return env.kit.changes.change<AssetRequestDoc>({
-    model: env.models.AssetRequest,
-    entityType: 'AssetRequest',
+  return env.write.AssetRequest.change({
     id: request._id,
     actor: actorOf(identity),
-    partitionKey: (d) => d.vendor,
     decide: (doc) => {
       if (doc.status !== 'pending') {
         throw conflict(
@@ -309,3 +300,13 @@ async function approvalText(
 
 const isPhase = (product: ProductFacts, name: string, phase: string) =>
   product.parameters.some((p) => p.name === name && p.phase === phase);
+
+/** Waits briefly for a document a concurrent writer has claimed but not yet written. */
+export async function landed<T>(read: () => Promise<T | null>, waitMs = 5000): Promise<T | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const doc = await read();
+    if (doc || Date.now() > deadline) return doc;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

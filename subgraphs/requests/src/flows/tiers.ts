@@ -12,7 +12,7 @@ import {
   optionalText,
 } from '@daas/kit';
 import type { ProductFacts } from '../catalog.js';
-import { updateParams } from '../domain/assets.js';
+import { type SplitParams, updateParams } from '../domain/assets.js';
 import { partyOf } from '../domain/parties.js';
 import { initialTcrStatus, type TcrAction, tcrTransition } from '../domain/tier-config-machine.js';
 import type { RequestEnv } from '../env.js';
@@ -24,8 +24,7 @@ import type {
   TierConfigRequestDoc,
 } from '../models/index.js';
 import { purchaseFailed, purchaseReady, tcrFailed, tcrReady } from './effects.js';
-import { landed, type SplitParams } from './purchase.js';
-import { actorOf } from './requests.js';
+import { actorOf, landed } from './requests.js';
 
 export interface TierNeed {
   level: 1 | 2;
@@ -64,9 +63,7 @@ async function ensureConfig(
   if (found) return found;
   const id = newId('tierConfig');
   try {
-    const { doc } = await env.kit.changes.create<TierConfigDoc>({
-      model: env.models.TierConfig,
-      entityType: 'TierConfig',
+    const { doc } = await env.write.TierConfig.create({
       doc: {
         _id: id,
         naturalKey,
@@ -86,7 +83,6 @@ async function ensureConfig(
       },
       newId: () => newId('tierConfig'),
       actor: actorOf(identity),
-      partitionKey: product.vendor,
     });
     return doc;
   } catch (e) {
@@ -124,9 +120,7 @@ async function ensureOpenRequest(
         },
       ];
   try {
-    const { doc } = await env.kit.changes.create<TierConfigRequestDoc>({
-      model: env.models.TierConfigRequest,
-      entityType: 'TierConfigRequest',
+    const { doc } = await env.write.TierConfigRequest.create({
       doc: {
         _id: id,
         type: 'setup',
@@ -148,7 +142,6 @@ async function ensureOpenRequest(
         _acl: tc._acl,
       },
       actor: actorOf(identity),
-      partitionKey: tc.vendor,
       effects,
     });
     return doc;
@@ -171,12 +164,9 @@ export async function settleWaiting(env: RequestEnv, request: AssetRequestDoc): 
   const effect =
     tcr.status === 'approved' ? purchaseReady(request) : purchaseFailed(request, 'tier configuration failed');
   try {
-    return await env.kit.changes.change<AssetRequestDoc>({
-      model: env.models.AssetRequest,
-      entityType: 'AssetRequest',
+    return await env.write.AssetRequest.change({
       id: request._id,
       actor: { accountId: 'service:requests', role: 'SERVICE' },
-      partitionKey: (d) => d.vendor,
       decide: (doc) => {
         if (doc.status !== 'tiers_setup') throw new Settled();
         return { kind: effect.kind, to: effect.to!, set: effect.set, effects: effect.effects ?? [] };
@@ -263,12 +253,9 @@ export async function actOnTierConfigRequest(
     ];
   }
   if (action === 'fail') effects = await failureEffects(env, tcr, reason!);
-  return env.kit.changes.change<TierConfigRequestDoc>({
-    model: env.models.TierConfigRequest,
-    entityType: 'TierConfigRequest',
+  return env.write.TierConfigRequest.change({
     id: tcr._id,
     actor: actorOf(identity),
-    partitionKey: (d) => d.vendor,
     decide: (doc) => {
       const t = tcrTransition(doc, action, party);
       const set: Record<string, unknown> = {};

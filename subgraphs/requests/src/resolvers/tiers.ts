@@ -1,7 +1,6 @@
 // Tier accounts, tier configs and tier config requests: queries, fields and the tier account mutations.
 import {
   badInput,
-  conflict,
   idOf,
   mapFilter,
   mustExist,
@@ -18,6 +17,7 @@ import {
 import { requestPermissions } from '../domain/permissions.js';
 import type { RequestContext } from '../env.js';
 import { actorOf } from '../flows/requests.js';
+import { createTierAccount, decommissionTierAccount } from '../flows/tier-accounts.js';
 import type { TierAccountDoc, TierConfigDoc, TierConfigRequestDoc } from '../models/index.js';
 import { history, idParser, lower, ref, statusParser, upper } from './common.js';
 
@@ -94,10 +94,10 @@ export const tierResolvers = {
         parentId = parent._id;
       }
       const externalId = optionalText(input.externalId, 'input.externalId');
-      const { doc } = await ctx.env.kit.changes.create<TierAccountDoc>({
-        model: ctx.env.models.TierAccount,
-        entityType: 'TierAccount',
-        doc: {
+      const doc = await createTierAccount(
+        ctx.env,
+        actorOf(ctx.identity),
+        {
           _id: newId('tierAccount'),
           type: lower(input.type),
           status: 'active',
@@ -107,14 +107,8 @@ export const tierResolvers = {
           owner,
           _acl: [owner],
         },
-        newId: () => newId('tierAccount'),
-        actor: actorOf(ctx.identity),
-        // tier accounts belong to their provider: its account is the partition
-        partitionKey: owner,
-        ...(input.idempotencyKey
-          ? { idempotencyKey: scopedKey('createTierAccount', owner, input.idempotencyKey)! }
-          : {}),
-      });
+        input.idempotencyKey ? scopedKey('createTierAccount', owner, input.idempotencyKey) : undefined,
+      );
       return { tierAccount: doc };
     },
     decommissionTierAccount: async (
@@ -127,18 +121,7 @@ export const tierResolvers = {
       const ta = await mustLoad(ctx.loaders.tierAccount, id, 'input.tierAccount', 'tier account');
       if (ta.owner !== ctx.identity.accountId)
         throw badInput('input.tierAccount', `no tier account ${id} of yours`);
-      const doc = await ctx.env.kit.changes.change<TierAccountDoc>({
-        model: ctx.env.models.TierAccount,
-        entityType: 'TierAccount',
-        id,
-        actor: actorOf(ctx.identity),
-        partitionKey: (d) => d.owner,
-        decide: (d) => {
-          if (d.status !== 'active')
-            throw conflict(`tier account ${id} is ${upper(d.status)}`, upper(d.status)!);
-          return { kind: 'decommissioned', to: 'decommissioned', set: {} };
-        },
-      });
+      const doc = await decommissionTierAccount(ctx.env, actorOf(ctx.identity), id);
       return { tierAccount: doc };
     },
   },
