@@ -84,7 +84,7 @@ async function run() {
       const token = (
         await as<{ createApiToken: { secret: string } }>(
           DEMO.operator,
-          'mutation($a: ID!) { createApiToken(input: { accountId: $a, name: "bench" }) { secret } }',
+          'mutation($a: ID!) { createApiToken(input: { account: $a, name: "bench" }) { secret } }',
           { a: v },
         )
       ).createApiToken.secret;

@@ -252,7 +252,7 @@ async function apiSource(platform: BenchPlatform, n: number): Promise<Source> {
       await as<{ createApiToken: { secret: string } }>(
         DEMO.operator,
         'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }',
-        { i: { accountId: id, name: 'bench' } },
+        { i: { account: id, name: 'bench' } },
       )
     ).createApiToken.secret;
     vendors.push({ id, token });
@@ -306,7 +306,7 @@ async function operatorTokens(url: string, count: number): Promise<string[]> {
       const { createApiToken } = await graphqlOk<{ createApiToken: { secret: string } }>(
         url,
         'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }',
-        { i: { accountId: 'OA-000-001', name: `bench ${next}` } },
+        { i: { account: 'OA-000-001', name: `bench ${next}` } },
         { token: DEMO.operator },
       );
       tokens.push(createApiToken.secret);

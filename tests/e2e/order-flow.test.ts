@@ -105,14 +105,14 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
   it('subscribers open: the vendor and the distributor, another vendor, filters that exclude the order', async () => {
     heard = {
       // (a) the product's vendor (by product) and the selling distributor (everything it may see)
-      assets: [subscribe(V, ASSET_CHANGES, { productId: P.id }), subscribe(D, ASSET_CHANGES)],
-      tcrs: [subscribe(V, TCR_CHANGES, { productId: P.id }), subscribe(D, TCR_CHANGES)],
+      assets: [subscribe(V, ASSET_CHANGES, { product: P.id }), subscribe(D, ASSET_CHANGES)],
+      tcrs: [subscribe(V, TCR_CHANGES, { product: P.id }), subscribe(D, TCR_CHANGES)],
       deaf: [
         // (b) another vendor, not a party
         subscribe(DEMO.vendor2, ASSET_CHANGES),
         subscribe(DEMO.vendor2, TCR_CHANGES),
         // filters that exclude this order, for a party
-        subscribe(V, ASSET_CHANGES, { productId: NOHOLD.id }),
+        subscribe(V, ASSET_CHANGES, { product: NOHOLD.id }),
         subscribe(D, TCR_CHANGES, { statuses: ['FAILED'] }),
       ],
     };

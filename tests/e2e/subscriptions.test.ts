@@ -192,7 +192,7 @@ describe('contractChanged through the gateway', () => {
     type Ev = {
       assetRequestChanged: { kind: string; status: string; assetRequest: Record<string, unknown> };
     };
-    const vendor = new Subscriber<Ev>(t.gatewayUrl, V1.token, query, { f: { productId: product.id } });
+    const vendor = new Subscriber<Ev>(t.gatewayUrl, V1.token, query, { f: { product: product.id } });
     const provider = new Subscriber<Ev>(t.gatewayUrl, D.token, query, { f: { statuses: ['APPROVED'] } });
     const stranger = new Subscriber<Ev>(t.gatewayUrl, V2.token, query, {});
     await settle();
@@ -351,7 +351,7 @@ describe('contractChanged through the gateway', () => {
     const created = await api.ok<{ createApiToken: { secret: string; token: { id: string } } }>(
       DEMO.operator,
       'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token { id } } }',
-      { input: { accountId: V2.id, name: 'to revoke' } },
+      { input: { account: V2.id, name: 'to revoke' } },
     );
     // the same subscription with the revoked token and another of the account: they share one upstream
     const s = subscribe(created.createApiToken.secret);

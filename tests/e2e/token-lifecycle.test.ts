@@ -124,7 +124,7 @@ describe('creating a token', () => {
       [{ name: '   ' }, 'input.name'],
       [{ name: 'x'.repeat(101) }, 'input.name'],
       [{ name: 'old', expiresAt: '2020-01-01T00:00:00Z' }, 'input.expiresAt'],
-      [{ name: 'other', accountId: 'PRD-100-000-001' }, 'input.accountId'],
+      [{ name: 'other', account: 'PRD-100-000-001' }, 'input.account'],
     ];
     for (const [input, field] of cases) {
       const r = await t.query(DEMO.operator, CREATE, { input });
@@ -156,7 +156,7 @@ describe('who manages tokens', () => {
   });
 
   it("keeps a tenant off another account's tokens: FORBIDDEN to create, NOT_FOUND (like a missing one) to revoke", async () => {
-    const other = await t.query(DEMO.vendor, CREATE, { input: { name: 'x', accountId: 'VA-100-002' } });
+    const other = await t.query(DEMO.vendor, CREATE, { input: { name: 'x', account: 'VA-100-002' } });
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const invisible = await t.query(DEMO.vendor, REVOKE, { id: 'SU-000-000-005' });
@@ -174,14 +174,14 @@ describe('who manages tokens', () => {
       'mutation { createAccount(input: { name: "Hooli Reseller", role: RESELLER }) { id } }',
     );
     const refusedPlain = await t.query(DEMO.operator, CREATE, {
-      input: { name: 'first', accountId: createAccount.id, admin: false },
+      input: { name: 'first', account: createAccount.id, admin: false },
     });
     expect(refusedPlain.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(refusedPlain.errors?.[0]?.extensions?.field).toBe('input.admin');
 
-    const first = await createToken(DEMO.operator, { name: 'first', accountId: createAccount.id });
+    const first = await createToken(DEMO.operator, { name: 'first', account: createAccount.id });
     expect(first.token.admin).toBe(true);
-    const second = await createToken(DEMO.operator, { name: 'second', accountId: createAccount.id });
+    const second = await createToken(DEMO.operator, { name: 'second', account: createAccount.id });
     expect(second.token.admin).toBe(false);
     const own = await createToken(first.secret, { name: 'own' });
     expect(own.token.admin).toBe(false);

@@ -56,7 +56,7 @@ export class PartnersApi {
     const tok = await this.ok<{ createApiToken: { secret: string } }>(
       this.operator,
       'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret } }',
-      { input: { accountId: id, name: `${name} token` } },
+      { input: { account: id, name: `${name} token` } },
     );
     return { id, token: tok.createApiToken.secret };
   }

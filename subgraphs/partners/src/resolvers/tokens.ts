@@ -36,7 +36,7 @@ async function hasActiveAdmin(ctx: PartnerContext, accountId: string): Promise<b
 class NothingToChange extends Error {}
 
 interface CreateApiTokenInput {
-  accountId?: string | null;
+  account?: string | null;
   name: string;
   expiresAt?: Date | null;
   admin?: boolean | null;
@@ -46,11 +46,12 @@ export const tokenResolvers = {
   Query: {
     apiTokens: (
       _: unknown,
-      args: { accountId?: string | null; first?: number; after?: string },
+      args: { first?: number; after?: string; filter?: { account?: string | null } | null },
       ctx: PartnerContext,
     ) => {
       const filter: Record<string, unknown> = { ...visibleTo(ctx.identity) };
-      if (args.accountId) filter.accountId = parseId(args.accountId, 'accountId', ...ACCOUNT_ID_KINDS);
+      const account = args.filter?.account;
+      if (account) filter.accountId = parseId(account, 'filter.account', ...ACCOUNT_ID_KINDS);
       return paginate(ctx.env.models.ApiToken, filter, args);
     },
     apiToken: (_: unknown, args: { id: string }, ctx: PartnerContext) => {
@@ -76,8 +77,8 @@ export const tokenResolvers = {
     createApiToken: async (_: unknown, args: { input: CreateApiTokenInput }, ctx: PartnerContext) => {
       const input = args.input;
       const { name, expiresAt } = validTokenInput(input);
-      const accountId = input.accountId
-        ? parseId(input.accountId, 'input.accountId', ...ACCOUNT_ID_KINDS)
+      const accountId = input.account
+        ? parseId(input.account, 'input.account', ...ACCOUNT_ID_KINDS)
         : ctx.identity.accountId;
       assertMayManageTokens(await tokenManager(ctx), accountId, 'createApiToken');
       const account = await mustExist('Account', accountId, ctx.loaders.account.load(accountId));

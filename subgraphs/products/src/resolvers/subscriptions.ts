@@ -4,8 +4,8 @@ import type { ProductContext } from '../env.js';
 import type { ListingRequestDoc } from '../models/index.js';
 
 interface ListingRequestChangeFilter {
-  productId?: string | null;
-  marketplaceId?: string | null;
+  product?: string | null;
+  marketplace?: string | null;
   statuses?: string[] | null;
   types?: string[] | null;
 }
@@ -17,9 +17,9 @@ function oneOf(values: string[] | null | undefined, field: string): Set<string> 
 }
 
 export function listingRequestChangePredicate(f: ListingRequestChangeFilter | null | undefined) {
-  const product = f?.productId ? parseId(f.productId, 'filter.productId', 'product') : null;
-  const marketplace = f?.marketplaceId
-    ? parseId(f.marketplaceId, 'filter.marketplaceId', 'marketplace')
+  const product = f?.product ? parseId(f.product, 'filter.product', 'product') : null;
+  const marketplace = f?.marketplace
+    ? parseId(f.marketplace, 'filter.marketplace', 'marketplace')
     : null;
   const statuses = oneOf(f?.statuses, 'filter.statuses');
   const types = oneOf(f?.types, 'filter.types');

@@ -6,22 +6,22 @@ import type { AssetDoc, AssetRequestDoc, TierConfigRequestDoc } from '../models/
 import { upper } from './common.js';
 
 interface AssetRequestChangeFilter {
-  assetId?: string | null;
-  productId?: string | null;
+  asset?: string | null;
+  product?: string | null;
   statuses?: string[] | null;
   types?: string[] | null;
 }
 
 interface AssetChangeFilter {
   id?: string | null;
-  productId?: string | null;
-  marketplaceId?: string | null;
+  product?: string | null;
+  marketplace?: string | null;
   statuses?: string[] | null;
 }
 
 interface TierConfigRequestChangeFilter {
-  productId?: string | null;
-  accountId?: string | null;
+  product?: string | null;
+  account?: string | null;
   statuses?: string[] | null;
 }
 
@@ -36,8 +36,8 @@ const id = (value: string | null | undefined, field: string, kind: IdKind) =>
   value ? parseId(value, field, kind) : null;
 
 export function assetRequestChangePredicate(f: AssetRequestChangeFilter | null | undefined) {
-  const asset = id(f?.assetId, 'filter.assetId', 'asset');
-  const product = id(f?.productId, 'filter.productId', 'product');
+  const asset = id(f?.asset, 'filter.asset', 'asset');
+  const product = id(f?.product, 'filter.product', 'product');
   const statuses = oneOf(f?.statuses, 'filter.statuses');
   const types = oneOf(f?.types, 'filter.types');
   return (entity: Record<string, unknown>) => {
@@ -53,8 +53,8 @@ export function assetRequestChangePredicate(f: AssetRequestChangeFilter | null |
 
 export function assetChangePredicate(f: AssetChangeFilter | null | undefined) {
   const asset = id(f?.id, 'filter.id', 'asset');
-  const product = id(f?.productId, 'filter.productId', 'product');
-  const marketplace = id(f?.marketplaceId, 'filter.marketplaceId', 'marketplace');
+  const product = id(f?.product, 'filter.product', 'product');
+  const marketplace = id(f?.marketplace, 'filter.marketplace', 'marketplace');
   const statuses = oneOf(f?.statuses, 'filter.statuses');
   return (entity: Record<string, unknown>) => {
     const a = entity as unknown as AssetDoc;
@@ -68,8 +68,8 @@ export function assetChangePredicate(f: AssetChangeFilter | null | undefined) {
 }
 
 export function tierConfigRequestChangePredicate(f: TierConfigRequestChangeFilter | null | undefined) {
-  const product = id(f?.productId, 'filter.productId', 'product');
-  const account = id(f?.accountId, 'filter.accountId', 'tierAccount');
+  const product = id(f?.product, 'filter.product', 'product');
+  const account = id(f?.account, 'filter.account', 'tierAccount');
   const statuses = oneOf(f?.statuses, 'filter.statuses');
   return (entity: Record<string, unknown>) => {
     const r = entity as unknown as TierConfigRequestDoc;

@@ -5,13 +5,13 @@ import type { UsageFileDoc } from '../models/index.js';
 
 interface UsageFileChangeFilter {
   id?: string | null;
-  productId?: string | null;
+  product?: string | null;
   statuses?: string[] | null;
 }
 
 export function usageFileChangePredicate(f: UsageFileChangeFilter | null | undefined) {
   const id = f?.id ? parseId(f.id, 'filter.id', 'usageFile') : null;
-  const product = f?.productId ? parseId(f.productId, 'filter.productId', 'product') : null;
+  const product = f?.product ? parseId(f.product, 'filter.product', 'product') : null;
   if (f?.statuses && f.statuses.length === 0) throw badInput('filter.statuses', 'give at least one value');
   const statuses = f?.statuses ? new Set(f.statuses.map((s) => s.toLowerCase())) : null;
   return (entity: Record<string, unknown>) => {
