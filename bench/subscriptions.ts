@@ -242,12 +242,12 @@ async function apiSource(platform: BenchPlatform, n: number): Promise<Source> {
   for (let w = 0; w < 4; w++) {
     // one vendor per writer: a vendor has one pending program contract with a distributor at a time
     const id = (
-      await as<{ createAccount: { id: string } }>(
+      await as<{ createAccount: { account: { id: string } } }>(
         DEMO.operator,
-        'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }',
+        'mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } } }',
         { i: { name: `Bench Vendor ${n}-${w}`, role: 'VENDOR' } },
       )
-    ).createAccount.id;
+    ).createAccount.account.id;
     const token = (
       await as<{ createApiToken: { secret: string } }>(
         DEMO.operator,
@@ -280,12 +280,12 @@ async function apiSource(platform: BenchPlatform, n: number): Promise<Source> {
           ).createProgramContract.contract.id;
           await as(
             vendor.token,
-            'mutation($i: ContractActionInput!) { signContract(input: $i) { contract { id } } }',
+            'mutation($i: SignContractInput!) { signContract(input: $i) { contract { id } } }',
             { i: { contract: id } },
           );
           await as(
             D,
-            'mutation($i: ContractNoteActionInput!) { terminateContract(input: $i) { contract { id } } }',
+            'mutation($i: TerminateContractInput!) { terminateContract(input: $i) { contract { id } } }',
             { i: { contract: id, note: 'bench' } },
           );
         }

@@ -127,7 +127,7 @@ async function approve(ctx: SeedContext, vendor: Role, p: ListedProduct, request
   if (fulfil.length > 0) {
     await ctx.as(
       vendor,
-      'mutation($i: RequestParamsInput!) { updateAssetRequestParams(input: $i) { request { id } } }',
+      'mutation($i: UpdateAssetRequestParamsInput!) { updateAssetRequestParams(input: $i) { request { id } } }',
       { i: { request, params: fulfil } },
     );
   }

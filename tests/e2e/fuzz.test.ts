@@ -90,7 +90,7 @@ describe('fuzz', () => {
     const refused: [token: string, query: string, variables: Record<string, unknown>, field: string][] = [
       [
         DEMO.operator,
-        'mutation($n: String!) { createAccount(input: { name: $n, role: VENDOR }) { id } }',
+        'mutation($n: String!) { createAccount(input: { name: $n, role: VENDOR }) { account { id } } }',
         { n: 'Acme\u0000' },
         'input.name',
       ],

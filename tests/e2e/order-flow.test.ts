@@ -147,7 +147,7 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
   it('3. the provider fills reseller_id: TCR pending', async () => {
     const neg = await api.error(
       V,
-      'mutation($i: RequestParamsInput!) { answerTierConfigRequest(input: $i) { request { id } } }',
+      'mutation($i: AnswerTierConfigRequestInput!) { answerTierConfigRequest(input: $i) { request { id } } }',
       { i: { request: tcr, params: [{ name: 'reseller_id', value: 'R-1' }] } },
     );
     expect(neg.code).toBe('FORBIDDEN');

@@ -77,10 +77,9 @@ async function programCycle(vendor: Party, retry = false, agreement?: string): P
   const act = (who: Party, verb: 'sign' | 'terminate') =>
     step(async () => {
       const input = verb === 'sign' ? { contract: c.id } : { contract: c.id, note: 'done' };
-      const type = verb === 'sign' ? 'ContractActionInput' : 'ContractNoteActionInput';
       const r = await t.query(
         who.token,
-        `mutation($input: ${type}!) { ${verb}Contract(input: $input) { contract { id } } }`,
+        `mutation($input: ${verb === 'sign' ? 'Sign' : 'Terminate'}ContractInput!) { ${verb}Contract(input: $input) { contract { id } } }`,
         {
           input,
         },
@@ -357,9 +356,13 @@ describe('contractChanged through the gateway', () => {
     const s = subscribe(created.createApiToken.secret);
     const sibling = subscribe(V2.token);
     await settle();
-    await api.ok(DEMO.operator, 'mutation($id: ID!) { revokeApiToken(id: $id) { id } }', {
-      id: created.createApiToken.token.id,
-    });
+    await api.ok(
+      DEMO.operator,
+      'mutation($id: ID!) { revokeApiToken(input: { apiToken: $id }) { apiToken { id } } }',
+      {
+        id: created.createApiToken.token.id,
+      },
+    );
     const revokedAt = Date.now();
     await s.until((x) => x.closeCode !== null, 10_000, 'the socket to close');
     expect(s.closeCode).toBe(4403);

@@ -78,10 +78,7 @@ const fileOf = async (id: string, token = w.vendor.token) =>
   ).usageFile;
 
 async function verb(token: string, mutation: string, input: Record<string, unknown>) {
-  const type =
-    mutation === 'acceptUsageFile' || mutation === 'rejectUsageFile'
-      ? 'UsageFileNoteInput'
-      : 'UsageFileActionInput';
+  const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
   return t.query<Record<string, { usageFile: FileView }>>(
     token,
     `mutation($input: ${type}!) { ${mutation}(input: $input) { usageFile { ${FILE} } } }`,

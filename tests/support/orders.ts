@@ -44,27 +44,8 @@ export interface RequestView {
   tierConfigRequest: { id: string; status: string } | null;
 }
 
-/** Input types of the mutations whose input is not named `<Mutation>Input`. */
-const INPUT_TYPES: Record<string, string> = {
-  submitListingRequest: 'ListingRequestActionInput',
-  deployListingRequest: 'ListingRequestActionInput',
-  completeListingRequest: 'ListingRequestActionInput',
-  createSuspendRequest: 'AssetActionInput',
-  createResumeRequest: 'AssetActionInput',
-  createCancelRequest: 'AssetActionInput',
-  updateAssetRequestParams: 'RequestParamsInput',
-  inquireAssetRequest: 'RequestParamsInput',
-  answerAssetRequest: 'RequestParamsInput',
-  pendAssetRequest: 'RequestRefInput',
-  confirmAssetRequestRevocation: 'RequestRefInput',
-  failAssetRequest: 'RequestReasonInput',
-  revokeAssetRequest: 'RequestReasonInput',
-  inquireTierConfigRequest: 'RequestParamsInput',
-  answerTierConfigRequest: 'RequestParamsInput',
-  pendTierConfigRequest: 'RequestRefInput',
-  failTierConfigRequest: 'RequestReasonInput',
-};
-const inputType = (name: string) => INPUT_TYPES[name] ?? `${name[0]!.toUpperCase()}${name.slice(1)}Input`;
+/** Every mutation takes `input: <Mutation>Input!` (docs/conventions.md). */
+const inputType = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}Input`;
 
 export class OrdersApi {
   constructor(private readonly t: TestStack) {}

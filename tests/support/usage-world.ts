@@ -134,21 +134,21 @@ export async function buildUsageWorld(
     await run(
       vendor,
       'submitListingRequest',
-      'ListingRequestActionInput',
+      'SubmitListingRequestInput',
       { listingRequest: request },
       'listingRequest { id }',
     );
     await run(
       distributor,
       'deployListingRequest',
-      'ListingRequestActionInput',
+      'DeployListingRequestInput',
       { listingRequest: request },
       'listingRequest { id }',
     );
     await run(
       distributor,
       'completeListingRequest',
-      'ListingRequestActionInput',
+      'CompleteListingRequestInput',
       { listingRequest: request },
       'listingRequest { id }',
     );

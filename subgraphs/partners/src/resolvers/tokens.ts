@@ -105,15 +105,15 @@ export const tokenResolvers = {
       });
       return { token: doc, secret: formatToken(doc._id, secret) };
     },
-    revokeApiToken: async (_: unknown, args: { id: string }, ctx: PartnerContext) => {
-      const id = parseId(args.id, 'id', 'token');
+    revokeApiToken: async (_: unknown, args: { input: { apiToken: string } }, ctx: PartnerContext) => {
+      const id = parseId(args.input.apiToken, 'input.apiToken', 'token');
       // What the caller may not see is NOT_FOUND, exactly like a token that does not exist.
       const token = await mustExist('ApiToken', id, ctx.loaders.apiToken.load(id));
       assertMayManageTokens(await tokenManager(ctx), token.accountId, 'revokeApiToken');
       // Revoking twice (a retry, or two admins at once) answers with the first revocation, unchanged:
       // the change store lets one writer win, and the other finds nothing left to change.
       try {
-        return await ctx.env.kit.changes.change<ApiTokenDoc>({
+        const apiToken = await ctx.env.kit.changes.change<ApiTokenDoc>({
           model: ctx.env.models.ApiToken,
           entityType: 'ApiToken',
           id,
@@ -125,9 +125,12 @@ export const tokenResolvers = {
             return change;
           },
         });
+        return { apiToken };
       } catch (e) {
         if (!(e instanceof NothingToChange)) throw e;
-        return mustExist('ApiToken', id, ctx.env.models.ApiToken.findById(id).lean<ApiTokenDoc>());
+        return {
+          apiToken: await mustExist('ApiToken', id, ctx.env.models.ApiToken.findById(id).lean<ApiTokenDoc>()),
+        };
       }
     },
   },

@@ -18,9 +18,7 @@ function oneOf(values: string[] | null | undefined, field: string): Set<string> 
 
 export function listingRequestChangePredicate(f: ListingRequestChangeFilter | null | undefined) {
   const product = f?.product ? parseId(f.product, 'filter.product', 'product') : null;
-  const marketplace = f?.marketplace
-    ? parseId(f.marketplace, 'filter.marketplace', 'marketplace')
-    : null;
+  const marketplace = f?.marketplace ? parseId(f.marketplace, 'filter.marketplace', 'marketplace') : null;
   const statuses = oneOf(f?.statuses, 'filter.statuses');
   const types = oneOf(f?.types, 'filter.types');
   return (entity: Record<string, unknown>) => {
