@@ -1,5 +1,6 @@
 export * from './changes/cursor.js';
 export * from './changes/feed-log.js';
+export * from './changes/history.js';
 export * from './changes/hub.js';
 export * from './changes/models.js';
 export * from './changes/store.js';
@@ -7,6 +8,7 @@ export * from './config.js';
 export * from './context.js';
 export * from './db.js';
 export * from './entity.js';
+export * from './enums.js';
 export * from './errors.js';
 export * from './format-error.js';
 export * from './identity.js';

@@ -1,6 +1,6 @@
 // Listings and listing requests: queries, the vendor's and the provider's verbs (flows/listings.ts), and
 // the fields other types gain (Marketplace.listings).
-import { badInput, type ChangeRow, idOf, mustExist, paginate, parseId } from '@daas/kit';
+import { badInput, type ChangeRow, historyEvent, idOf, mustExist, paginate, parseId } from '@daas/kit';
 import { fromEnum } from '../domain/catalog.js';
 import { LISTING_REQUEST_TYPES, type ListingRequestAction } from '../domain/listing-request-machine.js';
 import { productPermissions } from '../domain/permissions.js';
@@ -167,14 +167,9 @@ export const listingResolvers = {
     provider: (r: ListingRequestDoc) => ({ id: r.provider }),
     cancellationNote: (r: ListingRequestDoc) => r.cancellationNote ?? null,
     history: async (r: ListingRequestDoc, _: unknown, ctx: ProductContext) =>
-      (await ctx.loaders.history.load(r._id)).map((row) => ({
-        at: row.at,
-        kind: row.kind,
-        from: upper(row.from),
-        to: upper(row.to),
-        actor: actorOf(row),
-        actorRole: row.actor.role,
-      })),
+      (await ctx.loaders.history.load(r._id)).map((row) =>
+        historyEvent(row, { noteFields: ['note', 'cancellationNote'] }),
+      ),
     events: async (r: ListingRequestDoc, _: unknown, ctx: ProductContext) => {
       const stamps: Record<string, { at: Date; by: { id: string } | null }> = {};
       for (const row of await ctx.loaders.history.load(r._id))

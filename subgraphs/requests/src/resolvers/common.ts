@@ -1,5 +1,5 @@
 // Shared by the requests resolvers: enum casing, filters, the change history as events.
-import { type ChangeRow, parseId } from '@daas/kit';
+import { historyEvent, parseId } from '@daas/kit';
 import type { RequestContext } from '../env.js';
 
 /** GraphQL enums are the upper-case form of the stored lower-case values. */
@@ -17,20 +17,12 @@ export const statusParser =
 export const createdFrom = (v: Date): [string, unknown] => ['createdAt', { $gte: v }];
 export const createdTo = (v: Date): [string, unknown] => ['createdAt', { $lte: v }];
 
-export function toEvent(row: ChangeRow) {
-  const service = row.actor.role === 'SERVICE';
-  return {
-    at: row.at,
-    kind: row.kind,
-    from: upper(row.from),
-    to: upper(row.to),
-    actor: service ? null : { id: row.actor.accountId },
-    actorRole: row.actor.role,
-    cause: row.cause ?? null,
-  };
-}
+/** What a requests change records as written by its actor. */
+const NOTE_FIELDS = ['note', 'reason'];
 
 export const history = (doc: { _id: string }, _: unknown, ctx: RequestContext) =>
-  ctx.loaders.history.load(doc._id).then((rows) => rows.map(toEvent));
+  ctx.loaders.history
+    .load(doc._id)
+    .then((rows) => rows.map((row) => historyEvent(row, { noteFields: NOTE_FIELDS })));
 
 export const ref = (id: string | null | undefined) => (id ? { id } : null);
