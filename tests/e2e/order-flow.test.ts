@@ -147,7 +147,7 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
   it('3. the provider fills reseller_id: TCR pending', async () => {
     const neg = await api.error(
       V,
-      'mutation($i: AnswerTierConfigRequestInput!) { answerTierConfigRequest(input: $i) { request { id } } }',
+      'mutation($i: AnswerTierConfigRequestInput!) { answerTierConfigRequest(input: $i) { tierConfigRequest { id } } }',
       { i: { request: tcr, params: [{ name: 'reseller_id', value: 'R-1' }] } },
     );
     expect(neg.code).toBe('FORBIDDEN');
@@ -163,7 +163,7 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
       (
         await api.error(
           D,
-          `mutation { approveTierConfigRequest(input: { request: "${tcr}" }) { request { id } } }`,
+          `mutation { approveTierConfigRequest(input: { request: "${tcr}" }) { tierConfigRequest { id } } }`,
         )
       ).code,
     ).toBe('FORBIDDEN');
@@ -558,8 +558,8 @@ describe('concurrency', () => {
         t.query(
           V,
           i % 2
-            ? `mutation { approveAssetRequest(input: { request: "${request.id}", template: "${NOHOLD.assetTemplate}" }) { request { status } } }`
-            : `mutation { failAssetRequest(input: { request: "${request.id}", reason: "race" }) { request { status } } }`,
+            ? `mutation { approveAssetRequest(input: { request: "${request.id}", template: "${NOHOLD.assetTemplate}" }) { assetRequest { status } } }`
+            : `mutation { failAssetRequest(input: { request: "${request.id}", reason: "race" }) { assetRequest { status } } }`,
         ),
       ),
     );

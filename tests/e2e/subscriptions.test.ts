@@ -349,7 +349,7 @@ describe('contractChanged through the gateway', () => {
   it('ends the subscriptions of a revoked token within the auth cache bound, not those of its account', async () => {
     const created = await api.ok<{ createApiToken: { secret: string; token: { id: string } } }>(
       DEMO.operator,
-      'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token { id } } }',
+      'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token: apiToken { id } } }',
       { input: { account: V2.id, name: 'to revoke' } },
     );
     // the same subscription with the revoked token and another of the account: they share one upstream

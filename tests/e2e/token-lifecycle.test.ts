@@ -31,7 +31,7 @@ const CREATE = /* GraphQL */ `
   mutation Create($input: CreateApiTokenInput!) {
     createApiToken(input: $input) {
       secret
-      token { id name admin status expiresAt revokedAt account { id } }
+      token: apiToken { id name admin status expiresAt revokedAt account { id } }
     }
   }
 `;

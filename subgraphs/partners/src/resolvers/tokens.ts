@@ -103,7 +103,7 @@ export const tokenResolvers = {
         actor: ctx.identity,
         partitionKey: accountId,
       });
-      return { token: doc, secret: formatToken(doc._id, secret) };
+      return { apiToken: doc, secret: formatToken(doc._id, secret) };
     },
     revokeApiToken: async (_: unknown, args: { input: { apiToken: string } }, ctx: PartnerContext) => {
       const id = parseId(args.input.apiToken, 'input.apiToken', 'token');
