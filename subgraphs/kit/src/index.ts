@@ -16,6 +16,7 @@ export * from './ids.js';
 export * from './input.js';
 export * from './loaders.js';
 export * from './logger.js';
+export * from './machine.js';
 export * from './metrics.js';
 export * from './operation-log.js';
 export * from './paging.js';

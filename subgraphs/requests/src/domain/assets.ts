@@ -119,3 +119,10 @@ export function outcomeFields(
 }
 
 export const outcomeCell = (type: RequestType, moment: RequestMoment) => ASSET_OUTCOMES[type][moment];
+
+/** Ordering parameter values by the level they belong to (the asset, tier 1, tier 2). */
+export interface SplitParams {
+  asset: Param[];
+  tier1: Param[];
+  tier2: Param[];
+}

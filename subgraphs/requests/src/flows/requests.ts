@@ -309,3 +309,13 @@ async function approvalText(
 
 const isPhase = (product: ProductFacts, name: string, phase: string) =>
   product.parameters.some((p) => p.name === name && p.phase === phase);
+
+/** Waits briefly for a document a concurrent writer has claimed but not yet written. */
+export async function landed<T>(read: () => Promise<T | null>, waitMs = 5000): Promise<T | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const doc = await read();
+    if (doc || Date.now() > deadline) return doc;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

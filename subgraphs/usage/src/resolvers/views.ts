@@ -6,9 +6,6 @@ export const upper = (v: string | null | undefined) => (v ? v.toUpperCase() : nu
 
 export const fileView = (f: UsageFileDoc) => ({ id: f._id, status: upper(f.status)! });
 
-/** Records can be closed (and so carry billing ids) only once their file is accepted. */
-export const isClosable = (status: UsageFileStatus) => status === 'accepted' || status === 'closed';
-
 /**
  * A valid record follows its file (pending -> approved | rejected, [W] vocabulary of §4.3) unless it was
  * closed on its own; so accepting a file of a million records is one change, not a million writes.
