@@ -3,7 +3,7 @@ import { CONTRACT_ID_KINDS } from '../domain/contracts.js';
 import { type DistributionPath, distributionPaths } from '../domain/distribution-paths.js';
 import type { PartnerContext } from '../env.js';
 import type { ContractDoc } from '../models/index.js';
-import { type Args, upper } from './common.js';
+import type { Args } from './common.js';
 import { type ContractFilter, contractQuery } from './contract-filter.js';
 
 const NOTE_FIELDS = ['note', 'refineNote', 'rejectionNote', 'terminationNote'] as const;
@@ -53,8 +53,8 @@ export const contractResolvers = {
   },
   Contract: {
     id: idOf,
-    type: (c: ContractDoc) => upper(c.type),
-    status: (c: ContractDoc) => upper(c.status),
+    type: (c: ContractDoc) => apiEnum(c.type),
+    status: (c: ContractDoc) => apiEnum(c.status),
     agreement: (c: ContractDoc, _: unknown, ctx: PartnerContext) => ctx.loaders.agreement.load(c.agreement),
     vendor: (c: ContractDoc, _: unknown, ctx: PartnerContext) =>
       c.vendor ? ctx.loaders.account.load(c.vendor) : null,

@@ -1,5 +1,5 @@
 // `listingRequestChanged`: the kit's feed subscription over listing requests, with its typed filter.
-import { badInput, feedSubscription, parseId } from '@daas/kit';
+import { apiEnum, badInput, feedSubscription, parseId, storedEnum } from '@daas/kit';
 import type { ProductContext } from '../env.js';
 import type { ListingRequestDoc } from '../models/index.js';
 
@@ -13,7 +13,7 @@ interface ListingRequestChangeFilter {
 function oneOf(values: string[] | null | undefined, field: string): Set<string> | null {
   if (!values) return null;
   if (values.length === 0) throw badInput(field, 'give at least one value');
-  return new Set(values.map((v) => v.toLowerCase()));
+  return new Set(values.map((v) => storedEnum(v)));
 }
 
 export function listingRequestChangePredicate(f: ListingRequestChangeFilter | null | undefined) {
@@ -38,7 +38,7 @@ export const subscriptionResolvers = {
       entityType: 'ListingRequest',
       entityField: 'listingRequest',
       filter: listingRequestChangePredicate,
-      present: (v) => (v ? v.toUpperCase() : null),
+      present: apiEnum,
     }),
   },
 };

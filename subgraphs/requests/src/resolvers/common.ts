@@ -1,10 +1,6 @@
-// Shared by the requests resolvers: enum casing, filters, the change history as events.
-import { historyEvent, parseId } from '@daas/kit';
+// Shared by the requests resolvers: filters and the change history as events.
+import { historyEvent, parseId, storedEnum } from '@daas/kit';
 import type { RequestContext } from '../env.js';
-
-/** GraphQL enums are the upper-case form of the stored lower-case values. */
-export const lower = <T extends string>(v: string): T => v.toLowerCase() as T;
-export const upper = (v: string | null | undefined) => (v ? v.toUpperCase() : null);
 
 export const idParser =
   (path: string, field: string, kind: Parameters<typeof parseId>[2]) =>
@@ -12,7 +8,7 @@ export const idParser =
 
 export const statusParser =
   (path = 'status') =>
-  (v: string): [string, unknown] => [path, v.toLowerCase()];
+  (v: string): [string, unknown] => [path, storedEnum(v)];
 
 export const createdFrom = (v: Date): [string, unknown] => ['createdAt', { $gte: v }];
 export const createdTo = (v: Date): [string, unknown] => ['createdAt', { $lte: v }];

@@ -1,9 +1,8 @@
 // Subscriptions of the requests subgraph: the kit's feed subscription over its three entities, each with
 // its typed filter (ids parsed and statuses checked up front, so a bad filter is refused before anything starts).
-import { badInput, feedSubscription, type IdKind, parseId } from '@daas/kit';
+import { apiEnum, badInput, feedSubscription, type IdKind, parseId, storedEnum } from '@daas/kit';
 import type { RequestContext } from '../env.js';
 import type { AssetDoc, AssetRequestDoc, TierConfigRequestDoc } from '../models/index.js';
-import { upper } from './common.js';
 
 interface AssetRequestChangeFilter {
   asset?: string | null;
@@ -29,7 +28,7 @@ interface TierConfigRequestChangeFilter {
 function oneOf(values: string[] | null | undefined, field: string): Set<string> | null {
   if (!values) return null;
   if (values.length === 0) throw badInput(field, 'give at least one value');
-  return new Set(values.map((v) => v.toLowerCase()));
+  return new Set(values.map((v) => storedEnum(v)));
 }
 
 const id = (value: string | null | undefined, field: string, kind: IdKind) =>
@@ -87,19 +86,19 @@ export const subscriptionResolvers = {
       entityType: 'AssetRequest',
       entityField: 'assetRequest',
       filter: assetRequestChangePredicate,
-      present: upper,
+      present: apiEnum,
     }),
     assetChanged: feedSubscription<AssetChangeFilter, RequestContext>({
       entityType: 'Asset',
       entityField: 'asset',
       filter: assetChangePredicate,
-      present: upper,
+      present: apiEnum,
     }),
     tierConfigRequestChanged: feedSubscription<TierConfigRequestChangeFilter, RequestContext>({
       entityType: 'TierConfigRequest',
       entityField: 'tierConfigRequest',
       filter: tierConfigRequestChangePredicate,
-      present: upper,
+      present: apiEnum,
     }),
   },
 };
