@@ -1,7 +1,7 @@
 // The order flow against the real database (flows + change store), with products' and partners' answers
 // fixed (peers-fixture.ts): purchase and inquiry, approval, S4's change/suspend/resume/cancel with
 // scheduling and revocation, tier configs at levels 1 and 2, idempotency and concurrent decisions.
-import { type ChangeStore, DomainError, type Identity, type KitEnv, newId } from '@daas/kit';
+import { type ChangeStore, DomainError, entityWriters, type Identity, type KitEnv, newId } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
 import type { RequestEnv } from '../src/env.js';
@@ -12,6 +12,7 @@ import {
   type AssetDoc,
   type AssetRequestDoc,
   type RequestModels,
+  requestEntities,
   requestModels,
   type TierAccountDoc,
   type TierConfigDoc,
@@ -45,7 +46,12 @@ beforeAll(async () => {
   db = await testDatabase('requests');
   m = requestModels(db.conn);
   store = await testChangeStore(db, { entities: Object.values(m) });
-  env = { kit: { changes: store } as unknown as KitEnv, models: m, peers };
+  env = {
+    kit: { changes: store } as unknown as KitEnv,
+    models: m,
+    write: entityWriters(store, requestEntities(m)),
+    peers,
+  };
   const tierParams = [
     { name: 'tenant_name', scope: 'ASSET', phase: 'ORDERING', required: true },
     { name: 'license_key', scope: 'ASSET', phase: 'FULFILLMENT', required: true },

@@ -2,7 +2,7 @@
 // replacing records, a resumed run after an interruption writing every record exactly once, closing.
 // The other domains' answers come from a fixed peers (what products and requests would say).
 import { Readable } from 'node:stream';
-import { badInput, DomainError, type Identity, type KitEnv } from '@daas/kit';
+import { badInput, DomainError, entityWriters, type Identity, type KitEnv } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qtRows, toCsv, toJson, toNdjson, toXlsx, type UsageRow } from '../../../scripts/lib/usage-files.js';
 import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
@@ -20,7 +20,7 @@ import {
 import { UsageProcessor } from '../src/ingest/processor.js';
 import { DEFAULT_LIMITS } from '../src/ingest/rows.js';
 import { UploadStore } from '../src/ingest/upload-store.js';
-import { type UploadFormat, type UsageFileDoc, usageModels } from '../src/models/index.js';
+import { type UploadFormat, type UsageFileDoc, usageEntities, usageModels } from '../src/models/index.js';
 import type { ContractFacts, ProductFacts, UsagePeers } from '../src/peers.js';
 import { blockId, recordSetOf } from '../src/records/layout.js';
 import { RecordStore } from '../src/records/store.js';
@@ -119,6 +119,7 @@ beforeAll(async () => {
   env = {
     kit,
     models,
+    write: entityWriters(changes, usageEntities(models)),
     config: {
       maxUploadBytes: 50 * 1024 * 1024,
       blockRows: 1000,

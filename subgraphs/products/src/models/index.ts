@@ -1,6 +1,6 @@
 // The products database: products (each embedding its mutable master: items, parameters, templates), the
 // frozen versions, listings, listing requests and connections. Every write goes through the change store.
-import { type EntityDoc, entityModel } from '@daas/kit';
+import { type EntityDoc, type EntityWriters, entityKind, entityModel } from '@daas/kit';
 import type { Connection } from 'mongoose';
 import type {
   ListingRequestStatus,
@@ -181,3 +181,14 @@ export function productModels(conn: Connection) {
 }
 
 export type ProductModels = ReturnType<typeof productModels>;
+
+/** Every entity kind, declared once: its model, the type its events carry, the key of its feed partition. */
+export const productEntities = (m: ProductModels) => ({
+  Product: entityKind(m.Product, 'Product', (p) => p.vendor),
+  ProductVersion: entityKind(m.ProductVersion, 'ProductVersion', (v) => v.vendor),
+  Listing: entityKind(m.Listing, 'Listing', (l) => l.vendor),
+  ListingRequest: entityKind(m.ListingRequest, 'ListingRequest', (r) => r.vendor),
+  Connection: entityKind(m.Connection, 'Connection', (c) => c.vendor),
+});
+
+export type ProductWriters = EntityWriters<ReturnType<typeof productEntities>>;

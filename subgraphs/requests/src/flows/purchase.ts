@@ -61,9 +61,7 @@ export async function purchase(
   let asset: AssetDoc;
   try {
     asset = (
-      await env.kit.changes.create<AssetDoc>({
-        model: env.models.Asset,
-        entityType: 'Asset',
+      await env.write.Asset.create({
         doc: {
           _id: assetId,
           externalId: input.externalId,
@@ -91,7 +89,6 @@ export async function purchase(
           _acl: acl,
         },
         actor: actorOf(identity),
-        partitionKey: vendor,
         ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
       })
     ).doc;
@@ -121,9 +118,7 @@ async function createPurchaseRequest(
   const id = childId('assetRequest', asset._id, 1);
   const missing = params.some((p) => p.valueError);
   try {
-    const { doc } = await env.kit.changes.create<AssetRequestDoc>({
-      model: env.models.AssetRequest,
-      entityType: 'AssetRequest',
+    const { doc } = await env.write.AssetRequest.create({
       doc: {
         _id: id,
         type: 'purchase',
@@ -148,7 +143,6 @@ async function createPurchaseRequest(
         _acl: asset._acl,
       },
       actor: actorOf(identity),
-      partitionKey: asset.vendor,
     });
     return doc;
   } catch (e) {

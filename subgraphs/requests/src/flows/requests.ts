@@ -117,9 +117,7 @@ export async function openAssetRequest(
     partitionKey: asset.vendor,
   };
   try {
-    const { doc } = await env.kit.changes.create<AssetRequestDoc>({
-      model: env.models.AssetRequest,
-      entityType: 'AssetRequest',
+    const { doc } = await env.write.AssetRequest.create({
       doc: {
         _id: id,
         type,
@@ -143,7 +141,6 @@ export async function openAssetRequest(
         _acl: asset._acl,
       },
       actor: actorOf(identity),
-      partitionKey: asset.vendor,
       effects: [effect],
     });
     return doc;
@@ -188,12 +185,9 @@ export async function actOnRequest(
   }
   const asset = await env.models.Asset.findById(request.assetId).lean<AssetDoc>();
   if (!asset) throw conflict(`asset ${request.assetId} of ${request._id} is missing`);
-  return env.kit.changes.change<AssetRequestDoc>({
-    model: env.models.AssetRequest,
-    entityType: 'AssetRequest',
+  return env.write.AssetRequest.change({
     id: request._id,
     actor: actorOf(identity),
-    partitionKey: (d) => d.vendor,
     decide: (doc) => {
       const t = requestTransition(doc, action, party, facts);
       const set: Record<string, unknown> = {};
@@ -241,12 +235,9 @@ export async function editRequestParams(
       'only the vendor edits parameters of a pending request; the buyer answers an inquiry',
     );
   }
-  return env.kit.changes.change<AssetRequestDoc>({
-    model: env.models.AssetRequest,
-    entityType: 'AssetRequest',
+  return env.write.AssetRequest.change({
     id: request._id,
     actor: actorOf(identity),
-    partitionKey: (d) => d.vendor,
     decide: (doc) => {
       if (doc.status !== 'pending') {
         throw conflict(

@@ -63,9 +63,7 @@ async function ensureConfig(
   if (found) return found;
   const id = newId('tierConfig');
   try {
-    const { doc } = await env.kit.changes.create<TierConfigDoc>({
-      model: env.models.TierConfig,
-      entityType: 'TierConfig',
+    const { doc } = await env.write.TierConfig.create({
       doc: {
         _id: id,
         naturalKey,
@@ -85,7 +83,6 @@ async function ensureConfig(
       },
       newId: () => newId('tierConfig'),
       actor: actorOf(identity),
-      partitionKey: product.vendor,
     });
     return doc;
   } catch (e) {
@@ -123,9 +120,7 @@ async function ensureOpenRequest(
         },
       ];
   try {
-    const { doc } = await env.kit.changes.create<TierConfigRequestDoc>({
-      model: env.models.TierConfigRequest,
-      entityType: 'TierConfigRequest',
+    const { doc } = await env.write.TierConfigRequest.create({
       doc: {
         _id: id,
         type: 'setup',
@@ -147,7 +142,6 @@ async function ensureOpenRequest(
         _acl: tc._acl,
       },
       actor: actorOf(identity),
-      partitionKey: tc.vendor,
       effects,
     });
     return doc;
@@ -170,12 +164,9 @@ export async function settleWaiting(env: RequestEnv, request: AssetRequestDoc): 
   const effect =
     tcr.status === 'approved' ? purchaseReady(request) : purchaseFailed(request, 'tier configuration failed');
   try {
-    return await env.kit.changes.change<AssetRequestDoc>({
-      model: env.models.AssetRequest,
-      entityType: 'AssetRequest',
+    return await env.write.AssetRequest.change({
       id: request._id,
       actor: { accountId: 'service:requests', role: 'SERVICE' },
-      partitionKey: (d) => d.vendor,
       decide: (doc) => {
         if (doc.status !== 'tiers_setup') throw new Settled();
         return { kind: effect.kind, to: effect.to!, set: effect.set, effects: effect.effects ?? [] };
@@ -262,12 +253,9 @@ export async function actOnTierConfigRequest(
     ];
   }
   if (action === 'fail') effects = await failureEffects(env, tcr, reason!);
-  return env.kit.changes.change<TierConfigRequestDoc>({
-    model: env.models.TierConfigRequest,
-    entityType: 'TierConfigRequest',
+  return env.write.TierConfigRequest.change({
     id: tcr._id,
     actor: actorOf(identity),
-    partitionKey: (d) => d.vendor,
     decide: (doc) => {
       const t = tcrTransition(doc, action, party);
       const set: Record<string, unknown> = {};

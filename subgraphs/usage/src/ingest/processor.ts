@@ -16,7 +16,7 @@
 // lasts; anything else, and a process that died mid-run, counts as an attempt (`upload.attempts`, written
 // before a resumed run starts, so a crash loop counts too), and after `maxAttempts` the file is given up
 // as INVALID instead of being picked up again.
-import { isDomainError, type KitEnv } from '@daas/kit';
+import { entityWriters, isDomainError, type KitEnv } from '@daas/kit';
 import {
   type AssetFacts,
   type AssetLookup,
@@ -29,13 +29,16 @@ import {
   type RawRow,
 } from '../domain/records.js';
 import { transition } from '../domain/usage-file-machine.js';
+import { systemChange } from '../flows/file-changes.js';
 import { failUpload } from '../flows/upload-failure.js';
-import type {
-  RecordBlockDoc,
-  StoredRecord,
-  UsageCounts,
-  UsageFileDoc,
-  UsageModels,
+import {
+  type RecordBlockDoc,
+  type StoredRecord,
+  type UsageCounts,
+  type UsageFileDoc,
+  type UsageModels,
+  type UsageWriters,
+  usageEntities,
 } from '../models/index.js';
 import type { UsagePeers } from '../peers.js';
 import { blockId, blockIndexOf, type RecordSet, recordSetOf } from '../records/layout.js';
@@ -56,7 +59,6 @@ export interface ProcessorOptions {
   limits: ReadLimits;
 }
 
-const SYSTEM = { accountId: 'service:usage', role: 'SERVICE' as const };
 const ERRORS_IN_DETAIL = 5;
 /** a block is one document; the database refuses documents over 16 MB */
 const MAX_BLOCK_BYTES = 14 * 1024 * 1024;
@@ -77,7 +79,11 @@ export class UsageProcessor {
     private readonly uploads: UploadStore,
     private readonly records: RecordStore,
     private readonly opts: ProcessorOptions,
-  ) {}
+  ) {
+    this.write = entityWriters(kit.changes, usageEntities(models));
+  }
+
+  private readonly write: Pick<UsageWriters, 'UsageFile'>;
 
   /**
    * Processes the file if it is in `processing` and not already being processed here. `resumed`: a run
@@ -108,28 +114,21 @@ export class UsageProcessor {
   private async resume(fileId: string): Promise<void> {
     if (this.passing.delete(fileId)) return this.process(fileId);
     let spent = false;
-    await this.kit.changes.change<UsageFileDoc>({
-      model: this.models.UsageFile,
-      entityType: 'UsageFile',
-      id: fileId,
-      actor: SYSTEM,
-      partitionKey: (d) => d.vendor,
-      decide: (doc) => {
-        if (doc.status !== 'processing') throw new Abandoned();
-        const attempts = (doc.upload?.attempts ?? 1) + 1;
-        if (attempts <= this.opts.maxAttempts) {
-          return { kind: 'progress', set: { upload: { ...doc.upload, attempts } } };
-        }
-        spent = true;
-        return {
-          kind: 'invalidated',
-          to: transition(doc, 'invalidate', 'system').to,
-          set: {
-            errorDetail: `processing failed ${this.opts.maxAttempts} times and is not retried: the upload cannot be processed as it is`,
-            assetIds: [],
-          },
-        };
-      },
+    await systemChange(this.write, fileId, (doc) => {
+      if (doc.status !== 'processing') throw new Abandoned();
+      const attempts = (doc.upload?.attempts ?? 1) + 1;
+      if (attempts <= this.opts.maxAttempts) {
+        return { kind: 'progress', set: { upload: { ...doc.upload, attempts } } };
+      }
+      spent = true;
+      return {
+        kind: 'invalidated',
+        to: transition(doc, 'invalidate', 'system').to,
+        set: {
+          errorDetail: `processing failed ${this.opts.maxAttempts} times and is not retried: the upload cannot be processed as it is`,
+          assetIds: [],
+        },
+      };
     });
     if (spent) {
       this.kit.log.error({ file: fileId }, 'usage processing given up after its last attempt');
@@ -174,15 +173,7 @@ export class UsageProcessor {
     for (const f of lost) {
       const reason =
         'the upload did not finish (its connection or the service stopped mid-upload); upload the file again';
-      if (
-        await failUpload(
-          { changes: this.kit.changes, models: this.models },
-          f._id,
-          f.upload?.generation ?? 0,
-          reason,
-          before,
-        )
-      ) {
+      if (await failUpload(this.write, f._id, f.upload?.generation ?? 0, reason, before)) {
         this.kit.log.warn({ file: f._id }, 'usage upload abandoned mid-way; file invalid');
         failed++;
       }
@@ -342,17 +333,10 @@ export class UsageProcessor {
   }
 
   private async progress(file: UsageFileDoc, counts: UsageCounts): Promise<void> {
-    await this.kit.changes.change<UsageFileDoc>({
-      model: this.models.UsageFile,
-      entityType: 'UsageFile',
-      id: file._id,
-      actor: SYSTEM,
-      partitionKey: (d) => d.vendor,
-      decide: (doc) => {
-        if (doc.status !== 'processing' || doc.upload?.generation !== file.upload?.generation)
-          throw new Abandoned();
-        return { kind: 'progress', set: { counts } };
-      },
+    await systemChange(this.write, file._id, (doc) => {
+      if (doc.status !== 'processing' || doc.upload?.generation !== file.upload?.generation)
+        throw new Abandoned();
+      return { kind: 'progress', set: { counts } };
     });
   }
 
@@ -376,22 +360,15 @@ export class UsageProcessor {
       if (rows.length > 0)
         await this.models.UsageAggregate.collection.insertMany(rows as never[], { ordered: false });
     }
-    await this.kit.changes.change<UsageFileDoc>({
-      model: this.models.UsageFile,
-      entityType: 'UsageFile',
-      id: file._id,
-      actor: SYSTEM,
-      partitionKey: (d) => d.vendor,
-      decide: (doc) => {
-        if (doc.status !== 'processing' || doc.upload?.generation !== file.upload?.generation)
-          throw new Abandoned();
-        const t = transition(doc, valid ? 'process' : 'invalidate', 'system');
-        return {
-          kind: valid ? 'processed' : 'invalidated',
-          to: t.to,
-          set: { counts, errorDetail, assetIds: valid ? sums.assetIds() : [] },
-        };
-      },
+    await systemChange(this.write, file._id, (doc) => {
+      if (doc.status !== 'processing' || doc.upload?.generation !== file.upload?.generation)
+        throw new Abandoned();
+      const t = transition(doc, valid ? 'process' : 'invalidate', 'system');
+      return {
+        kind: valid ? 'processed' : 'invalidated',
+        to: t.to,
+        set: { counts, errorDetail, assetIds: valid ? sums.assetIds() : [] },
+      };
     });
   }
 }
