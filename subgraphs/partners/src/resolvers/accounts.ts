@@ -1,7 +1,8 @@
-import { idOf, mustExist, newId, notFound, paginate, parseId } from '@daas/kit';
-import { ACCOUNT_ID_KINDS, type AccountRole, accountIdKind, validName } from '../domain/accounts.js';
+import { idOf, mustExist, notFound, paginate, parseId } from '@daas/kit';
+import { ACCOUNT_ID_KINDS, type AccountRole, validName } from '../domain/accounts.js';
 import { partnerPermissions } from '../domain/permissions.js';
 import type { PartnerContext } from '../env.js';
+import { createAccount } from '../flows/directory.js';
 
 export const accountResolvers = {
   Query: {
@@ -34,13 +35,7 @@ export const accountResolvers = {
     ) => {
       partnerPermissions.assert(ctx.identity.role, 'createAccount');
       const name = validName(args.input.name);
-      const kind = accountIdKind(args.input.role);
-      const { doc } = await ctx.env.write.Account.create({
-        doc: { _id: newId(kind), name, role: args.input.role, status: 'active', _acl: [] },
-        newId: () => newId(kind),
-        actor: ctx.identity,
-      });
-      return { account: doc };
+      return { account: await createAccount(ctx.env, ctx.identity, { name, role: args.input.role }) };
     },
   },
   Viewer: {

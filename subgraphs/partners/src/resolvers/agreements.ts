@@ -31,6 +31,7 @@ import {
 } from '../domain/agreements.js';
 import { partnerPermissions } from '../domain/permissions.js';
 import type { PartnerContext } from '../env.js';
+import { changeAgreement, createAgreement } from '../flows/agreements.js';
 import type { AgreementDoc } from '../models/index.js';
 import { type Args, mapFilter, mustLoad, scopedKey } from './common.js';
 import { type ContractFilter, contractQuery } from './contract-filter.js';
@@ -64,23 +65,6 @@ async function ownAgreement(ctx: PartnerContext, value: string): Promise<Agreeme
   const a = await mustLoad(ctx.loaders.agreement, id, 'input.agreement', 'agreement');
   if (a.owner !== ctx.identity.accountId) throw forbidden('only the owner may change an agreement');
   return a;
-}
-
-function changeAgreement(
-  ctx: PartnerContext,
-  id: string,
-  kind: string,
-  decide: (a: AgreementDoc) => Record<string, unknown> & { versions?: AgreementDoc['versions'] },
-) {
-  return ctx.env.write.Agreement.change({
-    id,
-    actor: ctx.identity,
-    decide: (a) => {
-      const set = decide(a);
-      const versions = set.versions ?? a.versions;
-      return { kind, to: set.status === 'deleted' ? 'deleted' : agreementStatus(versions), set };
-    },
-  });
 }
 
 export const agreementResolvers = {
@@ -142,8 +126,10 @@ export const agreementResolvers = {
         idempotencyKey = `agreement:distribution:${parentId}:${marketplaceId}:${earlier.length}`;
       }
       const kind = AGREEMENT_ID_KIND[type];
-      const { doc: agreement, created } = await ctx.env.write.Agreement.create({
-        doc: {
+      const { doc: agreement, created } = await createAgreement(
+        ctx.env,
+        ctx.identity,
+        {
           _id: newId(kind),
           type,
           name,
@@ -158,10 +144,9 @@ export const agreementResolvers = {
           _acl: [owner],
           _aclDirty: derivesAcl(type),
         },
-        newId: () => newId(kind),
-        actor: ctx.identity,
-        ...(idempotencyKey ? { idempotencyKey } : {}),
-      });
+        kind,
+        idempotencyKey,
+      );
       if (!created && type === 'distribution') sameOrConflict(agreement, name);
       if (created && derivesAcl(type)) await ctx.env.acl.settle([{ kind: 'agreement', id: agreement._id }]);
       return { agreement: (await models.Agreement.findById(agreement._id).lean()) ?? agreement };
@@ -175,7 +160,7 @@ export const agreementResolvers = {
       const a = await ownAgreement(ctx, args.input.agreement);
       const documentType = storedEnum<DocumentType>(args.input.documentType ?? 'NONE');
       const link = validDocument(documentType, args.input.link);
-      const agreement = await changeAgreement(ctx, a._id, 'versionCreated', (cur) =>
+      const agreement = await changeAgreement(ctx.env, ctx.identity, a._id, 'versionCreated', (cur) =>
         addVersion(cur, { documentType, link, active: !!args.input.active }, new Date()),
       );
       return { agreement };
@@ -187,7 +172,7 @@ export const agreementResolvers = {
     ) => {
       partnerPermissions.assert(ctx.identity.role, 'manageAgreementVersions');
       const a = await ownAgreement(ctx, args.input.agreement);
-      const agreement = await changeAgreement(ctx, a._id, 'versionActivated', (cur) => ({
+      const agreement = await changeAgreement(ctx.env, ctx.identity, a._id, 'versionActivated', (cur) => ({
         versions: activateVersion(cur, args.input.version),
       }));
       return { agreement };
@@ -199,7 +184,7 @@ export const agreementResolvers = {
     ) => {
       partnerPermissions.assert(ctx.identity.role, 'manageAgreementVersions');
       const a = await ownAgreement(ctx, args.input.agreement);
-      const agreement = await changeAgreement(ctx, a._id, 'versionDeleted', (cur) => ({
+      const agreement = await changeAgreement(ctx.env, ctx.identity, a._id, 'versionDeleted', (cur) => ({
         versions: deleteVersion(cur, args.input.version),
       }));
       return { agreement };
@@ -207,7 +192,7 @@ export const agreementResolvers = {
     deleteAgreement: async (_: unknown, args: { input: { agreement: string } }, ctx: PartnerContext) => {
       partnerPermissions.assert(ctx.identity.role, 'deleteAgreement');
       const a = await ownAgreement(ctx, args.input.agreement);
-      const agreement = await changeAgreement(ctx, a._id, 'deleted', (cur) => {
+      const agreement = await changeAgreement(ctx.env, ctx.identity, a._id, 'deleted', (cur) => {
         checkDeletable(cur);
         return { status: 'deleted' };
       });

@@ -4,6 +4,7 @@ import { validDescription } from '../domain/agreements.js';
 import type { HubInstanceType } from '../domain/hubs.js';
 import { partnerPermissions } from '../domain/permissions.js';
 import type { PartnerContext } from '../env.js';
+import { createHub } from '../flows/directory.js';
 import type { HubDoc } from '../models/index.js';
 import { type Args, mapFilter, scopedKey } from './common.js';
 
@@ -53,13 +54,7 @@ export const hubResolvers = {
         _acl: [owner],
       };
       const idempotencyKey = scopedKey('createHub', owner, input.idempotencyKey);
-      const { doc: hub } = await ctx.env.write.Hub.create({
-        doc,
-        newId: () => newId('hub'),
-        actor: ctx.identity,
-        ...(idempotencyKey ? { idempotencyKey } : {}),
-      });
-      return { hub };
+      return { hub: await createHub(ctx.env, ctx.identity, doc, idempotencyKey) };
     },
   },
   Hub: {

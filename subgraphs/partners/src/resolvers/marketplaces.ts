@@ -7,6 +7,7 @@ import { checkHubOwners, type MarketplaceHubLink, validHubLinks } from '../domai
 import { marketplaceNameKey, validCountries, validCurrency, type Zone } from '../domain/marketplaces.js';
 import { partnerPermissions } from '../domain/permissions.js';
 import type { PartnerContext } from '../env.js';
+import { changeMarketplace, createMarketplace } from '../flows/directory.js';
 import type { MarketplaceDoc } from '../models/index.js';
 import { type Args, mapFilter, mustLoad } from './common.js';
 import { type ContractFilter, contractQuery } from './contract-filter.js';
@@ -87,12 +88,12 @@ export const marketplaceResolvers = {
         _aclDirty: true,
       };
       // The name claim makes names unique per owner even under concurrent creations.
-      const { doc: marketplace, created } = await ctx.env.write.Marketplace.create({
+      const { doc: marketplace, created } = await createMarketplace(
+        ctx.env,
+        ctx.identity,
         doc,
-        newId: () => newId('marketplace'),
-        actor: ctx.identity,
-        idempotencyKey: marketplaceNameKey(owner, doc.name),
-      });
+        marketplaceNameKey(owner, doc.name),
+      );
       const same =
         marketplace.zone === doc.zone &&
         marketplace.currency === doc.currency &&
@@ -134,11 +135,11 @@ export const marketplaceResolvers = {
         hubTargets = [...touched].map((h) => ({ kind: 'hub', id: h }));
       }
       const effects = await env.acl.touches(hubTargets);
-      const marketplace = await env.write.Marketplace.change({
-        id,
-        actor: ctx.identity,
-        decide: () => ({ kind: 'updated', set, effects }),
-      });
+      const marketplace = await changeMarketplace(env, ctx.identity, id, () => ({
+        kind: 'updated',
+        set,
+        effects,
+      }));
       await env.acl.settle(hubTargets);
       return { marketplace };
     },

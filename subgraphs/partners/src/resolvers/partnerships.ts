@@ -1,19 +1,10 @@
-import {
-  apiEnum,
-  badInput,
-  idOf,
-  mustExist,
-  newId,
-  paginate,
-  parseId,
-  storedEnum,
-  visibleTo,
-} from '@daas/kit';
-import { ACCOUNT_ID_KINDS, type AccountRole, accountIdKind, validName } from '../domain/accounts.js';
+import { apiEnum, badInput, idOf, mustExist, paginate, parseId, storedEnum, visibleTo } from '@daas/kit';
+import { ACCOUNT_ID_KINDS, type AccountRole, validName } from '../domain/accounts.js';
 import { TERMINAL_STATUSES } from '../domain/contract-machine.js';
 import { PARTNER_ROLES, type PartnerActor } from '../domain/partnership-machine.js';
 import { partnerPermissions } from '../domain/permissions.js';
 import type { PartnerContext } from '../env.js';
+import { createAccount } from '../flows/directory.js';
 import { movePartnership, startPartnership } from '../flows/partnerships.js';
 import type { AccountDoc, PartnershipDoc } from '../models/index.js';
 import { type Args, mapFilter, mustLoad, scopedKey } from './common.js';
@@ -79,14 +70,8 @@ export const partnershipResolvers = {
       const input = args.input;
       if (!isPartnerRole(input.role)) throw badInput('input.role', 'a partner is a VENDOR or a RESELLER');
       const name = validName(input.name, 'input.name');
-      const kind = accountIdKind(input.role);
       const idempotencyKey = scopedKey('createPartner', ctx.identity.accountId, input.idempotencyKey);
-      const { doc: account } = await ctx.env.write.Account.create({
-        doc: { _id: newId(kind), name, role: input.role, status: 'active', _acl: [] },
-        newId: () => newId(kind),
-        actor: ctx.identity,
-        ...(idempotencyKey ? { idempotencyKey } : {}),
-      });
+      const account = await createAccount(ctx.env, ctx.identity, { name, role: input.role }, idempotencyKey);
       const existing = await ctx.env.models.Partnership.findOne({
         distributor: ctx.identity.accountId,
         partner: account._id,

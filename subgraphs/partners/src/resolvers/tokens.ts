@@ -14,6 +14,7 @@ import {
   validTokenInput,
 } from '../domain/tokens.js';
 import type { PartnerContext } from '../env.js';
+import { changeApiToken, createApiToken } from '../flows/directory.js';
 import type { ApiTokenDoc } from '../models/index.js';
 
 /**
@@ -84,21 +85,17 @@ export const tokenResolvers = {
       const account = await mustExist('Account', accountId, ctx.loaders.account.load(accountId));
       const admin = newTokenIsAdmin(input.admin, await hasActiveAdmin(ctx, accountId));
       const secret = newSecret();
-      const { doc } = await ctx.env.write.ApiToken.create({
-        doc: {
-          _id: newId('token'),
-          name,
-          accountId,
-          role: account.role,
-          admin,
-          secretHash: hashSecret(secret),
-          expiresAt,
-          revokedAt: null,
-          status: 'active',
-          _acl: [accountId],
-        },
-        newId: () => newId('token'),
-        actor: ctx.identity,
+      const doc = await createApiToken(ctx.env, ctx.identity, {
+        _id: newId('token'),
+        name,
+        accountId,
+        role: account.role,
+        admin,
+        secretHash: hashSecret(secret),
+        expiresAt,
+        revokedAt: null,
+        status: 'active',
+        _acl: [accountId],
       });
       return { apiToken: doc, secret: formatToken(doc._id, secret) };
     },
@@ -110,14 +107,10 @@ export const tokenResolvers = {
       // Revoking twice (a retry, or two admins at once) answers with the first revocation, unchanged:
       // the change store lets one writer win, and the other finds nothing left to change.
       try {
-        const apiToken = await ctx.env.write.ApiToken.change({
-          id,
-          actor: ctx.identity,
-          decide: (t) => {
-            const change = revocation(t);
-            if (!change) throw new NothingToChange();
-            return change;
-          },
+        const apiToken = await changeApiToken(ctx.env, ctx.identity, id, (t) => {
+          const change = revocation(t);
+          if (!change) throw new NothingToChange();
+          return change;
         });
         return { apiToken };
       } catch (e) {

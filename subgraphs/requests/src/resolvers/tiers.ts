@@ -2,7 +2,6 @@
 import {
   apiEnum,
   badInput,
-  conflict,
   idOf,
   mapFilter,
   mustExist,
@@ -20,6 +19,7 @@ import {
 import { requestPermissions } from '../domain/permissions.js';
 import type { RequestContext } from '../env.js';
 import { actorOf } from '../flows/requests.js';
+import { createTierAccount, decommissionTierAccount } from '../flows/tier-accounts.js';
 import type { TierAccountDoc, TierConfigDoc, TierConfigRequestDoc } from '../models/index.js';
 import { history, idParser, ref, statusParser } from './common.js';
 
@@ -96,8 +96,10 @@ export const tierResolvers = {
         parentId = parent._id;
       }
       const externalId = optionalText(input.externalId, 'input.externalId');
-      const { doc } = await ctx.env.write.TierAccount.create({
-        doc: {
+      const doc = await createTierAccount(
+        ctx.env,
+        actorOf(ctx.identity),
+        {
           _id: newId('tierAccount'),
           type: storedEnum(input.type),
           status: 'active',
@@ -107,13 +109,8 @@ export const tierResolvers = {
           owner,
           _acl: [owner],
         },
-        newId: () => newId('tierAccount'),
-        actor: actorOf(ctx.identity),
-        // tier accounts belong to their provider: its account is the partition
-        ...(input.idempotencyKey
-          ? { idempotencyKey: scopedKey('createTierAccount', owner, input.idempotencyKey)! }
-          : {}),
-      });
+        input.idempotencyKey ? scopedKey('createTierAccount', owner, input.idempotencyKey) : undefined,
+      );
       return { tierAccount: doc };
     },
     decommissionTierAccount: async (
@@ -126,15 +123,7 @@ export const tierResolvers = {
       const ta = await mustLoad(ctx.loaders.tierAccount, id, 'input.tierAccount', 'tier account');
       if (ta.owner !== ctx.identity.accountId)
         throw badInput('input.tierAccount', `no tier account ${id} of yours`);
-      const doc = await ctx.env.write.TierAccount.change({
-        id,
-        actor: actorOf(ctx.identity),
-        decide: (d) => {
-          if (d.status !== 'active')
-            throw conflict(`tier account ${id} is ${apiEnum(d.status)}`, apiEnum(d.status)!);
-          return { kind: 'decommissioned', to: 'decommissioned', set: {} };
-        },
-      });
+      const doc = await decommissionTierAccount(ctx.env, actorOf(ctx.identity), id);
       return { tierAccount: doc };
     },
   },
