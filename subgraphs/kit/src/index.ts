@@ -1,6 +1,7 @@
 export * from './changes/cursor.js';
 export * from './changes/entities.js';
 export * from './changes/feed-log.js';
+export * from './changes/history.js';
 export * from './changes/hub.js';
 export * from './changes/models.js';
 export * from './changes/store.js';
@@ -9,6 +10,7 @@ export * from './config.js';
 export * from './context.js';
 export * from './db.js';
 export * from './entity.js';
+export * from './enums.js';
 export * from './errors.js';
 export * from './format-error.js';
 export * from './identity.js';

@@ -13,6 +13,7 @@
 // entity's current status from the refusal, and gets the same answer whatever status it is in; six of the
 // seven life cycles already answered in this order. Every CONFLICT of an existing entity names its current
 // status as the API shows it (upper case), a failed guard's too: the client learns where the entity stands.
+import { apiEnum } from './enums.js';
 import { badInput, conflict, forbidden } from './errors.js';
 
 export interface Transition<
@@ -69,7 +70,7 @@ export function takeTransition<R extends Transition>(
     throw forbidden(`only ${who} may ${action} ${withArticle(machine.noun)}`);
   }
   const status = subject?.status ?? null;
-  const shown = status === null ? undefined : status.toUpperCase();
+  const shown = status === null ? undefined : apiEnum(status);
   const row = mine.find((t) => t.from === status);
   if (!row) throw conflict(wrongStatus(label, action, status, mine), shown);
   for (const g of (row.guards ?? []) as GuardOf<R>[]) {
@@ -82,8 +83,8 @@ function wrongStatus(label: string, action: string, status: string | null, rows:
   const froms = [...new Set(rows.map((t) => t.from))];
   if (status === null) return `${label} does not exist yet; ${action} needs an existing one`;
   if (froms.every((f) => f === null)) return `${label} already exists`;
-  const needed = froms.filter((f): f is string => f !== null).map((f) => f.toUpperCase());
-  return `${label} is ${status.toUpperCase()}; ${action} needs it ${needed.join(' or ')}`;
+  const needed = froms.filter((f): f is string => f !== null).map((f) => apiEnum(f));
+  return `${label} is ${apiEnum(status)}; ${action} needs it ${needed.join(' or ')}`;
 }
 
 const withArticle = (noun: string) => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;

@@ -11,6 +11,7 @@ import {
   notFound,
   parseId,
   requireIdentity,
+  storedEnum,
 } from '@daas/kit';
 import ExcelJS from 'exceljs';
 import type { Express, NextFunction, Request, Response } from 'express';
@@ -146,7 +147,7 @@ const unknownFormat = () =>
 async function templateRoute(env: UsageEnv, req: Request, res: Response, identity: Identity) {
   usagePermissions.assert(identity.role, 'createUsageFile');
   const id = parseId(String(req.params.id), 'id', 'product');
-  const product = await env.catalog.product(id);
+  const product = await env.peers.product(id);
   if (!product || product.vendorId !== identity.accountId) throw notFound('Product', id);
   res.status(200);
   res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -163,7 +164,7 @@ async function templateRoute(env: UsageEnv, req: Request, res: Response, identit
   const items = wb.addWorksheet('items');
   add(items, ['mpn', 'name', 'type', 'unit', 'precision']);
   for (const i of product.items)
-    add(items, [i.mpn, i.name, i.type.toLowerCase(), i.unit, i.precision.toLowerCase()]);
+    add(items, [i.mpn, i.name, storedEnum(i.type), i.unit, storedEnum(i.precision)]);
   items.commit();
   const info = wb.addWorksheet('info');
   add(info, ['product', product.id]);

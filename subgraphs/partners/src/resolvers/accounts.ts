@@ -35,7 +35,7 @@ export const accountResolvers = {
     ) => {
       partnerPermissions.assert(ctx.identity.role, 'createAccount');
       const name = validName(args.input.name);
-      return createAccount(ctx.env, ctx.identity, { name, role: args.input.role });
+      return { account: await createAccount(ctx.env, ctx.identity, { name, role: args.input.role }) };
     },
   },
   Viewer: {

@@ -1,5 +1,5 @@
 // Keeps the listing-derived fields of products in step with their listings: `listedBy` and `listedIn`
-// (the providers and marketplaces where it is LISTED: what resellers' and marketplaces' catalogs read) and
+// (the providers and marketplaces where it is LISTED: what resellers' catalogs and marketplaces' listings read) and
 // `_acl` (the vendor and `listedBy`). The same scheme as partners' acl/sync.ts: a listing change
 // marks the product `_listingsDirty` through an effect of that very change (so recovery marks it even if
 // the process dies), then `settle` recomputes from the listings and writes with a version check, so a

@@ -4,7 +4,7 @@
 // and product.
 
 import type { Facts } from '@daas/kit';
-import { childId, conflict, type EffectSpec, type Identity, newId } from '@daas/kit';
+import { apiEnum, childId, conflict, type EffectSpec, type Identity, newId } from '@daas/kit';
 import {
   ALL_FACTS,
   type ListingFact,
@@ -180,10 +180,7 @@ export async function actOnListingRequest(
         facts,
       );
       if (now !== t)
-        throw conflict(
-          `listing request ${current._id} changed meanwhile; retry`,
-          current.status.toUpperCase(),
-        );
+        throw conflict(`listing request ${current._id} changed meanwhile; retry`, apiEnum(current.status));
       return { kind: EVENT[action], to: t.to, set, ...(effects.length ? { effects } : {}) };
     },
   });

@@ -93,7 +93,7 @@ export function productModels(conn: Connection) {
         // the vendor's catalog, drafts included
         [{ vendor: 1, createdAt: -1, _id: -1 }],
         [{ vendor: 1, status: 1, createdAt: -1, _id: -1 }],
-        // a reseller's (syndicated) and a marketplace's (listed) catalog
+        // a reseller's catalog (syndicated) and a marketplace's listings (listed)
         [{ listedBy: 1, createdAt: -1, _id: -1 }],
         [{ listedIn: 1, createdAt: -1, _id: -1 }],
         // ordering by name, and name search

@@ -3,6 +3,7 @@
 // product's capabilities, parameter checks, the rendered template), then write once through the store.
 import {
   type Actor,
+  apiEnum,
   badInput,
   childId,
   conflict,
@@ -11,7 +12,6 @@ import {
   isDomainError,
   optionalText,
 } from '@daas/kit';
-import type { ProductFacts } from '../catalog.js';
 import {
   type RequestAction,
   type RequestFacts,
@@ -23,6 +23,7 @@ import { partyOf } from '../domain/parties.js';
 import { canonicalQuantity, quantityError } from '../domain/quantities.js';
 import type { RequestEnv } from '../env.js';
 import type { AssetDoc, AssetRequestDoc } from '../models/index.js';
+import type { ProductFacts } from '../peers.js';
 import { assetOutcome } from './effects.js';
 
 export const actorOf = (identity: Identity): Actor => ({
@@ -42,7 +43,7 @@ export interface OpenInput {
 }
 
 export async function productFacts(env: RequestEnv, id: string, requestId: string): Promise<ProductFacts> {
-  const p = await env.catalog.product(id, null, requestId);
+  const p = await env.peers.product(id, null, requestId);
   if (!p) throw conflict(`product ${id} is no longer available`);
   return p;
 }
@@ -146,7 +147,7 @@ export async function openAssetRequest(
   } catch (e) {
     // Another request took this sequence number first: the asset has an open request now.
     if (isDomainError(e) && e.code === 'CONFLICT') {
-      throw conflict(`asset ${asset._id} already has an open request`, asset.status.toUpperCase());
+      throw conflict(`asset ${asset._id} already has an open request`, apiEnum(asset.status));
     }
     throw e;
   }
@@ -240,8 +241,8 @@ export async function editRequestParams(
     decide: (doc) => {
       if (doc.status !== 'pending') {
         throw conflict(
-          `asset request ${doc._id} is ${doc.status.toUpperCase()}; parameters are edited while PENDING`,
-          doc.status.toUpperCase(),
+          `asset request ${doc._id} is ${apiEnum(doc.status)}; parameters are edited while PENDING`,
+          apiEnum(doc.status),
         );
       }
       return { kind: 'params_updated', set: { params: updateParams(doc.params, params) } };
@@ -267,7 +268,7 @@ async function approvalText(
   template: string | null | undefined,
 ): Promise<{ activationKey: string | null; templateId: string | null }> {
   const values = request.params.map((p) => ({ name: p.name, value: p.value }));
-  const [checks] = await env.catalog.checkParams(
+  const [checks] = await env.peers.checkParams(
     product.id,
     product.version,
     [
@@ -295,7 +296,7 @@ async function approvalText(
   if (t?.type !== 'FULFILLMENT' || t.scope !== 'ASSET') {
     throw badInput('input.template', `${template} is not a fulfillment template of ${product.id}`);
   }
-  return { activationKey: await env.catalog.render(template, values, requestId), templateId: template };
+  return { activationKey: await env.peers.render(template, values, requestId), templateId: template };
 }
 
 const isPhase = (product: ProductFacts, name: string, phase: string) =>

@@ -1,5 +1,5 @@
 // Writes of tier accounts (the provider's customers and resellers): creation and decommissioning.
-import { type Actor, conflict, newId } from '@daas/kit';
+import { type Actor, apiEnum, conflict, newId } from '@daas/kit';
 import type { RequestEnv } from '../env.js';
 import type { TierAccountDoc } from '../models/index.js';
 
@@ -24,7 +24,7 @@ export function decommissionTierAccount(env: RequestEnv, actor: Actor, id: strin
     id,
     actor,
     decide: (d) => {
-      const status = d.status.toUpperCase();
+      const status = apiEnum(d.status);
       if (d.status !== 'active') throw conflict(`tier account ${id} is ${status}`, status);
       return { kind: 'decommissioned', to: 'decommissioned', set: {} };
     },

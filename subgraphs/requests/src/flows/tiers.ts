@@ -11,7 +11,6 @@ import {
   newId,
   optionalText,
 } from '@daas/kit';
-import type { ProductFacts } from '../catalog.js';
 import { type SplitParams, updateParams } from '../domain/assets.js';
 import { partyOf } from '../domain/parties.js';
 import { initialTcrStatus, type TcrAction, tcrTransition } from '../domain/tier-config-machine.js';
@@ -23,6 +22,7 @@ import type {
   TierConfigDoc,
   TierConfigRequestDoc,
 } from '../models/index.js';
+import type { ProductFacts } from '../peers.js';
 import { purchaseFailed, purchaseReady, tcrFailed, tcrReady } from './effects.js';
 import { actorOf, landed } from './requests.js';
 
@@ -287,14 +287,14 @@ async function tierApproval(
   template: string | null,
 ): Promise<string | null> {
   const values = tcr.params.map((p) => ({ name: p.name, value: p.value }));
-  const product = await env.catalog.product(tcr.productId, null, requestId);
+  const product = await env.peers.product(tcr.productId, null, requestId);
   if (!product) throw conflict(`product ${tcr.productId} is no longer available`);
   const scope = tcr.tierLevel === 1 ? ('TIER1' as const) : ('TIER2' as const);
   const names = (phase: string) =>
     new Set(product.parameters.filter((p) => p.scope === scope && p.phase === phase).map((p) => p.name));
   const ordering = names('ORDERING');
   const fulfillment = names('FULFILLMENT');
-  const checks = await env.catalog.checkParams(
+  const checks = await env.peers.checkParams(
     product.id,
     product.version,
     [
@@ -314,5 +314,5 @@ async function tierApproval(
   const t = product.templates.find((x) => x.id === template);
   if (t?.scope !== scope)
     throw badInput('input.template', `${template} is not a ${scope.toLowerCase()} template of ${product.id}`);
-  return env.catalog.render(template, values, requestId);
+  return env.peers.render(template, values, requestId);
 }

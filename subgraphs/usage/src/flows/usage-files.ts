@@ -35,11 +35,11 @@ export async function createUsageFile(
   input: NewUsageFile,
 ): Promise<UsageFileDoc> {
   const [product, contract] = await Promise.all([
-    env.catalog.product(input.product),
-    env.catalog.contract(input.contract),
+    env.peers.product(input.product),
+    env.peers.contract(input.contract),
   ]);
   const listed =
-    product && contract?.marketplaceId ? await env.catalog.listed(product.id, contract.marketplaceId) : false;
+    product && contract?.marketplaceId ? await env.peers.listed(product.id, contract.marketplaceId) : false;
   const terms = usageTerms(identity.accountId, product, 'input.product', contract, 'input.contract', listed);
   transition(null, 'create', 'vendor');
   const { doc } = await env.write.UsageFile.create({

@@ -17,7 +17,6 @@
 // before a resumed run starts, so a crash loop counts too), and after `maxAttempts` the file is given up
 // as INVALID instead of being picked up again.
 import { entityWriters, isDomainError, type KitEnv } from '@daas/kit';
-import type { UsageCatalog } from '../catalog.js';
 import {
   type AssetFacts,
   type AssetLookup,
@@ -41,6 +40,7 @@ import {
   type UsageWriters,
   usageEntities,
 } from '../models/index.js';
+import type { UsagePeers } from '../peers.js';
 import { blockId, blockIndexOf, type RecordSet, recordSetOf } from '../records/layout.js';
 import { encodeRecords, type RecordStore } from '../records/store.js';
 import { Aggregator } from './aggregator.js';
@@ -75,7 +75,7 @@ export class UsageProcessor {
   constructor(
     private readonly kit: Pick<KitEnv, 'changes' | 'log'>,
     private readonly models: UsageModels,
-    private readonly catalog: UsageCatalog,
+    private readonly peers: UsagePeers,
     private readonly uploads: UploadStore,
     private readonly records: RecordStore,
     private readonly opts: ProcessorOptions,
@@ -193,7 +193,7 @@ export class UsageProcessor {
     await this.models.UsageAggregate.deleteMany({ usageFile: fileId });
     const checkpoint = file.counts?.processed ?? 0;
 
-    const product = await this.catalog.product(file.productId);
+    const product = await this.peers.product(file.productId);
     if (!product)
       return this.finish(
         file,
@@ -324,9 +324,9 @@ export class UsageProcessor {
         values.add(ref.value);
       }
     }
-    if (ids.size > 0) for (const [id, a] of await this.catalog.assets([...ids])) assets.byId.set(id, a);
+    if (ids.size > 0) for (const [id, a] of await this.peers.assets([...ids])) assets.byId.set(id, a);
     for (const [name, values] of byName) {
-      const found = await this.catalog.assetsByParameter(productId, name, [...values]);
+      const found = await this.peers.assetsByParameter(productId, name, [...values]);
       for (const v of values)
         assets.byParameter.set(parameterKey(name, v), found.get(v) ?? ([] as AssetFacts[]));
     }

@@ -1,11 +1,11 @@
 // What requests asks the products and partners domains (docs/cross-domain.md), through the gateway with
 // the service's own identity (env.kit.services). Never their databases, never what the client sent.
-import { DomainError, type ServiceClient } from '@daas/kit';
+import { DomainError, type ServiceClient, storedEnum } from '@daas/kit';
 import type { RequestType } from './domain/asset-request-machine.js';
 import type { Precision } from './domain/quantities.js';
 import type { ListingFact, PathFact } from './domain/sales-channel.js';
 
-/** A product is listed on few distribution contracts; more than this many is not a real catalog. */
+/** A product is listed on few distribution contracts; more than this many is not a real listing. */
 const MAX_LISTINGS = 500;
 
 export interface ItemFacts {
@@ -76,14 +76,14 @@ function facts(p: RawProduct): ProductFacts {
     configsLevel: p.capabilities.tiers.configsLevel,
     hold: p.capabilities.subscription.hold,
     scheduling: p.capabilities.subscription.scheduling,
-    items: p.items.map((i) => ({ ...i, precision: i.precision.toLowerCase() as Precision })),
+    items: p.items.map((i) => ({ ...i, precision: storedEnum<Precision>(i.precision) })),
     parameters: p.parameters.map((x) => ({ ...x, required: x.constraints.required })),
     templates: p.templates,
   };
 }
 
-/** The questions, as an interface: the gateway answers them in production (GatewayCatalog). */
-export interface Catalog {
+/** The questions, as an interface: the gateway answers them in production (GatewayPeers). */
+export interface Peers {
   product(id: string, version: number | null, requestId?: string): Promise<ProductFacts | null>;
   salesChannel(
     q: { product: string; vendor: string; marketplace: string; provider: string },
@@ -98,7 +98,7 @@ export interface Catalog {
   render(template: string, values: ValueInput[], requestId?: string): Promise<string>;
 }
 
-export class GatewayCatalog implements Catalog {
+export class GatewayPeers implements Peers {
   constructor(private readonly services: ServiceClient) {}
 
   /** The product as of `version` (omitted: the latest published), or null when it does not exist. */
