@@ -167,22 +167,22 @@ async function measureMutations(p: BenchPlatform, out: Figures) {
     const o = await timed(bucket('createPurchaseRequest'), () =>
       purchase(ctx, 'distributor', product, 'MP-20001', c, `scale-${tag}-${r}`, `scale-${tag}-${r}`),
     );
-    if (o.request.status === 'PENDING') {
+    if (o.assetRequest.status === 'PENDING') {
       await timed(bucket('fill params + approveAssetRequest'), () =>
-        approve(ctx, 'vendor', product, o.request.id),
+        approve(ctx, 'vendor', product, o.assetRequest.id),
       );
     }
     const v = (
-      await as<{ createAccount: { id: string } }>(
+      await as<{ createAccount: { account: { id: string } } }>(
         DEMO.operator,
-        'mutation($n: String!) { createAccount(input: { name: $n, role: VENDOR }) { id } }',
+        'mutation($n: String!) { createAccount(input: { name: $n, role: VENDOR }) { account { id } } }',
         { n: `Scale Vendor ${tag} ${r}` },
       )
-    ).createAccount.id;
+    ).createAccount.account.id;
     const token = (
       await as<{ createApiToken: { secret: string } }>(
         DEMO.operator,
-        'mutation($a: ID!) { createApiToken(input: { accountId: $a, name: "scale" }) { secret } }',
+        'mutation($a: ID!) { createApiToken(input: { account: $a, name: "scale" }) { secret } }',
         { a: v },
       )
     ).createApiToken.secret;
