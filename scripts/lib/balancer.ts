@@ -49,7 +49,7 @@ export interface Balancer {
 export function haproxyConfig(services: BalancedService[], statsSocket: string): string {
   const lines = [
     'global',
-    '  maxconn 20000',
+    '  maxconn 4000',
     `  stats socket ${statsSocket} mode 600 level admin`,
     '',
     'defaults',
