@@ -41,8 +41,10 @@ beforeAll(async () => {
     `{ contracts(filter: { type: DISTRIBUTION, status: ACTIVE, marketplace: "${US}" }) { edges { node { id } } } }`,
   );
   const listOn = { contract: contracts.contracts.edges[0]!.node.id, distributor: D };
-  P = await api.product(V, { name: 'Server Path', configsLevel: 1, hold: true, listOn });
-  NOHOLD = await api.product(V, { name: 'Server Path No Hold', hold: false, listOn });
+  [P, NOHOLD] = await Promise.all([
+    api.product(V, { name: 'Server Path', configsLevel: 1, hold: true, listOn }),
+    api.product(V, { name: 'Server Path No Hold', hold: false, listOn }),
+  ]);
 }, 600_000);
 
 afterAll(async () => {
@@ -164,8 +166,8 @@ describe('two replicas of every subgraph and two gateways behind haproxy, on an 
     );
     for (const [server, s] of states) {
       expect(s.status, server).toBe('UP');
-      // usage has had nothing to do yet but health checks; the others answered the products' set-up
-      if (!server.startsWith('usage/')) expect(s.sessions, server).toBeGreaterThan(0);
+      // the products' set-up went through both gateways to both replicas of partners and products
+      if (/^(gateway|partners|products)\//.test(server)) expect(s.sessions, server).toBeGreaterThan(0);
     }
     // every process was told the database only through MONGODB_URI, and all are on the test's own server
     for (const svc of t.stack.services.values()) {
@@ -278,6 +280,11 @@ describe('two replicas of every subgraph and two gateways behind haproxy, on an 
       [tcr, 'ANSWER'],
       [tcr, 'APPROVE'],
     ]);
+    // both requests replicas served the flow (each took over when the other was killed)
+    const states = await t.stack.balancer!.states();
+    for (const r of ['requests/requests', 'requests/requests-2']) {
+      expect(states.get(r)?.sessions, r).toBeGreaterThan(0);
+    }
     // once each: no cursor twice
     const cursors = assets.data().map((e) => e.assetChanged.cursor);
     expect(new Set(cursors).size).toBe(cursors.length);
