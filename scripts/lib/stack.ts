@@ -65,6 +65,8 @@ export interface StackOptions {
   replicas?: number | Partial<Record<ServiceName, number>>;
   /** haproxy in front of every service even with one replica each */
   balancer?: boolean;
+  /** how long each process may take to answer /ready (default 180 s) */
+  readyTimeoutMs?: number;
 }
 
 export interface RunningService {
@@ -95,7 +97,7 @@ export interface Stack {
   stop: () => Promise<void>;
 }
 
-/** How long a service may take to answer /ready: minutes, on a two-core machine under heavy load. */
+/** How long a service may take to answer /ready by default: minutes, on a two-core machine under heavy load. */
 const READY_TIMEOUT_MS = 180_000;
 /** Chosen ports are chosen again at most this many times when another process takes one first. */
 const PORT_ATTEMPTS = 3;
@@ -200,7 +202,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
     const running: RunningService = { name, instance, port, url: ownUrl(instance), process: child };
     services.set(instance, running);
-    await waitReady(instance, port, child, () => tail);
+    await waitReady(instance, port, child, () => tail, opts.readyTimeoutMs ?? READY_TIMEOUT_MS);
     // ready once haproxy routes to it too: a test that kills the other replica next needs this one in use
     await balancer?.waitUp([`${name}/${instance}`]);
     ready = true;
@@ -308,8 +310,9 @@ async function waitReady(
   port: number,
   child: ChildProcess,
   output: () => string,
+  timeoutMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     // A service that cannot bind its port may stay up without listening (graphql-ws reports the error and
     // swallows it), so its output is what tells.
@@ -328,5 +331,5 @@ async function waitReady(
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`${name} was not ready on port ${port} within ${READY_TIMEOUT_MS / 1000} s`);
+  throw new Error(`${name} was not ready on port ${port} within ${timeoutMs / 1000} s`);
 }

@@ -31,6 +31,8 @@ beforeAll(async () => {
     seed: 'partners',
     mongoUri: db.uri,
     replicas: 2,
+    // ten processes start at once: on a loaded two-core machine that takes minutes
+    readyTimeoutMs: 420_000,
     // dead peers are found within 2 s (the default is 24 s)
     env: { SUBSCRIPTION_KEEPALIVE_MS: '1000' },
   });
@@ -45,7 +47,7 @@ beforeAll(async () => {
     api.product(V, { name: 'Server Path', configsLevel: 1, hold: true, listOn }),
     api.product(V, { name: 'Server Path No Hold', hold: false, listOn }),
   ]);
-}, 600_000);
+}, 900_000);
 
 afterAll(async () => {
   await t?.stop();

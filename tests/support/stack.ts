@@ -60,6 +60,7 @@ export interface TestStackOptions {
   mongoUri?: string;
   /** processes per service; more than one puts haproxy in front of every service */
   replicas?: StackOptions['replicas'];
+  readyTimeoutMs?: number;
 }
 
 export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
@@ -77,6 +78,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}),
     ...(opts.services ? { services: opts.services } : {}),
     ...(opts.replicas ? { replicas: opts.replicas } : {}),
+    ...(opts.readyTimeoutMs ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
   });
   try {
     if (opts.seed === 'accounts' || opts.seed === 'partners') {

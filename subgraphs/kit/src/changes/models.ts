@@ -116,7 +116,11 @@ export function changeModels(conn: Connection): ChangeModels {
   const changes = new Schema<ChangeRow>({ _id: String }, { ...loose, collection: 'changes' });
   changes.index({ entityId: 1, version: 1 });
   const feed = new Schema<FeedRow>({ _id: String }, { ...loose, collection: 'feed' });
-  feed.index({ key: 1 }, { unique: true });
+  // Append once: a change's event is in one partition (its row's), so the key is unique per partition.
+  // Prefixed by `p` so that the feed can be sharded on { p: 1 } (docs/deployment.md): a sharded
+  // collection enforces only unique indexes that start with its shard key. (Databases created before
+  // keep their old unique index on `key` too, which is stricter; drop it before sharding.)
+  feed.index({ p: 1, key: 1 }, { unique: true });
   feed.index({ p: 1, s: 1 });
   feed.index({ at: 1 });
   const pending = new Schema<PendingRow>({ _id: String }, { ...loose, collection: 'pending_changes' });
