@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Brings a fresh clone to a runnable state: pnpm, dependencies, FerretDB, the IDE bundle.
+// Brings a fresh clone to a runnable state: pnpm, dependencies, the embedded database, the IDE bundle.
 // Plain Node with no dependencies, because it runs before anything is installed.
 // Every step is skipped when its result is already there, so `npm start` and `npm test` stay fast.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -84,12 +84,17 @@ function ensureDependencies(pnpm) {
   }
 }
 
-function ensureFerretDB() {
+// The embedded database (docs/embedded-database.md): FerretDB v2 on PostgreSQL with DocumentDB by default,
+// FerretDB v1 on SQLite when EMBEDDED_DB=ferretdb-v1 asks for it; nothing with MONGODB_URI.
+function ensureEmbeddedDatabase() {
   if (process.env.MONGODB_URI) {
-    log('MONGODB_URI is set: skipping the embedded FerretDB build');
+    log('MONGODB_URI is set: skipping the embedded database');
     return;
   }
-  run('bash', [join(root, 'scripts', 'install-ferretdb.sh')]);
+  const kind = process.env.EMBEDDED_DB || 'ferretdb-v2';
+  if (kind !== 'ferretdb-v2' && kind !== 'ferretdb-v1')
+    fail(`EMBEDDED_DB must be ferretdb-v2 (the default) or ferretdb-v1, not ${kind}`);
+  run('bash', [join(root, 'scripts', `install-${kind}.sh`)]);
 }
 
 function ensureIde() {
@@ -145,6 +150,6 @@ function newestMtime(path) {
 checkNode();
 const pnpm = ensurePnpm();
 ensureDependencies(pnpm);
-ensureFerretDB();
+ensureEmbeddedDatabase();
 ensureIde();
 ensureTestPackages();

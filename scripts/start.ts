@@ -1,5 +1,5 @@
 // `pnpm start`: the whole platform on one machine. Without MONGODB_URI it runs the embedded database
-// (FerretDB on SQLite files under .data/), then the four subgraphs and the gateway, seeds the demo
+// (FerretDB v2 on PostgreSQL with DocumentDB, files under .data/; docs/embedded-database.md), then the four subgraphs and the gateway, seeds the demo
 // data on first start, prints the endpoint and demo tokens, and stops everything on Ctrl-C. A process
 // that exits on its own is started again (scripts/lib/supervisor.ts); the others keep serving.
 import { randomBytes } from 'node:crypto';
@@ -16,6 +16,7 @@ import { seedDemo } from './seed/index.js';
 const shape = {
   MONGODB_URI: mongoUri.optional(),
   DATA_DIR: z.string().min(1).default(join(REPO_ROOT, '.data')),
+  EMBEDDED_DB: z.enum(['ferretdb-v2', 'ferretdb-v1']).default('ferretdb-v2'),
   FERRETDB_PORT: port(27018),
   GATEWAY_PORT: port(4000),
   PARTNERS_PORT: port(4001),
@@ -86,14 +87,16 @@ async function main() {
   if (uri) {
     say(`database: MONGODB_URI (${uri.replace(/\/\/[^@/]*@/, '//***@')})`);
   } else {
-    say(
-      `database: embedded FerretDB on 127.0.0.1:${config.FERRETDB_PORT}, files in ${join(dataDir, 'ferretdb')}`,
-    );
+    const kind = config.EMBEDDED_DB;
+    // v1 keeps its SQLite files where it always had them; v2's cluster has a folder of its own
+    const files = join(dataDir, kind === 'ferretdb-v1' ? 'ferretdb' : 'ferretdb-v2');
+    say(`database: embedded ${kind} on 127.0.0.1:${config.FERRETDB_PORT}, files in ${files}`);
     mkdirSync(logDir, { recursive: true });
     const options = {
-      dataDir: join(dataDir, 'ferretdb'),
+      dataDir: files,
       port: config.FERRETDB_PORT,
       logFile: join(logDir, 'ferretdb.log'),
+      kind,
     };
     ferret = await startFerretDB(options);
     superviseDatabase(ferret);

@@ -53,11 +53,18 @@ export function serviceFaults(stack: Stack): ServiceFaults {
 
 export interface PrivateDatabase {
   uri: string;
-  /** SIGKILL the server (no clean shutdown); `start` brings it back on the same port and files */
+  /**
+   * kill -9 of the whole database, as a crash of its machine would: FerretDB and (v2) PostgreSQL with all
+   * its backends; `start` brings it back on the same port and files (PostgreSQL replays its WAL)
+   */
   kill: () => Promise<void>;
   start: () => Promise<void>;
   /** kill, wait `downMs`, start again */
   restart: (downMs?: number) => Promise<void>;
+  /**
+   * SIGSTOP of FerretDB, the process clients talk to: their connections stay open and nothing answers
+   * (a half-open peer); PostgreSQL behind it keeps running
+   */
   pause: () => void;
   resume: () => void;
   /** stops it for good and removes its files */
@@ -66,29 +73,25 @@ export interface PrivateDatabase {
 
 /**
  * A database server of the test's own (the run's shared one must never be restarted under other test
- * files): an embedded FerretDB on a fixed free port and a temporary folder, so a restart keeps the data and
- * clients reconnect to the same address.
+ * files): an embedded database on a fixed free port and a temporary folder, so a restart keeps the data
+ * and clients reconnect to the same address.
  */
 export async function privateDatabase(): Promise<PrivateDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'daas-fault-db-'));
   // a free port on the first start (startFerretDB picks again if another process takes it first); the
   // same one on every restart
-  let server: FerretDB | null = await startFerretDB({ dataDir: dir, logLevel: 'error' });
+  let server: FerretDB | null = await startFerretDB({ dataDir: dir, logLevel: 'error', durable: false });
   const port = server.port;
   const db: PrivateDatabase = {
     uri: server.uri,
     kill: async () => {
       const s = server;
       server = null;
-      if (!s || s.process.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        s.process.once('exit', () => resolve());
-        s.process.kill('SIGKILL');
-      });
+      await s?.kill();
     },
     start: async () => {
       if (server) return;
-      server = await startFerretDB({ dataDir: dir, port, logLevel: 'error' });
+      server = await startFerretDB({ dataDir: dir, port, logLevel: 'error', durable: false });
     },
     restart: async (downMs = 0) => {
       await db.kill();
@@ -102,7 +105,6 @@ export async function privateDatabase(): Promise<PrivateDatabase> {
       server?.process.kill('SIGCONT');
     },
     stop: async () => {
-      server?.process.kill('SIGCONT');
       await server?.stop();
       server = null;
       rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-// Starts one embedded FerretDB for the whole test run (or uses MONGODB_URI). Test files isolate
+// Starts one embedded database for the whole test run (or uses MONGODB_URI; see
+// docs/embedded-database.md). Test files isolate
 // themselves by database name prefix, so they can run in parallel against it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,9 +24,10 @@ export async function setup(project: TestProject) {
     return;
   }
   dir = mkdtempSync(join(tmpdir(), 'daas-test-db-'));
-  db = await startFerretDB({ dataDir: dir, logLevel: 'error' });
+  db = await startFerretDB({ dataDir: dir, logLevel: 'error', durable: false });
   project.provide('mongoUri', db.uri);
-  project.provide('dialect', 'ferretdb');
+  // FerretDB v2 on DocumentDB takes MongoDB's access paths (subgraphs/kit/src/db.ts)
+  project.provide('dialect', db.kind === 'ferretdb-v1' ? 'ferretdb' : 'mongodb');
 }
 
 export async function teardown() {

@@ -8,7 +8,11 @@ export type Dialect = 'mongodb' | 'ferretdb';
 export interface Database {
   readonly conn: Connection;
   readonly name: string;
-  /** FerretDB v1 answers buildInfo with `ferretdbVersion`; some access paths differ (see docs/ferretdb.md). */
+  /**
+   * 'ferretdb': FerretDB v1, whose updates are read-modify-write and which pushes down nothing but `_id`,
+   * so some access paths differ (docs/embedded-database.md). FerretDB v2 on DocumentDB is 'mongodb' here:
+   * its conditional updates are atomic and it reads through indexes (kit/test/atomic-updates.test.ts).
+   */
   dialect(): Dialect;
   connected(): Promise<void>;
   isReady(): Promise<boolean>;
@@ -80,10 +84,16 @@ export function openDatabase(opts: OpenDatabaseOptions): Database {
           });
         }
         const info = await conn.db!.admin().command({ buildInfo: 1 });
+        // v1 answers with `ferretdbVersion`, v2 with `ferretdb: {version}`
         dialect = info.ferretdbVersion ? 'ferretdb' : 'mongodb';
         for (const model of opts.models?.() ?? []) await model.createIndexes();
         opts.log.info(
-          { db: opts.name, dialect, version: info.ferretdbVersion ?? info.version },
+          {
+            db: opts.name,
+            dialect,
+            version:
+              info.ferretdbVersion ?? (info.ferretdb ? `FerretDB ${info.ferretdb.version}` : info.version),
+          },
           'database connected',
         );
         resolveConnected();

@@ -100,5 +100,5 @@ describe('change feed under SIGKILL', () => {
     expect(await store.models.pending.countDocuments()).toBe(0);
     await db.conn.dropDatabase();
     await db.close();
-  });
+  }, 240_000); // three writer processes, each loading TypeScript first: minutes on a loaded two-core machine
 });

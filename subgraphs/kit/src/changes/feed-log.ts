@@ -23,8 +23,13 @@ const floorId = (p: number) => `floor:${p}`;
  * check and the insert).
  */
 const LOWS_FRESH_MS = 60_000;
-/** Slots deleted at once by a prune on FerretDB (point deletes; it pushes nothing else down). */
+/** Slots deleted at once by a prune on FerretDB v1 (point deletes; it pushes nothing else down). */
 const DELETE_WIDTH = 16;
+/**
+ * Slots deleted by one range delete elsewhere: many short commands rather than one long one, so a prune
+ * of a large feed holds no long lock and one killed midway has deleted a clean bottom part.
+ */
+const RANGE_DELETE_WIDTH = 128;
 
 export class FeedLog {
   private readonly heads: number[];
@@ -156,9 +161,9 @@ export class FeedLog {
 
   /**
    * Up to `limit` events of partition p from seq `from` on, stopping at the first slot not yet written
-   * (or pruned). MongoDB reads a key range through the _id index; FerretDB v1 only pushes down `_id`
-   * equality, so there it looks slots up one by one (a few in parallel). Reads are at majority read
-   * concern (db.ts): what a failover could roll back is not delivered.
+   * (or pruned). MongoDB and FerretDB v2 read a key range through the _id index; FerretDB v1 only pushes
+   * down `_id` equality, so there it looks slots up one by one (a few in parallel). Reads are at majority
+   * read concern (db.ts): what a failover could roll back is not delivered.
    */
   async read(p: number, from: number, limit: number): Promise<FeedRow[]> {
     if (this.dialect() === 'mongodb') {
@@ -219,7 +224,7 @@ export class FeedLog {
   /**
    * Drops events older than `olderThan` from the bottom of each partition. Crash-safe and safe with
    * several replicas pruning at once: the new low mark is recorded first, as an inserted document
-   * (FerretDB's updates are read-modify-write, so an updated mark could move back), then the slots below
+   * (FerretDB v1's updates are read-modify-write, so an updated mark could move back), then the slots below
    * the highest mark are deleted, bottom up. A prune that dies in between leaves slots below the mark,
    * which readers never visit and the next prune deletes.
    */
@@ -284,7 +289,7 @@ export class FeedLog {
     let from = Math.max(floor?.seq ?? 1, this.legacyLows[p] ?? 1);
     let removed = 0;
     while (from < low) {
-      const to = Math.min(from + (this.dialect() === 'mongodb' ? 1024 : DELETE_WIDTH), low);
+      const to = Math.min(from + (this.dialect() === 'mongodb' ? RANGE_DELETE_WIDTH : DELETE_WIDTH), low);
       if (this.dialect() === 'mongodb') {
         const r = await this.models.feed.deleteMany({ _id: { $gte: slotId(p, from), $lt: slotId(p, to) } });
         removed += r.deletedCount;

@@ -1,6 +1,7 @@
 // Every write to an entity goes through here, on FerretDB and MongoDB alike (see docs/change-feed.md).
 //
-// FerretDB v1 has no transactions and its updates are read-modify-write without a compare: two
+// Neither FerretDB (v1 or v2) nor the platform uses multi-document transactions. FerretDB v1's updates
+// are moreover read-modify-write without a compare (v2's, on DocumentDB, are atomic like MongoDB's): two
 // concurrent `findOneAndUpdate({_id, status: 'pending'}, …)` can both "win", and concurrent `$inc`s
 // lose updates. Its one atomic primitive is a unique key on insert. So a change is:
 //   1. read the entity (version v) and let the domain decide the change (or refuse it);
@@ -365,11 +366,12 @@ export class ChangeStore {
 
   /**
    * How a writer makes sure it applies its row only to the version it decided on, so that a late writer
-   * cannot roll back a newer change that recovery let through. MongoDB: the update's filter names the
-   * version (atomic). FerretDB pushes down nothing but `_id` (a version filter scans the collection) and
-   * its updates are read-modify-write anyway, so: a writer within half the grace period of its change
-   * cannot have been overtaken (no one helps finish a change younger than the grace period, and a newer
-   * change needs this one applied), so it updates by `_id`; a later one reads the version first.
+   * cannot roll back a newer change that recovery let through. MongoDB and FerretDB v2: the update's
+   * filter names the version (atomic; kit/test/atomic-updates.test.ts). FerretDB v1 pushes down nothing
+   * but `_id` (a version filter scans the collection) and its updates are read-modify-write anyway, so: a
+   * writer within half the grace period of its change cannot have been overtaken (no one helps finish a
+   * change younger than the grace period, and a newer change needs this one applied), so it updates by
+   * `_id`; a later one reads the version first.
    */
   private applyCheck(row: ChangeRow): ApplyCheck {
     if (this.opts.dialect() === 'mongodb') return 'filter';

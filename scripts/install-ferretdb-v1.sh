@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds FerretDB v1.24.2 (MongoDB wire protocol on SQLite) into tools/bin.
+# Builds FerretDB v1.24.2 (MongoDB wire protocol on SQLite) into tools/bin/ferretdb-v1: the embedded
+# database before FerretDB v2, kept as an option (EMBEDDED_DB=ferretdb-v1) to compare the two.
 #
 # Why not a plain `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2`: that binary panics at
 # start ("Invalid build/version/version.txt file content"), because the module zip does not carry the
@@ -9,15 +10,16 @@
 # The patch: FerretDB's SQLite backend creates its unique _id index on `_ferretdb_sjson->"_id"` but looks
 # documents up by `_ferretdb_sjson->'$._id'`, an expression SQLite does not match to that index, so every
 # lookup by _id scanned the whole table (4.9 ms at 2,000 one-KB documents, growing with the collection;
-# 1.3 ms flat once patched). The patch makes lookups use the index's own expression. See docs/ferretdb.md.
+# 1.3 ms flat once patched). The patch makes lookups use the index's own expression. See
+# docs/embedded-database.md.
 set -euo pipefail
 
 VERSION=v1.24.2
-# bumped when the build changes; tools/bin/ferretdb.build records the build a binary came from
+# bumped when the build changes; tools/bin/ferretdb-v1.build records the build a binary came from
 BUILD="$VERSION+id-index-1"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/tools"
-BIN="$TOOLS/bin/ferretdb"
+BIN="$TOOLS/bin/ferretdb-v1"
 
 if [ -x "$BIN" ] && [ "$(cat "$BIN.build" 2>/dev/null)" = "$BUILD" ]; then
   exit 0
