@@ -41,7 +41,8 @@ export interface Balancer {
  *   health check notices) is sent to another replica. Only connection failures are retried: a mutation
  *   that reached a replica is never sent twice.
  * - health checks on `/ready` (the database is reachable and the feed started): a replica that is
- *   starting, or has lost its database, gets no traffic.
+ *   starting, or has lost its database, gets no traffic. Down after 5 failed checks, not fewer: a busy
+ *   replica may miss one, and a dead one is avoided at once anyway (its connections are refused).
  * - client-side timeouts longer than any client's idle keep-alive (the gateway keeps its own 65 s), so
  *   a client never sends a request on a connection haproxy is closing; `timeout tunnel` for websockets,
  *   whose peers ping each other well within it.
@@ -64,10 +65,10 @@ export function haproxyConfig(services: BalancedService[], statsSocket: string):
     '  timeout http-request 60s',
     '  timeout server 5m',
     '  timeout tunnel 1h',
-    '  timeout check 5s',
+    '  timeout check 10s',
     '  option httpchk GET /ready',
     '  http-check expect status 200',
-    '  default-server check inter 1s fall 3 rise 2',
+    '  default-server check inter 1s fall 5 rise 2',
   ];
   for (const s of services) {
     lines.push('', `frontend ${s.name}`, `  bind 127.0.0.1:${s.port}`, `  default_backend ${s.name}`);

@@ -33,8 +33,9 @@ beforeAll(async () => {
     replicas: 2,
     // ten processes start at once: on a loaded two-core machine that takes minutes
     readyTimeoutMs: 420_000,
-    // dead peers are found within 2 s (the default is 24 s)
-    env: { SUBSCRIPTION_KEEPALIVE_MS: '1000' },
+    // dead peers are found within 2 s (the default is 24 s); token checks may be slow on a loaded machine
+    // (a partners replica answering after the default 5 s failed the seed once at a load average of 88)
+    env: { SUBSCRIPTION_KEEPALIVE_MS: '1000', AUTH_TIMEOUT_MS: '60000' },
   });
   faults = serviceFaults(t.stack);
   api = new OrdersApi(t);
