@@ -116,16 +116,24 @@ function ensureIde() {
   run(join(ide, 'node_modules', '.bin', 'vite'), ['build'], { cwd: ide });
 }
 
-// The IDE's browser test drives Debian's Chromium through playwright-core, which never downloads a
-// browser; only the test command asks for it (`--tests`), so `npm start` installs nothing system-wide.
-function ensureChromium() {
-  const bin = '/usr/bin/chromium';
-  if (!process.argv.includes('--tests') || existsSync(bin)) return;
-  const hint = "the browser test needs Debian's chromium: run `apt-get install chromium` as root";
-  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) fail(`${bin} is missing; ${hint}`);
-  log('installing chromium (apt-get) for the IDE browser test');
+// Debian packages only the tests need, installed by the test command (`--tests`) so that `npm start` installs
+// nothing system-wide: Chromium, which the IDE's browser test drives through playwright-core (it never
+// downloads a browser), and haproxy, the load balancer of the server-path test (docs/deployment.md).
+const TEST_PACKAGES = [
+  { bin: ['/usr/bin/chromium'], pkg: 'chromium', why: 'the IDE browser test' },
+  { bin: ['/usr/sbin/haproxy', '/usr/bin/haproxy'], pkg: 'haproxy', why: 'the server-path test' },
+];
+
+function ensureTestPackages() {
+  if (!process.argv.includes('--tests')) return;
+  const missing = TEST_PACKAGES.filter((p) => !p.bin.some((b) => existsSync(b)));
+  if (missing.length === 0) return;
+  const names = missing.map((p) => p.pkg).join(' ');
+  const hint = `${missing.map((p) => p.why).join(' and ')} need Debian's ${names}: run \`apt-get install ${names}\` as root`;
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) fail(`${names} missing; ${hint}`);
+  log(`installing ${names} (apt-get) for ${missing.map((p) => p.why).join(' and ')}`);
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', 'chromium'], {
+  run('apt-get', ['install', '-y', '-qq', ...missing.map((p) => p.pkg)], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
 }
@@ -144,4 +152,4 @@ const pnpm = ensurePnpm();
 ensureDependencies(pnpm);
 ensureEmbeddedDatabase();
 ensureIde();
-ensureChromium();
+ensureTestPackages();

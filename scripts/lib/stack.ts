@@ -1,14 +1,32 @@
 // Starts the platform's processes: the four subgraphs and the gateway, each its own Node process,
 // on given or free ports, against one MongoDB-compatible server. Used by `pnpm start` and the tests.
+// With several replicas of a service (or `balancer`), haproxy fronts every service (balancer.ts): the
+// service's port is then haproxy's, each replica listens on a port of its own, and every process
+// reaches the others through haproxy, as in a deployment (docs/deployment.md).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Balancer, startBalancer } from './balancer.js';
 import { REPO_ROOT } from './ferretdb.js';
 import { freePort, listensOn, PortTakenError } from './ports.js';
 
 export const SERVICES = ['partners', 'products', 'requests', 'usage', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 export const SUBGRAPH_NAMES = ['partners', 'products', 'requests', 'usage'] as const;
+/** One process of a service: its first replica is named as the service, the others `<service>-<n>`. */
+export type InstanceName = ServiceName | `${ServiceName}-${number}`;
+
+export function instancesOf(service: ServiceName, replicas: number): InstanceName[] {
+  return Array.from(
+    { length: replicas },
+    (_, i): InstanceName => (i === 0 ? service : `${service}-${i + 1}`),
+  );
+}
+
+export function serviceOf(instance: InstanceName): ServiceName {
+  return instance.replace(/-\d+$/, '') as ServiceName;
+}
 
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
   gateway: 4000,
@@ -43,28 +61,43 @@ export interface StackOptions {
   /** called when a service that was ready exits without being asked to */
   onUnexpectedExit?: (service: ServiceName, code: number | null, signal: string | null) => void;
   services?: readonly ServiceName[];
+  /** processes per service (default 1); more than one puts haproxy in front (`balancer`) */
+  replicas?: number | Partial<Record<ServiceName, number>>;
+  /** haproxy in front of every service even with one replica each */
+  balancer?: boolean;
+  /** how long each process may take to answer /ready (default 180 s) */
+  readyTimeoutMs?: number;
 }
 
 export interface RunningService {
   name: ServiceName;
+  instance: InstanceName;
+  /** the process's own port and URL (not haproxy's) */
   port: number;
   url: string;
   process: ChildProcess;
 }
 
 export interface Stack {
+  /** the gateway's URL for clients (haproxy's, when balanced) */
   gatewayUrl: string;
-  services: Map<ServiceName, RunningService>;
-  urlOf: (name: ServiceName) => string;
-  /** where a service's Prometheus metrics are read (the gateway serves them on a port of their own) */
-  metricsUrlOf: (name: ServiceName) => string;
-  /** start (again) one service with the same ports and environment; resolves when it is ready */
-  startService: (name: ServiceName) => Promise<RunningService>;
-  stopService: (name: ServiceName, signal?: NodeJS.Signals) => Promise<void>;
+  /** the running processes, by instance */
+  services: Map<InstanceName, RunningService>;
+  /** every instance of the stack, running or not */
+  instances: readonly InstanceName[];
+  /** a service's URL as the other processes use it (haproxy's, when balanced); an instance's own */
+  urlOf: (name: InstanceName) => string;
+  /** where an instance's Prometheus metrics are read (a gateway serves them on a port of their own) */
+  metricsUrlOf: (name: InstanceName) => string;
+  /** haproxy, when the stack is balanced */
+  balancer: Balancer | null;
+  /** start (again) one instance with the same ports and environment; resolves when it is ready (and routed to) */
+  startService: (name: InstanceName) => Promise<RunningService>;
+  stopService: (name: InstanceName, signal?: NodeJS.Signals) => Promise<void>;
   stop: () => Promise<void>;
 }
 
-/** How long a service may take to answer /ready: minutes, on a two-core machine under heavy load. */
+/** How long a service may take to answer /ready by default: minutes, on a two-core machine under heavy load. */
 const READY_TIMEOUT_MS = 180_000;
 /** Chosen ports are chosen again at most this many times when another process takes one first. */
 const PORT_ATTEMPTS = 3;
@@ -77,19 +110,31 @@ const freePorts: PortChooser = async () => {
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const names = opts.services ?? SERVICES;
+  const replicasOf = (s: ServiceName) =>
+    Math.max(1, typeof opts.replicas === 'number' ? opts.replicas : (opts.replicas?.[s] ?? 1));
+  const instances = names.flatMap((s) => instancesOf(s, replicasOf(s)));
+  const balanced = opts.balancer === true || names.some((s) => replicasOf(s) > 1);
   const choose: PortChooser | null =
     opts.ports === 'free' ? freePorts : typeof opts.ports === 'function' ? opts.ports : null;
   const fixed = typeof opts.ports === 'object' ? opts.ports : {};
   let ports = { ...DEFAULT_PORTS, ...fixed };
   let urls = urlsOf(ports);
-  // The gateway's metrics listener (METRICS_PORT): chosen with the others, or as configured (default 4090).
+  // Balanced, every instance has a port of its own (the service's is haproxy's); otherwise the service's.
+  const ownPorts = new Map<InstanceName, number>();
+  const portOf = (i: InstanceName) => ownPorts.get(i) ?? ports[serviceOf(i)];
+  const ownUrl = (i: InstanceName) => `http://127.0.0.1:${portOf(i)}/graphql`;
+  // Each gateway's metrics listener (METRICS_PORT): chosen with the others, or as configured (default
+  // 4090) and the next ports for further gateways.
   const configuredMetricsPort = Number(
     opts.serviceEnv?.gateway?.METRICS_PORT ?? opts.env?.METRICS_PORT ?? process.env.METRICS_PORT ?? 4090,
   );
-  let gatewayMetricsPort = configuredMetricsPort;
-  const services = new Map<ServiceName, RunningService>();
-  const stopping = new Set<ServiceName>();
-  const logs = new Map<ServiceName, WriteStream>();
+  const metricsPorts = new Map<InstanceName, number>(
+    instancesOf('gateway', replicasOf('gateway')).map((g, i) => [g, configuredMetricsPort + i]),
+  );
+  let balancer: Balancer | null = null;
+  const services = new Map<InstanceName, RunningService>();
+  const stopping = new Set<InstanceName>();
+  const logs = new Map<InstanceName, WriteStream>();
   if (opts.logDir) mkdirSync(opts.logDir, { recursive: true });
 
   const environment = (): Record<string, string> => {
@@ -106,13 +151,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   let common = environment();
 
-  async function startService(name: ServiceName): Promise<RunningService> {
+  async function startService(instance: InstanceName): Promise<RunningService> {
+    const name = serviceOf(instance);
+    const port = portOf(instance);
     const env: Record<string, string | undefined> = {
       ...process.env,
       ...common,
       ...(opts.serviceEnv?.[name] ?? {}),
-      PORT: String(ports[name]),
-      ...(name === 'gateway' ? { METRICS_PORT: String(gatewayMetricsPort) } : {}),
+      PORT: String(port),
+      ...(name === 'gateway' ? { METRICS_PORT: String(metricsPorts.get(instance)) } : {}),
     };
     // STACK_NODE_ARGS: extra node flags for every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
     // to profile a benchmark (node refuses --cpu-prof in NODE_OPTIONS)
@@ -125,11 +172,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    stopping.delete(name);
-    let log = logs.get(name);
+    stopping.delete(instance);
+    let log = logs.get(instance);
     if (opts.logDir && !log) {
-      log = createWriteStream(join(opts.logDir, `${name}.log`), { flags: 'a' });
-      logs.set(name, log);
+      log = createWriteStream(join(opts.logDir, `${instance}.log`), { flags: 'a' });
+      logs.set(instance, log);
     }
     let tail = ''; // the last output, to say why a service died before it was ready
     const onData = (chunk: Buffer) => {
@@ -151,19 +198,21 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     child.stderr?.on('data', onData);
     let ready = false;
     child.on('exit', (code, signal) => {
-      if (ready && !stopping.has(name)) opts.onUnexpectedExit?.(name, code, signal);
+      if (ready && !stopping.has(instance)) opts.onUnexpectedExit?.(name, code, signal);
     });
-    const running: RunningService = { name, port: ports[name], url: urls[name], process: child };
-    services.set(name, running);
-    await waitReady(name, ports[name], child, () => tail);
+    const running: RunningService = { name, instance, port, url: ownUrl(instance), process: child };
+    services.set(instance, running);
+    await waitReady(instance, port, child, () => tail, opts.readyTimeoutMs ?? READY_TIMEOUT_MS);
+    // ready once haproxy routes to it too: a test that kills the other replica next needs this one in use
+    await balancer?.waitUp([`${name}/${instance}`]);
     ready = true;
     return running;
   }
 
-  async function stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const svc = services.get(name);
+  async function stopService(instance: InstanceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const svc = services.get(instance);
     if (!svc) return;
-    stopping.add(name);
+    stopping.add(instance);
     if (svc.process.exitCode === null && svc.process.signalCode === null) {
       await new Promise<void>((resolve) => {
         svc.process.once('exit', () => resolve());
@@ -171,13 +220,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         setTimeout(() => svc.process.kill('SIGKILL'), 12_000).unref();
       });
     }
-    services.delete(name);
+    services.delete(instance);
   }
 
   async function stopServices(): Promise<void> {
-    // Gateway first so no new work reaches subgraphs that are going away.
-    if (services.has('gateway')) await stopService('gateway');
-    await Promise.all([...services.keys()].map((n) => stopService(n)));
+    // Gateways first so no new work reaches subgraphs that are going away.
+    const gateways = [...services.keys()].filter((i) => serviceOf(i) === 'gateway');
+    await Promise.all(gateways.map((i) => stopService(i)));
+    await Promise.all([...services.keys()].map((i) => stopService(i)));
+    await balancer?.stop();
+    balancer = null;
   }
 
   const stack: Stack = {
@@ -185,11 +237,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       return urls.gateway;
     },
     services,
-    urlOf: (name) => urls[name],
+    instances,
+    urlOf: (name) => (name in urls ? urls[name as ServiceName] : ownUrl(name)),
     metricsUrlOf: (name) =>
-      name === 'gateway'
-        ? `http://127.0.0.1:${gatewayMetricsPort}/metrics`
-        : urls[name].replace(/\/graphql$/, '/metrics'),
+      serviceOf(name) === 'gateway'
+        ? `http://127.0.0.1:${metricsPorts.get(name)}/metrics`
+        : ownUrl(name).replace(/\/graphql$/, '/metrics'),
+    get balancer() {
+      return balancer;
+    },
     startService,
     stopService,
     stop: async () => {
@@ -202,13 +258,30 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (choose) {
       ports = await choose();
       urls = urlsOf(ports);
-      gatewayMetricsPort = await freePort();
+      for (const g of metricsPorts.keys()) metricsPorts.set(g, await freePort());
       common = environment();
     }
     try {
-      // Subgraphs in parallel (the gateway only needs them at query time, but readiness keeps output tidy).
-      await Promise.all(names.filter((n) => n !== 'gateway').map(startService));
-      if (names.includes('gateway')) await startService('gateway');
+      if (balanced) {
+        for (const i of instances) ownPorts.set(i, await freePort());
+        balancer = await startBalancer(
+          opts.logDir ? join(opts.logDir, 'haproxy') : mkdtempSync(join(tmpdir(), 'daas-haproxy-')),
+          names.map((s) => ({
+            name: s,
+            port: ports[s],
+            servers: instancesOf(s, replicasOf(s)).map((i) => ({ name: i, port: portOf(i) })),
+          })),
+        );
+      }
+      // Subgraphs in parallel, then the gateway (it only needs them at query time, but readiness keeps
+      // output tidy). Balanced, all at once: ten processes starting one group after the other took minutes.
+      const subgraphs = instances.filter((i) => serviceOf(i) !== 'gateway');
+      const gateways = instances.filter((i) => serviceOf(i) === 'gateway');
+      if (balanced) await Promise.all([...subgraphs, ...gateways].map(startService));
+      else {
+        await Promise.all(subgraphs.map(startService));
+        await Promise.all(gateways.map(startService));
+      }
       return stack;
     } catch (e) {
       await stopServices();
@@ -233,12 +306,13 @@ function urlsOf(ports: Record<ServiceName, number>): Record<ServiceName, string>
  * it has bound the port, another process may be listening there (see `listensOn`).
  */
 async function waitReady(
-  name: ServiceName,
+  name: InstanceName,
   port: number,
   child: ChildProcess,
   output: () => string,
+  timeoutMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     // A service that cannot bind its port may stay up without listening (graphql-ws reports the error and
     // swallows it), so its output is what tells.
@@ -257,5 +331,5 @@ async function waitReady(
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`${name} was not ready on port ${port} within ${READY_TIMEOUT_MS / 1000} s`);
+  throw new Error(`${name} was not ready on port ${port} within ${timeoutMs / 1000} s`);
 }

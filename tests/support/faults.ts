@@ -11,23 +11,23 @@ import { join } from 'node:path';
 import { ChangeStore, createLogger, databaseName, openDatabase } from '@daas/kit';
 import { type FerretDB, REPO_ROOT, startFerretDB } from '../../scripts/lib/ferretdb.js';
 import { listeningSockets, socketsOf } from '../../scripts/lib/ports.js';
-import type { ServiceName, Stack } from '../../scripts/lib/stack.js';
+import type { InstanceName, ServiceName, Stack } from '../../scripts/lib/stack.js';
 
 export interface ServiceFaults {
   /** SIGKILL: the process dies at once, nothing is flushed or closed; resolves when it has exited */
-  kill: (service: ServiceName) => Promise<void>;
+  kill: (service: InstanceName) => Promise<void>;
   /** SIGSTOP: the process stays, its sockets stay open, it answers nothing (a half-open peer) */
-  pause: (service: ServiceName) => void;
+  pause: (service: InstanceName) => void;
   /** SIGCONT after `pause` */
-  resume: (service: ServiceName) => void;
+  resume: (service: InstanceName) => void;
   /** starts a killed (or stopped) service again on the same port and environment; resolves when ready */
-  restart: (service: ServiceName) => Promise<void>;
+  restart: (service: InstanceName) => Promise<void>;
   /** kill -9 then restart */
-  crash: (service: ServiceName) => Promise<void>;
+  crash: (service: InstanceName) => Promise<void>;
 }
 
 export function serviceFaults(stack: Stack): ServiceFaults {
-  const processOf = (service: ServiceName) => {
+  const processOf = (service: InstanceName) => {
     const svc = stack.services.get(service);
     if (!svc) throw new Error(`${service} is not running`);
     return svc.process;

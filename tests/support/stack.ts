@@ -6,10 +6,17 @@ import { createLogger, type Database, databaseName, IdentitySigner, openDatabase
 import { inject } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
 import { graphql, graphqlOk } from '../../scripts/lib/graphql-client.js';
-import { type ServiceName, type Stack, type StackOptions, startStack } from '../../scripts/lib/stack.js';
+import {
+  type InstanceName,
+  type ServiceName,
+  type Stack,
+  type StackOptions,
+  startStack,
+} from '../../scripts/lib/stack.js';
 import { seedAccounts } from '../../scripts/seed/accounts.js';
 import { seedContext } from '../../scripts/seed/context.js';
 import { seedDemo } from '../../scripts/seed/index.js';
+import { seedPartners } from '../../scripts/seed/partners.js';
 import { uniquePrefix } from './db.js';
 
 export interface TestStack {
@@ -30,7 +37,8 @@ export interface TestStack {
     query: string,
     variables?: Record<string, unknown>,
   ) => Promise<T>;
-  metric: (service: ServiceName, name: string, labels?: Record<string, string>) => Promise<number>;
+  /** a metric of one process (summed over its series matching `labels`) */
+  metric: (service: InstanceName, name: string, labels?: Record<string, string>) => Promise<number>;
   /**
    * A new connection to a service's own database, for what the API cannot do (closed by `stop`). Each
    * call opens its own: models are compiled once per connection.
@@ -40,15 +48,23 @@ export interface TestStack {
 }
 
 export interface TestStackOptions {
-  /** the whole demo data, or only the demo accounts and their tokens (the test builds the rest) */
-  seed?: boolean | 'accounts';
+  /**
+   * the whole demo data, only the demo accounts and their tokens, or those and the partner network
+   * (contracts, marketplaces); the test builds the rest
+   */
+  seed?: boolean | 'accounts' | 'partners';
   services?: readonly ServiceName[];
   env?: Record<string, string>;
   serviceEnv?: StackOptions['serviceEnv'];
+  /** a database server of the test's own (an operator's MONGODB_URI) instead of the run's shared one */
+  mongoUri?: string;
+  /** processes per service; more than one puts haproxy in front of every service */
+  replicas?: StackOptions['replicas'];
+  readyTimeoutMs?: number;
 }
 
 export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
-  const mongoUri = inject('mongoUri');
+  const mongoUri = opts.mongoUri ?? inject('mongoUri');
   const dbPrefix = uniquePrefix('e');
   const identityKeys = `test:${randomBytes(24).toString('base64url')}`;
   const logDir = join(REPO_ROOT, 'test-artifacts', 'logs', dbPrefix);
@@ -61,12 +77,20 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     env: { LOG_LEVEL: 'info', FEED_POLL_MS: '50', ...(opts.env ?? {}) },
     ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}),
     ...(opts.services ? { services: opts.services } : {}),
+    ...(opts.replicas ? { replicas: opts.replicas } : {}),
+    ...(opts.readyTimeoutMs ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
   });
   try {
-    if (opts.seed === 'accounts') {
-      await seedAccounts(
-        seedContext({ mongoUri, dbPrefix, gatewayUrl: stack.gatewayUrl, partitions: 1, progress: () => {} }),
-      );
+    if (opts.seed === 'accounts' || opts.seed === 'partners') {
+      const ctx = seedContext({
+        mongoUri,
+        dbPrefix,
+        gatewayUrl: stack.gatewayUrl,
+        partitions: 1,
+        progress: () => {},
+      });
+      await seedAccounts(ctx);
+      if (opts.seed === 'partners') await seedPartners(ctx);
     } else if (opts.seed) {
       await seedDemo({ mongoUri, dbPrefix, gatewayUrl: stack.gatewayUrl });
     }

@@ -66,6 +66,21 @@ export function redactUri(uri: string): string {
   return uri.replace(/\/\/[^@/]*@/, '//***@');
 }
 
+/**
+ * The one place that sets how every command reads and writes (docs/deployment.md). On a MongoDB replica
+ * set a write acknowledged by the primary alone can be rolled back by a failover, and a secondary may
+ * answer from the past: the change feed would lose or invent events, a writer would decide on a stale
+ * version. So every write waits for a majority, every read sees only majority-committed data, and reads
+ * go to the primary, whatever the connection string says (these options override it). A standalone
+ * server or FerretDB has nothing to wait for and accepts them.
+ */
+export const CONSISTENCY = {
+  writeConcern: { w: 'majority' as const },
+  // the URI's own key, so that the URI cannot set another (a `readConcern` object loses to it)
+  readConcernLevel: 'majority' as const,
+  readPreference: 'primary' as const,
+};
+
 export function openDatabase(opts: OpenDatabaseOptions): Database {
   const conn = mongoose.createConnection();
   // Fail fast instead of queueing operations while the database is away; the caller gets INTERNAL.
@@ -89,6 +104,7 @@ export function openDatabase(opts: OpenDatabaseOptions): Database {
           autoIndex: false,
           autoCreate: false,
           maxPoolSize: 20,
+          ...CONSISTENCY,
           monitorCommands: opts.onCommand !== undefined || opts.queryLog !== undefined,
         });
         if (opts.onCommand) {

@@ -11,8 +11,6 @@ import {
   type FeedMetaRow,
   type FeedRow,
   isDuplicateKey,
-  MAJORITY,
-  MAJORITY_READ,
 } from './models.js';
 
 const META_ID = 'feed';
@@ -143,7 +141,7 @@ export class FeedLog {
         node,
       };
       try {
-        await this.models.feed.collection.insertOne(event as never, MAJORITY);
+        await this.models.feed.collection.insertOne(event as never);
         this.observe(p, seq);
         for (const l of this.appendListeners) l();
         return slot;
@@ -163,16 +161,15 @@ export class FeedLog {
 
   /**
    * Up to `limit` events of partition p from seq `from` on, stopping at the first slot not yet written
-   * (or pruned). MongoDB and FerretDB v2 read a key range through the _id index; FerretDB v1 only pushes down `_id`
-   * equality, so there it looks slots up one by one (a few in parallel). Majority reads: what a failover
-   * could roll back is not delivered.
+   * (or pruned). MongoDB and FerretDB v2 read a key range through the _id index; FerretDB v1 only pushes
+   * down `_id` equality, so there it looks slots up one by one (a few in parallel). Reads are at majority
+   * read concern (db.ts): what a failover could roll back is not delivered.
    */
   async read(p: number, from: number, limit: number): Promise<FeedRow[]> {
     if (this.dialect() === 'mongodb') {
       const rows = await this.models.feed
         .find({ _id: { $gte: slotId(p, from), $lte: slotId(p, from + limit - 1) } })
         .sort({ _id: 1 })
-        .setOptions(MAJORITY_READ)
         .lean<FeedRow[]>();
       return contiguous(rows, from);
     }
@@ -182,12 +179,7 @@ export class FeedLog {
     while (out.length < limit) {
       const n = Math.min(width, limit - out.length);
       const batch = await Promise.all(
-        Array.from({ length: n }, (_, i) =>
-          this.models.feed
-            .findById(slotId(p, next + i))
-            .setOptions(MAJORITY_READ)
-            .lean<FeedRow>(),
-        ),
+        Array.from({ length: n }, (_, i) => this.models.feed.findById(slotId(p, next + i)).lean<FeedRow>()),
       );
       for (const row of batch) {
         if (!row) return out;
@@ -244,7 +236,7 @@ export class FeedLog {
       const target = await this.oldEnd(p, olderThan);
       if (target > this.lows[p]!) {
         await this.models.meta.collection
-          .insertOne({ _id: lowId(p, target), p, seq: target, at: new Date() } as never, MAJORITY)
+          .insertOne({ _id: lowId(p, target), p, seq: target, at: new Date() } as never)
           .catch((e) => {
             if (!isDuplicateKey(e)) throw e;
           });

@@ -108,24 +108,19 @@ export interface ChangeModels {
   meta: Model<FeedMetaRow>;
 }
 
-/**
- * On a MongoDB replica set a write acknowledged by the primary alone can be rolled back by a failover,
- * and a secondary may serve a read from the past: the feed would lose or invent events, or a writer
- * would decide on a stale version. So the change mechanism writes with majority write concern and reads
- * from the primary (FerretDB accepts both and has nothing to wait for). Mongoose applies the schema
- * options to its queries; direct collection calls pass `MAJORITY` themselves.
- */
-export const MAJORITY = { writeConcern: { w: 'majority' as const } };
-/** Events are delivered only once a majority has them: an event a failover rolls back was never sent. */
-export const MAJORITY_READ = { readConcern: { level: 'majority' as const } };
-
-const loose = { strict: false, versionKey: false, _id: false, read: 'primary', ...MAJORITY } as const;
+// Majority writes and reads from the primary, which the feed needs on a replica set, are set for every
+// command of the connection (CONSISTENCY in db.ts), not per collection.
+const loose = { strict: false, versionKey: false, _id: false } as const;
 
 export function changeModels(conn: Connection): ChangeModels {
   const changes = new Schema<ChangeRow>({ _id: String }, { ...loose, collection: 'changes' });
   changes.index({ entityId: 1, version: 1 });
   const feed = new Schema<FeedRow>({ _id: String }, { ...loose, collection: 'feed' });
-  feed.index({ key: 1 }, { unique: true });
+  // Append once: a change's event is in one partition (its row's), so the key is unique per partition.
+  // Prefixed by `p` so that the feed can be sharded on { p: 1 } (docs/deployment.md): a sharded
+  // collection enforces only unique indexes that start with its shard key. (Databases created before
+  // keep their old unique index on `key` too, which is stricter; drop it before sharding.)
+  feed.index({ p: 1, key: 1 }, { unique: true });
   feed.index({ p: 1, s: 1 });
   feed.index({ at: 1 });
   const pending = new Schema<PendingRow>({ _id: String }, { ...loose, collection: 'pending_changes' });

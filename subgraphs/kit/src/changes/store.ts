@@ -26,7 +26,6 @@ import {
   changeModels,
   type EffectSpec,
   isDuplicateKey,
-  MAJORITY,
 } from './models.js';
 
 /** Fields every entity document carries. */
@@ -199,7 +198,7 @@ export class ChangeStore {
       };
       const marker = await this.mark(row._id);
       try {
-        await this.models.changes.collection.insertOne(row as never, MAJORITY);
+        await this.models.changes.collection.insertOne(row as never);
       } catch (e) {
         await this.unmark(marker);
         if (!isDuplicateKey(e)) throw e;
@@ -248,7 +247,7 @@ export class ChangeStore {
       };
       const marker = await this.mark(row._id);
       try {
-        await this.models.changes.collection.insertOne(row as never, MAJORITY);
+        await this.models.changes.collection.insertOne(row as never);
       } catch (e) {
         await this.unmark(marker);
         if (!isDuplicateKey(e)) throw e;
@@ -258,10 +257,11 @@ export class ChangeStore {
       }
       if (opts.idempotencyKey) {
         try {
-          await this.models.claims.collection.insertOne(
-            { _id: opts.idempotencyKey, entityId: id, at: now } as never,
-            MAJORITY,
-          );
+          await this.models.claims.collection.insertOne({
+            _id: opts.idempotencyKey,
+            entityId: id,
+            at: now,
+          } as never);
         } catch (e) {
           if (!isDuplicateKey(e)) throw e;
           // A concurrent request with the same key won: abandon ours, answer with theirs.
@@ -332,7 +332,7 @@ export class ChangeStore {
 
   private async mark(changeId: string): Promise<string> {
     const id = randomUUID();
-    await this.models.pending.collection.insertOne({ _id: id, changeId, at: new Date() } as never, MAJORITY);
+    await this.models.pending.collection.insertOne({ _id: id, changeId, at: new Date() } as never);
     return id;
   }
 
@@ -497,10 +497,11 @@ export class ChangeStore {
     }
     if (row.idem) {
       try {
-        await this.models.claims.collection.insertOne(
-          { _id: row.idem, entityId: row.entityId, at: row.at } as never,
-          MAJORITY,
-        );
+        await this.models.claims.collection.insertOne({
+          _id: row.idem,
+          entityId: row.entityId,
+          at: row.at,
+        } as never);
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
         const claim = await this.models.claims.findById(row.idem).lean();
@@ -586,7 +587,7 @@ type ApplyCheck = 'filter' | 'read' | 'none';
 async function applyRow(model: Model<EntityDoc>, row: ChangeRow, check: ApplyCheck): Promise<void> {
   if (row.version === 1) {
     try {
-      await model.collection.insertOne(row.set as never, MAJORITY);
+      await model.collection.insertOne(row.set as never);
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;
       // Applied already (recovery raced the writer), or refused by another unique index of the entity.
@@ -604,5 +605,5 @@ async function applyRow(model: Model<EntityDoc>, row: ChangeRow, check: ApplyChe
     const doc = await model.findById(row.entityId, { version: 1 }).lean();
     if (doc?.version !== row.version - 1) return;
   }
-  await model.collection.updateOne(filter as never, update, MAJORITY);
+  await model.collection.updateOne(filter as never, update);
 }
