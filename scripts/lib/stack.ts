@@ -1,4 +1,4 @@
-// Starts the platform's processes: the four subgraphs and the gateway, each its own Node process,
+// Starts the platform's processes: the four subgraphs, the gateway and the REST service, each its own Node process,
 // on given or free ports, against one MongoDB-compatible server. Used by `pnpm start` and the tests.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './ferretdb.js';
 import { freePort, listensOn, PortTakenError } from './ports.js';
 
-export const SERVICES = ['partners', 'products', 'requests', 'usage', 'gateway'] as const;
+export const SERVICES = ['partners', 'products', 'requests', 'usage', 'gateway', 'rest'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 export const SUBGRAPH_NAMES = ['partners', 'products', 'requests', 'usage'] as const;
 
@@ -16,15 +16,15 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   products: 4002,
   requests: 4003,
   usage: 4004,
+  rest: 4005,
 };
 
 /** Chooses a port for every service; called again when another process takes one of them first. */
 export type PortChooser = () => Promise<Record<ServiceName, number>>;
 
 export function entryPoint(name: ServiceName): string {
-  return name === 'gateway'
-    ? join(REPO_ROOT, 'gateway', 'src', 'main.ts')
-    : join(REPO_ROOT, 'subgraphs', name, 'src', 'main.ts');
+  if (name === 'gateway' || name === 'rest') return join(REPO_ROOT, name, 'src', 'main.ts');
+  return join(REPO_ROOT, 'subgraphs', name, 'src', 'main.ts');
 }
 
 export interface StackOptions {
@@ -98,6 +98,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       DB_NAME_PREFIX: opts.dbPrefix ?? '',
       IDENTITY_KEYS: opts.identityKeys,
       GATEWAY_URL: urls.gateway,
+      // where the gateway forwards /public/v1 (Connect's REST API)
+      REST_URL: `http://127.0.0.1:${ports.rest}`,
       HOST: '127.0.0.1',
       ...(opts.env ?? {}),
     };
@@ -206,7 +208,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       common = environment();
     }
     try {
-      // Subgraphs in parallel (the gateway only needs them at query time, but readiness keeps output tidy).
+      // Subgraphs (and the REST service) in parallel (the gateway only needs them at query time, but
+      // readiness keeps output tidy).
       await Promise.all(names.filter((n) => n !== 'gateway').map(startService));
       if (names.includes('gateway')) await startService('gateway');
       return stack;
@@ -222,7 +225,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 }
 
 function urlsOf(ports: Record<ServiceName, number>): Record<ServiceName, string> {
-  return Object.fromEntries(SERVICES.map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`])) as Record<
+  const path = (n: ServiceName) => (n === 'rest' ? '/public/v1' : '/graphql');
+  return Object.fromEntries(SERVICES.map((n) => [n, `http://127.0.0.1:${ports[n]}${path(n)}`])) as Record<
     ServiceName,
     string
   >;

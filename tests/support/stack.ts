@@ -6,7 +6,13 @@ import { createLogger, type Database, databaseName, IdentitySigner, openDatabase
 import { inject } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
 import { graphql, graphqlOk } from '../../scripts/lib/graphql-client.js';
-import { type ServiceName, type Stack, type StackOptions, startStack } from '../../scripts/lib/stack.js';
+import {
+  SERVICES,
+  type ServiceName,
+  type Stack,
+  type StackOptions,
+  startStack,
+} from '../../scripts/lib/stack.js';
 import { seedAccounts } from '../../scripts/seed/accounts.js';
 import { seedContext } from '../../scripts/seed/context.js';
 import { seedDemo } from '../../scripts/seed/index.js';
@@ -42,7 +48,9 @@ export interface TestStack {
 export interface TestStackOptions {
   /** the whole demo data, or only the demo accounts and their tokens (the test builds the rest) */
   seed?: boolean | 'accounts';
+  /** which processes to start: by default all but the REST service (`rest: true` adds it) */
   services?: readonly ServiceName[];
+  rest?: boolean;
   env?: Record<string, string>;
   serviceEnv?: StackOptions['serviceEnv'];
 }
@@ -60,7 +68,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     logDir,
     env: { LOG_LEVEL: 'info', FEED_POLL_MS: '50', ...(opts.env ?? {}) },
     ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}),
-    ...(opts.services ? { services: opts.services } : {}),
+    services: opts.services ?? SERVICES.filter((n) => opts.rest || n !== 'rest'),
   });
   try {
     if (opts.seed === 'accounts') {

@@ -1,0 +1,106 @@
+// Every GraphQL document this service sends, in one module: when the API's vocabulary changes, this
+// file and vocabulary.ts are what change. List documents all take $first, $after and $nodes (false
+// when only cursors are wanted, to reach an offset: lists.ts).
+
+const TIER = 'fragment RestTier on AssetTier { id name externalId }';
+
+const ASSET_CORE = `
+fragment RestAssetCore on Asset {
+  id externalId status createdAt updatedAt activatedAt terminatedAt
+  product { id name status }
+  marketplace { id name }
+  contract { id }
+  vendor { id name }
+  provider { id name }
+  tiers { customer { ...RestTier } tier1 { ...RestTier } tier2 { ...RestTier } }
+  items { item { id name type period } mpn quantity }
+  params { name value valueError }
+}
+${TIER}`;
+
+const ASSET = `
+fragment RestAsset on Asset {
+  ...RestAssetCore
+  pendingRequest { id type status }
+}
+${ASSET_CORE}`;
+
+const REQUEST = `
+fragment RestAssetRequest on AssetRequest {
+  id type status note reason activationKey templateId effectiveDate answered createdAt updatedAt
+  marketplace { id name }
+  items { item { id name type period } mpn quantity oldQuantity }
+  params { name value valueError }
+  asset { ...RestAssetCore }
+}
+${ASSET_CORE}`;
+
+export const ASSET_REQUESTS = `
+query RestAssetRequests($first: Int, $after: String, $nodes: Boolean!, $filter: AssetRequestFilter) {
+  list: assetRequests(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node @include(if: $nodes) { ...RestAssetRequest } }
+  }
+}
+${REQUEST}`;
+
+export const ASSET_REQUEST = `
+query RestAssetRequest($id: ID!) { one: assetRequest(id: $id) { ...RestAssetRequest } }
+${REQUEST}`;
+
+export const ASSETS = `
+query RestAssets($first: Int, $after: String, $nodes: Boolean!, $filter: AssetFilter) {
+  list: assets(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node @include(if: $nodes) { ...RestAsset } }
+  }
+}
+${ASSET}`;
+
+export const ASSET_ONE = `
+query RestAsset($id: ID!) { one: asset(id: $id) { ...RestAsset } }
+${ASSET}`;
+
+export const CREATE_TIER_ACCOUNT = `
+mutation RestCreateTierAccount($input: CreateTierAccountInput!) {
+  done: createTierAccount(input: $input) { tierAccount { id } }
+}`;
+
+export const CREATE_PURCHASE = `
+mutation RestPurchase($input: CreatePurchaseRequestInput!) {
+  done: createPurchaseRequest(input: $input) { request { ...RestAssetRequest } }
+}
+${REQUEST}`;
+
+/** The mutations taking an asset, keyed by Connect's request type. */
+export const CREATE_ON_ASSET: Record<string, { document: string; input: string }> = Object.fromEntries(
+  (
+    [
+      ['change', 'createChangeRequest', 'CreateChangeRequestInput'],
+      ['suspend', 'createSuspendRequest', 'AssetActionInput'],
+      ['resume', 'createResumeRequest', 'AssetActionInput'],
+      ['cancel', 'createCancelRequest', 'AssetActionInput'],
+    ] as const
+  ).map(([type, field, input]) => [
+    type,
+    {
+      input,
+      document: `
+mutation RestCreate($input: ${input}!) { done: ${field}(input: $input) { request { ...RestAssetRequest } } }
+${REQUEST}`,
+    },
+  ]),
+);
+
+const requestMutation = (field: string, input: string) => `
+mutation RestRequestAction($input: ${input}!) { done: ${field}(input: $input) { request { ...RestAssetRequest } } }
+${REQUEST}`;
+
+export const UPDATE_REQUEST_PARAMS = requestMutation('updateAssetRequestParams', 'RequestParamsInput');
+export const ANSWER_REQUEST = requestMutation('answerAssetRequest', 'RequestParamsInput');
+export const INQUIRE_REQUEST = requestMutation('inquireAssetRequest', 'RequestParamsInput');
+export const PEND_REQUEST = requestMutation('pendAssetRequest', 'RequestRefInput');
+export const APPROVE_REQUEST = requestMutation('approveAssetRequest', 'ApproveAssetRequestInput');
+export const FAIL_REQUEST = requestMutation('failAssetRequest', 'RequestReasonInput');
