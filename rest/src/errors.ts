@@ -46,7 +46,10 @@ export function fromGraphQL(errors: GraphQLErrorLike[]): RestError {
   const [status, errorCode] = BY_CODE[code] ?? [500, 'SYS_001'];
   const messages = errors.map((e) => {
     const field = e.extensions?.field;
-    return field ? `${connectField(field)}: ${e.message}` : e.message;
+    if (!field) return e.message;
+    // the platform's messages may already start with the field's own path
+    const message = e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
+    return `${connectField(field)}: ${message}`;
   });
   return new RestError(status, errorCode, messages);
 }

@@ -22,6 +22,7 @@ export interface ListCall<N> {
 }
 
 const SKIP_STEP = 500;
+const NODE_STEP = 100;
 
 export async function fetchPage<N>(
   gateway: GatewayClient,
@@ -44,8 +45,18 @@ export async function fetchPage<N>(
       return { total: page.totalCount, nodes: [] };
     }
   }
-  const page = await run(q.limit, after, q.limit > 0);
-  return { total: page.totalCount, nodes: page.edges.map((e) => e.node as N) };
+  if (q.limit === 0) return { total: (await run(0, after, false)).totalCount, nodes: [] };
+  // Nodes in chunks: a page of 500 requests with their nested lists would pass the gateway's cost limit.
+  const nodes: N[] = [];
+  let total = 0;
+  while (nodes.length < q.limit) {
+    const page = await run(Math.min(NODE_STEP, q.limit - nodes.length), after, true);
+    total = page.totalCount;
+    nodes.push(...page.edges.map((e) => e.node as N));
+    after = page.pageInfo.endCursor;
+    if (!page.pageInfo.hasNextPage) break;
+  }
+  return { total, nodes };
 }
 
 /**

@@ -210,10 +210,15 @@ export async function updateRequest(c: Call) {
  * have happened: a refusal because the request is already where this action takes it answers the
  * request as the first call would have (it is not done twice: the subgraph refused it).
  */
-const ACTIONS: Record<
-  string,
-  { document: string; reaches: string; input: (b: Record<string, unknown>) => object }
-> = {
+interface Action {
+  document: string;
+  reaches: string;
+  /** the mutation's input beside `request`; `current` is read first for actions that need it */
+  input: (body: Record<string, unknown>, current: GAssetRequest | null) => object;
+  needsCurrent?: boolean;
+}
+
+const ACTIONS: Record<string, Action> = {
   approve: {
     document: ops.APPROVE_REQUEST,
     reaches: 'APPROVED',
@@ -228,8 +233,18 @@ const ACTIONS: Record<
     reaches: 'FAILED',
     input: (b) => ({ reason: requiredStr(b, 'reason') }),
   },
-  // Connect's inquire names a template for the message; the value errors were set by PUT before
-  inquire: { document: ops.INQUIRE_REQUEST, reaches: 'INQUIRING', input: () => ({ params: [] }) },
+  // Connect's inquire names a template for its message; the value errors were set by PUT before and
+  // are what the inquiry asks about (Connect's template has no counterpart here)
+  inquire: {
+    document: ops.INQUIRE_REQUEST,
+    reaches: 'INQUIRING',
+    needsCurrent: true,
+    input: (_b, current) => ({
+      params: (current?.params ?? [])
+        .filter((p) => p.valueError)
+        .map((p) => ({ name: p.name, valueError: p.valueError })),
+    }),
+  },
   pend: { document: ops.PEND_REQUEST, reaches: 'PENDING', input: () => ({}) },
 };
 
@@ -237,7 +252,8 @@ export async function requestAction(c: Call) {
   const action = ACTIONS[c.params.action!];
   if (!action) throw new RestError(404, 'NFND_001', [`No action "${c.params.action}" on requests.`]);
   const body = await c.body();
-  const input = { request: c.params.id, ...action.input(body) };
+  const current = action.needsCurrent ? await readRequest(c, c.params.id!) : null;
+  const input = { request: c.params.id, ...action.input(body, current) };
   try {
     const done = await c.gateway.run<Done>(c.caller, action.document, { input });
     sendJson(c.res, 200, assetRequest(done.done.request));
