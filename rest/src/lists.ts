@@ -1,7 +1,7 @@
 // Connect pages by offset; the GraphQL API pages by key (cursors, never skip). An offset is reached by
-// walking cursors only (`$nodes: false` leaves the nodes out), 500 rows a step, then one page of nodes.
-// Offsets far into a list cost one cursor read per 500 rows skipped: the clients iterate page by page
-// from 0 and rarely jump.
+// walking cursors only (`$nodes: false` leaves the nodes out), then the page is read. Steps are 100 rows:
+// the gateway's cost estimate counts the nodes a step could hold even when they are left out. An offset
+// far into a list costs one cursor read per 100 rows skipped; the clients iterate from 0, page by page.
 import type { ServerResponse } from 'node:http';
 import { sendJson } from './errors.js';
 import type { Caller, GatewayClient } from './gateway.js';
@@ -21,7 +21,7 @@ export interface ListCall<N> {
   connection: (data: never) => Connection<N>;
 }
 
-const SKIP_STEP = 500;
+const SKIP_STEP = 100;
 const NODE_STEP = 100;
 
 export async function fetchPage<N>(

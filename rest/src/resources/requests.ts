@@ -213,9 +213,8 @@ export async function updateRequest(c: Call) {
 interface Action {
   document: string;
   reaches: string;
-  /** the mutation's input beside `request`; `current` is read first for actions that need it */
-  input: (body: Record<string, unknown>, current: GAssetRequest | null) => object;
-  needsCurrent?: boolean;
+  /** the mutation's input beside `request` */
+  input: (body: Record<string, unknown>, current: GAssetRequest) => object;
 }
 
 const ACTIONS: Record<string, Action> = {
@@ -238,9 +237,8 @@ const ACTIONS: Record<string, Action> = {
   inquire: {
     document: ops.INQUIRE_REQUEST,
     reaches: 'INQUIRING',
-    needsCurrent: true,
     input: (_b, current) => ({
-      params: (current?.params ?? [])
+      params: current.params
         .filter((p) => p.valueError)
         .map((p) => ({ name: p.name, valueError: p.valueError })),
     }),
@@ -252,7 +250,8 @@ export async function requestAction(c: Call) {
   const action = ACTIONS[c.params.action!];
   if (!action) throw new RestError(404, 'NFND_001', [`No action "${c.params.action}" on requests.`]);
   const body = await c.body();
-  const current = action.needsCurrent ? await readRequest(c, c.params.id!) : null;
+  // read first: a request the caller may not see is a 404, as on GET (the mutation would call it bad input)
+  const current = await readRequest(c, c.params.id!);
   const input = { request: c.params.id, ...action.input(body, current) };
   try {
     const done = await c.gateway.run<Done>(c.caller, action.document, { input });
