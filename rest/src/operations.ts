@@ -104,3 +104,80 @@ export const INQUIRE_REQUEST = requestMutation('inquireAssetRequest', 'RequestPa
 export const PEND_REQUEST = requestMutation('pendAssetRequest', 'RequestRefInput');
 export const APPROVE_REQUEST = requestMutation('approveAssetRequest', 'ApproveAssetRequestInput');
 export const FAIL_REQUEST = requestMutation('failAssetRequest', 'RequestReasonInput');
+
+// ------------------------------------------------------------------------------------- catalog, partners
+
+const PRODUCT = `
+fragment RestProduct on Product {
+  id name shortDescription detailedDescription status version createdAt updatedAt publishedAt
+  vendor { id name }
+  capabilities {
+    ppu { schema dynamic }
+    reservation { consumption }
+    tiers { configsLevel }
+    subscription { hold }
+  }
+}`;
+
+export const PRODUCTS = `
+query RestProducts($first: Int, $after: String, $nodes: Boolean!, $filter: ProductFilter, $orderBy: ProductOrder) {
+  list: products(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node @include(if: $nodes) { ...RestProduct } }
+  }
+}
+${PRODUCT}`;
+
+export const PRODUCT_ONE = `
+query RestProduct($id: ID!) { one: product(id: $id) { ...RestProduct } }
+${PRODUCT}`;
+
+export const PRODUCT_ITEMS = `
+query RestProductItems($id: ID!) {
+  one: product(id: $id) {
+    items { id mpn name description type period precision unit status dynamic position commitment { years periods } }
+  }
+}`;
+
+export const PRODUCT_PARAMETERS = `
+query RestProductParameters($id: ID!, $phase: ParameterPhase, $scope: ParameterScope) {
+  one: product(id: $id) {
+    parameters(phase: $phase, scope: $scope) {
+      id name title description type scope phase hint placeholder defaultValue position
+      constraints { required hidden unique readonly minLength maxLength choices { label value } }
+    }
+  }
+}`;
+
+export const PRODUCT_TEMPLATES = `
+query RestProductTemplates($id: ID!) {
+  one: product(id: $id) { templates { id title body scope type } }
+}`;
+
+export const VIEWER_ACCOUNT = `
+query RestViewer { viewer { account { id name role createdAt } } }`;
+
+export const ACCOUNT_ONE = `
+query RestAccount($id: ID!) { one: account(id: $id) { id name role createdAt } }`;
+
+const MARKETPLACE = `
+fragment RestMarketplace on Marketplace {
+  id name description zone currency countries createdAt updatedAt
+  owner { id name }
+  hubs { externalId hub { id name } }
+}`;
+
+export const MARKETPLACES = `
+query RestMarketplaces($first: Int, $after: String, $nodes: Boolean!, $filter: MarketplaceFilter) {
+  list: marketplaces(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node @include(if: $nodes) { ...RestMarketplace } }
+  }
+}
+${MARKETPLACE}`;
+
+export const MARKETPLACE_ONE = `
+query RestMarketplace($id: ID!) { one: marketplace(id: $id) { ...RestMarketplace } }
+${MARKETPLACE}`;

@@ -17,14 +17,14 @@ export interface CollectionSpec {
   /** `search=` → filter; absent: the collection has no search */
   search?: (value: string) => GraphQLFilter;
   /** RQL ordering (`-created`) → the GraphQL order (null: the collection's own order) */
-  orderings?: Record<string, string | null>;
+  orderings?: Record<string, unknown>;
   /** paths `select()` may add or remove; anything under them too */
   selectable?: string[];
 }
 
 export interface ListQuery {
   filter: GraphQLFilter;
-  orderBy: string | null;
+  orderBy: unknown;
   /** dotted paths the caller asked to leave out */
   exclude: string[];
   limit: number;

@@ -1,5 +1,6 @@
 // The REST paths served under /public/v1, by method. `:name` matches one id-like segment.
 import type { Handler } from './http.js';
+import * as catalog from './resources/catalog.js';
 import * as requests from './resources/requests.js';
 
 export interface Route {
@@ -16,6 +17,17 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: 'requests/:id/:action', handler: requests.requestAction },
   { method: 'GET', path: 'assets', handler: requests.listAssets },
   { method: 'GET', path: 'assets/:id', handler: requests.getAsset },
+  { method: 'GET', path: 'products', handler: catalog.listProducts },
+  { method: 'GET', path: 'products/:id', handler: catalog.getProduct },
+  { method: 'GET', path: 'products/:id/items', handler: catalog.listItems },
+  { method: 'GET', path: 'products/:id/items/:item', handler: catalog.getItem },
+  { method: 'GET', path: 'products/:id/parameters', handler: catalog.listParameters },
+  { method: 'GET', path: 'products/:id/parameters/:param', handler: catalog.getParameter },
+  { method: 'GET', path: 'products/:id/templates', handler: catalog.listTemplates },
+  { method: 'GET', path: 'accounts', handler: catalog.listAccounts },
+  { method: 'GET', path: 'accounts/:id', handler: catalog.getAccount },
+  { method: 'GET', path: 'marketplaces', handler: catalog.listMarketplaces },
+  { method: 'GET', path: 'marketplaces/:id', handler: catalog.getMarketplace },
 ];
 
 /** Connect's other names for the same collections. */

@@ -147,3 +147,118 @@ export function assetRequest(r: GAssetRequest) {
     events: events(r.createdAt, r.updatedAt),
   };
 }
+
+// ------------------------------------------------------------------------------------- catalog, partners
+
+type G = Record<string, unknown>;
+const s = (v: unknown) => (typeof v === 'string' ? v : '');
+const named = (v: unknown) => ref(v as Named | null);
+
+export function product(p: G) {
+  const caps = (p.capabilities ?? {}) as {
+    ppu: { schema: string; dynamic: boolean } | null;
+    reservation: { consumption: boolean };
+    tiers: { configsLevel: number | null };
+    subscription: { hold: boolean };
+  };
+  return {
+    id: p.id,
+    name: p.name,
+    short_description: s(p.shortDescription),
+    detailed_description: s(p.detailedDescription),
+    status: enumOut(p.status as string),
+    version: p.version ?? null,
+    owner: named(p.vendor),
+    capabilities: {
+      ppu: caps.ppu ? { schema: enumOut(caps.ppu.schema), dynamic: caps.ppu.dynamic } : false,
+      reservation: { consumption: caps.reservation?.consumption ?? false },
+      tiers: { configs: caps.tiers?.configsLevel ? { level: caps.tiers.configsLevel } : null },
+      subscription: {
+        change: { editable_ordering_parameters: false },
+        hold: caps.subscription?.hold ?? false,
+      },
+    },
+    published_at: p.publishedAt ?? null,
+    events: events(p.createdAt as string, p.updatedAt as string),
+  };
+}
+
+export function productItem(i: G) {
+  const commitment = i.commitment as { years: number; periods: number } | null;
+  return {
+    id: i.id,
+    mpn: i.mpn,
+    display_name: i.name,
+    name: i.name,
+    description: s(i.description),
+    type: enumOut(i.type as string),
+    period: enumOut(i.period as string),
+    precision: enumOut(i.precision as string),
+    unit: { id: s(i.unit), name: s(i.unit), title: s(i.unit) },
+    commitment: commitment ? { count: commitment.years, multiyear: commitment.periods > 1 } : null,
+    status: enumOut(i.status as string),
+    dynamic: i.dynamic,
+    position: i.position,
+  };
+}
+
+export function parameter(p: G) {
+  const c = p.constraints as G & { choices: { label: string; value: string }[] };
+  return {
+    id: p.name,
+    name: p.name,
+    title: p.title,
+    description: s(p.description),
+    type: enumOut(p.type as string),
+    scope: enumOut(p.scope as string),
+    phase: enumOut(p.phase as string),
+    hint: s(p.hint),
+    placeholder: s(p.placeholder),
+    default_value: p.defaultValue ?? null,
+    position: p.position,
+    constraints: {
+      required: c.required,
+      hidden: c.hidden,
+      unique: c.unique,
+      readonly: c.readonly,
+      min_length: c.minLength ?? null,
+      max_length: c.maxLength ?? null,
+      choices: c.choices.map((x) => ({ label: x.label, value: x.value })),
+    },
+  };
+}
+
+export function template(t: G) {
+  return {
+    id: t.id,
+    name: t.title,
+    title: t.title,
+    body: t.body,
+    scope: enumOut(t.scope as string),
+    type: enumOut(t.type as string),
+  };
+}
+
+export function account(a: G) {
+  return {
+    id: a.id,
+    name: a.name,
+    type: enumOut(a.role as string),
+    events: { created: { at: a.createdAt } },
+  };
+}
+
+export function marketplace(m: G) {
+  const hubs = (m.hubs ?? []) as { externalId: string | null; hub: Named }[];
+  return {
+    id: m.id,
+    name: m.name,
+    description: s(m.description),
+    zone: s(m.zone),
+    currency: m.currency,
+    countries: ((m.countries ?? []) as string[]).map((id) => ({ id })),
+    owner: named(m.owner),
+    hubs: hubs.map((h) => ({ hub: ref(h.hub), external_id: h.externalId ?? '' })),
+    events: events(m.createdAt as string, m.updatedAt as string),
+  };
+}
