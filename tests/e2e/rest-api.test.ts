@@ -266,3 +266,58 @@ describe('tenancy', () => {
     expect((ok(await rest(t, V, 'GET', `requests/${mine.id}`)) as Req).status).toBe('pending');
   });
 });
+
+describe('catalog and partners (read)', () => {
+  it('products page like GraphQL, with search, ordering, items, parameters and templates', async () => {
+    const g = await t.queryOk<{ products: { totalCount: number; edges: { node: { id: string } }[] } }>(
+      D,
+      '{ products(first: 500, orderBy: { field: NAME, direction: ASC }) { totalCount edges { node { id } } } }',
+    );
+    const first = await rest(t, D, 'GET', 'products?ordering(name)&limit=2&offset=1');
+    expect((ok(first) as { id: string }[]).map((p) => p.id)).toEqual(
+      g.products.edges.slice(1, 3).map((e) => e.node.id),
+    );
+    expect(first.headers['content-range']).toBe(`items 1-2/${g.products.totalCount}`);
+    const found = ok(await rest(t, D, 'GET', 'products?search=Backup')) as { name: string }[];
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((p) => p.name.includes('Backup'))).toBe(true);
+    const product = ok(await rest(t, D, 'GET', `products/${P.id}`)) as { id: string; status: string };
+    expect(product).toMatchObject({ id: P.id, status: 'published' });
+    const items = ok(await rest(t, D, 'GET', `products/${P.id}/items`)) as { id: string; type: string }[];
+    expect(items.map((i) => i.id).sort()).toEqual(P.items.map((i) => i.id).sort());
+    const item = ok(await rest(t, D, 'GET', `products/${P.id}/items/${items[0]!.id}`)) as { id: string };
+    expect(item.id).toBe(items[0]!.id);
+    const ordering = ok(await rest(t, D, 'GET', `products/${P.id}/parameters?eq(phase,ordering)`)) as {
+      id: string;
+      phase: string;
+      constraints: { required: boolean };
+    }[];
+    expect(ordering.every((p) => p.phase === 'ordering')).toBe(true);
+    expect(ordering.filter((p) => p.constraints.required).map((p) => p.id)).toEqual(
+      expect.arrayContaining(P.ordering.map((p) => p.name)),
+    );
+    const param = ok(await rest(t, D, 'GET', `products/${P.id}/parameters/${ordering[0]!.id}`)) as {
+      id: string;
+    };
+    expect(param.id).toBe(ordering[0]!.id);
+    const templates = ok(await rest(t, V, 'GET', `products/${P.id}/templates`)) as {
+      id: string;
+      type: string;
+    }[];
+    expect(templates.map((x) => x.id)).toContain(P.template);
+    connectError(await rest(t, D, 'GET', `products/${P.id}/items?eq(mpn,x)`), 400, 'RQL_001');
+    connectError(await rest(t, DEMO.vendor2, 'GET', 'products/PRD-100-000-006'), 404);
+  });
+
+  it('accounts answer the caller; marketplaces list and read', async () => {
+    const accounts = await rest(t, V, 'GET', 'accounts?limit=1&offset=0');
+    expect(ok(accounts)).toEqual([expect.objectContaining({ id: 'VA-100-001', type: 'vendor' })]);
+    expect(accounts.headers['content-range']).toBe('items 0-0/1');
+    expect(accounts.headers['connect-version']).toBeDefined();
+    const g = await t.queryOk<{ marketplaces: { totalCount: number } }>(D, '{ marketplaces { totalCount } }');
+    const mps = await rest(t, D, 'GET', 'marketplaces');
+    expect((ok(mps) as unknown[]).length).toBe(g.marketplaces.totalCount);
+    const mp = ok(await rest(t, D, 'GET', `marketplaces/${US}`)) as { id: string; owner: { id: string } };
+    expect(mp).toMatchObject({ id: US, owner: { id: 'PA-200-001' } });
+  });
+});
