@@ -70,14 +70,14 @@ const FEEDS: Feed[] = [
     field: 'assetRequestChanged',
     entity: 'assetRequest',
     query:
-      'subscription($key: ID, $after: Cursor) { assetRequestChanged(filter: { assetId: $key }, after: $after) { cursor at assetRequest { id note } } }',
+      'subscription($key: ID, $after: Cursor) { assetRequestChanged(filter: { asset: $key }, after: $after) { cursor at assetRequest { id note } } }',
   },
   {
     service: 'products',
     field: 'listingRequestChanged',
     entity: 'listingRequest',
     query:
-      'subscription($key: ID, $after: Cursor) { listingRequestChanged(filter: { productId: $key }, after: $after) { cursor at listingRequest { id note } } }',
+      'subscription($key: ID, $after: Cursor) { listingRequestChanged(filter: { product: $key }, after: $after) { cursor at listingRequest { id note } } }',
   },
 ];
 

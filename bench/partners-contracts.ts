@@ -75,16 +75,16 @@ async function run() {
     const vendors: string[] = [];
     for (let i = 0; i < VENDORS; i++) {
       const v = (
-        await as<{ createAccount: { id: string } }>(
+        await as<{ createAccount: { account: { id: string } } }>(
           DEMO.operator,
-          'mutation($n: String!) { createAccount(input: { name: $n, role: VENDOR }) { id } }',
+          'mutation($n: String!) { createAccount(input: { name: $n, role: VENDOR }) { account { id } } }',
           { n: `Bench Vendor ${i}` },
         )
-      ).createAccount.id;
+      ).createAccount.account.id;
       const token = (
         await as<{ createApiToken: { secret: string } }>(
           DEMO.operator,
-          'mutation($a: ID!) { createApiToken(input: { accountId: $a, name: "bench" }) { secret } }',
+          'mutation($a: ID!) { createApiToken(input: { account: $a, name: "bench" }) { secret } }',
           { a: v },
         )
       ).createApiToken.secret;

@@ -242,17 +242,17 @@ async function apiSource(platform: BenchPlatform, n: number): Promise<Source> {
   for (let w = 0; w < 4; w++) {
     // one vendor per writer: a vendor has one pending program contract with a distributor at a time
     const id = (
-      await as<{ createAccount: { id: string } }>(
+      await as<{ createAccount: { account: { id: string } } }>(
         DEMO.operator,
-        'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }',
+        'mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } } }',
         { i: { name: `Bench Vendor ${n}-${w}`, role: 'VENDOR' } },
       )
-    ).createAccount.id;
+    ).createAccount.account.id;
     const token = (
       await as<{ createApiToken: { secret: string } }>(
         DEMO.operator,
         'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }',
-        { i: { accountId: id, name: 'bench' } },
+        { i: { account: id, name: 'bench' } },
       )
     ).createApiToken.secret;
     vendors.push({ id, token });
@@ -280,12 +280,12 @@ async function apiSource(platform: BenchPlatform, n: number): Promise<Source> {
           ).createProgramContract.contract.id;
           await as(
             vendor.token,
-            'mutation($i: ContractActionInput!) { signContract(input: $i) { contract { id } } }',
+            'mutation($i: SignContractInput!) { signContract(input: $i) { contract { id } } }',
             { i: { contract: id } },
           );
           await as(
             D,
-            'mutation($i: ContractNoteActionInput!) { terminateContract(input: $i) { contract { id } } }',
+            'mutation($i: TerminateContractInput!) { terminateContract(input: $i) { contract { id } } }',
             { i: { contract: id, note: 'bench' } },
           );
         }
@@ -306,7 +306,7 @@ async function operatorTokens(url: string, count: number): Promise<string[]> {
       const { createApiToken } = await graphqlOk<{ createApiToken: { secret: string } }>(
         url,
         'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }',
-        { i: { accountId: 'OA-000-001', name: `bench ${next}` } },
+        { i: { account: 'OA-000-001', name: `bench ${next}` } },
         { token: DEMO.operator },
       );
       tokens.push(createApiToken.secret);

@@ -90,7 +90,7 @@ const values = (p: ListedProduct, phase: string, tag: string) =>
 
 interface Order {
   asset: { id: string; status: string };
-  request: { id: string; status: string };
+  assetRequest: { id: string; status: string };
 }
 
 async function purchase(
@@ -106,7 +106,7 @@ async function purchase(
   const d = await ctx.as<{ createPurchaseRequest: Order }>(
     role,
     `mutation($i: CreatePurchaseRequestInput!) { createPurchaseRequest(input: $i) {
-      asset { id status } request { id status } } }`,
+      asset { id status } assetRequest { id status } } }`,
     {
       i: {
         product: p.id,
@@ -127,14 +127,14 @@ async function approve(ctx: SeedContext, vendor: Role, p: ListedProduct, request
   if (fulfil.length > 0) {
     await ctx.as(
       vendor,
-      'mutation($i: RequestParamsInput!) { updateAssetRequestParams(input: $i) { request { id } } }',
+      'mutation($i: UpdateAssetRequestParamsInput!) { updateAssetRequestParams(input: $i) { assetRequest { id } } }',
       { i: { request, params: fulfil } },
     );
   }
   const template = p.templates.find((t) => t.type === 'FULFILLMENT' && t.scope === 'ASSET')?.id ?? null;
   await ctx.as(
     vendor,
-    'mutation($i: ApproveAssetRequestInput!) { approveAssetRequest(input: $i) { request { id } } }',
+    'mutation($i: ApproveAssetRequestInput!) { approveAssetRequest(input: $i) { assetRequest { id } } }',
     { i: { request, template } },
   );
 }
@@ -170,7 +170,7 @@ export async function seedOrders(ctx: SeedContext): Promise<void> {
         const o = await purchase(ctx, plan.role, p, plan.marketplace, c, key, `tenant-${pi}-${n}`);
         ctx.created++;
         // The second order stays pending, for the vendor to process.
-        if (n < 2 && o.request.status === 'PENDING') await approve(ctx, vendor, p, o.request.id);
+        if (n < 2 && o.assetRequest.status === 'PENDING') await approve(ctx, vendor, p, o.assetRequest.id);
       }
     }
   }

@@ -473,7 +473,7 @@ async function list(ctx: SeedContext, p: DemoProduct, productId: string) {
   const act = (verb: string, ids: string[]) =>
     ids.map((id) => ({
       mutation: `${verb}ListingRequest`,
-      type: 'ListingRequestActionInput',
+      type: `${verb[0]!.toUpperCase()}${verb.slice(1)}ListingRequestInput`,
       input: { listingRequest: id },
     }));
   await batch(

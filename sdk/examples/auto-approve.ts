@@ -82,7 +82,7 @@ export function startAutoApprover(options: AutoApproverOptions): AutoApprover {
       input: { request: id, ...(template ? { template: template.id } : {}) },
     });
     approved.push(id);
-    const asset = approveAssetRequest.request.asset;
+    const asset = approveAssetRequest.assetRequest.asset;
     log(`approved ${id}: asset ${asset?.id} is ${asset?.status}`);
   }
 

@@ -90,7 +90,7 @@ describe('fuzz', () => {
     const refused: [token: string, query: string, variables: Record<string, unknown>, field: string][] = [
       [
         DEMO.operator,
-        'mutation($n: String!) { createAccount(input: { name: $n, role: VENDOR }) { id } }',
+        'mutation($n: String!) { createAccount(input: { name: $n, role: VENDOR }) { account { id } } }',
         { n: 'Acme\u0000' },
         'input.name',
       ],
@@ -152,7 +152,10 @@ describe('fuzz', () => {
     const pids = new Map([...t.stack.services].map(([name, s]) => [name, s.process.pid]));
     // tokens of each role's account that cases may revoke (the demo tokens are never drawn)
     for (const token of Object.values(ROLES)) {
-      await t.queryOk(token, 'mutation { createApiToken(input: { name: "fuzz spare" }) { token { id } } }');
+      await t.queryOk(
+        token,
+        'mutation { createApiToken(input: { name: "fuzz spare" }) { apiToken { id } } }',
+      );
     }
     const ids = await harvestIds(schema, (query) => t.query(DEMO.operator, query));
     const cases = fuzzCases(schema, { seed: SEED, casesPerField: CASES_PER_FIELD, ids });

@@ -166,22 +166,27 @@ describe('the example tabs', () => {
       '03-create-customer.graphql',
     );
     const { createPurchaseRequest } = await runExample<{
-      createPurchaseRequest: { request: { id: string; status: string } };
+      createPurchaseRequest: { assetRequest: { id: string; status: string } };
     }>('04-place-purchase.graphql', { customer: createTierAccount.tierAccount.id });
-    const request = createPurchaseRequest.request.id;
-    expect(createPurchaseRequest.request.status).toBe('PENDING');
+    const request = createPurchaseRequest.assetRequest.id;
+    expect(createPurchaseRequest.assetRequest.status).toBe('PENDING');
 
     const { updateAssetRequestParams } = await runExample<{
-      updateAssetRequestParams: { request: { product: { templates: { id: string; type: string }[] } } };
+      updateAssetRequestParams: { assetRequest: { product: { templates: { id: string; type: string }[] } } };
     }>('05-fill-fulfilment.graphql', { request });
-    const template = updateAssetRequestParams.request.product.templates.find(
+    const template = updateAssetRequestParams.assetRequest.product.templates.find(
       (x) => x.type === 'FULFILLMENT',
     )!;
     const { approveAssetRequest } = await runExample<{
-      approveAssetRequest: { request: { status: string; activationKey: string; asset: { status: string } } };
+      approveAssetRequest: {
+        assetRequest: { status: string; activationKey: string; asset: { status: string } };
+      };
     }>('06-approve-purchase.graphql', { request, template: template.id });
-    expect(approveAssetRequest.request).toMatchObject({ status: 'APPROVED', asset: { status: 'ACTIVE' } });
-    expect(approveAssetRequest.request.activationKey).toContain('wayne.example.com');
+    expect(approveAssetRequest.assetRequest).toMatchObject({
+      status: 'APPROVED',
+      asset: { status: 'ACTIVE' },
+    });
+    expect(approveAssetRequest.assetRequest.activationKey).toContain('wayne.example.com');
 
     const asset = await activeCloudBackupAsset();
     const { contracts } = await t.queryOk<{ contracts: { edges: { node: { id: string } }[] } }>(
@@ -238,7 +243,7 @@ async function activeCloudBackupAsset(): Promise<string> {
   }>(
     DEMO.distributor,
     `mutation($i: CreatePurchaseRequestInput!) {
-      createPurchaseRequest(input: $i) { asset { id } request { id tierConfigRequest { id } } }
+      createPurchaseRequest(input: $i) { asset { id } request: assetRequest { id tierConfigRequest { id } } }
     }`,
     {
       i: {
@@ -260,7 +265,7 @@ async function activeCloudBackupAsset(): Promise<string> {
   if (bought.request.tierConfigRequest) {
     await t.queryOk(
       DEMO.vendor,
-      'mutation($r: ID!) { approveTierConfigRequest(input: { request: $r }) { request { id } } }',
+      'mutation($r: ID!) { approveTierConfigRequest(input: { request: $r }) { tierConfigRequest { id } } }',
       {
         r: bought.request.tierConfigRequest.id,
       },
@@ -268,13 +273,13 @@ async function activeCloudBackupAsset(): Promise<string> {
   }
   await t.queryOk(
     DEMO.vendor,
-    'mutation($r: ID!) { updateAssetRequestParams(input: { request: $r, params: [{ name: "license_key", value: "LK-1" }] }) { request { id } } }',
+    'mutation($r: ID!) { updateAssetRequestParams(input: { request: $r, params: [{ name: "license_key", value: "LK-1" }] }) { assetRequest { id } } }',
     { r: request },
   );
   const template = product.templates.find((x) => x.type === 'FULFILLMENT')!.id;
   await t.queryOk(
     DEMO.vendor,
-    'mutation($r: ID!, $t: ID!) { approveAssetRequest(input: { request: $r, template: $t }) { request { id } } }',
+    'mutation($r: ID!, $t: ID!) { approveAssetRequest(input: { request: $r, template: $t }) { assetRequest { id } } }',
     {
       r: request,
       t: template,

@@ -105,14 +105,14 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
   it('subscribers open: the vendor and the distributor, another vendor, filters that exclude the order', async () => {
     heard = {
       // (a) the product's vendor (by product) and the selling distributor (everything it may see)
-      assets: [subscribe(V, ASSET_CHANGES, { productId: P.id }), subscribe(D, ASSET_CHANGES)],
-      tcrs: [subscribe(V, TCR_CHANGES, { productId: P.id }), subscribe(D, TCR_CHANGES)],
+      assets: [subscribe(V, ASSET_CHANGES, { product: P.id }), subscribe(D, ASSET_CHANGES)],
+      tcrs: [subscribe(V, TCR_CHANGES, { product: P.id }), subscribe(D, TCR_CHANGES)],
       deaf: [
         // (b) another vendor, not a party
         subscribe(DEMO.vendor2, ASSET_CHANGES),
         subscribe(DEMO.vendor2, TCR_CHANGES),
         // filters that exclude this order, for a party
-        subscribe(V, ASSET_CHANGES, { productId: NOHOLD.id }),
+        subscribe(V, ASSET_CHANGES, { product: NOHOLD.id }),
         subscribe(D, TCR_CHANGES, { statuses: ['FAILED'] }),
       ],
     };
@@ -147,7 +147,7 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
   it('3. the provider fills reseller_id: TCR pending', async () => {
     const neg = await api.error(
       V,
-      'mutation($i: RequestParamsInput!) { answerTierConfigRequest(input: $i) { request { id } } }',
+      'mutation($i: AnswerTierConfigRequestInput!) { answerTierConfigRequest(input: $i) { tierConfigRequest { id } } }',
       { i: { request: tcr, params: [{ name: 'reseller_id', value: 'R-1' }] } },
     );
     expect(neg.code).toBe('FORBIDDEN');
@@ -163,7 +163,7 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
       (
         await api.error(
           D,
-          `mutation { approveTierConfigRequest(input: { request: "${tcr}" }) { request { id } } }`,
+          `mutation { approveTierConfigRequest(input: { request: "${tcr}" }) { tierConfigRequest { id } } }`,
         )
       ).code,
     ).toBe('FORBIDDEN');
@@ -558,8 +558,8 @@ describe('concurrency', () => {
         t.query(
           V,
           i % 2
-            ? `mutation { approveAssetRequest(input: { request: "${request.id}", template: "${NOHOLD.assetTemplate}" }) { request { status } } }`
-            : `mutation { failAssetRequest(input: { request: "${request.id}", reason: "race" }) { request { status } } }`,
+            ? `mutation { approveAssetRequest(input: { request: "${request.id}", template: "${NOHOLD.assetTemplate}" }) { assetRequest { status } } }`
+            : `mutation { failAssetRequest(input: { request: "${request.id}", reason: "race" }) { assetRequest { status } } }`,
         ),
       ),
     );

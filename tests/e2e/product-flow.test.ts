@@ -188,11 +188,11 @@ describe('scenario S2: product onboarding and listing', () => {
   it('listingRequestChanged subscribers open through the gateway before any listing request exists', async () => {
     const open = (who: Party, f: Record<string, unknown> | null) =>
       new Subscriber<ListingChange>(t.gatewayUrl, who.token, LISTING_CHANGES, { f });
-    subs.vendor = open(n.vendor, { productId: prd });
+    subs.vendor = open(n.vendor, { product: prd });
     subs.distributor = open(n.distributor, null);
     // filters: the distributor's cancellations in the EU marketplace, the vendor's UPDATE/REMOVE requests
-    subs.canceledEu = open(n.distributor, { marketplaceId: n.marketplace2, statuses: ['CANCELED'] });
-    subs.updatesOnly = open(n.vendor, { productId: prd, types: ['UPDATE', 'REMOVE'] });
+    subs.canceledEu = open(n.distributor, { marketplace: n.marketplace2, statuses: ['CANCELED'] });
+    subs.updatesOnly = open(n.vendor, { product: prd, types: ['UPDATE', 'REMOVE'] });
     // no part in the listing: another vendor, and a reseller syndicating the distributor
     subs.stranger = open(n.stranger, null);
     subs.reseller = open(n.reseller, null);

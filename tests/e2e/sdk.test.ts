@@ -161,7 +161,7 @@ describe('the integrator example (sdk/examples/auto-approve.ts)', () => {
     const d = await t.queryOk<{ createPurchaseRequest: { request: { id: string; status: string } } }>(
       DEMO.distributor,
       `mutation($input: CreatePurchaseRequestInput!) {
-        createPurchaseRequest(input: $input) { request { id status } }
+        createPurchaseRequest(input: $input) { request: assetRequest { id status } }
       }`,
       {
         input: {

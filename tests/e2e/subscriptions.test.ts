@@ -77,10 +77,9 @@ async function programCycle(vendor: Party, retry = false, agreement?: string): P
   const act = (who: Party, verb: 'sign' | 'terminate') =>
     step(async () => {
       const input = verb === 'sign' ? { contract: c.id } : { contract: c.id, note: 'done' };
-      const type = verb === 'sign' ? 'ContractActionInput' : 'ContractNoteActionInput';
       const r = await t.query(
         who.token,
-        `mutation($input: ${type}!) { ${verb}Contract(input: $input) { contract { id } } }`,
+        `mutation($input: ${verb === 'sign' ? 'Sign' : 'Terminate'}ContractInput!) { ${verb}Contract(input: $input) { contract { id } } }`,
         {
           input,
         },
@@ -192,7 +191,7 @@ describe('contractChanged through the gateway', () => {
     type Ev = {
       assetRequestChanged: { kind: string; status: string; assetRequest: Record<string, unknown> };
     };
-    const vendor = new Subscriber<Ev>(t.gatewayUrl, V1.token, query, { f: { productId: product.id } });
+    const vendor = new Subscriber<Ev>(t.gatewayUrl, V1.token, query, { f: { product: product.id } });
     const provider = new Subscriber<Ev>(t.gatewayUrl, D.token, query, { f: { statuses: ['APPROVED'] } });
     const stranger = new Subscriber<Ev>(t.gatewayUrl, V2.token, query, {});
     await settle();
@@ -350,16 +349,20 @@ describe('contractChanged through the gateway', () => {
   it('ends the subscriptions of a revoked token within the auth cache bound, not those of its account', async () => {
     const created = await api.ok<{ createApiToken: { secret: string; token: { id: string } } }>(
       DEMO.operator,
-      'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token { id } } }',
-      { input: { accountId: V2.id, name: 'to revoke' } },
+      'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token: apiToken { id } } }',
+      { input: { account: V2.id, name: 'to revoke' } },
     );
     // the same subscription with the revoked token and another of the account: they share one upstream
     const s = subscribe(created.createApiToken.secret);
     const sibling = subscribe(V2.token);
     await settle();
-    await api.ok(DEMO.operator, 'mutation($id: ID!) { revokeApiToken(id: $id) { id } }', {
-      id: created.createApiToken.token.id,
-    });
+    await api.ok(
+      DEMO.operator,
+      'mutation($id: ID!) { revokeApiToken(input: { apiToken: $id }) { apiToken { id } } }',
+      {
+        id: created.createApiToken.token.id,
+      },
+    );
     const revokedAt = Date.now();
     await s.until((x) => x.closeCode !== null, 10_000, 'the socket to close');
     expect(s.closeCode).toBe(4403);

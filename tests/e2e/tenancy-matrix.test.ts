@@ -142,7 +142,7 @@ const ENTITIES: EntityRow[] = [
     missingId: 'SU-999-999-999',
     facts: 'account { id }',
     sees: (c, n) => idOf(n.account) === c.accountId,
-    filter: { arg: (v) => `accountId: "${v}"`, value: (n) => idOf(n.account)! },
+    filter: { arg: (v) => `filter: { account: "${v}" }`, value: (n) => idOf(n.account)! },
   },
   {
     type: 'Marketplace',

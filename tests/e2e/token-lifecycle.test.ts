@@ -31,11 +31,12 @@ const CREATE = /* GraphQL */ `
   mutation Create($input: CreateApiTokenInput!) {
     createApiToken(input: $input) {
       secret
-      token { id name admin status expiresAt revokedAt account { id } }
+      token: apiToken { id name admin status expiresAt revokedAt account { id } }
     }
   }
 `;
-const REVOKE = 'mutation Revoke($id: ID!) { revokeApiToken(id: $id) { id status revokedAt } }';
+const REVOKE =
+  'mutation Revoke($id: ID!) { revokeApiToken(input: { apiToken: $id }) { apiToken { id status revokedAt } } }';
 const VIEWER = '{ viewer { role tokenId account { id name } token { id admin status } } }';
 
 interface Created {
@@ -124,7 +125,7 @@ describe('creating a token', () => {
       [{ name: '   ' }, 'input.name'],
       [{ name: 'x'.repeat(101) }, 'input.name'],
       [{ name: 'old', expiresAt: '2020-01-01T00:00:00Z' }, 'input.expiresAt'],
-      [{ name: 'other', accountId: 'PRD-100-000-001' }, 'input.accountId'],
+      [{ name: 'other', account: 'PRD-100-000-001' }, 'input.account'],
     ];
     for (const [input, field] of cases) {
       const r = await t.query(DEMO.operator, CREATE, { input });
@@ -156,7 +157,7 @@ describe('who manages tokens', () => {
   });
 
   it("keeps a tenant off another account's tokens: FORBIDDEN to create, NOT_FOUND (like a missing one) to revoke", async () => {
-    const other = await t.query(DEMO.vendor, CREATE, { input: { name: 'x', accountId: 'VA-100-002' } });
+    const other = await t.query(DEMO.vendor, CREATE, { input: { name: 'x', account: 'VA-100-002' } });
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const invisible = await t.query(DEMO.vendor, REVOKE, { id: 'SU-000-000-005' });
@@ -169,24 +170,24 @@ describe('who manages tokens', () => {
   });
 
   it('lets the operator create an account whose first token is an admin token', async () => {
-    const { createAccount } = await t.queryOk<{ createAccount: { id: string } }>(
+    const { createAccount } = await t.queryOk<{ createAccount: { account: { id: string } } }>(
       DEMO.operator,
-      'mutation { createAccount(input: { name: "Hooli Reseller", role: RESELLER }) { id } }',
+      'mutation { createAccount(input: { name: "Hooli Reseller", role: RESELLER }) { account { id } } }',
     );
     const refusedPlain = await t.query(DEMO.operator, CREATE, {
-      input: { name: 'first', accountId: createAccount.id, admin: false },
+      input: { name: 'first', account: createAccount.account.id, admin: false },
     });
     expect(refusedPlain.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(refusedPlain.errors?.[0]?.extensions?.field).toBe('input.admin');
 
-    const first = await createToken(DEMO.operator, { name: 'first', accountId: createAccount.id });
+    const first = await createToken(DEMO.operator, { name: 'first', account: createAccount.account.id });
     expect(first.token.admin).toBe(true);
-    const second = await createToken(DEMO.operator, { name: 'second', accountId: createAccount.id });
+    const second = await createToken(DEMO.operator, { name: 'second', account: createAccount.account.id });
     expect(second.token.admin).toBe(false);
     const own = await createToken(first.secret, { name: 'own' });
     expect(own.token.admin).toBe(false);
     const viewer = await t.queryOk<{ viewer: { role: string; account: { id: string } } }>(own.secret, VIEWER);
-    expect(viewer.viewer).toMatchObject({ role: 'RESELLER', account: { id: createAccount.id } });
+    expect(viewer.viewer).toMatchObject({ role: 'RESELLER', account: { id: createAccount.account.id } });
   });
 });
 
@@ -195,13 +196,13 @@ describe('revoking a token', () => {
     const victim = await createToken(DEMO.vendor, { name: 'to revoke' });
     const warmedAt = Date.now();
     expect(await works(victim.secret)).toBe(true); // the gateway now trusts it for CACHE_SECONDS
-    const revoked = await t.queryOk<{ revokeApiToken: { status: string; revokedAt: string } }>(
+    const revoked = await t.queryOk<{ revokeApiToken: { apiToken: { status: string; revokedAt: string } } }>(
       DEMO.vendor,
       REVOKE,
       { id: victim.token.id },
     );
     const revokedAt = Date.now();
-    expect(revoked.revokeApiToken.status).toBe('REVOKED');
+    expect(revoked.revokeApiToken.apiToken.status).toBe('REVOKED');
     // Still inside the bound: the cached verdict answers (checked only while clearly inside it).
     if (Date.now() - warmedAt < CACHE_SECONDS * 1000 - 500) expect(await works(victim.secret)).toBe(true);
     await sleep(revokedAt + CACHE_SECONDS * 1000 + 200 - Date.now());
@@ -223,18 +224,26 @@ describe('revoking a token', () => {
     const victim = await createToken(DEMO.vendor, { name: 'revoked six times' });
     const answers = await Promise.all(
       Array.from({ length: 6 }, () =>
-        t.queryOk<{ revokeApiToken: { status: string; revokedAt: string } }>(DEMO.vendor, REVOKE, {
-          id: victim.token.id,
-        }),
+        t.queryOk<{ revokeApiToken: { apiToken: { status: string; revokedAt: string } } }>(
+          DEMO.vendor,
+          REVOKE,
+          {
+            id: victim.token.id,
+          },
+        ),
       ),
     );
-    const times = new Set(answers.map((a) => a.revokeApiToken.revokedAt));
-    expect(answers.every((a) => a.revokeApiToken.status === 'REVOKED')).toBe(true);
+    const times = new Set(answers.map((a) => a.revokeApiToken.apiToken.revokedAt));
+    expect(answers.every((a) => a.revokeApiToken.apiToken.status === 'REVOKED')).toBe(true);
     expect(times.size).toBe(1);
-    const retry = await t.queryOk<{ revokeApiToken: { revokedAt: string } }>(DEMO.vendor, REVOKE, {
-      id: victim.token.id,
-    });
-    expect(retry.revokeApiToken.revokedAt).toBe([...times][0]);
+    const retry = await t.queryOk<{ revokeApiToken: { apiToken: { revokedAt: string } } }>(
+      DEMO.vendor,
+      REVOKE,
+      {
+        id: victim.token.id,
+      },
+    );
+    expect(retry.revokeApiToken.apiToken.revokedAt).toBe([...times][0]);
     const db = partnersDb.conn.db!;
     expect(
       await db.collection('changes').countDocuments({ entityId: victim.token.id, kind: 'revoked' }),

@@ -78,10 +78,7 @@ const fileOf = async (id: string, token = w.vendor.token) =>
   ).usageFile;
 
 async function verb(token: string, mutation: string, input: Record<string, unknown>) {
-  const type =
-    mutation === 'acceptUsageFile' || mutation === 'rejectUsageFile'
-      ? 'UsageFileNoteInput'
-      : 'UsageFileActionInput';
+  const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
   return t.query<Record<string, { usageFile: FileView }>>(
     token,
     `mutation($input: ${type}!) { ${mutation}(input: $input) { usageFile { ${FILE} } } }`,
@@ -324,10 +321,10 @@ describe('S5 over usageFileChanged', () => {
     );
     const open = (token: string, filter: Record<string, unknown> | null = null) =>
       new Subscriber<UsageChange>(t.gatewayUrl, token, USAGE_CHANGES, { filter });
-    const vendor = open(w.vendor.token, { productId: w.product });
+    const vendor = open(w.vendor.token, { product: w.product });
     const provider = open(w.distributor.token);
     const outsiders = [open(w.stranger.token), open(DEMO.distributor), open(w.reseller.token)];
-    const filtered = open(w.vendor.token, { productId: w.plainProduct });
+    const filtered = open(w.vendor.token, { product: w.plainProduct });
     const all = [vendor, provider, ...outsiders, filtered];
     try {
       // let the gateway open the upstream subscriptions before the first change

@@ -44,27 +44,11 @@ export interface RequestView {
   tierConfigRequest: { id: string; status: string } | null;
 }
 
-/** Input types of the mutations whose input is not named `<Mutation>Input`. */
-const INPUT_TYPES: Record<string, string> = {
-  submitListingRequest: 'ListingRequestActionInput',
-  deployListingRequest: 'ListingRequestActionInput',
-  completeListingRequest: 'ListingRequestActionInput',
-  createSuspendRequest: 'AssetActionInput',
-  createResumeRequest: 'AssetActionInput',
-  createCancelRequest: 'AssetActionInput',
-  updateAssetRequestParams: 'RequestParamsInput',
-  inquireAssetRequest: 'RequestParamsInput',
-  answerAssetRequest: 'RequestParamsInput',
-  pendAssetRequest: 'RequestRefInput',
-  confirmAssetRequestRevocation: 'RequestRefInput',
-  failAssetRequest: 'RequestReasonInput',
-  revokeAssetRequest: 'RequestReasonInput',
-  inquireTierConfigRequest: 'RequestParamsInput',
-  answerTierConfigRequest: 'RequestParamsInput',
-  pendTierConfigRequest: 'RequestRefInput',
-  failTierConfigRequest: 'RequestReasonInput',
-};
-const inputType = (name: string) => INPUT_TYPES[name] ?? `${name[0]!.toUpperCase()}${name.slice(1)}Input`;
+/** Every mutation takes `input: <Mutation>Input!` (docs/conventions.md). */
+/** The payload field of a request mutation: the request it changed (docs/conventions.md). */
+const payloadField = (mutation: string) =>
+  mutation.endsWith('TierConfigRequest') ? 'tierConfigRequest' : 'assetRequest';
+const inputType = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}Input`;
 
 export class OrdersApi {
   constructor(private readonly t: TestStack) {}
@@ -195,7 +179,7 @@ export class OrdersApi {
   }
 
   purchaseQuery = `mutation($input: CreatePurchaseRequestInput!) { createPurchaseRequest(input: $input) {
-    asset { id status } request { ${REQUEST} } } }`;
+    asset { id status } request: assetRequest { ${REQUEST} } } }`;
 
   async purchase(provider: string, input: Record<string, unknown>) {
     const d = await this.ok<{
@@ -206,25 +190,30 @@ export class OrdersApi {
 
   /** An asset request mutation (`createChangeRequest`, `approveAssetRequest`, …) returning the request. */
   async request(token: string, mutation: string, input: Record<string, unknown>): Promise<RequestView> {
-    return (await this.mutate<{ request: RequestView }>(token, mutation, input, `request { ${REQUEST} }`))
-      .request;
+    return (
+      await this.mutate<{ assetRequest: RequestView }>(token, mutation, input, `assetRequest { ${REQUEST} }`)
+    ).assetRequest;
   }
 
   requestError(token: string, mutation: string, input: Record<string, unknown>) {
     const type = inputType(mutation);
-    return this.error(token, `mutation($input: ${type}!) { ${mutation}(input: $input) { request { id } } }`, {
-      input,
-    });
+    return this.error(
+      token,
+      `mutation($input: ${type}!) { ${mutation}(input: $input) { ${payloadField(mutation)} { id } } }`,
+      {
+        input,
+      },
+    );
   }
 
   async tcr(token: string, mutation: string, input: Record<string, unknown>) {
     return (
-      await this.mutate<{ request: { id: string; status: string; activationText: string | null } }>(
+      await this.mutate<{ tierConfigRequest: { id: string; status: string; activationText: string | null } }>(
         token,
         mutation,
         input,
-        'request { id status activationText configuration { id status } }',
+        'tierConfigRequest { id status activationText configuration { id status } }',
       )
-    ).request;
+    ).tierConfigRequest;
   }
 }

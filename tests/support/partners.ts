@@ -47,16 +47,16 @@ export class PartnersApi {
 
   /** A new account (by the operator) with a token of its own. */
   async account(role: 'VENDOR' | 'DISTRIBUTOR' | 'RESELLER', name: string): Promise<Party> {
-    const a = await this.ok<{ createAccount: { id: string } }>(
+    const a = await this.ok<{ createAccount: { account: { id: string } } }>(
       this.operator,
-      'mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }',
+      'mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } } }',
       { input: { name, role } },
     );
-    const id = a.createAccount.id;
+    const id = a.createAccount.account.id;
     const tok = await this.ok<{ createApiToken: { secret: string } }>(
       this.operator,
       'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret } }',
-      { input: { accountId: id, name: `${name} token` } },
+      { input: { account: id, name: `${name} token` } },
     );
     return { id, token: tok.createApiToken.secret };
   }
@@ -117,7 +117,7 @@ export class PartnersApi {
     contract: string,
   ) {
     const input = verb === 'sign' || verb === 'delete' ? { contract } : { contract, note: `${verb} note` };
-    const type = verb === 'sign' || verb === 'delete' ? 'ContractActionInput' : 'ContractNoteActionInput';
+    const type = `${verb[0]!.toUpperCase()}${verb.slice(1)}ContractInput`;
     return this.ok<Record<string, { contract: { id: string; status: string } }>>(
       who,
       `mutation($input: ${type}!) { ${verb}Contract(input: $input) { contract { id status } } }`,
@@ -126,7 +126,7 @@ export class PartnersApi {
   }
 
   actionError(who: Party, verb: string, contract: string) {
-    const type = verb === 'sign' || verb === 'delete' ? 'ContractActionInput' : 'ContractNoteActionInput';
+    const type = `${verb[0]!.toUpperCase()}${verb.slice(1)}ContractInput`;
     return this.error(
       who,
       `mutation($input: ${type}!) { ${verb}Contract(input: $input) { contract { id } } }`,

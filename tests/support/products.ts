@@ -193,22 +193,8 @@ export class ProductsApi {
   }
 }
 
-/** Mutations whose input type is shared (the others take `<Mutation>Input`). */
-const SHARED_INPUTS: Record<string, string> = {
-  submitListingRequest: 'ListingRequestActionInput',
-  deployListingRequest: 'ListingRequestActionInput',
-  completeListingRequest: 'ListingRequestActionInput',
-  deleteListingRequest: 'ListingRequestActionInput',
-  resumeProductSale: 'ProductActionInput',
-  deleteProduct: 'ProductActionInput',
-  deleteItem: 'ItemActionInput',
-  resumeItemSale: 'ItemActionInput',
-  deleteParameter: 'ParameterActionInput',
-  deleteTemplate: 'TemplateActionInput',
-};
-
-const inputType = (mutation: string) =>
-  SHARED_INPUTS[mutation] ?? `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
+/** Every mutation takes `input: <Mutation>Input!` (docs/conventions.md). */
+const inputType = (mutation: string) => `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
 
 function payloadField(mutation: string): string {
   if (mutation === 'createProductVersion') return 'product';

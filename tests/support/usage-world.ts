@@ -134,21 +134,21 @@ export async function buildUsageWorld(
     await run(
       vendor,
       'submitListingRequest',
-      'ListingRequestActionInput',
+      'SubmitListingRequestInput',
       { listingRequest: request },
       'listingRequest { id }',
     );
     await run(
       distributor,
       'deployListingRequest',
-      'ListingRequestActionInput',
+      'DeployListingRequestInput',
       { listingRequest: request },
       'listingRequest { id }',
     );
     await run(
       distributor,
       'completeListingRequest',
-      'ListingRequestActionInput',
+      'CompleteListingRequestInput',
       { listingRequest: request },
       'listingRequest { id }',
     );
@@ -168,7 +168,7 @@ export async function buildUsageWorld(
   ).tierAccount.id;
 
   async function activeAsset(p: typeof ppu, n: number, quantity?: string) {
-    const bought = await run<{ asset: { id: string }; request: { id: string } }>(
+    const bought = await run<{ asset: { id: string }; assetRequest: { id: string } }>(
       distributor,
       'createPurchaseRequest',
       'CreatePurchaseRequestInput',
@@ -179,14 +179,14 @@ export async function buildUsageWorld(
         params: [{ name: 'subscription_id', value: `sub-${n}` }],
         tiers: { customer },
       },
-      'asset { id } request { id }',
+      'asset { id } assetRequest { id }',
     );
     await run(
       vendor,
       'approveAssetRequest',
       'ApproveAssetRequestInput',
-      { request: bought.request.id, template: p.template },
-      'request { id }',
+      { request: bought.assetRequest.id, template: p.template },
+      'assetRequest { id }',
     );
     return bought.asset.id;
   }

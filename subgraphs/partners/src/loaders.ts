@@ -1,8 +1,11 @@
-import type { Identity } from '@daas/kit';
+import type { Identity, KitEnv } from '@daas/kit';
 import { byIdLoader, historyLoader } from '@daas/kit';
-import type { PartnerEnv } from './env.js';
+import type { PartnerModels } from './models/index.js';
 
-export function partnerLoaders(env: PartnerEnv, identity: Identity) {
+/** What loaders need of the environment (env.ts depends on this file for the context type). */
+type LoaderEnv = { kit: KitEnv; models: PartnerModels };
+
+export function partnerLoaders(env: LoaderEnv, identity: Identity) {
   const models = env.models;
   const anyone = () => true;
   return {

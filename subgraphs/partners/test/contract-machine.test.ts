@@ -147,8 +147,9 @@ describe('contract machine', () => {
   it('refuses approvals whose precondition does not hold', () => {
     const refused = (type: ContractType) =>
       outcome(() => contractTransition({ _id: 'C', type, status: 'pending' }, 'approve', 'distributor', {}));
-    expect(refused('distribution')).toBe('CONFLICT:');
-    expect(refused('syndication')).toBe('CONFLICT:');
+    // a failed precondition is a CONFLICT naming the contract's current status (kit/src/machine.ts)
+    expect(refused('distribution')).toBe('CONFLICT:PENDING');
+    expect(refused('syndication')).toBe('CONFLICT:PENDING');
     expect(
       outcome(() =>
         contractTransition({ _id: 'C', type: 'distribution', status: 'pending' }, 'approve', 'distributor', {

@@ -1,14 +1,17 @@
 // Per-request loaders: every entity hop goes through one. Products have a visibility rule beyond `_acl`
 // (a distributor's listable products, a reseller's syndicated ones): the contracts it needs are asked of
 // the partners domain once per request, and only when `_acl` alone does not answer.
+import type { KitEnv } from '@daas/kit';
 import { byIdLoader, canSee, historyLoader, type Identity, seesEverything } from '@daas/kit';
 import DataLoader from 'dataloader';
 import { type CatalogScope, visibleThroughContracts } from './domain/products.js';
-import type { ProductEnv } from './env.js';
-import type { ProductDoc, ProductVersionDoc } from './models/index.js';
+import type { ProductDoc, ProductModels, ProductVersionDoc } from './models/index.js';
 import { catalogScope, partnersFor } from './partners.js';
 
-export function productLoaders(env: ProductEnv, identity: Identity, requestId: string) {
+/** What loaders need of the environment (env.ts depends on this file for the context type). */
+type LoaderEnv = { kit: KitEnv; models: ProductModels };
+
+export function productLoaders(env: LoaderEnv, identity: Identity, requestId: string) {
   const models = env.models;
   const partners = partnersFor(env.kit, requestId);
   let scope: Promise<CatalogScope> | null = null;

@@ -134,7 +134,8 @@ describe('listing request preconditions', () => {
     const subject = from === null ? { type } : request(type, from);
     for (const f of FACTS) {
       const got = outcome(() => listingRequestTransition(subject, action, by, facts({ [f]: false })));
-      if (needs.includes(f)) expect(got, `${f} false`).toBe('CONFLICT:');
+      // a failed guard is a CONFLICT naming the current status (none before creation)
+      if (needs.includes(f)) expect(got, `${f} false`).toBe(`CONFLICT:${from?.toUpperCase() ?? ''}`);
       else expect(got, `${f} false`).toMatch(/^ok:/);
     }
   });

@@ -1,6 +1,6 @@
 // What requests asks the products and partners domains (docs/cross-domain.md), through the gateway with
 // the service's own identity (env.kit.services). Never their databases, never what the client sent.
-import { DomainError, type ServiceClient } from '@daas/kit';
+import { DomainError, type ServiceClient, storedEnum } from '@daas/kit';
 import type { RequestType } from './domain/asset-request-machine.js';
 import type { Precision } from './domain/quantities.js';
 import type { ListingFact, PathFact } from './domain/sales-channel.js';
@@ -76,7 +76,7 @@ function facts(p: RawProduct): ProductFacts {
     configsLevel: p.capabilities.tiers.configsLevel,
     hold: p.capabilities.subscription.hold,
     scheduling: p.capabilities.subscription.scheduling,
-    items: p.items.map((i) => ({ ...i, precision: i.precision.toLowerCase() as Precision })),
+    items: p.items.map((i) => ({ ...i, precision: storedEnum<Precision>(i.precision) })),
     parameters: p.parameters.map((x) => ({ ...x, required: x.constraints.required })),
     templates: p.templates,
   };

@@ -1,7 +1,11 @@
+import type { KitEnv } from '@daas/kit';
 import { byIdLoader, groupLoader, historyLoader, type Identity } from '@daas/kit';
-import type { RequestEnv } from './env.js';
+import type { RequestModels } from './models/index.js';
 
-export function requestLoaders(env: RequestEnv, identity: Identity) {
+/** What loaders need of the environment (env.ts depends on this file for the context type). */
+type LoaderEnv = { kit: KitEnv; models: RequestModels };
+
+export function requestLoaders(env: LoaderEnv, identity: Identity) {
   const m = env.models;
   return {
     asset: byIdLoader(m.Asset, identity),

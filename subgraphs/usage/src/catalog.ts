@@ -1,6 +1,6 @@
 // What usage needs from the other domains (docs/cross-domain.md), asked through the gateway with the usage
 // service's own identity, batched. An interface, so the processing pipeline depends on facts, not on HTTP.
-import type { ServiceClient } from '@daas/kit';
+import { type ServiceClient, storedEnum } from '@daas/kit';
 import type { AssetFacts, ItemFacts, ItemPrecision, UsageSchema } from './domain/records.js';
 
 export interface ProductFacts {
@@ -91,7 +91,7 @@ export class GatewayCatalog implements UsageCatalog {
       id: p.id,
       vendorId: p.vendor.id,
       status: p.status,
-      ppuSchema: p.capabilities.ppu ? (p.capabilities.ppu.schema.toLowerCase() as UsageSchema) : null,
+      ppuSchema: p.capabilities.ppu ? storedEnum<UsageSchema>(p.capabilities.ppu.schema) : null,
       dynamicItems: p.capabilities.ppu?.dynamic ?? false,
       consumption: p.capabilities.reservation.consumption,
       items: p.items,

@@ -1,9 +1,9 @@
 import { byIdLoader, canSee, type Identity } from '@daas/kit';
 import DataLoader from 'dataloader';
+import { isClosable } from './domain/usage-file-machine.js';
 import type { UsageAggregateDoc, UsageFileDoc, UsageModels, UsageRecordDoc } from './models/index.js';
 import { recordSetOf, rowOf } from './records/layout.js';
 import type { RecordStore } from './records/store.js';
-import { isClosable } from './resolvers/views.js';
 
 export function usageLoaders(models: UsageModels, records: RecordStore, identity: Identity) {
   const usageFile = byIdLoader(models.UsageFile, identity);

@@ -11,6 +11,7 @@ import {
   notFound,
   parseId,
   requireIdentity,
+  storedEnum,
 } from '@daas/kit';
 import ExcelJS from 'exceljs';
 import type { Express, NextFunction, Request, Response } from 'express';
@@ -163,7 +164,7 @@ async function templateRoute(env: UsageEnv, req: Request, res: Response, identit
   const items = wb.addWorksheet('items');
   add(items, ['mpn', 'name', 'type', 'unit', 'precision']);
   for (const i of product.items)
-    add(items, [i.mpn, i.name, i.type.toLowerCase(), i.unit, i.precision.toLowerCase()]);
+    add(items, [i.mpn, i.name, storedEnum(i.type), i.unit, storedEnum(i.precision)]);
   items.commit();
   const info = wb.addWorksheet('info');
   add(info, ['product', product.id]);

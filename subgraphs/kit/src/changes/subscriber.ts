@@ -4,9 +4,20 @@
 // no duplicate at the seam. With `progress` it also reports its position when rows it does not want move
 // it on (docs/change-feed.md, "Progress").
 import { DomainError, isDomainError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { decodeCursor, encodeCursor, type Position } from './cursor.js';
-import type { FeedHub } from './hub.js';
+import type { FeedLog } from './feed-log.js';
 import type { FeedRow } from './models.js';
+
+/** What a subscriber needs of its hub (hub.ts implements it; naming it here keeps hub -> subscriber one-way). */
+export interface HubView {
+  readonly feed: FeedLog;
+  readonly log: Logger;
+  readonly progressMs: number;
+  currentPosition(): Position;
+  listen(listener: (row: FeedRow) => void): () => void;
+  transient(e: unknown, what: string): void;
+}
 
 export interface FeedEvent {
   row: FeedRow;
@@ -71,7 +82,7 @@ export class FeedSubscriber implements AsyncIterableIterator<FeedItem> {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly hub: FeedHub,
+    private readonly hub: HubView,
     private readonly opts: SubscribeOptions,
     private readonly onClose: () => void,
   ) {

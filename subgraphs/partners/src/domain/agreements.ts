@@ -1,6 +1,6 @@
 // Agreements: the templates distributors author, and the rules of their versions (domain reference §1.4).
 // Pure: the resolvers load the related documents and pass them in.
-import { badInput, conflict, type newId, optionalText } from '@daas/kit';
+import { apiEnum, badInput, conflict, type newId, optionalText } from '@daas/kit';
 import type { ContractType } from './contract-machine.js';
 
 export type AgreementType = ContractType;
@@ -198,4 +198,4 @@ export function reserveContract(a: { _id: string; status?: string; versions: Agr
 }
 
 const activeText = (v: AgreementVersion) => (v.active ? 'ACTIVE' : 'INACTIVE');
-const upperStatus = (a: { status?: string }) => (a.status ?? 'active').toUpperCase();
+const upperStatus = (a: { status?: string }) => apiEnum(a.status ?? 'active');

@@ -1,6 +1,7 @@
 // The contract life cycle of the domain reference (§1.5) as data: one row per (type, action, from-state),
-// naming the party that may take it. One generic function reads the table; the tests enumerate it.
-import { badInput, conflict, forbidden } from '@daas/kit';
+// naming the party that may take it. The kit's reader (kit/src/machine.ts) reads the table; the tests
+// enumerate it.
+import { type Facts, type Machine, type Transition, takeTransition } from '@daas/kit';
 
 export const CONTRACT_TYPES = ['program', 'distribution', 'service', 'syndication', 'referral'] as const;
 export type ContractType = (typeof CONTRACT_TYPES)[number];
@@ -37,7 +38,7 @@ export type ContractAction = (typeof CONTRACT_ACTIONS)[number];
 
 /** What must hold elsewhere for a transition (checked by the caller, passed in as facts). */
 export type Precondition = 'activeProgramContract' | 'activeServiceContract';
-export type ContractFacts = Partial<Record<Precondition, boolean>>;
+export type ContractFacts = Facts<Precondition>;
 
 /** The name of the event in the contract's history (Connect's `events` map uses the same words). */
 export type ContractEventKind =
@@ -54,15 +55,10 @@ export type ContractEventKind =
 
 export type NoteField = 'note' | 'refineNote' | 'rejectionNote' | 'terminationNote';
 
-export interface ContractTransition {
+export interface ContractTransition
+  extends Transition<ContractStatus, ContractAction, ContractParty, Precondition> {
   type: ContractType;
-  action: ContractAction;
-  /** null: the contract comes into existence */
-  from: ContractStatus | null;
-  to: ContractStatus;
-  by: readonly ContractParty[];
   event: ContractEventKind;
-  requires?: Precondition;
   /** for creations that depend on the agreement's auto_accept */
   autoAccept?: boolean;
   /** where the action's free-text note is kept */
@@ -76,8 +72,11 @@ const row = (
   to: ContractStatus,
   by: ContractParty,
   event: ContractEventKind,
-  extra: Partial<ContractTransition> = {},
-): ContractTransition => ({ type, action, from, to, by: [by], event, ...extra });
+  extra: Partial<ContractTransition> & { requires?: Precondition } = {},
+): ContractTransition => {
+  const { requires, ...rest } = extra;
+  return { type, action, from, to, by: [by], event, ...(requires ? { guards: [requires] } : {}), ...rest };
+};
 
 /** A distributor offers master terms to a partner (vendor or reseller), who signs or rejects them. */
 function offered(type: 'program' | 'service', partner: ContractParty): ContractTransition[] {
@@ -153,11 +152,13 @@ const PRECONDITION_TEXT: Record<Precondition, string> = {
   activeServiceContract: 'the reseller and the distributor have no active service contract',
 };
 
-const upper = (s: string) => s.toUpperCase();
-
-function checkPreconditions(t: ContractTransition, facts: ContractFacts): void {
-  if (t.requires && !facts[t.requires]) throw conflict(PRECONDITION_TEXT[t.requires]);
-}
+/** The machine of one contract type (`rows`: its transitions, or the creations the agreement allows). */
+const machineOf = (type: ContractType, rows = CONTRACT_TRANSITIONS): Machine<ContractTransition> => ({
+  noun: `${type} contract`,
+  field: 'input.contract',
+  transitions: rows.filter((t) => t.type === type),
+  guards: PRECONDITION_TEXT,
+});
 
 /** The transition an action on an existing contract takes, or the refusal (FORBIDDEN, CONFLICT, …). */
 export function contractTransition(
@@ -166,26 +167,7 @@ export function contractTransition(
   party: ContractParty | null,
   facts: ContractFacts = {},
 ): ContractTransition {
-  const rows = CONTRACT_TRANSITIONS.filter(
-    (t) => t.type === contract.type && t.action === action && t.from !== null,
-  );
-  if (rows.length === 0) {
-    throw badInput('input.contract', `${action} does not apply to a ${contract.type} contract`);
-  }
-  const actors = [...new Set(rows.flatMap((t) => t.by))];
-  if (!party || !actors.includes(party)) {
-    throw forbidden(`only the ${actors.join(' or ')} may ${action} a ${contract.type} contract`);
-  }
-  const t = rows.find((r) => r.from === contract.status && r.by.includes(party));
-  if (!t) {
-    const from = [...new Set(rows.map((r) => upper(r.from!)))].join(' or ');
-    throw conflict(
-      `contract ${contract._id} is ${upper(contract.status)}; ${action} needs it ${from}`,
-      upper(contract.status),
-    );
-  }
-  checkPreconditions(t, facts);
-  return t;
+  return takeTransition(machineOf(contract.type), contract, action, party, facts);
 }
 
 /** How a contract of `type` comes into existence for `party`, or the refusal. */
@@ -194,15 +176,11 @@ export function contractCreation(
   party: ContractParty | null,
   opts: { autoAccept?: boolean; facts?: ContractFacts } = {},
 ): ContractTransition {
-  const rows = CONTRACT_TRANSITIONS.filter((t) => t.type === type && t.from === null);
-  const actors = [...new Set(rows.flatMap((t) => t.by))];
-  if (!party || !actors.includes(party)) {
-    throw forbidden(`only the ${actors.join(' or ')} may start a ${type} contract`);
-  }
-  const t =
-    rows.find((r) => r.autoAccept === undefined || r.autoAccept === (opts.autoAccept ?? false)) ?? rows[0]!;
-  checkPreconditions(t, opts.facts ?? {});
-  return t;
+  // an enrolment has a row for each auto_accept setting of the agreement: keep the one that applies
+  const rows = CONTRACT_TRANSITIONS.filter(
+    (t) => t.from !== null || t.autoAccept === undefined || t.autoAccept === (opts.autoAccept ?? false),
+  );
+  return takeTransition(machineOf(type, rows), null, creationAction(type), party, opts.facts ?? {});
 }
 
 /** The action that brings a contract of `type` into existence ('create' or 'enroll'). */

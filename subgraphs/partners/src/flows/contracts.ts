@@ -1,6 +1,14 @@
 // How contracts come into existence and move: the resolvers parse and authorise, these functions read
 // what the decision needs (preconditions, what else changes), then write once through the change store.
-import { type Actor, conflict, type EffectSpec, type Identity, isDomainError, newId } from '@daas/kit';
+import {
+  type Actor,
+  apiEnum,
+  conflict,
+  type EffectSpec,
+  type Identity,
+  isDomainError,
+  newId,
+} from '@daas/kit';
 import { aclOf } from '../acl/sync.js';
 import { reserveContract } from '../domain/agreements.js';
 import {
@@ -71,8 +79,8 @@ async function factsFor(
 function sameOrConflict(live: ContractDoc, c: NewContract): ContractDoc {
   if (live.agreement === c.agreement._id && live.marketplace === c.marketplace) return live;
   throw conflict(
-    `${counterpartOf(live)} already has a ${live.status.toUpperCase()} ${live.type} contract ${live._id} with ${live.distributor}`,
-    live.status.toUpperCase(),
+    `${counterpartOf(live)} already has a ${apiEnum(live.status)} ${live.type} contract ${live._id} with ${live.distributor}`,
+    apiEnum(live.status),
   );
 }
 
@@ -213,7 +221,7 @@ export async function actOnContract(
       const now = contractTransition(current, action, partyOf(current, identity.accountId), facts);
       // Another change got in first and the same action now means another transition: say so.
       if (now !== t)
-        throw conflict(`contract ${current._id} changed meanwhile; retry`, current.status.toUpperCase());
+        throw conflict(`contract ${current._id} changed meanwhile; retry`, apiEnum(current.status));
       return { kind: t.event, to: t.to, set, ...(effects.length ? { effects } : {}) };
     },
   });

@@ -44,7 +44,7 @@ export const accountResolvers = {
         actor: ctx.identity,
         partitionKey: 'accounts',
       });
-      return doc;
+      return { account: doc };
     },
   },
   Viewer: {

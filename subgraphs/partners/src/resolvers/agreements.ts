@@ -1,4 +1,5 @@
 import {
+  apiEnum,
   badInput,
   conflict,
   forbidden,
@@ -7,6 +8,7 @@ import {
   newId,
   paginate,
   parseId,
+  storedEnum,
   visibleTo,
 } from '@daas/kit';
 import { ACCOUNT_ID_KINDS, validName } from '../domain/accounts.js';
@@ -30,7 +32,7 @@ import {
 import { partnerPermissions } from '../domain/permissions.js';
 import type { PartnerContext } from '../env.js';
 import type { AgreementDoc } from '../models/index.js';
-import { type Args, lower, mapFilter, mustLoad, scopedKey, upper } from './common.js';
+import { type Args, mapFilter, mustLoad, scopedKey } from './common.js';
 import { type ContractFilter, contractQuery } from './contract-filter.js';
 
 interface AgreementFilter {
@@ -94,8 +96,8 @@ export const agreementResolvers = {
       const filter = {
         ...visibleTo(ctx.identity),
         ...mapFilter(args.filter, {
-          type: (v) => ['type', v.toLowerCase()],
-          status: (v) => ['status', v.toLowerCase()],
+          type: (v) => ['type', storedEnum(v)],
+          status: (v) => ['status', storedEnum(v)],
           owner: (v) => ['owner', parseId(v, 'filter.owner', ...ACCOUNT_ID_KINDS)],
           marketplace: (v) => ['marketplace', parseId(v, 'filter.marketplace', 'marketplace')],
           parent: (v) => ['parent', parseId(v, 'filter.parent', ...AGREEMENT_ID_KINDS)],
@@ -109,7 +111,7 @@ export const agreementResolvers = {
       partnerPermissions.assert(ctx.identity.role, 'createAgreement');
       const input = args.input;
       const owner = ctx.identity.accountId;
-      const type = lower<AgreementType>(input.type);
+      const type = storedEnum<AgreementType>(input.type);
       const name = validName(input.name, 'input.name');
       const description = validDescription(input.description);
       const parentId = input.parent ? parseId(input.parent, 'input.parent', ...AGREEMENT_ID_KINDS) : null;
@@ -131,7 +133,7 @@ export const agreementResolvers = {
       if (input.autoAccept && !mayAutoAccept(type)) {
         throw badInput('input.autoAccept', `a ${type} agreement has no enrolments to accept automatically`);
       }
-      const documentType = lower<DocumentType>(input.documentType ?? 'NONE');
+      const documentType = storedEnum<DocumentType>(input.documentType ?? 'NONE');
       const link = validDocument(documentType, input.link);
       const models = ctx.env.models;
       let idempotencyKey = scopedKey('createAgreement', owner, input.idempotencyKey);
@@ -177,7 +179,7 @@ export const agreementResolvers = {
     ) => {
       partnerPermissions.assert(ctx.identity.role, 'manageAgreementVersions');
       const a = await ownAgreement(ctx, args.input.agreement);
-      const documentType = lower<DocumentType>(args.input.documentType ?? 'NONE');
+      const documentType = storedEnum<DocumentType>(args.input.documentType ?? 'NONE');
       const link = validDocument(documentType, args.input.link);
       const agreement = await changeAgreement(ctx, a._id, 'versionCreated', (cur) =>
         addVersion(cur, { documentType, link, active: !!args.input.active }, new Date()),
@@ -220,11 +222,11 @@ export const agreementResolvers = {
   },
   Agreement: {
     id: idOf,
-    type: (a: AgreementDoc) => upper(a.type),
-    status: (a: AgreementDoc) => upper(a.status ?? agreementStatus(a.versions)),
+    type: (a: AgreementDoc) => apiEnum(a.type),
+    status: (a: AgreementDoc) => apiEnum(a.status ?? agreementStatus(a.versions)),
     version: (a: AgreementDoc) =>
       a.status === 'deleted' ? null : (activeVersion(a.versions)?.version ?? null),
-    versions: (a: AgreementDoc) => a.versions.map((v) => ({ ...v, documentType: upper(v.documentType) })),
+    versions: (a: AgreementDoc) => a.versions.map((v) => ({ ...v, documentType: apiEnum(v.documentType) })),
     owner: (a: AgreementDoc, _: unknown, ctx: PartnerContext) => ctx.loaders.account.load(a.owner),
     parent: (a: AgreementDoc, _: unknown, ctx: PartnerContext) =>
       a.parent ? ctx.loaders.agreement.load(a.parent) : null,
@@ -245,6 +247,6 @@ function sameOrConflict(existing: AgreementDoc, name: string): AgreementDoc {
   if (existing.name === name) return existing;
   throw conflict(
     `distribution agreement ${existing._id} already covers this program and marketplace`,
-    upper(existing.status) ?? undefined,
+    apiEnum(existing.status) ?? undefined,
   );
 }

@@ -1,5 +1,5 @@
 // The typed ContractFilter, mapped field by field onto the contracts collection (used by every list).
-import { type Identity, parseId, visibleTo } from '@daas/kit';
+import { type Identity, parseId, storedEnum, visibleTo } from '@daas/kit';
 import { ACCOUNT_ID_KINDS } from '../domain/accounts.js';
 import { AGREEMENT_ID_KINDS } from '../domain/agreements.js';
 import { mapFilter } from './common.js';
@@ -24,8 +24,8 @@ export function contractQuery(
     ...visibleTo(identity),
     ...base,
     ...mapFilter(filter, {
-      type: (v) => ['type', v.toLowerCase()],
-      status: (v) => ['status', v.toLowerCase()],
+      type: (v) => ['type', storedEnum(v)],
+      status: (v) => ['status', storedEnum(v)],
       marketplace: (v) => ['marketplace', parseId(v, 'filter.marketplace', 'marketplace')],
       agreement: (v) => ['agreement', parseId(v, 'filter.agreement', ...AGREEMENT_ID_KINDS)],
       counterpart: (v) => ['parties', parseId(v, 'filter.counterpart', ...ACCOUNT_ID_KINDS)],

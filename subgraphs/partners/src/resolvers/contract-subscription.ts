@@ -1,9 +1,8 @@
 // `contractChanged`: the kit's feed subscription over Contract events, with the typed filter below.
-import { badInput, feedSubscription, parseId } from '@daas/kit';
+import { apiEnum, badInput, feedSubscription, parseId, storedEnum } from '@daas/kit';
 import { CONTRACT_ID_KINDS } from '../domain/contracts.js';
 import type { PartnerContext } from '../env.js';
 import type { ContractDoc } from '../models/index.js';
-import { upper } from './common.js';
 
 export interface ContractChangeFilter {
   id?: string | null;
@@ -18,9 +17,9 @@ export interface ContractChangeFilter {
 /** Each set field narrows; ids are parsed like everywhere else, so a bad one is refused up front. */
 export function contractChangePredicate(f: ContractChangeFilter | null | undefined) {
   const id = f?.id ? parseId(f.id, 'filter.id', ...CONTRACT_ID_KINDS) : null;
-  const type = f?.type?.toLowerCase() ?? null;
+  const type = f?.type ? storedEnum(f.type) : null;
   if (f?.statuses && f.statuses.length === 0) throw badInput('filter.statuses', 'give at least one status');
-  const statuses = f?.statuses ? new Set(f.statuses.map((s) => s.toLowerCase())) : null;
+  const statuses = f?.statuses ? new Set(f.statuses.map((s) => storedEnum(s))) : null;
   const marketplace = f?.marketplace ? parseId(f.marketplace, 'filter.marketplace', 'marketplace') : null;
   const vendor = f?.vendor ? parseId(f.vendor, 'filter.vendor', 'vendorAccount') : null;
   const distributor = f?.distributor ? parseId(f.distributor, 'filter.distributor', 'providerAccount') : null;
@@ -45,7 +44,7 @@ export const contractSubscriptionResolvers = {
       entityType: 'Contract',
       entityField: 'contract',
       filter: contractChangePredicate,
-      present: upper,
+      present: apiEnum,
       actor: (accountId, ctx) => ctx.loaders.account.load(accountId),
     }),
   },

@@ -1,9 +1,9 @@
-import { type ChangeRow, canSee, idOf, mustExist, paginate, parseId } from '@daas/kit';
+import { apiEnum, type ChangeRow, canSee, historyEvent, idOf, mustExist, paginate, parseId } from '@daas/kit';
 import { CONTRACT_ID_KINDS } from '../domain/contracts.js';
 import { type DistributionPath, distributionPaths } from '../domain/distribution-paths.js';
 import type { PartnerContext } from '../env.js';
 import type { ContractDoc } from '../models/index.js';
-import { type Args, upper } from './common.js';
+import type { Args } from './common.js';
 import { type ContractFilter, contractQuery } from './contract-filter.js';
 
 const NOTE_FIELDS = ['note', 'refineNote', 'rejectionNote', 'terminationNote'] as const;
@@ -12,20 +12,13 @@ const NOTE_FIELDS = ['note', 'refineNote', 'rejectionNote', 'terminationNote'] a
 const actorAccount = (row: ChangeRow, ctx: PartnerContext) =>
   row.actor.accountId.startsWith('service:') ? null : ctx.loaders.account.load(row.actor.accountId);
 
-function toEvent(row: ChangeRow, ctx: PartnerContext) {
-  const set = row.set ?? {};
-  const note = NOTE_FIELDS.map((f) => set[f]).find((v) => typeof v === 'string') ?? null;
-  return {
-    at: row.at,
-    kind: upper(row.kind),
-    from: upper(row.from),
-    to: upper(row.to),
-    actor: () => actorAccount(row, ctx),
-    actorRole: row.actor.role,
-    note,
-    cause: row.cause ?? null,
-  };
-}
+// The account is loaded only when the client asks for the actor.
+const toEvent = (row: ChangeRow, ctx: PartnerContext) =>
+  historyEvent(row, {
+    actor: (id) => () => ctx.loaders.account.load(id),
+    noteFields: NOTE_FIELDS,
+    kind: apiEnum,
+  });
 
 export const contractResolvers = {
   Query: {
@@ -60,8 +53,8 @@ export const contractResolvers = {
   },
   Contract: {
     id: idOf,
-    type: (c: ContractDoc) => upper(c.type),
-    status: (c: ContractDoc) => upper(c.status),
+    type: (c: ContractDoc) => apiEnum(c.type),
+    status: (c: ContractDoc) => apiEnum(c.status),
     agreement: (c: ContractDoc, _: unknown, ctx: PartnerContext) => ctx.loaders.agreement.load(c.agreement),
     vendor: (c: ContractDoc, _: unknown, ctx: PartnerContext) =>
       c.vendor ? ctx.loaders.account.load(c.vendor) : null,

@@ -1,4 +1,14 @@
-import { badInput, idOf, mustExist, newId, paginate, parseId, visibleTo } from '@daas/kit';
+import {
+  apiEnum,
+  badInput,
+  idOf,
+  mustExist,
+  newId,
+  paginate,
+  parseId,
+  storedEnum,
+  visibleTo,
+} from '@daas/kit';
 import { ACCOUNT_ID_KINDS, type AccountRole, accountIdKind, validName } from '../domain/accounts.js';
 import { TERMINAL_STATUSES } from '../domain/contract-machine.js';
 import { PARTNER_ROLES, type PartnerActor } from '../domain/partnership-machine.js';
@@ -6,7 +16,7 @@ import { partnerPermissions } from '../domain/permissions.js';
 import type { PartnerContext } from '../env.js';
 import { movePartnership, startPartnership } from '../flows/partnerships.js';
 import type { AccountDoc, PartnershipDoc } from '../models/index.js';
-import { type Args, mapFilter, mustLoad, scopedKey, upper } from './common.js';
+import { type Args, mapFilter, mustLoad, scopedKey } from './common.js';
 
 interface PartnershipFilter {
   status?: string;
@@ -39,7 +49,7 @@ export const partnershipResolvers = {
       const filter = {
         ...visibleTo(ctx.identity),
         ...mapFilter(args.filter, {
-          status: (v) => ['status', v.toLowerCase()],
+          status: (v) => ['status', storedEnum(v)],
           role: (v) => ['role', v],
           distributor: (v) => ['distributor', parseId(v, 'filter.distributor', 'providerAccount')],
           partner: (v) => ['partner', parseId(v, 'filter.partner', ...ACCOUNT_ID_KINDS)],
@@ -116,7 +126,7 @@ export const partnershipResolvers = {
   },
   Partnership: {
     id: idOf,
-    status: (p: PartnershipDoc) => upper(p.status),
+    status: (p: PartnershipDoc) => apiEnum(p.status),
     distributor: (p: PartnershipDoc, _: unknown, ctx: PartnerContext) =>
       ctx.loaders.account.load(p.distributor),
     partner: (p: PartnershipDoc, _: unknown, ctx: PartnerContext) => ctx.loaders.account.load(p.partner),

@@ -36,7 +36,7 @@ async function hasActiveAdmin(ctx: PartnerContext, accountId: string): Promise<b
 class NothingToChange extends Error {}
 
 interface CreateApiTokenInput {
-  accountId?: string | null;
+  account?: string | null;
   name: string;
   expiresAt?: Date | null;
   admin?: boolean | null;
@@ -46,11 +46,12 @@ export const tokenResolvers = {
   Query: {
     apiTokens: (
       _: unknown,
-      args: { accountId?: string | null; first?: number; after?: string },
+      args: { first?: number; after?: string; filter?: { account?: string | null } | null },
       ctx: PartnerContext,
     ) => {
       const filter: Record<string, unknown> = { ...visibleTo(ctx.identity) };
-      if (args.accountId) filter.accountId = parseId(args.accountId, 'accountId', ...ACCOUNT_ID_KINDS);
+      const account = args.filter?.account;
+      if (account) filter.accountId = parseId(account, 'filter.account', ...ACCOUNT_ID_KINDS);
       return paginate(ctx.env.models.ApiToken, filter, args);
     },
     apiToken: (_: unknown, args: { id: string }, ctx: PartnerContext) => {
@@ -76,8 +77,8 @@ export const tokenResolvers = {
     createApiToken: async (_: unknown, args: { input: CreateApiTokenInput }, ctx: PartnerContext) => {
       const input = args.input;
       const { name, expiresAt } = validTokenInput(input);
-      const accountId = input.accountId
-        ? parseId(input.accountId, 'input.accountId', ...ACCOUNT_ID_KINDS)
+      const accountId = input.account
+        ? parseId(input.account, 'input.account', ...ACCOUNT_ID_KINDS)
         : ctx.identity.accountId;
       assertMayManageTokens(await tokenManager(ctx), accountId, 'createApiToken');
       const account = await mustExist('Account', accountId, ctx.loaders.account.load(accountId));
@@ -102,17 +103,17 @@ export const tokenResolvers = {
         actor: ctx.identity,
         partitionKey: accountId,
       });
-      return { token: doc, secret: formatToken(doc._id, secret) };
+      return { apiToken: doc, secret: formatToken(doc._id, secret) };
     },
-    revokeApiToken: async (_: unknown, args: { id: string }, ctx: PartnerContext) => {
-      const id = parseId(args.id, 'id', 'token');
+    revokeApiToken: async (_: unknown, args: { input: { apiToken: string } }, ctx: PartnerContext) => {
+      const id = parseId(args.input.apiToken, 'input.apiToken', 'token');
       // What the caller may not see is NOT_FOUND, exactly like a token that does not exist.
       const token = await mustExist('ApiToken', id, ctx.loaders.apiToken.load(id));
       assertMayManageTokens(await tokenManager(ctx), token.accountId, 'revokeApiToken');
       // Revoking twice (a retry, or two admins at once) answers with the first revocation, unchanged:
       // the change store lets one writer win, and the other finds nothing left to change.
       try {
-        return await ctx.env.kit.changes.change<ApiTokenDoc>({
+        const apiToken = await ctx.env.kit.changes.change<ApiTokenDoc>({
           model: ctx.env.models.ApiToken,
           entityType: 'ApiToken',
           id,
@@ -124,9 +125,12 @@ export const tokenResolvers = {
             return change;
           },
         });
+        return { apiToken };
       } catch (e) {
         if (!(e instanceof NothingToChange)) throw e;
-        return mustExist('ApiToken', id, ctx.env.models.ApiToken.findById(id).lean<ApiTokenDoc>());
+        return {
+          apiToken: await mustExist('ApiToken', id, ctx.env.models.ApiToken.findById(id).lean<ApiTokenDoc>()),
+        };
       }
     },
   },

@@ -3,7 +3,6 @@
 // Requests and usage read them from the latest published version.
 import { badInput } from '@daas/kit';
 import type { PpuSchema } from './catalog.js';
-import type { ItemDef } from './items.js';
 
 export interface RequestScheduling {
   purchase: boolean;
@@ -46,11 +45,18 @@ export interface CapabilitiesChange {
 const bool = (v: boolean | null | undefined, current: boolean) =>
   v === null || v === undefined ? current : v;
 
+/** What a change of capabilities looks at in an item (items.ts depends on this file, not the reverse). */
+export interface ItemTraits {
+  _id: string;
+  type: string;
+  dynamic: boolean;
+}
+
 /** Applies a change, refusing what the product's items would contradict. */
 export function changeCapabilities(
   current: Capabilities,
   change: CapabilitiesChange,
-  items: readonly ItemDef[],
+  items: readonly ItemTraits[],
 ): Capabilities {
   const next: Capabilities = structuredClone(current);
   if (change.ppu === null) {

@@ -1,6 +1,6 @@
 // The vocabularies of the products domain, stored lower case as on Connect (`decimal(2)`, `years_2`) and
 // shown upper case in GraphQL (`DECIMAL_2`, `YEARS_2`). One place maps between the two.
-import { badInput } from '@daas/kit';
+import { apiEnum, badInput, storedEnum } from '@daas/kit';
 
 export const ITEM_TYPES = ['reservation', 'ppu'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
@@ -66,14 +66,13 @@ export type PpuSchema = (typeof PPU_SCHEMAS)[number];
 
 /** GraphQL enum value → stored value (`DECIMAL_2` → `decimal(2)`, `YEARS_2` → `years_2`). */
 export function fromEnum<T extends string>(value: string, allowed: readonly T[], field: string): T {
-  const lower = value.toLowerCase().replace(/^decimal_(\d)$/, 'decimal($1)');
-  if (!allowed.includes(lower as T)) throw badInput(field, `unknown value ${value}`);
-  return lower as T;
+  const stored = storedEnum(value).replace(/^decimal_(\d)$/, 'decimal($1)');
+  if (!allowed.includes(stored as T)) throw badInput(field, `unknown value ${value}`);
+  return stored as T;
 }
 
 /** Stored value → GraphQL enum value. */
-export const toEnum = (value: string): string =>
-  value.replace(/^decimal\((\d)\)$/, 'decimal_$1').toUpperCase();
+export const toEnum = (value: string): string => apiEnum(value.replace(/^decimal\((\d)\)$/, 'decimal_$1'));
 
 /** Texts: trimmed, printable, bounded, the same way in every subgraph (the kit's text.ts). */
 export { optionalText, requiredText as text } from '@daas/kit';

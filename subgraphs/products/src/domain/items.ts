@@ -1,5 +1,5 @@
 // Items (SKUs, §2.3) and the rules they obey. Pure: every rule is a named check the tests enumerate.
-import { badInput } from '@daas/kit';
+import { apiEnum, badInput } from '@daas/kit';
 import type { Capabilities } from './capabilities.js';
 import { type ItemType, optionalText, type Period, type Precision, text } from './catalog.js';
 
@@ -122,7 +122,7 @@ export function checkItemEdit(current: ItemDef, next: ItemFields): void {
       const field = f === 'commitment' ? 'commitmentYears' : f;
       throw badInput(
         `input.${field}`,
-        `item ${current._id} is ${current.status.toUpperCase()}: its ${f} is fixed (assets and usage refer to it)`,
+        `item ${current._id} is ${apiEnum(current.status)}: its ${f} is fixed (assets and usage refer to it)`,
       );
     }
   }

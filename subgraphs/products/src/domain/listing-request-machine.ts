@@ -1,7 +1,7 @@
 // Listing requests (§2.7) as data: one row per (action, from), the party that may take it, the facts it
 // needs, and what the request's outcome does to its listing. The vendor of the product drafts, submits
 // and deletes; the provider (the owner of the contract's marketplace) deploys, completes and cancels.
-import { type Facts, pickRow, type Row } from './machine.js';
+import { type Facts, type Machine, type Transition, takeTransition } from '@daas/kit';
 
 export const LISTING_REQUEST_TYPES = ['new', 'update', 'remove'] as const;
 export type ListingRequestType = (typeof LISTING_REQUEST_TYPES)[number];
@@ -30,7 +30,7 @@ export type ListingParty = 'vendor' | 'provider';
 export type ListingFact = 'publishedProduct' | 'activeContract' | 'listingUnlisted' | 'listingListed';
 
 export interface ListingRequestRow
-  extends Row<ListingRequestStatus, ListingRequestAction, ListingParty, ListingFact> {
+  extends Transition<ListingRequestStatus, ListingRequestAction, ListingParty, ListingFact> {
   types: readonly ListingRequestType[];
 }
 
@@ -44,7 +44,7 @@ const row = (
   to: ListingRequestStatus,
   by: ListingParty,
   requires: ListingFact[] = [],
-): ListingRequestRow => ({ types, action, from, to, by: [by], requires });
+): ListingRequestRow => ({ types, action, from, to, by: [by], guards: requires });
 
 export const LISTING_REQUEST_TRANSITIONS: readonly ListingRequestRow[] = [
   row(['new'], 'create', null, 'draft', 'vendor', [...SELLABLE, 'listingUnlisted']),
@@ -76,18 +76,13 @@ export function listingRequestTransition(
   facts: Facts<ListingFact> = {},
 ): ListingRequestRow {
   const existing = '_id' in request ? request : null;
-  const rows = LISTING_REQUEST_TRANSITIONS.filter((r) => r.types.includes(request.type));
-  return pickRow(
-    rows,
-    {
-      label: existing ? `listing request ${existing._id}` : `a ${request.type} listing request`,
-      status: existing?.status ?? null,
-    },
-    action,
-    party,
-    facts,
-    { field: existing ? 'input.listingRequest' : 'input.type', requires: REQUIRES },
-  ) as ListingRequestRow;
+  const machine: Machine<ListingRequestRow> = {
+    noun: 'listing request',
+    field: existing ? 'input.listingRequest' : 'input.type',
+    transitions: LISTING_REQUEST_TRANSITIONS.filter((r) => r.types.includes(request.type)),
+    guards: REQUIRES,
+  };
+  return takeTransition(machine, existing, action, party, facts);
 }
 
 /** The facts every row could ask for, all true: lets wrong party or status be refused before any lookup. */

@@ -1,7 +1,7 @@
 // Parameters (§2.4): their definitions, the rules a definition obeys, and the validation of a value
 // against its definition: a pure function that requests uses (through the API) for ordering and
 // fulfillment values.
-import { badInput } from '@daas/kit';
+import { apiEnum, badInput } from '@daas/kit';
 import {
   optionalText,
   type ParameterPhase,
@@ -113,7 +113,7 @@ export function checkParameter(p: ParameterFields & { _id?: string }, others: re
   if (!SCOPES_OF_PHASE[p.phase].includes(p.scope)) {
     throw badInput(
       'input.scope',
-      `a ${p.phase} parameter has scope ${SCOPES_OF_PHASE[p.phase].map((s) => s.toUpperCase()).join(', ')}`,
+      `a ${p.phase} parameter has scope ${SCOPES_OF_PHASE[p.phase].map((s) => apiEnum(s)).join(', ')}`,
     );
   }
   if (CHOICES_REQUIRED.includes(p.type) && c.choices.length === 0) {

@@ -1,6 +1,6 @@
 // The life cycles of a product and of its items (§2.1, §2.3) as data. Only the product's vendor acts on
 // them; the first version publishes the product and every draft item in it.
-import { type Facts, pickRow, type Row } from './machine.js';
+import { type Facts, type Machine, type Transition, takeTransition } from '@daas/kit';
 
 export type ProductStatus = 'draft' | 'published' | 'endofsale' | 'deleted';
 export type ProductAction = 'create' | 'edit' | 'createVersion' | 'endSale' | 'resumeSale' | 'delete';
@@ -8,7 +8,7 @@ export type ProductFact = 'hasItems';
 export type Party = 'vendor';
 
 const vendor = ['vendor'] as const;
-type ProductRow = Row<ProductStatus, ProductAction, Party, ProductFact>;
+type ProductRow = Transition<ProductStatus, ProductAction, Party, ProductFact>;
 
 export const PRODUCT_TRANSITIONS: readonly ProductRow[] = [
   { action: 'create', from: null, to: 'draft', by: vendor },
@@ -17,16 +17,19 @@ export const PRODUCT_TRANSITIONS: readonly ProductRow[] = [
   { action: 'edit', from: 'published', to: 'published', by: vendor },
   { action: 'edit', from: 'endofsale', to: 'endofsale', by: vendor },
   // freezing the master as version N: the first one publishes the product
-  { action: 'createVersion', from: 'draft', to: 'published', by: vendor, requires: ['hasItems'] },
-  { action: 'createVersion', from: 'published', to: 'published', by: vendor, requires: ['hasItems'] },
-  { action: 'createVersion', from: 'endofsale', to: 'endofsale', by: vendor, requires: ['hasItems'] },
+  { action: 'createVersion', from: 'draft', to: 'published', by: vendor, guards: ['hasItems'] },
+  { action: 'createVersion', from: 'published', to: 'published', by: vendor, guards: ['hasItems'] },
+  { action: 'createVersion', from: 'endofsale', to: 'endofsale', by: vendor, guards: ['hasItems'] },
   { action: 'endSale', from: 'published', to: 'endofsale', by: vendor },
   { action: 'resumeSale', from: 'endofsale', to: 'published', by: vendor },
   { action: 'delete', from: 'draft', to: 'deleted', by: vendor },
 ];
 
-const PRODUCT_REQUIRES: Record<ProductFact, string> = {
-  hasItems: 'a version needs at least one item',
+const PRODUCT_MACHINE: Machine<ProductRow> = {
+  noun: 'product',
+  field: 'input.product',
+  transitions: PRODUCT_TRANSITIONS,
+  guards: { hasItems: 'a version needs at least one item' },
 };
 
 export function productTransition(
@@ -35,19 +38,12 @@ export function productTransition(
   party: Party | null,
   facts: Facts<ProductFact> = {},
 ): ProductRow {
-  return pickRow(
-    PRODUCT_TRANSITIONS,
-    { label: product ? `product ${product._id}` : 'a product', status: product?.status ?? null },
-    action,
-    party,
-    facts,
-    { field: 'input.product', requires: PRODUCT_REQUIRES },
-  );
+  return takeTransition(PRODUCT_MACHINE, product, action, party, facts);
 }
 
 export type ItemStatusAll = 'draft' | 'published' | 'endofsale' | 'deleted';
 export type ItemAction = 'create' | 'edit' | 'publish' | 'delete' | 'endSale' | 'resumeSale';
-type ItemRow = Row<ItemStatusAll, ItemAction, Party, never>;
+type ItemRow = Transition<ItemStatusAll, ItemAction, Party, never>;
 
 export const ITEM_TRANSITIONS: readonly ItemRow[] = [
   { action: 'create', from: null, to: 'draft', by: vendor },
@@ -61,19 +57,19 @@ export const ITEM_TRANSITIONS: readonly ItemRow[] = [
   { action: 'resumeSale', from: 'endofsale', to: 'published', by: vendor },
 ];
 
+const ITEM_MACHINE: Machine<ItemRow> = {
+  noun: 'item',
+  field: 'input.item',
+  transitions: ITEM_TRANSITIONS,
+  guards: {},
+};
+
 export function itemTransition(
   item: { _id: string; status: ItemStatusAll } | null,
   action: ItemAction,
   party: Party | null,
 ): ItemRow {
-  return pickRow(
-    ITEM_TRANSITIONS,
-    { label: item ? `item ${item._id}` : 'an item', status: item?.status ?? null },
-    action,
-    party,
-    {},
-    { field: 'input.item', requires: {} as Record<never, string> },
-  );
+  return takeTransition(ITEM_MACHINE, item, action, party);
 }
 
 /** Who the caller is for a product: its vendor, or nobody. */

@@ -2,7 +2,9 @@
 // facts the machine needs (the product's status here, the contract's from partners), refuse before
 // anything is written, then write once through the change store with the request's effects on its listing
 // and product.
-import { childId, conflict, type EffectSpec, type Identity, newId } from '@daas/kit';
+
+import type { Facts } from '@daas/kit';
+import { apiEnum, childId, conflict, type EffectSpec, type Identity, newId } from '@daas/kit';
 import {
   ALL_FACTS,
   type ListingFact,
@@ -12,7 +14,6 @@ import {
   listingPartyOf,
   listingRequestTransition,
 } from '../domain/listing-request-machine.js';
-import type { Facts } from '../domain/machine.js';
 import type { ProductEnv } from '../env.js';
 import type { ConnectionDoc, ListingDoc, ListingRequestDoc, ProductDoc } from '../models/index.js';
 import type { ContractRef, Partners } from '../partners.js';
@@ -190,10 +191,7 @@ export async function actOnListingRequest(
         facts,
       );
       if (now !== t)
-        throw conflict(
-          `listing request ${current._id} changed meanwhile; retry`,
-          current.status.toUpperCase(),
-        );
+        throw conflict(`listing request ${current._id} changed meanwhile; retry`, apiEnum(current.status));
       return { kind: EVENT[action], to: t.to, set, ...(effects.length ? { effects } : {}) };
     },
   });

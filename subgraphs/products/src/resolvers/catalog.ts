@@ -1,6 +1,6 @@
 // The catalog query: what each role may list (domain/products.ts says who sees what), narrowed by the
 // typed ProductFilter field by field, in a stable order.
-import { parseId, type SortSpec, seesEverything } from '@daas/kit';
+import { parseId, type SortSpec, seesEverything, storedEnum } from '@daas/kit';
 import { fromEnum, ITEM_TYPES } from '../domain/catalog.js';
 import type { ProductContext } from '../env.js';
 import { marketplaceScope } from '../partners.js';
@@ -44,7 +44,7 @@ export async function productQuery(
   const scope = await scopeOf(ctx);
   if (scope) and.push(scope);
   const f = filter ?? {};
-  if (f.status) and.push({ status: f.status.toLowerCase() });
+  if (f.status) and.push({ status: storedEnum(f.status) });
   if (f.vendor) and.push({ vendor: parseId(f.vendor, 'filter.vendor', 'vendorAccount') });
   if (f.itemType) and.push({ itemTypes: fromEnum(f.itemType, ITEM_TYPES, 'filter.itemType') });
   if (f.search !== undefined && f.search !== null) {

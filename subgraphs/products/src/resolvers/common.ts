@@ -6,8 +6,6 @@ export { mapFilter, mustLoad, validNote } from '@daas/kit';
 export type Args<T> = PageArgs & T;
 export type Input<T> = { input: T };
 
-export const upper = (v: string | null | undefined) => (v ? v.toUpperCase() : null);
-
 /** A client's idempotency key, bounded (the flow scopes it to the operation and the account). */
 export function validKey(key: string | null | undefined): string | undefined {
   if (key === null || key === undefined) return undefined;

@@ -1,8 +1,8 @@
 // Connections: the channels between products and provider hubs (made when a listing is completed).
-import { idOf, mustExist, paginate, parseId, visibleTo } from '@daas/kit';
+import { apiEnum, idOf, mustExist, paginate, parseId, storedEnum, visibleTo } from '@daas/kit';
 import type { ProductContext } from '../env.js';
 import type { ConnectionDoc } from '../models/index.js';
-import { type Args, mapFilter, upper } from './common.js';
+import { type Args, mapFilter } from './common.js';
 
 interface ConnectionFilter {
   product?: string;
@@ -24,7 +24,7 @@ export const connectionResolvers = {
           ...mapFilter(args.filter, {
             product: (v) => ['product', parseId(v, 'filter.product', 'product')],
             hub: (v) => ['hub', parseId(v, 'filter.hub', 'hub')],
-            type: (v) => ['type', v.toLowerCase()],
+            type: (v) => ['type', storedEnum(v)],
           }),
         },
         args,
@@ -32,9 +32,9 @@ export const connectionResolvers = {
   },
   Connection: {
     id: idOf,
-    type: (c: ConnectionDoc) => upper(c.type),
-    status: (c: ConnectionDoc) => upper(c.status),
-    productVersionType: (c: ConnectionDoc) => upper(c.productVersionType),
+    type: (c: ConnectionDoc) => apiEnum(c.type),
+    status: (c: ConnectionDoc) => apiEnum(c.status),
+    productVersionType: (c: ConnectionDoc) => apiEnum(c.productVersionType),
     product: async (c: ConnectionDoc, _: unknown, ctx: ProductContext) =>
       (await ctx.loaders.product.load(c.product)) ?? ctx.env.models.Product.findById(c.product).lean(),
     vendor: (c: ConnectionDoc) => ({ id: c.vendor }),

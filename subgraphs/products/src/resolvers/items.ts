@@ -1,5 +1,5 @@
 // Items: the vendor's item mutations on the master, and the Item type (read from a version or the master).
-import { badInput, parentOf, parseId } from '@daas/kit';
+import { apiEnum, badInput, parentOf, parseId } from '@daas/kit';
 import { fromEnum, ITEM_TYPES, PERIODS, PRECISIONS, toEnum } from '../domain/catalog.js';
 import { billingKind, commitmentPeriods, type ItemFields } from '../domain/items.js';
 import { addItem, deleteItem, editItem, itemSale } from '../domain/master.js';
@@ -7,7 +7,7 @@ import { productPermissions } from '../domain/permissions.js';
 import { partyOf } from '../domain/product-machine.js';
 import type { ProductContext } from '../env.js';
 import type { ProductDoc } from '../models/index.js';
-import { given, type Input, mustLoad, upper } from './common.js';
+import { given, type Input, mustLoad } from './common.js';
 import { findItem, type ItemView } from './content.js';
 import { editProduct } from './products.js';
 
@@ -124,7 +124,7 @@ export const itemResolvers = {
     precision: (i: ItemView) => toEnum(i.precision),
     commitment: (i: ItemView) =>
       i.commitment === null ? null : { years: i.commitment, periods: commitmentPeriods(i) },
-    status: (i: ItemView) => upper(i.status),
+    status: (i: ItemView) => apiEnum(i.status),
     dynamic: (i: ItemView) => !!i.dynamic,
     billingKind: (i: ItemView) => toEnum(billingKind(i).replaceAll('-', '_')),
     replacement: (i: ItemView, _: unknown, ctx: ProductContext) =>

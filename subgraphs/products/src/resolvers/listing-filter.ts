@@ -1,5 +1,5 @@
 // The typed filters of listings and listing requests, mapped field by field onto their collections.
-import { type Identity, parseId, visibleTo } from '@daas/kit';
+import { type Identity, parseId, storedEnum, visibleTo } from '@daas/kit';
 import { mapFilter } from './common.js';
 
 export interface ListingFilter {
@@ -21,7 +21,7 @@ export function listingQuery(
     ...mapFilter(filter, {
       product: (v) => ['product', parseId(v, 'filter.product', 'product')],
       marketplace: (v) => ['marketplace', parseId(v, 'filter.marketplace', 'marketplace')],
-      status: (v) => ['status', v.toLowerCase()],
+      status: (v) => ['status', storedEnum(v)],
       contract: (v) => ['contract', parseId(v, 'filter.contract', 'distributionContract')],
       vendor: (v) => ['vendor', parseId(v, 'filter.vendor', 'vendorAccount')],
       provider: (v) => ['provider', parseId(v, 'filter.provider', 'providerAccount')],
@@ -47,8 +47,8 @@ export function listingRequestQuery(
   return {
     ...visibleTo(identity),
     ...mapFilter(filter, {
-      status: (v) => ['status', v.toLowerCase()],
-      type: (v) => ['type', v.toLowerCase()],
+      status: (v) => ['status', storedEnum(v)],
+      type: (v) => ['type', storedEnum(v)],
       product: (v) => ['product', parseId(v, 'filter.product', 'product')],
       marketplace: (v) => ['marketplace', parseId(v, 'filter.marketplace', 'marketplace')],
       listing: (v) => ['listing', parseId(v, 'filter.listing', 'listing')],

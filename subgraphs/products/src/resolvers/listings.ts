@@ -1,13 +1,22 @@
 // Listings and listing requests: queries, the vendor's and the provider's verbs (flows/listings.ts), and
 // the fields other types gain (Marketplace.listings).
-import { badInput, type ChangeRow, idOf, mustExist, paginate, parseId } from '@daas/kit';
+import {
+  apiEnum,
+  badInput,
+  type ChangeRow,
+  historyEvent,
+  idOf,
+  mustExist,
+  paginate,
+  parseId,
+} from '@daas/kit';
 import { fromEnum } from '../domain/catalog.js';
 import { LISTING_REQUEST_TYPES, type ListingRequestAction } from '../domain/listing-request-machine.js';
 import { productPermissions } from '../domain/permissions.js';
 import type { ProductContext } from '../env.js';
 import { actOnListingRequest, createListingRequest } from '../flows/listings.js';
 import type { ListingDoc, ListingRequestDoc } from '../models/index.js';
-import { type Args, type Input, mustLoad, upper, validNote } from './common.js';
+import { type Args, type Input, mustLoad, validNote } from './common.js';
 import {
   type ListingFilter,
   type ListingRequestFilter,
@@ -85,9 +94,9 @@ async function createInput(ctx: ProductContext, input: CreateInput) {
     }).lean<ListingDoc>();
     return { type, product, contract, listing, note };
   }
-  if (!input.listing) throw badInput('input.listing', `a ${type.toUpperCase()} request names the listing`);
+  if (!input.listing) throw badInput('input.listing', `a ${apiEnum(type)} request names the listing`);
   if (input.product || input.contract)
-    throw badInput('input.listing', `a ${type.toUpperCase()} request names only the listing`);
+    throw badInput('input.listing', `a ${apiEnum(type)} request names only the listing`);
   const listingId = parseId(input.listing, 'input.listing', 'listing');
   const listing = await mustLoad(ctx.loaders.listing, listingId, 'input.listing', 'listing');
   const [product, contract] = await Promise.all([
@@ -135,7 +144,7 @@ export const listingResolvers = {
   },
   Listing: {
     id: idOf,
-    status: (l: ListingDoc) => upper(l.status),
+    status: (l: ListingDoc) => apiEnum(l.status),
     // The parties of a listing see its product, listed or not (an unlisted one may be hidden from the provider).
     product: async (l: ListingDoc, _: unknown, ctx: ProductContext) =>
       (await ctx.loaders.product.load(l.product)) ?? ctx.env.models.Product.findById(l.product).lean(),
@@ -155,8 +164,8 @@ export const listingResolvers = {
   },
   ListingRequest: {
     id: idOf,
-    type: (r: ListingRequestDoc) => upper(r.type),
-    status: (r: ListingRequestDoc) => upper(r.status),
+    type: (r: ListingRequestDoc) => apiEnum(r.type),
+    status: (r: ListingRequestDoc) => apiEnum(r.status),
     listing: async (r: ListingRequestDoc, _: unknown, ctx: ProductContext) =>
       (await ctx.loaders.listing.load(r.listing)) ?? ctx.env.models.Listing.findById(r.listing).lean(),
     product: async (r: ListingRequestDoc, _: unknown, ctx: ProductContext) =>
@@ -167,14 +176,9 @@ export const listingResolvers = {
     provider: (r: ListingRequestDoc) => ({ id: r.provider }),
     cancellationNote: (r: ListingRequestDoc) => r.cancellationNote ?? null,
     history: async (r: ListingRequestDoc, _: unknown, ctx: ProductContext) =>
-      (await ctx.loaders.history.load(r._id)).map((row) => ({
-        at: row.at,
-        kind: row.kind,
-        from: upper(row.from),
-        to: upper(row.to),
-        actor: actorOf(row),
-        actorRole: row.actor.role,
-      })),
+      (await ctx.loaders.history.load(r._id)).map((row) =>
+        historyEvent(row, { noteFields: ['note', 'cancellationNote'] }),
+      ),
     events: async (r: ListingRequestDoc, _: unknown, ctx: ProductContext) => {
       const stamps: Record<string, { at: Date; by: { id: string } | null }> = {};
       for (const row of await ctx.loaders.history.load(r._id))

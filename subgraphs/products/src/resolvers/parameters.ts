@@ -1,6 +1,6 @@
 // Parameters: the vendor's parameter mutations on the master, the Parameter type, and the validation of
 // values against a version's definitions (for requests: ordering and fulfillment values).
-import { badInput, mustExist, parentOf, parseId } from '@daas/kit';
+import { apiEnum, badInput, mustExist, parentOf, parseId, storedEnum } from '@daas/kit';
 import { fromEnum, PARAMETER_PHASES, PARAMETER_SCOPES, PARAMETER_TYPES, toEnum } from '../domain/catalog.js';
 import { addParameter, deleteParameter, editParameter } from '../domain/master.js';
 import {
@@ -13,7 +13,7 @@ import {
 import { productPermissions } from '../domain/permissions.js';
 import type { ProductContext } from '../env.js';
 import type { ProductDoc } from '../models/index.js';
-import { type Input, mustLoad, upper } from './common.js';
+import { type Input, mustLoad } from './common.js';
 import { contentOf, findParameter, type ParameterView, parametersOf } from './content.js';
 import { editProduct } from './products.js';
 
@@ -53,7 +53,7 @@ function constraints(c: ConstraintsInput | null | undefined): Constraints {
     unique: flag(c.unique),
     readonly: flag(c.readonly),
     reconciliation: flag(c.reconciliation),
-    shared: c.shared ? (c.shared.toLowerCase() as Constraints['shared']) : null,
+    shared: c.shared ? storedEnum<NonNullable<Constraints['shared']>>(c.shared) : null,
     minLength: c.minLength ?? null,
     maxLength: c.maxLength ?? null,
     choices: c.choices ?? [],
@@ -172,7 +172,7 @@ export const parameterResolvers = {
     type: (p: ParameterView) => toEnum(p.type),
     scope: (p: ParameterView) => toEnum(p.scope),
     phase: (p: ParameterView) => toEnum(p.phase),
-    constraints: (p: ParameterView) => ({ ...p.constraints, shared: upper(p.constraints.shared) }),
+    constraints: (p: ParameterView) => ({ ...p.constraints, shared: apiEnum(p.constraints.shared) }),
     product: (p: ParameterView) => p.product,
     version: (p: ParameterView) => p.version,
     __resolveReference: (ref: { id: string }, ctx: ProductContext) => findParameter(ctx, ref.id),

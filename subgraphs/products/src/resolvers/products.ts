@@ -1,5 +1,5 @@
 // Products: the catalog, the product and its versions, and the vendor's product-level mutations.
-import { badInput, idOf, mustExist, paginate, parseId, visibleTo } from '@daas/kit';
+import { apiEnum, badInput, idOf, mustExist, paginate, parseId, storedEnum, visibleTo } from '@daas/kit';
 import type { CapabilitiesChange } from '../domain/capabilities.js';
 import { editCapabilities, editGeneral, type MasterEdit } from '../domain/master.js';
 import { productPermissions } from '../domain/permissions.js';
@@ -9,7 +9,7 @@ import type { ProductContext } from '../env.js';
 import { changeProduct, createProduct, createVersion, versionContent } from '../flows/products.js';
 import type { ProductDoc, ProductVersionDoc } from '../models/index.js';
 import { type ProductFilter, type ProductOrder, productQuery, productSort } from './catalog.js';
-import { type Args, given, type Input, mustLoad, readsMaster, upper, validKey, validNote } from './common.js';
+import { type Args, given, type Input, mustLoad, readsMaster, validKey, validNote } from './common.js';
 import { type ContentView, contentOf, itemsOf, parametersOf, templatesOf } from './content.js';
 import { type ListingFilter, listingQuery } from './listing-filter.js';
 
@@ -40,7 +40,7 @@ export async function productOf(
 
 /** What a version or the master shows, in the shape of the ProductVersion and ProductMaster types. */
 const phaseScope = (args: { phase?: string | null; scope?: string | null }) =>
-  [args.phase?.toLowerCase() ?? null, args.scope?.toLowerCase() ?? null] as const;
+  [args.phase ? storedEnum(args.phase) : null, args.scope ? storedEnum(args.scope) : null] as const;
 
 const contentResolvers = {
   name: (c: ContentView) => c.content.name,
@@ -200,7 +200,7 @@ export const productResolvers = {
     shortDescription: (p: ProductDoc) => shown(p).shortDescription,
     detailedDescription: (p: ProductDoc) => shown(p).detailedDescription,
     capabilities: (p: ProductDoc) => shown(p).capabilities,
-    status: (p: ProductDoc) => upper(p.status),
+    status: (p: ProductDoc) => apiEnum(p.status),
     version: (p: ProductDoc) => p.latestVersion ?? null,
     vendor: (p: ProductDoc) => ({ id: p.vendor }),
     items: async (p: ProductDoc, args: { version?: number | null }, ctx: ProductContext) =>

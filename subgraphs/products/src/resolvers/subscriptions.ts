@@ -1,11 +1,11 @@
 // `listingRequestChanged`: the kit's feed subscription over listing requests, with its typed filter.
-import { badInput, feedSubscription, parseId } from '@daas/kit';
+import { apiEnum, badInput, feedSubscription, parseId, storedEnum } from '@daas/kit';
 import type { ProductContext } from '../env.js';
 import type { ListingRequestDoc } from '../models/index.js';
 
 interface ListingRequestChangeFilter {
-  productId?: string | null;
-  marketplaceId?: string | null;
+  product?: string | null;
+  marketplace?: string | null;
   statuses?: string[] | null;
   types?: string[] | null;
 }
@@ -13,14 +13,12 @@ interface ListingRequestChangeFilter {
 function oneOf(values: string[] | null | undefined, field: string): Set<string> | null {
   if (!values) return null;
   if (values.length === 0) throw badInput(field, 'give at least one value');
-  return new Set(values.map((v) => v.toLowerCase()));
+  return new Set(values.map((v) => storedEnum(v)));
 }
 
 export function listingRequestChangePredicate(f: ListingRequestChangeFilter | null | undefined) {
-  const product = f?.productId ? parseId(f.productId, 'filter.productId', 'product') : null;
-  const marketplace = f?.marketplaceId
-    ? parseId(f.marketplaceId, 'filter.marketplaceId', 'marketplace')
-    : null;
+  const product = f?.product ? parseId(f.product, 'filter.product', 'product') : null;
+  const marketplace = f?.marketplace ? parseId(f.marketplace, 'filter.marketplace', 'marketplace') : null;
   const statuses = oneOf(f?.statuses, 'filter.statuses');
   const types = oneOf(f?.types, 'filter.types');
   return (entity: Record<string, unknown>) => {
@@ -40,7 +38,7 @@ export const subscriptionResolvers = {
       entityType: 'ListingRequest',
       entityField: 'listingRequest',
       filter: listingRequestChangePredicate,
-      present: (v) => (v ? v.toUpperCase() : null),
+      present: apiEnum,
     }),
   },
 };

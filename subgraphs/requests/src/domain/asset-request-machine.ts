@@ -1,6 +1,6 @@
 // The asset request life cycle of the domain reference (§3.3) as data: one row per (action, from-state)
-// naming who may take it. One generic function reads the table; the tests enumerate it.
-import { badInput, conflict, forbidden } from '@daas/kit';
+// naming who may take it. The kit's reader (kit/src/machine.ts) reads the table; the tests enumerate it.
+import { type Facts, type Machine, type Transition, takeTransition } from '@daas/kit';
 
 export const REQUEST_TYPES = ['purchase', 'change', 'suspend', 'resume', 'cancel', 'adjustment'] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
@@ -47,12 +47,9 @@ export type RequestAction = (typeof REQUEST_ACTIONS)[number];
 /** Guards checked against facts the caller gathers (the product's capabilities, the params). */
 export type RequestGuard = 'scheduling';
 
-export interface RequestTransition {
-  action: RequestAction;
+export interface RequestTransition
+  extends Transition<RequestStatus, RequestAction, RequestParty, RequestGuard> {
   from: RequestStatus;
-  to: RequestStatus;
-  by: readonly RequestParty[];
-  guard?: RequestGuard;
   /** the terminal outcome this transition is, for the asset's effects table (asset-outcomes.ts) */
   outcome?: 'approved' | 'failed' | 'revoked';
 }
@@ -76,19 +73,20 @@ export const REQUEST_TRANSITIONS: readonly RequestTransition[] = [
   row('pend', 'inquiring', 'pending', ['vendor']), // 11: the vendor takes it back
   row('approve', 'pending', 'approved', ['vendor'], { outcome: 'approved' }), // 12
   row('fail', 'pending', 'failed', ['vendor'], { outcome: 'failed' }), // 13
-  row('schedule', 'pending', 'scheduled', ['vendor'], { guard: 'scheduling' }), // 14
+  row('schedule', 'pending', 'scheduled', ['vendor'], { guards: ['scheduling'] }), // 14
   row('pend', 'scheduled', 'pending', ['vendor', 'system']), // 15
   row('revoke', 'scheduled', 'revoking', ['provider']), // 16
   row('confirmRevocation', 'revoking', 'revoked', ['vendor'], { outcome: 'revoked' }), // 17
 ];
 
-export type RequestFacts = Partial<Record<RequestGuard, boolean>>;
+export type RequestFacts = Facts<RequestGuard>;
 
-const GUARD_TEXT: Record<RequestGuard, string> = {
-  scheduling: "the product's capabilities do not allow scheduling this type of request",
+const REQUEST_MACHINE: Machine<RequestTransition> = {
+  noun: 'asset request',
+  field: 'action',
+  transitions: REQUEST_TRANSITIONS,
+  guards: { scheduling: "the product's capabilities do not allow scheduling this type of request" },
 };
-
-const upper = (s: string) => s.toUpperCase();
 
 /** The transition `action` takes on `request` for `party`, or the refusal (FORBIDDEN, CONFLICT, …). */
 export function requestTransition(
@@ -97,20 +95,5 @@ export function requestTransition(
   party: RequestParty | null,
   facts: RequestFacts = {},
 ): RequestTransition {
-  const rows = REQUEST_TRANSITIONS.filter((t) => t.action === action);
-  if (rows.length === 0) throw badInput('action', `unknown action ${action}`);
-  const actors = [...new Set(rows.flatMap((t) => t.by))];
-  if (!party || !actors.includes(party)) {
-    throw forbidden(`only the ${actors.join(' or ')} may ${action} an asset request`);
-  }
-  const t = rows.find((r) => r.from === request.status && r.by.includes(party));
-  if (!t) {
-    const from = [...new Set(rows.filter((r) => r.by.includes(party)).map((r) => upper(r.from)))];
-    throw conflict(
-      `asset request ${request._id} is ${upper(request.status)}; ${action} needs it ${from.join(' or ')}`,
-      upper(request.status),
-    );
-  }
-  if (t.guard && !facts[t.guard]) throw conflict(GUARD_TEXT[t.guard], upper(request.status));
-  return t;
+  return takeTransition(REQUEST_MACHINE, request, action, party, facts);
 }

@@ -1,6 +1,6 @@
 // Rules about an asset and the requests on it: who may open which request when, and what an outcome
 // changes. The cells come from asset-outcomes.ts; this module turns them into refusals and field changes.
-import { badInput, conflict, forbidden } from '@daas/kit';
+import { apiEnum, badInput, conflict, forbidden } from '@daas/kit';
 import {
   ASSET_OUTCOMES,
   type AssetEffect,
@@ -33,8 +33,6 @@ export interface OpenRequestRef {
   type: RequestType;
 }
 
-const upper = (s: string) => s.toUpperCase();
-
 /**
  * May `party` open a request of `type` on this asset now? Returns the asset effect of the creation.
  * At most one open request per asset; a terminated asset takes nothing; the cell's statuses decide the rest.
@@ -50,19 +48,19 @@ export function openRequest(
   if (asset.pendingRequest) {
     throw conflict(
       `asset ${asset._id} already has an open ${asset.pendingRequest.type} request ${asset.pendingRequest.id}`,
-      upper(asset.status),
+      apiEnum(asset.status),
     );
   }
   if (!cell.expect.includes(asset.status as never)) {
     throw conflict(
-      `asset ${asset._id} is ${upper(asset.status)}; a ${type} request needs it ${cell.expect.map(upper).join(' or ')}`,
-      upper(asset.status),
+      `asset ${asset._id} is ${apiEnum(asset.status)}; a ${type} request needs it ${cell.expect.map(apiEnum).join(' or ')}`,
+      apiEnum(asset.status),
     );
   }
   if (NEEDS_HOLD.has(type) && !facts.hold) {
     throw conflict(
       `the product does not allow ${type} (no subscription hold capability)`,
-      upper(asset.status),
+      apiEnum(asset.status),
     );
   }
   return cell;
@@ -119,3 +117,10 @@ export function outcomeFields(
 }
 
 export const outcomeCell = (type: RequestType, moment: RequestMoment) => ASSET_OUTCOMES[type][moment];
+
+/** Ordering parameter values by the level they belong to (the asset, tier 1, tier 2). */
+export interface SplitParams {
+  asset: Param[];
+  tier1: Param[];
+  tier2: Param[];
+}

@@ -1,7 +1,7 @@
 // Tier configurations (TC) and their requests (TCR), §3.4, as data. A TC is one per (tier account,
 // product): processing until its setup request is approved, then active. With configs level 2 the tier-1
 // TCR waits in tiers_setup until the tier-2 TCR is approved; a purchase waits in tiers_setup for its TCR.
-import { conflict, forbidden } from '@daas/kit';
+import { type Machine, type Transition, takeTransition } from '@daas/kit';
 
 export const TIER_CONFIG_STATUSES = ['draft', 'processing', 'active'] as const;
 export type TierConfigStatus = (typeof TIER_CONFIG_STATUSES)[number];
@@ -12,11 +12,8 @@ export type TcrStatus = (typeof TCR_STATUSES)[number];
 export type TcrParty = 'vendor' | 'provider' | 'system';
 export type TcrAction = 'tiersReady' | 'tiersFailed' | 'inquire' | 'answer' | 'pend' | 'approve' | 'fail';
 
-export interface TcrTransition {
-  action: TcrAction;
+export interface TcrTransition extends Transition<TcrStatus, TcrAction, TcrParty, never> {
   from: TcrStatus;
-  to: TcrStatus;
-  by: readonly TcrParty[];
   outcome?: 'approved' | 'failed';
 }
 
@@ -39,27 +36,19 @@ export const TCR_TRANSITIONS: readonly TcrTransition[] = [
   row('fail', 'inquiring', 'failed', ['vendor', 'provider'], 'failed'),
 ];
 
-const upper = (s: string) => s.toUpperCase();
+const TCR_MACHINE: Machine<TcrTransition> = {
+  noun: 'tier config request',
+  field: 'action',
+  transitions: TCR_TRANSITIONS,
+  guards: {},
+};
 
 export function tcrTransition(
   tcr: { _id: string; status: string },
   action: TcrAction,
   party: TcrParty | null,
 ): TcrTransition {
-  const rows = TCR_TRANSITIONS.filter((t) => t.action === action);
-  const actors = [...new Set(rows.flatMap((t) => t.by))];
-  if (!party || !actors.includes(party)) {
-    throw forbidden(`only the ${actors.join(' or ')} may ${action} a tier config request`);
-  }
-  const t = rows.find((r) => r.from === tcr.status && r.by.includes(party));
-  if (!t) {
-    const from = [...new Set(rows.filter((r) => r.by.includes(party)).map((r) => upper(r.from)))];
-    throw conflict(
-      `tier config request ${tcr._id} is ${upper(tcr.status)}; ${action} needs it ${from.join(' or ')}`,
-      upper(tcr.status),
-    );
-  }
-  return t;
+  return takeTransition(TCR_MACHINE, tcr, action, party);
 }
 
 /** The status a new setup TCR starts in: waiting for the level above, asking for missing values, or pending. */

@@ -3,11 +3,11 @@
 // configurations when the product needs them, and its purchase request PR-<asset digits>-001.
 import { badInput, childId, conflict, type Identity, isDomainError, newId } from '@daas/kit';
 import type { ParamCheck, ProductFacts } from '../catalog.js';
-import type { Param } from '../domain/assets.js';
+import type { Param, SplitParams } from '../domain/assets.js';
 import { salesChannel } from '../domain/sales-channel.js';
 import type { RequestEnv } from '../env.js';
 import type { AssetDoc, AssetRequestDoc, TierAccountDoc, TierSnapshot } from '../models/index.js';
-import { actorOf, checkItems, type ItemInput } from './requests.js';
+import { actorOf, checkItems, type ItemInput, landed } from './requests.js';
 import { settleWaiting, setUpTiers, type TierNeed } from './tiers.js';
 
 export interface PurchaseInput {
@@ -158,22 +158,6 @@ async function createPurchaseRequest(
     if (!doc) throw e;
     return doc;
   }
-}
-
-/** Waits briefly for a document a concurrent writer has claimed but not yet written. */
-export async function landed<T>(read: () => Promise<T | null>, waitMs = 5000): Promise<T | null> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const doc = await read();
-    if (doc || Date.now() > deadline) return doc;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-export interface SplitParams {
-  asset: Param[];
-  tier1: Param[];
-  tier2: Param[];
 }
 
 /**

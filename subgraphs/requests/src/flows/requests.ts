@@ -3,6 +3,7 @@
 // product's capabilities, parameter checks, the rendered template), then write once through the store.
 import {
   type Actor,
+  apiEnum,
   badInput,
   childId,
   conflict,
@@ -149,7 +150,7 @@ export async function openAssetRequest(
   } catch (e) {
     // Another request took this sequence number first: the asset has an open request now.
     if (isDomainError(e) && e.code === 'CONFLICT') {
-      throw conflict(`asset ${asset._id} already has an open request`, asset.status.toUpperCase());
+      throw conflict(`asset ${asset._id} already has an open request`, apiEnum(asset.status));
     }
     throw e;
   }
@@ -249,8 +250,8 @@ export async function editRequestParams(
     decide: (doc) => {
       if (doc.status !== 'pending') {
         throw conflict(
-          `asset request ${doc._id} is ${doc.status.toUpperCase()}; parameters are edited while PENDING`,
-          doc.status.toUpperCase(),
+          `asset request ${doc._id} is ${apiEnum(doc.status)}; parameters are edited while PENDING`,
+          apiEnum(doc.status),
         );
       }
       return { kind: 'params_updated', set: { params: updateParams(doc.params, params) } };
@@ -309,3 +310,13 @@ async function approvalText(
 
 const isPhase = (product: ProductFacts, name: string, phase: string) =>
   product.parameters.some((p) => p.name === name && p.phase === phase);
+
+/** Waits briefly for a document a concurrent writer has claimed but not yet written. */
+export async function landed<T>(read: () => Promise<T | null>, waitMs = 5000): Promise<T | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const doc = await read();
+    if (doc || Date.now() > deadline) return doc;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

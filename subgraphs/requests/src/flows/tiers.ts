@@ -12,7 +12,7 @@ import {
   optionalText,
 } from '@daas/kit';
 import type { ProductFacts } from '../catalog.js';
-import { updateParams } from '../domain/assets.js';
+import { type SplitParams, updateParams } from '../domain/assets.js';
 import { partyOf } from '../domain/parties.js';
 import { initialTcrStatus, type TcrAction, tcrTransition } from '../domain/tier-config-machine.js';
 import type { RequestEnv } from '../env.js';
@@ -24,8 +24,7 @@ import type {
   TierConfigRequestDoc,
 } from '../models/index.js';
 import { purchaseFailed, purchaseReady, tcrFailed, tcrReady } from './effects.js';
-import { landed, type SplitParams } from './purchase.js';
-import { actorOf } from './requests.js';
+import { actorOf, landed } from './requests.js';
 
 export interface TierNeed {
   level: 1 | 2;

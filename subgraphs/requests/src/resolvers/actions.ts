@@ -66,7 +66,7 @@ function opener(type: Exclude<RequestType, 'purchase'>) {
     });
     // The asset was loaded (and cached) before the request changed it.
     ctx.loaders.asset.clear(asset._id);
-    return { request };
+    return { assetRequest: request };
   };
 }
 
@@ -86,7 +86,7 @@ function act(action: RequestAction, parse: (input: Record<string, unknown>) => A
     const request = await requestOf(ctx, args.input.request);
     const changed = await actOnRequest(ctx.env, ctx.identity, ctx.requestId, request, action, input);
     ctx.loaders.asset.clear(changed.assetId);
-    return { request: changed };
+    return { assetRequest: changed };
   };
 }
 
@@ -103,7 +103,7 @@ function actOnTcr(
     const id = parseId(args.input.request, 'input.request', 'tierConfigRequest');
     const tcr = await mustLoad(ctx.loaders.tierConfigRequest, id, 'input.request', 'tier config request');
     return {
-      request: await actOnTierConfigRequest(
+      tierConfigRequest: await actOnTierConfigRequest(
         ctx.env,
         ctx.identity,
         ctx.requestId,
@@ -133,7 +133,7 @@ export const actionResolvers = {
       const customer = (await tierOf(ctx, input.tiers.customer, 'input.tiers.customer', 'customer'))!;
       const tier1 = await tierOf(ctx, input.tiers.tier1, 'input.tiers.tier1', 'reseller');
       const tier2 = await tierOf(ctx, input.tiers.tier2, 'input.tiers.tier2', 'reseller');
-      return purchase(ctx.env, ctx.identity, ctx.requestId, {
+      const { asset, request } = await purchase(ctx.env, ctx.identity, ctx.requestId, {
         product,
         marketplace,
         externalId,
@@ -142,6 +142,7 @@ export const actionResolvers = {
         tiers: { customer, tier1, tier2 },
         idempotencyKey: scopedKey('purchase', ctx.identity.accountId, input.idempotencyKey),
       });
+      return { asset, assetRequest: request };
     },
     createChangeRequest: opener('change'),
     createSuspendRequest: opener('suspend'),
@@ -155,7 +156,9 @@ export const actionResolvers = {
     ) => {
       requestPermissions.assert(ctx.identity.role, 'actOnAssetRequest');
       const request = await requestOf(ctx, args.input.request);
-      return { request: await editRequestParams(ctx.env, ctx.identity, request, args.input.params ?? []) };
+      return {
+        assetRequest: await editRequestParams(ctx.env, ctx.identity, request, args.input.params ?? []),
+      };
     },
     inquireAssetRequest: act('inquire', withParams),
     answerAssetRequest: act('answer', withParams),

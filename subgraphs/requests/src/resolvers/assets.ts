@@ -1,5 +1,6 @@
 // Queries on assets, and the asset fields other subgraphs' types gain (Product.assets, Marketplace.assets).
 import {
+  apiEnum,
   badInput,
   connectionOf,
   idOf,
@@ -12,7 +13,7 @@ import {
 } from '@daas/kit';
 import type { RequestContext } from '../env.js';
 import type { AssetDoc, TierSnapshot } from '../models/index.js';
-import { createdFrom, createdTo, history, idParser, ref, statusParser, upper } from './common.js';
+import { createdFrom, createdTo, history, idParser, ref, statusParser } from './common.js';
 
 interface AssetFilter {
   status?: string;
@@ -95,7 +96,7 @@ export const assetResolvers = {
   },
   Asset: {
     id: idOf,
-    status: (a: AssetDoc) => upper(a.status),
+    status: (a: AssetDoc) => apiEnum(a.status),
     product: (a: AssetDoc) => ref(a.productId),
     marketplace: (a: AssetDoc) => ref(a.marketplaceId),
     contract: (a: AssetDoc) => ref(a.contractId),

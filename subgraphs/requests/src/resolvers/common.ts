@@ -1,10 +1,6 @@
-// Shared by the requests resolvers: enum casing, filters, the change history as events.
-import { type ChangeRow, parseId } from '@daas/kit';
+// Shared by the requests resolvers: filters and the change history as events.
+import { historyEvent, parseId, storedEnum } from '@daas/kit';
 import type { RequestContext } from '../env.js';
-
-/** GraphQL enums are the upper-case form of the stored lower-case values. */
-export const lower = <T extends string>(v: string): T => v.toLowerCase() as T;
-export const upper = (v: string | null | undefined) => (v ? v.toUpperCase() : null);
 
 export const idParser =
   (path: string, field: string, kind: Parameters<typeof parseId>[2]) =>
@@ -12,25 +8,17 @@ export const idParser =
 
 export const statusParser =
   (path = 'status') =>
-  (v: string): [string, unknown] => [path, v.toLowerCase()];
+  (v: string): [string, unknown] => [path, storedEnum(v)];
 
 export const createdFrom = (v: Date): [string, unknown] => ['createdAt', { $gte: v }];
 export const createdTo = (v: Date): [string, unknown] => ['createdAt', { $lte: v }];
 
-export function toEvent(row: ChangeRow) {
-  const service = row.actor.role === 'SERVICE';
-  return {
-    at: row.at,
-    kind: row.kind,
-    from: upper(row.from),
-    to: upper(row.to),
-    actor: service ? null : { id: row.actor.accountId },
-    actorRole: row.actor.role,
-    cause: row.cause ?? null,
-  };
-}
+/** What a requests change records as written by its actor. */
+const NOTE_FIELDS = ['note', 'reason'];
 
 export const history = (doc: { _id: string }, _: unknown, ctx: RequestContext) =>
-  ctx.loaders.history.load(doc._id).then((rows) => rows.map(toEvent));
+  ctx.loaders.history
+    .load(doc._id)
+    .then((rows) => rows.map((row) => historyEvent(row, { noteFields: NOTE_FIELDS })));
 
 export const ref = (id: string | null | undefined) => (id ? { id } : null);

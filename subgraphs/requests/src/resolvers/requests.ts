@@ -1,8 +1,8 @@
 // Queries on asset requests and their fields.
-import { idOf, mapFilter, mustExist, type PageArgs, paginate, parseId, visibleTo } from '@daas/kit';
+import { apiEnum, idOf, mapFilter, mustExist, type PageArgs, paginate, parseId, visibleTo } from '@daas/kit';
 import type { RequestContext } from '../env.js';
 import type { AssetRequestDoc } from '../models/index.js';
-import { createdFrom, createdTo, history, idParser, ref, statusParser, upper } from './common.js';
+import { createdFrom, createdTo, history, idParser, ref, statusParser } from './common.js';
 
 interface AssetRequestFilter {
   status?: string;
@@ -42,8 +42,8 @@ export const requestResolvers = {
   },
   AssetRequest: {
     id: idOf,
-    type: (r: AssetRequestDoc) => upper(r.type),
-    status: (r: AssetRequestDoc) => upper(r.status),
+    type: (r: AssetRequestDoc) => apiEnum(r.type),
+    status: (r: AssetRequestDoc) => apiEnum(r.status),
     asset: (r: AssetRequestDoc, _: unknown, ctx: RequestContext) => ctx.loaders.asset.load(r.assetId),
     product: (r: AssetRequestDoc) => ref(r.productId),
     marketplace: (r: AssetRequestDoc) => ref(r.marketplaceId),

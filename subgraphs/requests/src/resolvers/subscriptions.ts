@@ -1,27 +1,26 @@
 // Subscriptions of the requests subgraph: the kit's feed subscription over its three entities, each with
 // its typed filter (ids parsed and statuses checked up front, so a bad filter is refused before anything starts).
-import { badInput, feedSubscription, type IdKind, parseId } from '@daas/kit';
+import { apiEnum, badInput, feedSubscription, type IdKind, parseId, storedEnum } from '@daas/kit';
 import type { RequestContext } from '../env.js';
 import type { AssetDoc, AssetRequestDoc, TierConfigRequestDoc } from '../models/index.js';
-import { upper } from './common.js';
 
 interface AssetRequestChangeFilter {
-  assetId?: string | null;
-  productId?: string | null;
+  asset?: string | null;
+  product?: string | null;
   statuses?: string[] | null;
   types?: string[] | null;
 }
 
 interface AssetChangeFilter {
   id?: string | null;
-  productId?: string | null;
-  marketplaceId?: string | null;
+  product?: string | null;
+  marketplace?: string | null;
   statuses?: string[] | null;
 }
 
 interface TierConfigRequestChangeFilter {
-  productId?: string | null;
-  accountId?: string | null;
+  product?: string | null;
+  account?: string | null;
   statuses?: string[] | null;
 }
 
@@ -29,15 +28,15 @@ interface TierConfigRequestChangeFilter {
 function oneOf(values: string[] | null | undefined, field: string): Set<string> | null {
   if (!values) return null;
   if (values.length === 0) throw badInput(field, 'give at least one value');
-  return new Set(values.map((v) => v.toLowerCase()));
+  return new Set(values.map((v) => storedEnum(v)));
 }
 
 const id = (value: string | null | undefined, field: string, kind: IdKind) =>
   value ? parseId(value, field, kind) : null;
 
 export function assetRequestChangePredicate(f: AssetRequestChangeFilter | null | undefined) {
-  const asset = id(f?.assetId, 'filter.assetId', 'asset');
-  const product = id(f?.productId, 'filter.productId', 'product');
+  const asset = id(f?.asset, 'filter.asset', 'asset');
+  const product = id(f?.product, 'filter.product', 'product');
   const statuses = oneOf(f?.statuses, 'filter.statuses');
   const types = oneOf(f?.types, 'filter.types');
   return (entity: Record<string, unknown>) => {
@@ -53,8 +52,8 @@ export function assetRequestChangePredicate(f: AssetRequestChangeFilter | null |
 
 export function assetChangePredicate(f: AssetChangeFilter | null | undefined) {
   const asset = id(f?.id, 'filter.id', 'asset');
-  const product = id(f?.productId, 'filter.productId', 'product');
-  const marketplace = id(f?.marketplaceId, 'filter.marketplaceId', 'marketplace');
+  const product = id(f?.product, 'filter.product', 'product');
+  const marketplace = id(f?.marketplace, 'filter.marketplace', 'marketplace');
   const statuses = oneOf(f?.statuses, 'filter.statuses');
   return (entity: Record<string, unknown>) => {
     const a = entity as unknown as AssetDoc;
@@ -68,8 +67,8 @@ export function assetChangePredicate(f: AssetChangeFilter | null | undefined) {
 }
 
 export function tierConfigRequestChangePredicate(f: TierConfigRequestChangeFilter | null | undefined) {
-  const product = id(f?.productId, 'filter.productId', 'product');
-  const account = id(f?.accountId, 'filter.accountId', 'tierAccount');
+  const product = id(f?.product, 'filter.product', 'product');
+  const account = id(f?.account, 'filter.account', 'tierAccount');
   const statuses = oneOf(f?.statuses, 'filter.statuses');
   return (entity: Record<string, unknown>) => {
     const r = entity as unknown as TierConfigRequestDoc;
@@ -87,19 +86,19 @@ export const subscriptionResolvers = {
       entityType: 'AssetRequest',
       entityField: 'assetRequest',
       filter: assetRequestChangePredicate,
-      present: upper,
+      present: apiEnum,
     }),
     assetChanged: feedSubscription<AssetChangeFilter, RequestContext>({
       entityType: 'Asset',
       entityField: 'asset',
       filter: assetChangePredicate,
-      present: upper,
+      present: apiEnum,
     }),
     tierConfigRequestChanged: feedSubscription<TierConfigRequestChangeFilter, RequestContext>({
       entityType: 'TierConfigRequest',
       entityField: 'tierConfigRequest',
       filter: tierConfigRequestChangePredicate,
-      present: upper,
+      present: apiEnum,
     }),
   },
 };

@@ -1,5 +1,6 @@
 // Tier accounts, tier configs and tier config requests: queries, fields and the tier account mutations.
 import {
+  apiEnum,
   badInput,
   conflict,
   idOf,
@@ -13,13 +14,14 @@ import {
   parseId,
   requiredText,
   scopedKey,
+  storedEnum,
   visibleTo,
 } from '@daas/kit';
 import { requestPermissions } from '../domain/permissions.js';
 import type { RequestContext } from '../env.js';
 import { actorOf } from '../flows/requests.js';
 import type { TierAccountDoc, TierConfigDoc, TierConfigRequestDoc } from '../models/index.js';
-import { history, idParser, lower, ref, statusParser, upper } from './common.js';
+import { history, idParser, ref, statusParser } from './common.js';
 
 interface CreateTierAccountInput {
   type: 'CUSTOMER' | 'RESELLER';
@@ -99,7 +101,7 @@ export const tierResolvers = {
         entityType: 'TierAccount',
         doc: {
           _id: newId('tierAccount'),
-          type: lower(input.type),
+          type: storedEnum(input.type),
           status: 'active',
           name: requiredText(input.name, 'input.name', 200),
           externalId,
@@ -135,7 +137,7 @@ export const tierResolvers = {
         partitionKey: (d) => d.owner,
         decide: (d) => {
           if (d.status !== 'active')
-            throw conflict(`tier account ${id} is ${upper(d.status)}`, upper(d.status)!);
+            throw conflict(`tier account ${id} is ${apiEnum(d.status)}`, apiEnum(d.status)!);
           return { kind: 'decommissioned', to: 'decommissioned', set: {} };
         },
       });
@@ -144,8 +146,8 @@ export const tierResolvers = {
   },
   TierAccount: {
     id: idOf,
-    type: (t: TierAccountDoc) => upper(t.type),
-    status: (t: TierAccountDoc) => upper(t.status),
+    type: (t: TierAccountDoc) => apiEnum(t.type),
+    status: (t: TierAccountDoc) => apiEnum(t.status),
     parent: (t: TierAccountDoc, _: unknown, ctx: RequestContext) =>
       t.parentId ? ctx.loaders.tierAccount.load(t.parentId) : null,
     owner: (t: TierAccountDoc) => ({ id: t.owner }),
@@ -153,7 +155,7 @@ export const tierResolvers = {
   },
   TierConfig: {
     id: idOf,
-    status: (t: TierConfigDoc) => upper(t.status),
+    status: (t: TierConfigDoc) => apiEnum(t.status),
     product: (t: TierConfigDoc) => ref(t.productId),
     marketplace: (t: TierConfigDoc) => ref(t.marketplaceId),
     vendor: (t: TierConfigDoc) => ({ id: t.vendor }),
@@ -164,8 +166,8 @@ export const tierResolvers = {
   },
   TierConfigRequest: {
     id: idOf,
-    type: (t: TierConfigRequestDoc) => upper(t.type),
-    status: (t: TierConfigRequestDoc) => upper(t.status),
+    type: (t: TierConfigRequestDoc) => apiEnum(t.type),
+    status: (t: TierConfigRequestDoc) => apiEnum(t.status),
     configuration: (t: TierConfigRequestDoc, _: unknown, ctx: RequestContext) =>
       ctx.loaders.tierConfig.load(t.configId),
     waitingFor: (t: TierConfigRequestDoc, _: unknown, ctx: RequestContext) =>

@@ -1,6 +1,7 @@
 // The usage file life cycle of the domain reference (§4.2) as data: one row per (action, from-state),
-// naming the party that may take it. One generic function reads the table; the tests enumerate it.
-import { conflict, forbidden } from '@daas/kit';
+// naming the party that may take it. The kit's reader (kit/src/machine.ts) reads the table; the tests
+// enumerate it.
+import { type Machine, type Transition, takeTransition } from '@daas/kit';
 
 export const USAGE_FILE_STATUSES = [
   'draft',
@@ -35,12 +36,7 @@ export const USAGE_FILE_ACTIONS = [
 ] as const;
 export type UsageFileAction = (typeof USAGE_FILE_ACTIONS)[number];
 
-export interface UsageFileTransition {
-  action: UsageFileAction;
-  /** null: the file comes into existence */
-  from: UsageFileStatus | null;
-  to: UsageFileStatus;
-  by: UsageParty;
+export interface UsageFileTransition extends Transition<UsageFileStatus, UsageFileAction, UsageParty, never> {
   /** where the action's free-text note is kept */
   noteField?: 'acceptanceNote' | 'rejectionNote';
 }
@@ -51,7 +47,7 @@ const rows = (
   to: UsageFileStatus,
   by: UsageParty,
   extra: Partial<UsageFileTransition> = {},
-): UsageFileTransition[] => from.map((f) => ({ action, from: f, to, by, ...extra }));
+): UsageFileTransition[] => from.map((f) => ({ action, from: f, to, by: [by], ...extra }));
 
 export const USAGE_FILE_TRANSITIONS: readonly UsageFileTransition[] = [
   ...rows('create', [null], 'draft', 'vendor'),
@@ -75,33 +71,21 @@ export const USAGE_FILE_TRANSITIONS: readonly UsageFileTransition[] = [
 
 export const TERMINAL: ReadonlySet<UsageFileStatus> = new Set(['closed', 'deleted']);
 
-/**
- * The transition `party` may take with `action` from `status`, or the refusal: CONFLICT naming the current
- * status when no row leaves it, FORBIDDEN when a row exists but for another party.
- */
+/** Records can be closed (and so carry billing ids) only once their file is accepted. */
+export const isClosable = (status: UsageFileStatus) => status === 'accepted' || status === 'closed';
+
+const USAGE_FILE_MACHINE: Machine<UsageFileTransition> = {
+  noun: 'usage file',
+  field: 'action',
+  transitions: USAGE_FILE_TRANSITIONS,
+  guards: {},
+};
+
+/** The transition `party` may take with `action` on `file` (null: a new one), or the refusal. */
 export function transition(
-  status: UsageFileStatus | null,
+  file: { _id: string; status: UsageFileStatus } | null,
   action: UsageFileAction,
   party: UsageParty,
 ): UsageFileTransition {
-  const candidates = USAGE_FILE_TRANSITIONS.filter((t) => t.action === action && t.from === status);
-  if (candidates.length === 0) {
-    throw conflict(
-      `a usage file cannot be ${pastTense(action)} while ${status ?? 'new'}`,
-      status ?? undefined,
-    );
-  }
-  const allowed = candidates.find((t) => t.by === party);
-  if (!allowed) throw forbidden(`only the ${candidates[0]!.by} may ${action} a usage file`);
-  return allowed;
-}
-
-function pastTense(action: UsageFileAction): string {
-  const irregular: Partial<Record<UsageFileAction, string>> = {
-    upload: 'uploaded to',
-    store: 'stored',
-    fail: 'failed',
-    submit: 'submitted',
-  };
-  return irregular[action] ?? `${action.replace(/e$/, '')}ed`;
+  return takeTransition(USAGE_FILE_MACHINE, file, action, party);
 }

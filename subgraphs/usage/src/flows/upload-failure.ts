@@ -35,7 +35,7 @@ export async function failUpload(
         if (!current) throw new NotCurrent();
         return {
           kind: 'upload_failed',
-          to: transition(doc.status, 'fail', 'system').to,
+          to: transition(doc, 'fail', 'system').to,
           set: { errorDetail: reason, counts: { processed: 0, valid: 0, invalid: 0 }, assetIds: [] },
         };
       },

@@ -101,7 +101,7 @@ export async function upload(
     actor: actorOf(identity),
     partitionKey: (d) => d.vendor,
     decide: (doc) => {
-      const t = transition(doc.status, 'upload', partyOf(identity, doc));
+      const t = transition(doc, 'upload', partyOf(identity, doc));
       const generation = (doc.upload?.generation ?? 0) + 1;
       return {
         kind: 'upload_started',
@@ -149,7 +149,7 @@ export async function upload(
       if (doc.upload?.generation !== generation) {
         throw conflict(`a newer upload of ${fileId} replaced this one`, doc.status);
       }
-      const t = transition(doc.status, 'store', 'system');
+      const t = transition(doc, 'store', 'system');
       return { kind: 'upload_stored', to: t.to, set: { upload: { ...doc.upload, ...size, attempts: 1 } } };
     },
   });
@@ -217,7 +217,7 @@ export async function act(
     actor: actorOf(identity),
     partitionKey: (d) => d.vendor,
     decide: (d) => {
-      const t = transition(d.status, action, partyOf(identity, d));
+      const t = transition(d, action, partyOf(identity, d));
       const set: Record<string, unknown> = {};
       if (t.noteField) set[t.noteField] = note;
       // a reprocessed upload is read again from its first row, into a new set of record blocks
@@ -252,7 +252,7 @@ export async function closeRecords(
   closes: RecordClose[],
 ): Promise<UsageFileDoc> {
   const party = partyOf(identity, file);
-  if (file.status !== 'closed') transition(file.status, 'close', party);
+  if (file.status !== 'closed') transition(file, 'close', party);
   else if (party !== 'provider') throw forbidden('only the provider may close records');
   const set = recordSetOf(file);
   const now = new Date();
@@ -274,7 +274,7 @@ export async function closeAllRecords(
   externalBillingId: string,
   externalBillingNote: string | null,
 ): Promise<UsageFileDoc> {
-  transition(file.status, 'close', partyOf(identity, file));
+  transition(file, 'close', partyOf(identity, file));
   await env.records.closeAll(
     recordSetOf(file),
     { id: externalBillingId, note: externalBillingNote },
@@ -297,7 +297,7 @@ async function closeFileIfDone(env: UsageEnv, identity: Identity, file: UsageFil
       partitionKey: (d) => d.vendor,
       decide: (d) => ({
         kind: 'closed',
-        to: transition(d.status, 'close', partyOf(identity, d)).to,
+        to: transition(d, 'close', partyOf(identity, d)).to,
         set: {},
       }),
     });

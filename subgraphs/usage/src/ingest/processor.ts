@@ -123,7 +123,7 @@ export class UsageProcessor {
         spent = true;
         return {
           kind: 'invalidated',
-          to: transition(doc.status, 'invalidate', 'system').to,
+          to: transition(doc, 'invalidate', 'system').to,
           set: {
             errorDetail: `processing failed ${this.opts.maxAttempts} times and is not retried: the upload cannot be processed as it is`,
             assetIds: [],
@@ -385,7 +385,7 @@ export class UsageProcessor {
       decide: (doc) => {
         if (doc.status !== 'processing' || doc.upload?.generation !== file.upload?.generation)
           throw new Abandoned();
-        const t = transition(doc.status, valid ? 'process' : 'invalidate', 'system');
+        const t = transition(doc, valid ? 'process' : 'invalidate', 'system');
         return {
           kind: valid ? 'processed' : 'invalidated',
           to: t.to,

@@ -11,15 +11,15 @@ import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import type { RawRow } from '../domain/records.js';
 import type { UploadFormat } from '../models/index.js';
+import { FormatError } from './format-error.js';
 import { checkXlsx, type XlsxLimits } from './xlsx-guard.js';
+
+export { FormatError };
 
 export type RowEvent =
   | { kind: 'columns'; columns: string[] }
   /** `row` counts records from 1, in upload order; `error`: the row could not be read at all */
   | { kind: 'row'; row: number; values: RawRow; error?: string };
-
-/** A whole-upload problem (unreadable file, bad header): the file is invalid, no row is judged. */
-export class FormatError extends Error {}
 
 /**
  * JSON arrays are parsed whole; bigger uploads must be NDJSON, CSV or XLSX (a parsed array takes several

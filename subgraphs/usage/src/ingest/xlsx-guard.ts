@@ -10,7 +10,7 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw } from 'node:zlib';
-import { FormatError } from './rows.js';
+import { FormatError } from './format-error.js';
 
 export interface XlsxLimits {
   /** all worksheets together, unpacked */

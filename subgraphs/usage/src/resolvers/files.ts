@@ -2,6 +2,7 @@
 // flows/usage-files.ts, where the machine decides.
 import { Readable } from 'node:stream';
 import {
+  apiEnum,
   badInput,
   DateTime,
   idOf,
@@ -11,6 +12,7 @@ import {
   paginate,
   parseId,
   scopedKey,
+  storedEnum,
   visibleTo,
 } from '@daas/kit';
 import { parsePeriod } from '../domain/period.js';
@@ -19,7 +21,6 @@ import type { UsageContext } from '../env.js';
 import { act, closeAllRecords, closeRecords, createUsageFile, upload } from '../flows/usage-files.js';
 import type { UsageFileDoc } from '../models/index.js';
 import { requiredText, text } from './common.js';
-import { upper } from './views.js';
 
 type Input<T> = { input: T };
 
@@ -82,7 +83,7 @@ export const fileResolvers = {
       ctx: UsageContext,
     ) => {
       const filter: Record<string, unknown> = { ...visibleTo(ctx.identity) };
-      if (args.filter?.status) filter.status = args.filter.status.toLowerCase();
+      if (args.filter?.status) filter.status = storedEnum(args.filter.status);
       if (args.filter?.product) filter.productId = parseId(args.filter.product, 'filter.product', 'product');
       return paginate(ctx.env.models.UsageFile, filter, args);
     },
@@ -171,8 +172,8 @@ export const fileResolvers = {
   },
   UsageFile: {
     id: idOf,
-    status: (f: UsageFileDoc) => upper(f.status),
-    schema: (f: UsageFileDoc) => upper(f.schema ?? 'qt'),
+    status: (f: UsageFileDoc) => apiEnum(f.status),
+    schema: (f: UsageFileDoc) => apiEnum(f.schema ?? 'qt'),
     currency: (f: UsageFileDoc) => f.currency ?? 'USD',
     period: (f: UsageFileDoc) =>
       f.period ?? {
@@ -185,7 +186,7 @@ export const fileResolvers = {
     marketplace: (f: UsageFileDoc) => (f.marketplaceId ? { id: f.marketplaceId } : null),
     vendor: (f: UsageFileDoc) => ({ id: f.vendor }),
     provider: (f: UsageFileDoc) => ({ id: f.provider }),
-    upload: (f: UsageFileDoc) => (f.upload ? { ...f.upload, format: upper(f.upload.format) } : null),
+    upload: (f: UsageFileDoc) => (f.upload ? { ...f.upload, format: apiEnum(f.upload.format) } : null),
     counts: async (f: UsageFileDoc, _: unknown, ctx: UsageContext) => ({
       processed: f.counts?.processed ?? 0,
       valid: f.counts?.valid ?? 0,

@@ -3,10 +3,11 @@ import { badInput, idOf, mustExist, type PageArgs, paginate, parentOf, parseId, 
 import { combine, type FileSum } from '../domain/aggregates.js';
 import { parsePeriod } from '../domain/period.js';
 import type { UsageFileStatus } from '../domain/usage-file-machine.js';
+import { isClosable } from '../domain/usage-file-machine.js';
 import type { UsageContext } from '../env.js';
 import type { UsageAggregateDoc, UsageFileDoc, UsageRecordDoc } from '../models/index.js';
 import { recordSetOf } from '../records/layout.js';
-import { isClosable, recordStatus } from './views.js';
+import { recordStatus } from './views.js';
 
 async function aggregatesOf(ctx: UsageContext, sums: UsageAggregateDoc[]) {
   const files = await ctx.loaders.usageFile.loadMany([...new Set(sums.map((s) => s.usageFile))]);

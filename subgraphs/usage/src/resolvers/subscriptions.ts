@@ -1,19 +1,19 @@
 // `usageFileChanged`: the kit's feed subscription over usage files, with its typed filter.
-import { badInput, feedSubscription, parseId } from '@daas/kit';
+import { apiEnum, badInput, feedSubscription, parseId, storedEnum } from '@daas/kit';
 import type { UsageContext } from '../env.js';
 import type { UsageFileDoc } from '../models/index.js';
 
 interface UsageFileChangeFilter {
   id?: string | null;
-  productId?: string | null;
+  product?: string | null;
   statuses?: string[] | null;
 }
 
 export function usageFileChangePredicate(f: UsageFileChangeFilter | null | undefined) {
   const id = f?.id ? parseId(f.id, 'filter.id', 'usageFile') : null;
-  const product = f?.productId ? parseId(f.productId, 'filter.productId', 'product') : null;
+  const product = f?.product ? parseId(f.product, 'filter.product', 'product') : null;
   if (f?.statuses && f.statuses.length === 0) throw badInput('filter.statuses', 'give at least one value');
-  const statuses = f?.statuses ? new Set(f.statuses.map((s) => s.toLowerCase())) : null;
+  const statuses = f?.statuses ? new Set(f.statuses.map((s) => storedEnum(s))) : null;
   return (entity: Record<string, unknown>) => {
     const u = entity as unknown as UsageFileDoc;
     return (
@@ -28,7 +28,7 @@ export const subscriptionResolvers = {
       entityType: 'UsageFile',
       entityField: 'usageFile',
       filter: usageFileChangePredicate,
-      present: (v) => (v ? v.toUpperCase() : null),
+      present: apiEnum,
     }),
   },
 };

@@ -1,13 +1,9 @@
 // How stored usage documents read in the API: enum values upper-cased, record status derived from the file.
+import { apiEnum } from '@daas/kit';
 import type { UsageFileStatus } from '../domain/usage-file-machine.js';
 import type { UsageFileDoc, UsageRecordDoc } from '../models/index.js';
 
-export const upper = (v: string | null | undefined) => (v ? v.toUpperCase() : null);
-
-export const fileView = (f: UsageFileDoc) => ({ id: f._id, status: upper(f.status)! });
-
-/** Records can be closed (and so carry billing ids) only once their file is accepted. */
-export const isClosable = (status: UsageFileStatus) => status === 'accepted' || status === 'closed';
+export const fileView = (f: UsageFileDoc) => ({ id: f._id, status: apiEnum(f.status) });
 
 /**
  * A valid record follows its file (pending -> approved | rejected, [W] vocabulary of §4.3) unless it was
