@@ -63,47 +63,35 @@ export const ASSET_ONE = `
 query RestAsset($id: ID!) { one: asset(id: $id) { ...RestAsset } }
 ${ASSET}`;
 
-export const CREATE_TIER_ACCOUNT = `
-mutation RestCreateTierAccount($input: CreateTierAccountInput!) {
-  done: createTierAccount(input: $input) { tierAccount { id } }
-}`;
-
-export const CREATE_PURCHASE = `
-mutation RestPurchase($input: CreatePurchaseRequestInput!) {
-  done: createPurchaseRequest(input: $input) { request { ...RestAssetRequest } }
+/**
+ * A mutation as the API shapes every one: `field(input: <Field>Input!): <Field>Payload!`, the payload
+ * holding the entity under its own name. Its answer is read as `done.<entity>`.
+ */
+const mutation = (field: string, entity: string, selection: string, fragments = '') => `
+mutation Rest_${field}($input: ${field.charAt(0).toUpperCase()}${field.slice(1)}Input!) {
+  done: ${field}(input: $input) { ${entity} { ${selection} } }
 }
-${REQUEST}`;
+${fragments}`;
+
+const requestMutation = (field: string) => mutation(field, 'assetRequest', '...RestAssetRequest', REQUEST);
+
+export const CREATE_TIER_ACCOUNT = mutation('createTierAccount', 'tierAccount', 'id');
+export const CREATE_PURCHASE = requestMutation('createPurchaseRequest');
 
 /** The mutations taking an asset, keyed by Connect's request type. */
-export const CREATE_ON_ASSET: Record<string, { document: string; input: string }> = Object.fromEntries(
-  (
-    [
-      ['change', 'createChangeRequest', 'CreateChangeRequestInput'],
-      ['suspend', 'createSuspendRequest', 'AssetActionInput'],
-      ['resume', 'createResumeRequest', 'AssetActionInput'],
-      ['cancel', 'createCancelRequest', 'AssetActionInput'],
-    ] as const
-  ).map(([type, field, input]) => [
-    type,
-    {
-      input,
-      document: `
-mutation RestCreate($input: ${input}!) { done: ${field}(input: $input) { request { ...RestAssetRequest } } }
-${REQUEST}`,
-    },
-  ]),
-);
+export const CREATE_ON_ASSET: Record<string, string> = {
+  change: requestMutation('createChangeRequest'),
+  suspend: requestMutation('createSuspendRequest'),
+  resume: requestMutation('createResumeRequest'),
+  cancel: requestMutation('createCancelRequest'),
+};
 
-const requestMutation = (field: string, input: string) => `
-mutation RestRequestAction($input: ${input}!) { done: ${field}(input: $input) { request { ...RestAssetRequest } } }
-${REQUEST}`;
-
-export const UPDATE_REQUEST_PARAMS = requestMutation('updateAssetRequestParams', 'RequestParamsInput');
-export const ANSWER_REQUEST = requestMutation('answerAssetRequest', 'RequestParamsInput');
-export const INQUIRE_REQUEST = requestMutation('inquireAssetRequest', 'RequestParamsInput');
-export const PEND_REQUEST = requestMutation('pendAssetRequest', 'RequestRefInput');
-export const APPROVE_REQUEST = requestMutation('approveAssetRequest', 'ApproveAssetRequestInput');
-export const FAIL_REQUEST = requestMutation('failAssetRequest', 'RequestReasonInput');
+export const UPDATE_REQUEST_PARAMS = requestMutation('updateAssetRequestParams');
+export const ANSWER_REQUEST = requestMutation('answerAssetRequest');
+export const INQUIRE_REQUEST = requestMutation('inquireAssetRequest');
+export const PEND_REQUEST = requestMutation('pendAssetRequest');
+export const APPROVE_REQUEST = requestMutation('approveAssetRequest');
+export const FAIL_REQUEST = requestMutation('failAssetRequest');
 
 // ------------------------------------------------------------------------------------- catalog, partners
 

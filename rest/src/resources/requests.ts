@@ -43,7 +43,7 @@ export const ASSETS: CollectionSpec = {
 };
 
 type One<T> = { one: T | null };
-type Done = { done: { request: GAssetRequest } };
+type Done = { done: { assetRequest: GAssetRequest } };
 
 export async function listRequests(c: Call) {
   const q = compileQuery(c.rawQuery, REQUESTS);
@@ -105,8 +105,8 @@ export async function createRequest(c: Call) {
     const note = str(body, 'note');
     if (note !== undefined) input.note = note;
     if (type === 'change') input.items = items(a);
-    const done = await c.gateway.run<Done>(c.caller, ops.CREATE_ON_ASSET[type].document, { input });
-    request = done.done.request;
+    const done = await c.gateway.run<Done>(c.caller, ops.CREATE_ON_ASSET[type], { input });
+    request = done.done.assetRequest;
   } else {
     throw badRequest(`type: "${type.slice(0, 40)}" is not one of purchase, change, suspend, resume, cancel.`);
   }
@@ -159,7 +159,7 @@ async function purchase(c: Call, body: Record<string, unknown>, a: Record<string
   if (externalId !== undefined) input.externalId = externalId;
   if (uid !== undefined) input.idempotencyKey = uid;
   const done = await c.gateway.run<Done>(c.caller, ops.CREATE_PURCHASE, { input });
-  return done.done.request;
+  return done.done.assetRequest;
 }
 
 async function tierAccount(c: Call, t: Record<string, unknown>, level: string, order: string | undefined) {
@@ -202,7 +202,7 @@ export async function updateRequest(c: Call) {
     params: current.status === 'INQUIRING' ? params.map(({ valueError: _, ...p }) => p) : params,
   };
   const done = await c.gateway.run<Done>(c.caller, document, { input });
-  sendJson(c.res, 200, assetRequest(done.done.request));
+  sendJson(c.res, 200, assetRequest(done.done.assetRequest));
 }
 
 /**
@@ -255,7 +255,7 @@ export async function requestAction(c: Call) {
   const input = { request: c.params.id, ...action.input(body, current) };
   try {
     const done = await c.gateway.run<Done>(c.caller, action.document, { input });
-    sendJson(c.res, 200, assetRequest(done.done.request));
+    sendJson(c.res, 200, assetRequest(done.done.assetRequest));
   } catch (e) {
     if (e instanceof RestError && e.errorCode === 'REQ_001') {
       const current = await readRequest(c, c.params.id!);
