@@ -169,3 +169,84 @@ ${MARKETPLACE}`;
 export const MARKETPLACE_ONE = `
 query RestMarketplace($id: ID!) { one: marketplace(id: $id) { ...RestMarketplace } }
 ${MARKETPLACE}`;
+
+// ------------------------------------------------------------------------------------------------- tiers
+
+const TIER_CONFIG = `
+fragment RestTierConfig on TierConfig {
+  id status tierLevel createdAt updatedAt
+  account { ...RestTier }
+  product { id name status }
+  marketplace { id name }
+  vendor { id name }
+  provider { id name }
+  params { name value valueError }
+}
+${TIER}`;
+
+const TIER_CONFIG_REQUEST = `
+fragment RestTierConfigRequest on TierConfigRequest {
+  id type status tierLevel reason activationText createdAt updatedAt
+  params { name value valueError }
+  configuration { ...RestTierConfig }
+}
+${TIER_CONFIG}`;
+
+export const TIER_CONFIG_REQUESTS = `
+query RestTierConfigRequests($first: Int, $after: String, $nodes: Boolean!, $filter: TierConfigRequestFilter) {
+  list: tierConfigRequests(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node @include(if: $nodes) { ...RestTierConfigRequest } }
+  }
+}
+${TIER_CONFIG_REQUEST}`;
+
+export const TIER_CONFIG_REQUEST_ONE = `
+query RestTierConfigRequest($id: ID!) { one: tierConfigRequest(id: $id) { ...RestTierConfigRequest } }
+${TIER_CONFIG_REQUEST}`;
+
+const tcrMutation = (field: string) =>
+  mutation(field, 'tierConfigRequest', '...RestTierConfigRequest', TIER_CONFIG_REQUEST);
+export const TCR_ACTIONS = {
+  approve: tcrMutation('approveTierConfigRequest'),
+  fail: tcrMutation('failTierConfigRequest'),
+  inquire: tcrMutation('inquireTierConfigRequest'),
+  pend: tcrMutation('pendTierConfigRequest'),
+  answer: tcrMutation('answerTierConfigRequest'),
+};
+
+export const TIER_CONFIGS = `
+query RestTierConfigs($first: Int, $after: String, $nodes: Boolean!) {
+  list: tierConfigs(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node @include(if: $nodes) { ...RestTierConfig } }
+  }
+}
+${TIER_CONFIG}`;
+
+export const TIER_CONFIG_ONE = `
+query RestTierConfig($id: ID!) { one: tierConfig(id: $id) { ...RestTierConfig } }
+${TIER_CONFIG}`;
+
+const TIER_ACCOUNT = `
+fragment RestTierAccount on TierAccount {
+  id type status name externalId createdAt updatedAt
+  parent { id name }
+  owner { id name }
+}`;
+
+export const TIER_ACCOUNTS = `
+query RestTierAccounts($first: Int, $after: String, $nodes: Boolean!, $filter: TierAccountFilter) {
+  list: tierAccounts(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node @include(if: $nodes) { ...RestTierAccount } }
+  }
+}
+${TIER_ACCOUNT}`;
+
+export const TIER_ACCOUNT_ONE = `
+query RestTierAccount($id: ID!) { one: tierAccount(id: $id) { ...RestTierAccount } }
+${TIER_ACCOUNT}`;

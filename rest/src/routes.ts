@@ -2,6 +2,7 @@
 import type { Handler } from './http.js';
 import * as catalog from './resources/catalog.js';
 import * as requests from './resources/requests.js';
+import * as tiers from './resources/tiers.js';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT';
@@ -28,6 +29,14 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: 'accounts/:id', handler: catalog.getAccount },
   { method: 'GET', path: 'marketplaces', handler: catalog.listMarketplaces },
   { method: 'GET', path: 'marketplaces/:id', handler: catalog.getMarketplace },
+  { method: 'GET', path: 'tier/config-requests', handler: tiers.listTierConfigRequests },
+  { method: 'GET', path: 'tier/config-requests/:id', handler: tiers.getTierConfigRequest },
+  { method: 'PUT', path: 'tier/config-requests/:id', handler: tiers.updateTierConfigRequest },
+  { method: 'POST', path: 'tier/config-requests/:id/:action', handler: tiers.tierConfigRequestAction },
+  { method: 'GET', path: 'tier/configs', handler: tiers.listTierConfigs },
+  { method: 'GET', path: 'tier/configs/:id', handler: tiers.getTierConfig },
+  { method: 'GET', path: 'tier/accounts', handler: tiers.listTierAccounts },
+  { method: 'GET', path: 'tier/accounts/:id', handler: tiers.getTierAccount },
 ];
 
 /** Connect's other names for the same collections. */

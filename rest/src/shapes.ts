@@ -262,3 +262,47 @@ export function marketplace(m: G) {
     events: events(m.createdAt as string, m.updatedAt as string),
   };
 }
+
+// ------------------------------------------------------------------------------------------------- tiers
+
+export function tierConfig(c: G) {
+  const a = c.account as GTier;
+  return {
+    id: c.id,
+    status: enumOut(c.status as string),
+    tier_level: c.tierLevel,
+    account: { id: a.id, name: a.name, external_id: a.externalId ?? '' },
+    product: c.product ? { ...named(c.product), status: enumOut((c.product as G).status as string) } : null,
+    marketplace: named(c.marketplace),
+    connection: { vendor: named(c.vendor), provider: named(c.provider), type: 'production' },
+    params: (c.params as GParam[]).map(param),
+    events: events(c.createdAt as string, c.updatedAt as string),
+  };
+}
+
+export function tierConfigRequest(r: G) {
+  return {
+    id: r.id,
+    type: enumOut(r.type as string),
+    status: enumOut(r.status as string),
+    tier_level: r.tierLevel,
+    configuration: r.configuration ? tierConfig(r.configuration as G) : null,
+    params: (r.params as GParam[]).map(param),
+    reason: s(r.reason),
+    activation: { message: s(r.activationText) },
+    events: events(r.createdAt as string, r.updatedAt as string),
+  };
+}
+
+export function tierAccount(a: G) {
+  return {
+    id: a.id,
+    type: enumOut(a.type as string),
+    status: enumOut(a.status as string),
+    name: a.name,
+    external_id: s(a.externalId),
+    parent: named(a.parent),
+    owner: named(a.owner),
+    events: events(a.createdAt as string, a.updatedAt as string),
+  };
+}

@@ -21,6 +21,7 @@ export const ENUMS = {
   AssetStatus: ['DRAFT', 'PROCESSING', 'ACTIVE', 'TERMINATING', 'SUSPENDED', 'TERMINATED'],
   TierConfigRequestStatus: ['DRAFT', 'TIERS_SETUP', 'PENDING', 'INQUIRING', 'APPROVED', 'FAILED'],
   TierAccountType: ['CUSTOMER', 'RESELLER'],
+  TierAccountStatus: ['ACTIVE', 'DECOMMISSIONED'],
   ProductStatus: ['DRAFT', 'PUBLISHED', 'ENDOFSALE', 'DELETED'],
   ParameterPhase: ['ORDERING', 'FULFILLMENT', 'CONFIGURATION'],
   ParameterScope: ['ASSET', 'TIER1', 'TIER2', 'PRODUCT', 'ITEM', 'MARKETPLACE', 'ITEM_MARKETPLACE'],
