@@ -15,7 +15,7 @@ const US = 'MP-20001';
 beforeAll(async () => {
   t = await startTestStack({ seed: true, rest: true });
   P = await orderableProduct(t, D, US);
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await t?.stop();

@@ -22,7 +22,7 @@ beforeAll(async () => {
   }
   t = await startTestStack({ seed: true, rest: true });
   P = await orderableProduct(t, DEMO.distributor, 'MP-20001');
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await t?.stop();
