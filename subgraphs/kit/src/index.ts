@@ -1,4 +1,5 @@
 export * from './changes/cursor.js';
+export * from './changes/entities.js';
 export * from './changes/feed-log.js';
 export * from './changes/history.js';
 export * from './changes/hub.js';

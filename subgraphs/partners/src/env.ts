@@ -1,11 +1,13 @@
-import type { KitEnv, SubgraphContext } from '@daas/kit';
+import { entityWriters, type KitEnv, type SubgraphContext } from '@daas/kit';
 import { AclSync } from './acl/sync.js';
 import type { PartnerLoaders } from './loaders.js';
-import { type PartnerModels, partnerModels } from './models/index.js';
+import { type PartnerModels, type PartnerWriters, partnerEntities, partnerModels } from './models/index.js';
 
 export interface PartnerEnv {
   kit: KitEnv;
   models: PartnerModels;
+  /** the only way this subgraph writes its entities (kit/src/changes/entities.ts) */
+  write: PartnerWriters;
   acl: AclSync;
 }
 
@@ -14,6 +16,7 @@ const SECOND_SWEEP_MS = 10_000;
 
 export function createPartnerEnv(kit: KitEnv): PartnerEnv {
   const models = partnerModels(kit.db.conn);
+  const write = entityWriters(kit.changes, partnerEntities(models));
   kit.changes.register(...Object.values(models));
   const acl = new AclSync(models, kit.changes, kit.log);
   // Finish visibility updates a previous process left half-done (marked `_aclDirty`).
@@ -26,7 +29,7 @@ export function createPartnerEnv(kit: KitEnv): PartnerEnv {
     void sweep();
     setTimeout(() => void sweep(), SECOND_SWEEP_MS).unref();
   });
-  return { kit, models, acl };
+  return { kit, models, write, acl };
 }
 
 export type PartnerContext = SubgraphContext<PartnerEnv, PartnerLoaders>;

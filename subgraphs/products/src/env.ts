@@ -1,11 +1,13 @@
-import type { KitEnv, SubgraphContext } from '@daas/kit';
+import { entityWriters, type KitEnv, type SubgraphContext } from '@daas/kit';
 import { ListedSync } from './flows/listed.js';
 import type { ProductLoaders } from './loaders.js';
-import { type ProductModels, productModels } from './models/index.js';
+import { type ProductModels, type ProductWriters, productEntities, productModels } from './models/index.js';
 
 export interface ProductEnv {
   kit: KitEnv;
   models: ProductModels;
+  /** the only way this subgraph writes its entities (kit/src/changes/entities.ts) */
+  write: ProductWriters;
   listed: ListedSync;
 }
 
@@ -14,6 +16,7 @@ const SECOND_SWEEP_MS = 10_000;
 
 export function createProductEnv(kit: KitEnv): ProductEnv {
   const models = productModels(kit.db.conn);
+  const write = entityWriters(kit.changes, productEntities(models));
   kit.changes.register(...Object.values(models));
   const listed = new ListedSync(models, kit.changes, kit.log);
   // Finish what a previous process left half-done: products whose listings changed (`_listingsDirty`).
@@ -26,7 +29,7 @@ export function createProductEnv(kit: KitEnv): ProductEnv {
     void sweep();
     setTimeout(() => void sweep(), SECOND_SWEEP_MS).unref();
   });
-  return { kit, models, listed };
+  return { kit, models, write, listed };
 }
 
 export type ProductContext = SubgraphContext<ProductEnv, ProductLoaders>;

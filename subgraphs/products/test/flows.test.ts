@@ -1,7 +1,7 @@
 // The products flows against the real database, under concurrency: master edits that race (one MPN, one
 // capability), versions created at once and a version document lost in a crash, listing requests racing
 // for one listing, and the listing-derived fields settled after a crash.
-import { DomainError, type Identity, type KitEnv } from '@daas/kit';
+import { DomainError, entityWriters, type Identity, type KitEnv } from '@daas/kit';
 import DataLoader from 'dataloader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
@@ -12,7 +12,7 @@ import type { ProductEnv } from '../src/env.js';
 import { ListedSync } from '../src/flows/listed.js';
 import { actOnListingRequest, createListingRequest } from '../src/flows/listings.js';
 import { changeProduct, createProduct, createVersion, versionContent } from '../src/flows/products.js';
-import { type ListingDoc, type ProductDoc, productModels } from '../src/models/index.js';
+import { type ListingDoc, type ProductDoc, productEntities, productModels } from '../src/models/index.js';
 import type { ContractRef, MarketplaceRef, Partners } from '../src/partners.js';
 import { itemFields } from './fixtures.js';
 
@@ -48,7 +48,12 @@ beforeAll(async () => {
   const log = silentLogger();
   const models = productModels(db.conn);
   const changes = await testChangeStore(db, { entities: Object.values(models), log });
-  env = { kit: { changes, log } as unknown as KitEnv, models, listed: new ListedSync(models, changes, log) };
+  env = {
+    kit: { changes, log } as unknown as KitEnv,
+    models,
+    write: entityWriters(changes, productEntities(models)),
+    listed: new ListedSync(models, changes, log),
+  };
 });
 
 afterAll(async () => {

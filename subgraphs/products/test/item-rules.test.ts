@@ -1,9 +1,9 @@
 // Every item rule of §2.3, allowed and refused: types and precision, pay-as-you-go, commitments per
 // period, dynamic items, unique MPNs, what a published item may still change, and the item life cycle.
 import { describe, expect, it } from 'vitest';
-import { PERIODS } from '../src/domain/catalog.js';
 import { ALLOWED_COMMITMENTS, billingKind, checkItem, commitmentPeriods } from '../src/domain/items.js';
 import { addItem, deleteItem, editCapabilities, editItem, itemSale } from '../src/domain/master.js';
+import { PERIODS } from '../src/domain/vocabulary.js';
 import { item, itemFields, PPU, PRODUCT, state, verdict } from './fixtures.js';
 
 const check = (patch: Parameters<typeof itemFields>[0], caps = {}, others = [item(9, { mpn: 'OTHER' })]) =>

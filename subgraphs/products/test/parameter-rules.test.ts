@@ -1,7 +1,6 @@
 // Every parameter rule of §2.4, allowed and refused (definitions: scope × phase, choices, constraints,
 // immutable type/scope/phase), and the pure validation of values against definitions, type by type.
 import { describe, expect, it } from 'vitest';
-import { PARAMETER_PHASES, PARAMETER_SCOPES, PARAMETER_TYPES } from '../src/domain/catalog.js';
 import { addParameter, deleteParameter, editParameter } from '../src/domain/master.js';
 import {
   checkParameter,
@@ -10,6 +9,7 @@ import {
   SCOPES_OF_PHASE,
   valueError,
 } from '../src/domain/parameters.js';
+import { PARAMETER_PHASES, PARAMETER_SCOPES, PARAMETER_TYPES } from '../src/domain/vocabulary.js';
 import { param, paramFields, state, verdict } from './fixtures.js';
 
 const check = (patch: Parameters<typeof paramFields>[0], others: ParameterDef[] = []) =>

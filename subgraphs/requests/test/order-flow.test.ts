@@ -1,7 +1,7 @@
 // The order flow against the real database (flows + change store), with products' and partners' answers
-// fixed (catalog-fixture.ts): purchase and inquiry, approval, S4's change/suspend/resume/cancel with
+// fixed (peers-fixture.ts): purchase and inquiry, approval, S4's change/suspend/resume/cancel with
 // scheduling and revocation, tier configs at levels 1 and 2, idempotency and concurrent decisions.
-import { type ChangeStore, DomainError, type Identity, type KitEnv, newId } from '@daas/kit';
+import { type ChangeStore, DomainError, entityWriters, type Identity, type KitEnv, newId } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
 import type { RequestEnv } from '../src/env.js';
@@ -12,6 +12,7 @@ import {
   type AssetDoc,
   type AssetRequestDoc,
   type RequestModels,
+  requestEntities,
   requestModels,
   type TierAccountDoc,
   type TierConfigDoc,
@@ -20,12 +21,12 @@ import {
 import {
   contractOf,
   DISTRIBUTOR,
-  FixedCatalog,
+  FixedPeers,
   MARKETPLACE,
   productFacts,
   RESELLER,
   VENDOR,
-} from './catalog-fixture.js';
+} from './peers-fixture.js';
 
 const vendor: Identity = { accountId: VENDOR, role: 'VENDOR' };
 const distributor: Identity = { accountId: DISTRIBUTOR, role: 'DISTRIBUTOR' };
@@ -35,7 +36,7 @@ let db: Awaited<ReturnType<typeof testDatabase>>;
 let store: ChangeStore;
 let m: RequestModels;
 let env: RequestEnv;
-const catalog = new FixedCatalog();
+const peers = new FixedPeers();
 const PRD = 'PRD-900-000-001';
 const PRD_T1 = 'PRD-900-000-002';
 const PRD_T2 = 'PRD-900-000-003';
@@ -45,24 +46,29 @@ beforeAll(async () => {
   db = await testDatabase('requests');
   m = requestModels(db.conn);
   store = await testChangeStore(db, { entities: Object.values(m) });
-  env = { kit: { changes: store } as unknown as KitEnv, models: m, catalog };
+  env = {
+    kit: { changes: store } as unknown as KitEnv,
+    models: m,
+    write: entityWriters(store, requestEntities(m)),
+    peers,
+  };
   const tierParams = [
     { name: 'tenant_name', scope: 'ASSET', phase: 'ORDERING', required: true },
     { name: 'license_key', scope: 'ASSET', phase: 'FULFILLMENT', required: true },
     { name: 'reseller_id', scope: 'TIER1', phase: 'ORDERING', required: true },
   ];
-  catalog.products.set(PRD, productFacts(PRD));
-  catalog.products.set(PRD_T1, productFacts(PRD_T1, { configsLevel: 1, parameters: tierParams }));
-  catalog.products.set(
+  peers.products.set(PRD, productFacts(PRD));
+  peers.products.set(PRD_T1, productFacts(PRD_T1, { configsLevel: 1, parameters: tierParams }));
+  peers.products.set(
     PRD_T2,
     productFacts(PRD_T2, {
       configsLevel: 2,
       parameters: [...tierParams, { name: 'region', scope: 'TIER2', phase: 'ORDERING', required: true }],
     }),
   );
-  catalog.products.set(PRD_NOHOLD, productFacts(PRD_NOHOLD, { hold: false }));
-  for (const p of [PRD, PRD_T1, PRD_T2, PRD_NOHOLD]) catalog.listed.add(`${p}:${MARKETPLACE}`);
-  catalog.paths.set(`${DISTRIBUTOR}:${MARKETPLACE}`, {
+  peers.products.set(PRD_NOHOLD, productFacts(PRD_NOHOLD, { hold: false }));
+  for (const p of [PRD, PRD_T1, PRD_T2, PRD_NOHOLD]) peers.listed.add(`${p}:${MARKETPLACE}`);
+  peers.paths.set(`${DISTRIBUTOR}:${MARKETPLACE}`, {
     distribution: contractOf(MARKETPLACE),
     distributor: DISTRIBUTOR,
     marketplace: MARKETPLACE,
@@ -216,7 +222,7 @@ describe('purchase', () => {
 
   it('refuses what is not sold there, unknown items, bad quantities, unknown or missing params', async () => {
     expect(await refused(buy('PRD-900-000-099'))).toBe('BAD_USER_INPUT');
-    catalog.products.set('PRD-900-000-098', productFacts('PRD-900-000-098'));
+    peers.products.set('PRD-900-000-098', productFacts('PRD-900-000-098'));
     expect(await refused(buy('PRD-900-000-098'))).toBe('CONFLICT'); // not listed
     expect(await refused(buy(PRD, {}, reseller))).toBe('FORBIDDEN'); // no contract for the reseller there
     expect(await refused(buy(PRD, { items: [{ item: `${PRD}-0009`, quantity: '1' }] }))).toBe(
@@ -362,8 +368,8 @@ describe('S4: change, suspend/resume, cancel with scheduling and revocation', ()
     await editRequestParams(env, vendor, r, [{ name: 'license_key', value: 'LK' }]);
     await act(vendor, r._id, 'approve', { template: 'TL-100-000-001' });
     expect(await refused(open(distributor, a._id, 'suspend'))).toBe('CONFLICT');
-    catalog.products.set(PRD_NOHOLD, {
-      ...catalog.products.get(PRD_NOHOLD)!,
+    peers.products.set(PRD_NOHOLD, {
+      ...peers.products.get(PRD_NOHOLD)!,
       scheduling: { purchase: false, change: false, suspend: false, resume: false, cancel: false },
     });
     const cancel = await open(distributor, a._id, 'cancel');

@@ -1,32 +1,32 @@
-import type { KitEnv, SubgraphContext } from '@daas/kit';
-import { GatewayCatalog, type UsageCatalog } from './catalog.js';
+import { entityWriters, type KitEnv, type SubgraphContext } from '@daas/kit';
 import { loadUsageConfig, type UsageConfig } from './config.js';
 import { UsageProcessor } from './ingest/processor.js';
 import { UploadStore } from './ingest/upload-store.js';
 import type { UsageLoaders } from './loaders.js';
-import { type UsageModels, usageModels } from './models/index.js';
+import { type UsageModels, type UsageWriters, usageEntities, usageModels } from './models/index.js';
+import { GatewayPeers, type UsagePeers } from './peers.js';
 import { RecordStore } from './records/store.js';
 
 export interface UsageEnv {
   kit: KitEnv;
   models: UsageModels;
+  /** the only way this subgraph writes its entities (kit/src/changes/entities.ts) */
+  write: UsageWriters;
   config: UsageConfig;
-  catalog: UsageCatalog;
+  peers: UsagePeers;
   uploads: UploadStore;
   records: RecordStore;
   processor: UsageProcessor;
 }
 
-export function createUsageEnv(
-  kit: KitEnv,
-  catalog: UsageCatalog = new GatewayCatalog(kit.services),
-): UsageEnv {
+export function createUsageEnv(kit: KitEnv, peers: UsagePeers = new GatewayPeers(kit.services)): UsageEnv {
   const models = usageModels(kit.db.conn);
+  const write = entityWriters(kit.changes, usageEntities(models));
   kit.changes.register(models.UsageFile);
   const config = loadUsageConfig();
   const uploads = new UploadStore(models);
   const records = new RecordStore(models);
-  const processor = new UsageProcessor(kit, models, catalog, uploads, records, {
+  const processor = new UsageProcessor(kit, models, peers, uploads, records, {
     staleMs: config.staleMs,
     progressMs: 1000,
     maxAttempts: config.maxAttempts,
@@ -36,7 +36,7 @@ export function createUsageEnv(
   });
   // Resume files a previous process left half-processed (see ingest/processor.ts).
   void kit.db.connected().then(() => processor.startSweeps());
-  return { kit, models, config, catalog, uploads, records, processor };
+  return { kit, models, write, config, peers, uploads, records, processor };
 }
 
 export type UsageContext = SubgraphContext<UsageEnv, UsageLoaders>;

@@ -147,7 +147,7 @@ const unknownFormat = () =>
 async function templateRoute(env: UsageEnv, req: Request, res: Response, identity: Identity) {
   usagePermissions.assert(identity.role, 'createUsageFile');
   const id = parseId(String(req.params.id), 'id', 'product');
-  const product = await env.catalog.product(id);
+  const product = await env.peers.product(id);
   if (!product || product.vendorId !== identity.accountId) throw notFound('Product', id);
   res.status(200);
   res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');

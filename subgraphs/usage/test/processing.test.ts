@@ -1,13 +1,12 @@
 // Processing against the real database: per-row errors, the same result from every format, re-upload
 // replacing records, a resumed run after an interruption writing every record exactly once, closing.
-// The other domains' answers come from a fixed catalog (what products and requests would say).
+// The other domains' answers come from a fixed peers (what products and requests would say).
 import { Readable } from 'node:stream';
-import { badInput, DomainError, type Identity, type KitEnv } from '@daas/kit';
+import { badInput, DomainError, entityWriters, type Identity, type KitEnv } from '@daas/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qtRows, toCsv, toJson, toNdjson, toXlsx, type UsageRow } from '../../../scripts/lib/usage-files.js';
 import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
 import { silentLogger } from '../../../tests/support/log.js';
-import type { ContractFacts, ProductFacts, UsageCatalog } from '../src/catalog.js';
 import type { AssetFacts } from '../src/domain/records.js';
 import type { UsageEnv } from '../src/env.js';
 import {
@@ -21,7 +20,8 @@ import {
 import { UsageProcessor } from '../src/ingest/processor.js';
 import { DEFAULT_LIMITS } from '../src/ingest/rows.js';
 import { UploadStore } from '../src/ingest/upload-store.js';
-import { type UploadFormat, type UsageFileDoc, usageModels } from '../src/models/index.js';
+import { type UploadFormat, type UsageFileDoc, usageEntities, usageModels } from '../src/models/index.js';
+import type { ContractFacts, ProductFacts, UsagePeers } from '../src/peers.js';
 import { blockId, recordSetOf } from '../src/records/layout.js';
 import { RecordStore } from '../src/records/store.js';
 
@@ -35,7 +35,7 @@ const CONTRACT = 'CRD-10000-00000-00001';
 const ASSETS = ['AS-1000-0000-0001', 'AS-1000-0000-0002', 'AS-1000-0000-0003'];
 const PERIOD = { from: '2025-05-01', to: '2025-05-31' };
 
-class FixedCatalog implements UsageCatalog {
+class FixedPeers implements UsagePeers {
   assetCalls = 0;
   /** thrown by asset lookups while set: the way a run fails in the failure tests */
   failure: Error | null = null;
@@ -95,7 +95,7 @@ class FixedCatalog implements UsageCatalog {
 
 let db: Awaited<ReturnType<typeof testDatabase>>;
 let env: UsageEnv;
-const catalog = new FixedCatalog();
+const peers = new FixedPeers();
 
 beforeAll(async () => {
   db = await testDatabase('usage');
@@ -109,7 +109,7 @@ beforeAll(async () => {
   const uploads = new UploadStore(models);
   const kit = { changes, log } as unknown as KitEnv;
   const records = new RecordStore(models);
-  const processor = new UsageProcessor(kit, models, catalog, uploads, records, {
+  const processor = new UsageProcessor(kit, models, peers, uploads, records, {
     staleMs: 60_000,
     progressMs: 0,
     maxAttempts: 3,
@@ -119,6 +119,7 @@ beforeAll(async () => {
   env = {
     kit,
     models,
+    write: entityWriters(changes, usageEntities(models)),
     config: {
       maxUploadBytes: 50 * 1024 * 1024,
       blockRows: 1000,
@@ -127,7 +128,7 @@ beforeAll(async () => {
       maxAttempts: 3,
       limits: DEFAULT_LIMITS,
     },
-    catalog,
+    peers,
     uploads,
     records,
     processor,
@@ -329,7 +330,7 @@ describe('usage processing', () => {
     rows[1999]!.asset_search_value = 'AS-9999-9999-9999';
     rows[2998]!.item_search_value = 'NOPE';
     const f = await newFile();
-    catalog.assetCalls = 0;
+    peers.assetCalls = 0;
     const done = await send(f._id, rows);
     expect(done.status).toBe('invalid');
     expect(done.counts).toEqual({ processed: 3_000, valid: 2_997, invalid: 3 });
@@ -348,7 +349,7 @@ describe('usage processing', () => {
     // nothing of an invalid file is billable
     expect(await env.models.UsageAggregate.countDocuments({ usageFile: f._id })).toBe(0);
     // assets are looked up per batch naming new ones (the first, and the one with the unknown asset), not per row
-    expect(catalog.assetCalls).toBe(2);
+    expect(peers.assetCalls).toBe(2);
   });
 });
 
@@ -394,7 +395,7 @@ describe('usage processing: failures', () => {
     pending.catch(() => {});
     await until('the upload to start', async () => (await fileDoc(f._id)).status === 'uploading');
     // another replica's sweep, for which every upload is already silent for too long
-    const sweeper = new UsageProcessor(env.kit, env.models, catalog, env.uploads, env.records, {
+    const sweeper = new UsageProcessor(env.kit, env.models, peers, env.uploads, env.records, {
       staleMs: 60_000,
       progressMs: 0,
       maxAttempts: 3,
@@ -415,7 +416,7 @@ describe('usage processing: failures', () => {
   it('a run failing for a lasting reason is given up after its attempts; a passing failure is not counted', async () => {
     const rows = [...qtRows(5, 'MPN-PPU', ASSETS, PERIOD)];
     try {
-      catalog.failure = new TypeError('a bug, or a record it cannot take');
+      peers.failure = new TypeError('a bug, or a record it cannot take');
       const f = await newFile();
       expect((await send(f._id, rows)).status).toBe('processing');
       // what the sweep does every half stale interval: resume, one more attempt each time
@@ -429,18 +430,18 @@ describe('usage processing: failures', () => {
         errorDetail: 'processing failed 3 times and is not retried: the upload cannot be processed as it is',
       });
 
-      catalog.failure = new DomainError('INTERNAL', 'gateway unreachable for a cross-domain check');
+      peers.failure = new DomainError('INTERNAL', 'gateway unreachable for a cross-domain check');
       const g = await newFile();
       expect((await send(g._id, rows)).status).toBe('processing');
       for (let i = 0; i < 4; i++) {
         await env.processor.run(g._id, true);
         expect(await fileDoc(g._id)).toMatchObject({ status: 'processing', upload: { attempts: 1 } });
       }
-      catalog.failure = null;
+      peers.failure = null;
       await env.processor.run(g._id, true);
       expect(await fileDoc(g._id)).toMatchObject({ status: 'ready', counts: { processed: 5, valid: 5 } });
     } finally {
-      catalog.failure = null;
+      peers.failure = null;
     }
   });
 

@@ -4,10 +4,24 @@
 // the store's recovery sets it even if the process dies); `settle` then recomputes from the contracts and
 // writes through the change store with a version check, so a recomputation from older contract data can
 // never overwrite a newer one. `sweep` settles whatever is still marked (at start-up).
-import type { Actor, ChangeStore, EffectSpec, Logger } from '@daas/kit';
+import {
+  type Actor,
+  type ChangeStore,
+  type EffectSpec,
+  type EntityWriter,
+  entityWriters,
+  type Logger,
+} from '@daas/kit';
 import type { Model } from 'mongoose';
 import { TERMINAL_STATUSES } from '../domain/contract-machine.js';
-import type { AgreementDoc, HubDoc, MarketplaceDoc, PartnerModels } from '../models/index.js';
+import {
+  type AgreementDoc,
+  type HubDoc,
+  type MarketplaceDoc,
+  type PartnerModels,
+  type PartnerWriters,
+  partnerEntities,
+} from '../models/index.js';
 
 export type AclKind = 'marketplace' | 'hub' | 'agreement';
 export interface AclTarget {
@@ -32,20 +46,22 @@ const sameSet = (a: string[], b: string[]) => {
 };
 
 export class AclSync {
+  private readonly write: PartnerWriters;
+
   constructor(
     private readonly models: PartnerModels,
-    private readonly store: ChangeStore,
+    store: ChangeStore,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.write = entityWriters(store, partnerEntities(models));
+  }
 
-  private spec(kind: AclKind): { model: Model<Owned>; entityType: string } {
-    const m = this.models;
-    const table = {
-      marketplace: { model: m.Marketplace, entityType: 'Marketplace' },
-      hub: { model: m.Hub, entityType: 'Hub' },
-      agreement: { model: m.Agreement, entityType: 'Agreement' },
-    };
-    return table[kind] as unknown as { model: Model<Owned>; entityType: string };
+  /** The declared kind of an entity whose `_acl` follows the contracts (its model and its writer). */
+  private spec(kind: AclKind): { model: Model<Owned>; entityType: string; writer: EntityWriter<Owned> } {
+    const w = { marketplace: this.write.Marketplace, hub: this.write.Hub, agreement: this.write.Agreement }[
+      kind
+    ] as unknown as EntityWriter<Owned>;
+    return { model: w.kind.model, entityType: w.kind.entityType, writer: w };
   }
 
   /** Effects marking `targets` stale; add them to the change that makes them stale. */
@@ -95,7 +111,7 @@ export class AclSync {
   }
 
   private async syncOne(kind: AclKind, id: string): Promise<{ changed: boolean; doc: Owned } | null> {
-    const { model, entityType } = this.spec(kind);
+    const { model, writer } = this.spec(kind);
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const doc = await model.findById(id).lean<Owned>();
       if (!doc) return null;
@@ -108,12 +124,9 @@ export class AclSync {
           ? await this.touches(((doc as MarketplaceDoc).hubs ?? []).map((h) => ({ kind: 'hub', id: h.hub })))
           : [];
       try {
-        const next = await this.store.change<Owned>({
-          model,
-          entityType,
+        const next = await writer.change({
           id,
           actor: SYSTEM,
-          partitionKey: (d) => d.owner,
           decide: (current) => {
             // Computed from contracts read after `doc`; anything newer must be recomputed.
             if (current.version !== doc.version) throw new Stale();

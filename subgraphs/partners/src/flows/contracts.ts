@@ -22,7 +22,6 @@ import {
 } from '../domain/contract-machine.js';
 import {
   CONTRACT_ID_KIND,
-  contractPartition,
   counterpartOf,
   creationSlot,
   naturalKey,
@@ -97,12 +96,9 @@ async function reserve(
   for (let round = 1; ; round++) {
     try {
       let version = 0;
-      await env.kit.changes.change<AgreementDoc>({
-        model: env.models.Agreement,
-        entityType: 'Agreement',
+      await env.write.Agreement.change({
         id: agreementId,
         actor,
-        partitionKey: (a) => a.owner,
         decide: (a) => {
           const r = reserveContract(a);
           version = r.version;
@@ -155,13 +151,10 @@ export async function startContract(
     _acl: parties,
   };
   const impact = await impactOf(env, doc as ContractDoc, null, t.to);
-  const { doc: contract, created } = await env.kit.changes.create<ContractDoc>({
-    model: C,
-    entityType: 'Contract',
+  const { doc: contract, created } = await env.write.Contract.create({
     doc,
     newId: () => newId(kind),
     actor: identity,
-    partitionKey: contractPartition(doc),
     idempotencyKey: creationSlot(key, earlier),
     ...(impact.effects.length ? { effects: impact.effects } : {}),
   });
@@ -211,12 +204,9 @@ export async function actOnContract(
     });
   }
   const set = setFor(t, input);
-  const updated = await env.kit.changes.change<ContractDoc>({
-    model: env.models.Contract,
-    entityType: 'Contract',
+  const updated = await env.write.Contract.change({
     id: contract._id,
     actor: identity,
-    partitionKey: contractPartition,
     decide: (current) => {
       const now = contractTransition(current, action, partyOf(current, identity.accountId), facts);
       // Another change got in first and the same action now means another transition: say so.

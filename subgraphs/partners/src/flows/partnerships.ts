@@ -22,9 +22,7 @@ export async function startPartnership(
   const existing = await findPartnership(env, distributor, partner._id);
   if (existing) return movePartnership(env, actor, existing._id, action, 'distributor');
   const t = partnerTransition(null, action, 'distributor');
-  const { doc, created } = await env.kit.changes.create<PartnershipDoc>({
-    model: env.models.Partnership,
-    entityType: 'Partnership',
+  const { doc, created } = await env.write.Partnership.create({
     doc: {
       _id: newId('partnership'),
       distributor,
@@ -35,7 +33,6 @@ export async function startPartnership(
     },
     newId: () => newId('partnership'),
     actor,
-    partitionKey: distributor,
     idempotencyKey: partnershipClaim(distributor, partner._id),
   });
   // A concurrent request created it first: apply our action to theirs (usually a CONFLICT).
@@ -50,12 +47,9 @@ export function movePartnership(
   by: PartnerActor | null,
   facts: { liveContracts?: number } = {},
 ): Promise<PartnershipDoc> {
-  return env.kit.changes.change<PartnershipDoc>({
-    model: env.models.Partnership,
-    entityType: 'Partnership',
+  return env.write.Partnership.change({
     id,
     actor,
-    partitionKey: (p) => p.distributor,
     decide: (p) => {
       const t = partnerTransition(p, action, by, facts);
       return {

@@ -1,10 +1,11 @@
 // The partners database: accounts, API tokens, the partner directory, hubs, marketplaces, agreements and
 // contracts. Every entity is written through the change store (see docs/change-feed.md).
-import { type EntityDoc, entityModel } from '@daas/kit';
+import { type EntityDoc, type EntityWriters, entityKind, entityModel } from '@daas/kit';
 import type { Connection } from 'mongoose';
 import type { AccountRole } from '../domain/accounts.js';
 import type { AgreementType, AgreementVersion } from '../domain/agreements.js';
 import type { ContractStatus, ContractType } from '../domain/contract-machine.js';
+import { contractPartition } from '../domain/contracts.js';
 import type { HubInstanceType, MarketplaceHubLink } from '../domain/hubs.js';
 import type { Zone } from '../domain/marketplaces.js';
 import type { PartnerStatus } from '../domain/partnership-machine.js';
@@ -214,3 +215,17 @@ export function partnerModels(conn: Connection) {
 }
 
 export type PartnerModels = ReturnType<typeof partnerModels>;
+
+/** Every entity kind, declared once: its model, the type its events carry, the key of its feed partition. */
+export const partnerEntities = (m: PartnerModels) => ({
+  // accounts are the platform's directory: one partition for all of them
+  Account: entityKind(m.Account, 'Account', () => 'accounts'),
+  Hub: entityKind(m.Hub, 'Hub', (h) => h.owner),
+  Marketplace: entityKind(m.Marketplace, 'Marketplace', (mp) => mp.owner),
+  Agreement: entityKind(m.Agreement, 'Agreement', (a) => a.owner),
+  Contract: entityKind(m.Contract, 'Contract', contractPartition),
+  Partnership: entityKind(m.Partnership, 'Partnership', (p) => p.distributor),
+  ApiToken: entityKind(m.ApiToken, 'ApiToken', (t) => t.accountId),
+});
+
+export type PartnerWriters = EntityWriters<ReturnType<typeof partnerEntities>>;

@@ -2,7 +2,6 @@ import { idOf, mustExist, newId, notFound, paginate, parseId } from '@daas/kit';
 import { ACCOUNT_ID_KINDS, type AccountRole, accountIdKind, validName } from '../domain/accounts.js';
 import { partnerPermissions } from '../domain/permissions.js';
 import type { PartnerContext } from '../env.js';
-import type { AccountDoc } from '../models/index.js';
 
 export const accountResolvers = {
   Query: {
@@ -36,13 +35,10 @@ export const accountResolvers = {
       partnerPermissions.assert(ctx.identity.role, 'createAccount');
       const name = validName(args.input.name);
       const kind = accountIdKind(args.input.role);
-      const { doc } = await ctx.env.kit.changes.create<AccountDoc>({
-        model: ctx.env.models.Account,
-        entityType: 'Account',
+      const { doc } = await ctx.env.write.Account.create({
         doc: { _id: newId(kind), name, role: args.input.role, status: 'active', _acl: [] },
         newId: () => newId(kind),
         actor: ctx.identity,
-        partitionKey: 'accounts',
       });
       return { account: doc };
     },

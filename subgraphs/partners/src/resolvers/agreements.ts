@@ -72,12 +72,9 @@ function changeAgreement(
   kind: string,
   decide: (a: AgreementDoc) => Record<string, unknown> & { versions?: AgreementDoc['versions'] },
 ) {
-  return ctx.env.kit.changes.change<AgreementDoc>({
-    model: ctx.env.models.Agreement,
-    entityType: 'Agreement',
+  return ctx.env.write.Agreement.change({
     id,
     actor: ctx.identity,
-    partitionKey: (a) => a.owner,
     decide: (a) => {
       const set = decide(a);
       const versions = set.versions ?? a.versions;
@@ -145,9 +142,7 @@ export const agreementResolvers = {
         idempotencyKey = `agreement:distribution:${parentId}:${marketplaceId}:${earlier.length}`;
       }
       const kind = AGREEMENT_ID_KIND[type];
-      const { doc: agreement, created } = await ctx.env.kit.changes.create<AgreementDoc>({
-        model: models.Agreement,
-        entityType: 'Agreement',
+      const { doc: agreement, created } = await ctx.env.write.Agreement.create({
         doc: {
           _id: newId(kind),
           type,
@@ -165,7 +160,6 @@ export const agreementResolvers = {
         },
         newId: () => newId(kind),
         actor: ctx.identity,
-        partitionKey: owner,
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
       if (!created && type === 'distribution') sameOrConflict(agreement, name);

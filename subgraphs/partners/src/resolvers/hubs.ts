@@ -53,13 +53,10 @@ export const hubResolvers = {
         _acl: [owner],
       };
       const idempotencyKey = scopedKey('createHub', owner, input.idempotencyKey);
-      const { doc: hub } = await ctx.env.kit.changes.create<HubDoc>({
-        model: ctx.env.models.Hub,
-        entityType: 'Hub',
+      const { doc: hub } = await ctx.env.write.Hub.create({
         doc,
         newId: () => newId('hub'),
         actor: ctx.identity,
-        partitionKey: owner,
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
       return { hub };

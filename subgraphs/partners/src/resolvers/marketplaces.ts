@@ -87,13 +87,10 @@ export const marketplaceResolvers = {
         _aclDirty: true,
       };
       // The name claim makes names unique per owner even under concurrent creations.
-      const { doc: marketplace, created } = await ctx.env.kit.changes.create<MarketplaceDoc>({
-        model: ctx.env.models.Marketplace,
-        entityType: 'Marketplace',
+      const { doc: marketplace, created } = await ctx.env.write.Marketplace.create({
         doc,
         newId: () => newId('marketplace'),
         actor: ctx.identity,
-        partitionKey: owner,
         idempotencyKey: marketplaceNameKey(owner, doc.name),
       });
       const same =
@@ -137,12 +134,9 @@ export const marketplaceResolvers = {
         hubTargets = [...touched].map((h) => ({ kind: 'hub', id: h }));
       }
       const effects = await env.acl.touches(hubTargets);
-      const marketplace = await env.kit.changes.change<MarketplaceDoc>({
-        model: env.models.Marketplace,
-        entityType: 'Marketplace',
+      const marketplace = await env.write.Marketplace.change({
         id,
         actor: ctx.identity,
-        partitionKey: (m) => m.owner,
         decide: () => ({ kind: 'updated', set, effects }),
       });
       await env.acl.settle(hubTargets);

@@ -81,13 +81,10 @@ export const partnershipResolvers = {
       const name = validName(input.name, 'input.name');
       const kind = accountIdKind(input.role);
       const idempotencyKey = scopedKey('createPartner', ctx.identity.accountId, input.idempotencyKey);
-      const { doc: account } = await ctx.env.kit.changes.create<AccountDoc>({
-        model: ctx.env.models.Account,
-        entityType: 'Account',
+      const { doc: account } = await ctx.env.write.Account.create({
         doc: { _id: newId(kind), name, role: input.role, status: 'active', _acl: [] },
         newId: () => newId(kind),
         actor: ctx.identity,
-        partitionKey: 'accounts',
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
       const existing = await ctx.env.models.Partnership.findOne({

@@ -84,9 +84,7 @@ export const tokenResolvers = {
       const account = await mustExist('Account', accountId, ctx.loaders.account.load(accountId));
       const admin = newTokenIsAdmin(input.admin, await hasActiveAdmin(ctx, accountId));
       const secret = newSecret();
-      const { doc } = await ctx.env.kit.changes.create<ApiTokenDoc>({
-        model: ctx.env.models.ApiToken,
-        entityType: 'ApiToken',
+      const { doc } = await ctx.env.write.ApiToken.create({
         doc: {
           _id: newId('token'),
           name,
@@ -101,7 +99,6 @@ export const tokenResolvers = {
         },
         newId: () => newId('token'),
         actor: ctx.identity,
-        partitionKey: accountId,
       });
       return { apiToken: doc, secret: formatToken(doc._id, secret) };
     },
@@ -113,12 +110,9 @@ export const tokenResolvers = {
       // Revoking twice (a retry, or two admins at once) answers with the first revocation, unchanged:
       // the change store lets one writer win, and the other finds nothing left to change.
       try {
-        const apiToken = await ctx.env.kit.changes.change<ApiTokenDoc>({
-          model: ctx.env.models.ApiToken,
-          entityType: 'ApiToken',
+        const apiToken = await ctx.env.write.ApiToken.change({
           id,
           actor: ctx.identity,
-          partitionKey: (t) => t.accountId,
           decide: (t) => {
             const change = revocation(t);
             if (!change) throw new NothingToChange();

@@ -2,7 +2,7 @@
 // reporting, consumption on reservation items, tier configurations, administrative hold, scheduling).
 // Requests and usage read them from the latest published version.
 import { badInput } from '@daas/kit';
-import type { PpuSchema } from './catalog.js';
+import type { PpuSchema } from './vocabulary.js';
 
 export interface RequestScheduling {
   purchase: boolean;

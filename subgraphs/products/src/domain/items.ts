@@ -1,7 +1,7 @@
 // Items (SKUs, §2.3) and the rules they obey. Pure: every rule is a named check the tests enumerate.
 import { apiEnum, badInput } from '@daas/kit';
 import type { Capabilities } from './capabilities.js';
-import { type ItemType, optionalText, type Period, type Precision, text } from './catalog.js';
+import { type ItemType, optionalText, type Period, type Precision, text } from './vocabulary.js';
 
 export type ItemStatus = 'draft' | 'published' | 'endofsale';
 

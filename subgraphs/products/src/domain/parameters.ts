@@ -8,7 +8,7 @@ import {
   type ParameterScope,
   type ParameterType,
   text,
-} from './catalog.js';
+} from './vocabulary.js';
 
 export interface Choice {
   label: string;

@@ -2,11 +2,11 @@
 // versions, what lists show, and who may see it. Pure.
 import { badInput } from '@daas/kit';
 import { type Capabilities, DEFAULT_CAPABILITIES } from './capabilities.js';
-import { optionalText, text } from './catalog.js';
 import type { ItemDef } from './items.js';
 import type { ParameterDef } from './parameters.js';
 import type { ProductStatus } from './product-machine.js';
 import type { TemplateDef } from './templates.js';
+import { optionalText, text } from './vocabulary.js';
 
 /** What a version freezes: the master as it was. */
 export interface ProductContent {

@@ -1,7 +1,7 @@
 // Templates (§2.5): markdown with `{{ parameter_name }}` placeholders, rendered per request (the
 // activation text of an approved purchase, the message of an inquiry).
-import type { TemplateScope, TemplateType } from './catalog.js';
-import { optionalText, text } from './catalog.js';
+import type { TemplateScope, TemplateType } from './vocabulary.js';
+import { optionalText, text } from './vocabulary.js';
 
 export interface TemplateDef {
   _id: string;

@@ -1,11 +1,17 @@
 // Keeps the listing-derived fields of products in step with their listings: `listedBy` and `listedIn`
-// (the providers and marketplaces where it is LISTED: what resellers' and marketplaces' catalogs read) and
+// (the providers and marketplaces where it is LISTED: what resellers' catalogs and marketplaces' listings read) and
 // `_acl` (the vendor and `listedBy`). The same scheme as partners' acl/sync.ts: a listing change
 // marks the product `_listingsDirty` through an effect of that very change (so recovery marks it even if
 // the process dies), then `settle` recomputes from the listings and writes with a version check, so a
 // recomputation from older listings never overwrites a newer one. `sweep` settles what is still marked.
-import type { Actor, ChangeStore, EffectSpec, Logger } from '@daas/kit';
-import type { ListingDoc, ProductDoc, ProductModels } from '../models/index.js';
+import { type Actor, type ChangeStore, type EffectSpec, entityWriters, type Logger } from '@daas/kit';
+import {
+  type ListingDoc,
+  type ProductDoc,
+  type ProductModels,
+  type ProductWriters,
+  productEntities,
+} from '../models/index.js';
 
 const SYSTEM: Actor = { accountId: 'service:products', role: 'SERVICE' };
 const ATTEMPTS = 10;
@@ -18,9 +24,13 @@ const same = (a: string[] = [], b: string[] = []) => sorted(a).join() === sorted
 export class ListedSync {
   constructor(
     private readonly models: ProductModels,
-    private readonly store: ChangeStore,
+    store: ChangeStore,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.write = entityWriters(store, productEntities(models));
+  }
+
+  private readonly write: ProductWriters;
 
   /** The effect marking a product stale; add it to the change of a listing of that product. */
   touch(product: { _id: string; vendor: string }): EffectSpec {
@@ -63,12 +73,9 @@ export class ListedSync {
         !same(next.listedIn, doc.listedIn);
       if (!changed && !doc._listingsDirty) return;
       try {
-        await this.store.change<ProductDoc>({
-          model: this.models.Product,
-          entityType: 'Product',
+        await this.write.Product.change({
           id,
           actor: SYSTEM,
-          partitionKey: (p) => p.vendor,
           decide: (current) => {
             // Computed from listings read after `doc`; anything newer must be recomputed.
             if (current.version !== doc.version) throw new Stale();

@@ -15,7 +15,7 @@ import {
   listingRequestTransition,
 } from '../domain/listing-request-machine.js';
 import type { ProductEnv } from '../env.js';
-import type { ConnectionDoc, ListingDoc, ListingRequestDoc, ProductDoc } from '../models/index.js';
+import type { ListingDoc, ListingRequestDoc, ProductDoc } from '../models/index.js';
 import type { ContractRef, Partners } from '../partners.js';
 
 /** The facts about the product, contract and listing the machine's rows ask for. */
@@ -44,9 +44,7 @@ export interface NewListingRequest {
 /** The listing a NEW request is about: found, or created UNLISTED (once per product and contract). */
 async function listingFor(env: ProductEnv, identity: Identity, r: NewListingRequest): Promise<ListingDoc> {
   if (r.listing) return r.listing;
-  const { doc } = await env.kit.changes.create<ListingDoc>({
-    model: env.models.Listing,
-    entityType: 'Listing',
+  const { doc } = await env.write.Listing.create({
     doc: {
       _id: newId('listing'),
       status: 'unlisted',
@@ -62,7 +60,6 @@ async function listingFor(env: ProductEnv, identity: Identity, r: NewListingRequ
     },
     newId: () => newId('listing'),
     actor: identity,
-    partitionKey: r.product.vendor,
     // One listing per (product, contract), even when two requests race to create it.
     idempotencyKey: `listing:${r.product._id}:${r.contract.id}`,
   });
@@ -101,33 +98,28 @@ export async function createListingRequest(
     set: { pendingRequest: id, requestSeq: seq },
     partitionKey: listing.vendor,
   };
-  const { doc } = await env.kit.changes
-    .create<ListingRequestDoc>({
-      model: env.models.ListingRequest,
-      entityType: 'ListingRequest',
-      doc: {
-        _id: id,
-        type: r.type,
-        status: t.to,
-        listing: listing._id,
-        product: listing.product,
-        contract: listing.contract,
-        marketplace: listing.marketplace,
-        vendor: listing.vendor,
-        provider: listing.provider,
-        note: r.note,
-        _acl: [listing.vendor, listing.provider],
-      },
-      actor: identity,
-      partitionKey: listing.vendor,
-      effects: [opened],
-    })
-    .catch((e) => {
-      // The id is the slot: another request took it first.
-      if (e?.code === 'CONFLICT')
-        throw conflict(`listing ${listing._id} has just got another open request; retry`);
-      throw e;
-    });
+  const { doc } = await env.write.ListingRequest.create({
+    doc: {
+      _id: id,
+      type: r.type,
+      status: t.to,
+      listing: listing._id,
+      product: listing.product,
+      contract: listing.contract,
+      marketplace: listing.marketplace,
+      vendor: listing.vendor,
+      provider: listing.provider,
+      note: r.note,
+      _acl: [listing.vendor, listing.provider],
+    },
+    actor: identity,
+    effects: [opened],
+  }).catch((e) => {
+    // The id is the slot: another request took it first.
+    if (e?.code === 'CONFLICT')
+      throw conflict(`listing ${listing._id} has just got another open request; retry`);
+    throw e;
+  });
   return doc;
 }
 
@@ -177,12 +169,9 @@ export async function actOnListingRequest(
   }
   const set: Record<string, unknown> = {};
   if (action === 'cancel') set.cancellationNote = note;
-  const updated = await env.kit.changes.change<ListingRequestDoc>({
-    model: env.models.ListingRequest,
-    entityType: 'ListingRequest',
+  const updated = await env.write.ListingRequest.change({
     id: request._id,
     actor: identity,
-    partitionKey: (d) => d.vendor,
     decide: (current) => {
       const now = listingRequestTransition(
         current,
@@ -220,9 +209,7 @@ async function connectHubs(
   const marketplace = await partners.marketplace.load(marketplaceId);
   if (!marketplace) return;
   for (const { hub } of marketplace.hubs) {
-    await env.kit.changes.create<ConnectionDoc>({
-      model: env.models.Connection,
-      entityType: 'Connection',
+    await env.write.Connection.create({
       doc: {
         _id: newId('connection'),
         type: 'production',
@@ -236,7 +223,6 @@ async function connectHubs(
       },
       newId: () => newId('connection'),
       actor: identity,
-      partitionKey: product.vendor,
       idempotencyKey: `connection:${product._id}:${hub.id}:production`,
     });
   }

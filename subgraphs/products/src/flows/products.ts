@@ -23,13 +23,10 @@ export async function createProduct(
 ): Promise<ProductDoc> {
   productTransition(null, 'create', 'vendor');
   const vendor = identity.accountId;
-  const { doc } = await env.kit.changes.create<ProductDoc>({
-    model: env.models.Product,
-    entityType: 'Product',
+  const { doc } = await env.write.Product.create({
     doc: { _id: newId('product'), ...initialProduct(vendor, general) },
     newId: () => newId('product'),
     actor: identity,
-    partitionKey: vendor,
     ...(idempotencyKey ? { idempotencyKey: `product:${vendor}:${idempotencyKey}` } : {}),
   });
   return doc;
@@ -48,12 +45,9 @@ export async function changeProduct(
   edit: (doc: ProductDoc) => MasterEdit,
 ): Promise<{ doc: ProductDoc; subject?: string }> {
   let subject: string | undefined;
-  const doc = await env.kit.changes.change<ProductDoc>({
-    model: env.models.Product,
-    entityType: 'Product',
+  const doc = await env.write.Product.change({
     id,
     actor: identity,
-    partitionKey: (p) => p.vendor,
     decide: (current) => {
       if (current.status === 'deleted') throw badInput('input.product', `no product ${id}`);
       const t = productTransition(current, action, partyOf(current, identity.accountId));
@@ -80,12 +74,9 @@ export async function createVersion(
   changesDescription: string | null,
 ): Promise<{ product: ProductDoc; version: ProductVersionDoc }> {
   let number = 0;
-  const product = await env.kit.changes.change<ProductDoc>({
-    model: env.models.Product,
-    entityType: 'Product',
+  const product = await env.write.Product.change({
     id,
     actor: identity,
-    partitionKey: (p) => p.vendor,
     decide: (doc) => {
       if (doc.status === 'deleted') throw badInput('input.product', `no product ${id}`);
       const t = productTransition(doc, 'createVersion', partyOf(doc, identity.accountId), {
@@ -135,12 +126,9 @@ async function materialise(
     _acl: [product.vendor],
   };
   try {
-    const created = await env.kit.changes.create<ProductVersionDoc>({
-      model: env.models.ProductVersion,
-      entityType: 'ProductVersion',
+    const created = await env.write.ProductVersion.create({
       doc,
       actor: { accountId: 'service:products', role: 'SERVICE' },
-      partitionKey: product.vendor,
     });
     return created.doc;
   } catch (e) {

@@ -1,6 +1,6 @@
 // The products database: products (each embedding its mutable master: items, parameters, templates), the
 // frozen versions, listings, listing requests and connections. Every write goes through the change store.
-import { type EntityDoc, entityModel } from '@daas/kit';
+import { type EntityDoc, type EntityWriters, entityKind, entityModel } from '@daas/kit';
 import type { Connection } from 'mongoose';
 import type {
   ListingRequestStatus,
@@ -93,7 +93,7 @@ export function productModels(conn: Connection) {
         // the vendor's catalog, drafts included
         [{ vendor: 1, createdAt: -1, _id: -1 }],
         [{ vendor: 1, status: 1, createdAt: -1, _id: -1 }],
-        // a reseller's (syndicated) and a marketplace's (listed) catalog
+        // a reseller's catalog (syndicated) and a marketplace's listings (listed)
         [{ listedBy: 1, createdAt: -1, _id: -1 }],
         [{ listedIn: 1, createdAt: -1, _id: -1 }],
         // ordering by name, and name search
@@ -181,3 +181,14 @@ export function productModels(conn: Connection) {
 }
 
 export type ProductModels = ReturnType<typeof productModels>;
+
+/** Every entity kind, declared once: its model, the type its events carry, the key of its feed partition. */
+export const productEntities = (m: ProductModels) => ({
+  Product: entityKind(m.Product, 'Product', (p) => p.vendor),
+  ProductVersion: entityKind(m.ProductVersion, 'ProductVersion', (v) => v.vendor),
+  Listing: entityKind(m.Listing, 'Listing', (l) => l.vendor),
+  ListingRequest: entityKind(m.ListingRequest, 'ListingRequest', (r) => r.vendor),
+  Connection: entityKind(m.Connection, 'Connection', (c) => c.vendor),
+});
+
+export type ProductWriters = EntityWriters<ReturnType<typeof productEntities>>;

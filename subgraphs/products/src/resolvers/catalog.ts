@@ -1,7 +1,7 @@
 // The catalog query: what each role may list (domain/products.ts says who sees what), narrowed by the
 // typed ProductFilter field by field, in a stable order.
 import { parseId, type SortSpec, seesEverything, storedEnum } from '@daas/kit';
-import { fromEnum, ITEM_TYPES } from '../domain/catalog.js';
+import { fromEnum, ITEM_TYPES } from '../domain/vocabulary.js';
 import type { ProductContext } from '../env.js';
 import { marketplaceScope } from '../partners.js';
 

@@ -1,10 +1,10 @@
 // Items: the vendor's item mutations on the master, and the Item type (read from a version or the master).
 import { apiEnum, badInput, parentOf, parseId } from '@daas/kit';
-import { fromEnum, ITEM_TYPES, PERIODS, PRECISIONS, toEnum } from '../domain/catalog.js';
 import { billingKind, commitmentPeriods, type ItemFields } from '../domain/items.js';
 import { addItem, deleteItem, editItem, itemSale } from '../domain/master.js';
 import { productPermissions } from '../domain/permissions.js';
 import { partyOf } from '../domain/product-machine.js';
+import { fromEnum, ITEM_TYPES, PERIODS, PRECISIONS, toEnum } from '../domain/vocabulary.js';
 import type { ProductContext } from '../env.js';
 import type { ProductDoc } from '../models/index.js';
 import { given, type Input, mustLoad } from './common.js';

@@ -10,9 +10,9 @@ import {
   paginate,
   parseId,
 } from '@daas/kit';
-import { fromEnum } from '../domain/catalog.js';
 import { LISTING_REQUEST_TYPES, type ListingRequestAction } from '../domain/listing-request-machine.js';
 import { productPermissions } from '../domain/permissions.js';
+import { fromEnum } from '../domain/vocabulary.js';
 import type { ProductContext } from '../env.js';
 import { actOnListingRequest, createListingRequest } from '../flows/listings.js';
 import type { ListingDoc, ListingRequestDoc } from '../models/index.js';

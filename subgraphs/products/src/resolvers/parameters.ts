@@ -1,7 +1,6 @@
 // Parameters: the vendor's parameter mutations on the master, the Parameter type, and the validation of
 // values against a version's definitions (for requests: ordering and fulfillment values).
 import { apiEnum, badInput, mustExist, parentOf, parseId, storedEnum } from '@daas/kit';
-import { fromEnum, PARAMETER_PHASES, PARAMETER_SCOPES, PARAMETER_TYPES, toEnum } from '../domain/catalog.js';
 import { addParameter, deleteParameter, editParameter } from '../domain/master.js';
 import {
   type Constraints,
@@ -11,6 +10,13 @@ import {
   type ValueInput,
 } from '../domain/parameters.js';
 import { productPermissions } from '../domain/permissions.js';
+import {
+  fromEnum,
+  PARAMETER_PHASES,
+  PARAMETER_SCOPES,
+  PARAMETER_TYPES,
+  toEnum,
+} from '../domain/vocabulary.js';
 import type { ProductContext } from '../env.js';
 import type { ProductDoc } from '../models/index.js';
 import { type Input, mustLoad } from './common.js';

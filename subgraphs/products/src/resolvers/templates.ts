@@ -1,9 +1,9 @@
 // Templates: the vendor's template mutations on the master, the Template type, and rendering.
 import { badInput, mustExist, newId, parseId } from '@daas/kit';
-import { fromEnum, TEMPLATE_SCOPES, TEMPLATE_TYPES, toEnum } from '../domain/catalog.js';
 import { addTemplate, deleteTemplate, editTemplate } from '../domain/master.js';
 import { productPermissions } from '../domain/permissions.js';
 import { placeholders, renderTemplate, type TemplateFields } from '../domain/templates.js';
+import { fromEnum, TEMPLATE_SCOPES, TEMPLATE_TYPES, toEnum } from '../domain/vocabulary.js';
 import type { ProductContext } from '../env.js';
 import type { ProductDoc } from '../models/index.js';
 import type { Input } from './common.js';

@@ -2,11 +2,11 @@
 // (idempotent: by the client's key, or by its external id per provider and marketplace), its tier
 // configurations when the product needs them, and its purchase request PR-<asset digits>-001.
 import { badInput, childId, conflict, type Identity, isDomainError, newId } from '@daas/kit';
-import type { ParamCheck, ProductFacts } from '../catalog.js';
 import type { Param, SplitParams } from '../domain/assets.js';
 import { salesChannel } from '../domain/sales-channel.js';
 import type { RequestEnv } from '../env.js';
 import type { AssetDoc, AssetRequestDoc, TierAccountDoc, TierSnapshot } from '../models/index.js';
+import type { ParamCheck, ProductFacts } from '../peers.js';
 import { actorOf, checkItems, type ItemInput, landed } from './requests.js';
 import { settleWaiting, setUpTiers, type TierNeed } from './tiers.js';
 
@@ -31,7 +31,7 @@ export async function purchase(
   input: PurchaseInput,
 ): Promise<{ asset: AssetDoc; request: AssetRequestDoc }> {
   const provider = identity.accountId;
-  const product = await env.catalog.product(input.product, null, requestId);
+  const product = await env.peers.product(input.product, null, requestId);
   if (!product) throw badInput('input.product', `no product ${input.product}`);
   if (product.status !== 'PUBLISHED' || product.version === null) {
     throw conflict(
@@ -39,7 +39,7 @@ export async function purchase(
       product.status,
     );
   }
-  const channel = await env.catalog.salesChannel(
+  const channel = await env.peers.salesChannel(
     { product: product.id, vendor: product.vendor, marketplace: input.marketplace, provider },
     requestId,
   );
@@ -61,9 +61,7 @@ export async function purchase(
   let asset: AssetDoc;
   try {
     asset = (
-      await env.kit.changes.create<AssetDoc>({
-        model: env.models.Asset,
-        entityType: 'Asset',
+      await env.write.Asset.create({
         doc: {
           _id: assetId,
           externalId: input.externalId,
@@ -91,7 +89,6 @@ export async function purchase(
           _acl: acl,
         },
         actor: actorOf(identity),
-        partitionKey: vendor,
         ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
       })
     ).doc;
@@ -121,9 +118,7 @@ async function createPurchaseRequest(
   const id = childId('assetRequest', asset._id, 1);
   const missing = params.some((p) => p.valueError);
   try {
-    const { doc } = await env.kit.changes.create<AssetRequestDoc>({
-      model: env.models.AssetRequest,
-      entityType: 'AssetRequest',
+    const { doc } = await env.write.AssetRequest.create({
       doc: {
         _id: id,
         type: 'purchase',
@@ -148,7 +143,6 @@ async function createPurchaseRequest(
         _acl: asset._acl,
       },
       actor: actorOf(identity),
-      partitionKey: asset.vendor,
     });
     return doc;
   } catch (e) {
@@ -183,7 +177,7 @@ async function checkOrderingParams(
   const scopes = ['ASSET', 'TIER1', 'TIER2'] as const;
   const values = (scope: string) =>
     [...given].filter(([n]) => scopeOf(n) === scope).map(([name, value]) => ({ name, value }));
-  const checks = await env.catalog.checkParams(
+  const checks = await env.peers.checkParams(
     product.id,
     product.version,
     scopes.map((s) => ({ phase: 'ORDERING' as const, scopes: [s], values: values(s) })),

@@ -12,7 +12,6 @@ import {
   isDomainError,
   optionalText,
 } from '@daas/kit';
-import type { ProductFacts } from '../catalog.js';
 import {
   type RequestAction,
   type RequestFacts,
@@ -24,6 +23,7 @@ import { partyOf } from '../domain/parties.js';
 import { canonicalQuantity, quantityError } from '../domain/quantities.js';
 import type { RequestEnv } from '../env.js';
 import type { AssetDoc, AssetRequestDoc } from '../models/index.js';
+import type { ProductFacts } from '../peers.js';
 import { assetOutcome } from './effects.js';
 
 export const actorOf = (identity: Identity): Actor => ({
@@ -43,7 +43,7 @@ export interface OpenInput {
 }
 
 export async function productFacts(env: RequestEnv, id: string, requestId: string): Promise<ProductFacts> {
-  const p = await env.catalog.product(id, null, requestId);
+  const p = await env.peers.product(id, null, requestId);
   if (!p) throw conflict(`product ${id} is no longer available`);
   return p;
 }
@@ -117,9 +117,7 @@ export async function openAssetRequest(
     partitionKey: asset.vendor,
   };
   try {
-    const { doc } = await env.kit.changes.create<AssetRequestDoc>({
-      model: env.models.AssetRequest,
-      entityType: 'AssetRequest',
+    const { doc } = await env.write.AssetRequest.create({
       doc: {
         _id: id,
         type,
@@ -143,7 +141,6 @@ export async function openAssetRequest(
         _acl: asset._acl,
       },
       actor: actorOf(identity),
-      partitionKey: asset.vendor,
       effects: [effect],
     });
     return doc;
@@ -188,12 +185,9 @@ export async function actOnRequest(
   }
   const asset = await env.models.Asset.findById(request.assetId).lean<AssetDoc>();
   if (!asset) throw conflict(`asset ${request.assetId} of ${request._id} is missing`);
-  return env.kit.changes.change<AssetRequestDoc>({
-    model: env.models.AssetRequest,
-    entityType: 'AssetRequest',
+  return env.write.AssetRequest.change({
     id: request._id,
     actor: actorOf(identity),
-    partitionKey: (d) => d.vendor,
     decide: (doc) => {
       const t = requestTransition(doc, action, party, facts);
       const set: Record<string, unknown> = {};
@@ -241,12 +235,9 @@ export async function editRequestParams(
       'only the vendor edits parameters of a pending request; the buyer answers an inquiry',
     );
   }
-  return env.kit.changes.change<AssetRequestDoc>({
-    model: env.models.AssetRequest,
-    entityType: 'AssetRequest',
+  return env.write.AssetRequest.change({
     id: request._id,
     actor: actorOf(identity),
-    partitionKey: (d) => d.vendor,
     decide: (doc) => {
       if (doc.status !== 'pending') {
         throw conflict(
@@ -277,7 +268,7 @@ async function approvalText(
   template: string | null | undefined,
 ): Promise<{ activationKey: string | null; templateId: string | null }> {
   const values = request.params.map((p) => ({ name: p.name, value: p.value }));
-  const [checks] = await env.catalog.checkParams(
+  const [checks] = await env.peers.checkParams(
     product.id,
     product.version,
     [
@@ -305,7 +296,7 @@ async function approvalText(
   if (t?.type !== 'FULFILLMENT' || t.scope !== 'ASSET') {
     throw badInput('input.template', `${template} is not a fulfillment template of ${product.id}`);
   }
-  return { activationKey: await env.catalog.render(template, values, requestId), templateId: template };
+  return { activationKey: await env.peers.render(template, values, requestId), templateId: template };
 }
 
 const isPhase = (product: ProductFacts, name: string, phase: string) =>

@@ -11,7 +11,6 @@ import {
   newId,
   optionalText,
 } from '@daas/kit';
-import type { ProductFacts } from '../catalog.js';
 import { type SplitParams, updateParams } from '../domain/assets.js';
 import { partyOf } from '../domain/parties.js';
 import { initialTcrStatus, type TcrAction, tcrTransition } from '../domain/tier-config-machine.js';
@@ -23,6 +22,7 @@ import type {
   TierConfigDoc,
   TierConfigRequestDoc,
 } from '../models/index.js';
+import type { ProductFacts } from '../peers.js';
 import { purchaseFailed, purchaseReady, tcrFailed, tcrReady } from './effects.js';
 import { actorOf, landed } from './requests.js';
 
@@ -63,9 +63,7 @@ async function ensureConfig(
   if (found) return found;
   const id = newId('tierConfig');
   try {
-    const { doc } = await env.kit.changes.create<TierConfigDoc>({
-      model: env.models.TierConfig,
-      entityType: 'TierConfig',
+    const { doc } = await env.write.TierConfig.create({
       doc: {
         _id: id,
         naturalKey,
@@ -85,7 +83,6 @@ async function ensureConfig(
       },
       newId: () => newId('tierConfig'),
       actor: actorOf(identity),
-      partitionKey: product.vendor,
     });
     return doc;
   } catch (e) {
@@ -123,9 +120,7 @@ async function ensureOpenRequest(
         },
       ];
   try {
-    const { doc } = await env.kit.changes.create<TierConfigRequestDoc>({
-      model: env.models.TierConfigRequest,
-      entityType: 'TierConfigRequest',
+    const { doc } = await env.write.TierConfigRequest.create({
       doc: {
         _id: id,
         type: 'setup',
@@ -147,7 +142,6 @@ async function ensureOpenRequest(
         _acl: tc._acl,
       },
       actor: actorOf(identity),
-      partitionKey: tc.vendor,
       effects,
     });
     return doc;
@@ -170,12 +164,9 @@ export async function settleWaiting(env: RequestEnv, request: AssetRequestDoc): 
   const effect =
     tcr.status === 'approved' ? purchaseReady(request) : purchaseFailed(request, 'tier configuration failed');
   try {
-    return await env.kit.changes.change<AssetRequestDoc>({
-      model: env.models.AssetRequest,
-      entityType: 'AssetRequest',
+    return await env.write.AssetRequest.change({
       id: request._id,
       actor: { accountId: 'service:requests', role: 'SERVICE' },
-      partitionKey: (d) => d.vendor,
       decide: (doc) => {
         if (doc.status !== 'tiers_setup') throw new Settled();
         return { kind: effect.kind, to: effect.to!, set: effect.set, effects: effect.effects ?? [] };
@@ -262,12 +253,9 @@ export async function actOnTierConfigRequest(
     ];
   }
   if (action === 'fail') effects = await failureEffects(env, tcr, reason!);
-  return env.kit.changes.change<TierConfigRequestDoc>({
-    model: env.models.TierConfigRequest,
-    entityType: 'TierConfigRequest',
+  return env.write.TierConfigRequest.change({
     id: tcr._id,
     actor: actorOf(identity),
-    partitionKey: (d) => d.vendor,
     decide: (doc) => {
       const t = tcrTransition(doc, action, party);
       const set: Record<string, unknown> = {};
@@ -299,14 +287,14 @@ async function tierApproval(
   template: string | null,
 ): Promise<string | null> {
   const values = tcr.params.map((p) => ({ name: p.name, value: p.value }));
-  const product = await env.catalog.product(tcr.productId, null, requestId);
+  const product = await env.peers.product(tcr.productId, null, requestId);
   if (!product) throw conflict(`product ${tcr.productId} is no longer available`);
   const scope = tcr.tierLevel === 1 ? ('TIER1' as const) : ('TIER2' as const);
   const names = (phase: string) =>
     new Set(product.parameters.filter((p) => p.scope === scope && p.phase === phase).map((p) => p.name));
   const ordering = names('ORDERING');
   const fulfillment = names('FULFILLMENT');
-  const checks = await env.catalog.checkParams(
+  const checks = await env.peers.checkParams(
     product.id,
     product.version,
     [
@@ -326,5 +314,5 @@ async function tierApproval(
   const t = product.templates.find((x) => x.id === template);
   if (t?.scope !== scope)
     throw badInput('input.template', `${template} is not a ${scope.toLowerCase()} template of ${product.id}`);
-  return env.catalog.render(template, values, requestId);
+  return env.peers.render(template, values, requestId);
 }

@@ -1,4 +1,4 @@
-import { type EntityDoc, entityModel } from '@daas/kit';
+import { type EntityDoc, type EntityWriters, entityKind, entityModel } from '@daas/kit';
 import type { Connection } from 'mongoose';
 import type { AssetStatus } from '../domain/asset-outcomes.js';
 import type { RequestStatus, RequestType } from '../domain/asset-request-machine.js';
@@ -228,3 +228,14 @@ export function requestModels(conn: Connection) {
 }
 
 export type RequestModels = ReturnType<typeof requestModels>;
+
+/** Every entity kind, declared once: its model, the type its events carry, the key of its feed partition. */
+export const requestEntities = (m: RequestModels) => ({
+  TierAccount: entityKind(m.TierAccount, 'TierAccount', (t) => t.owner),
+  Asset: entityKind(m.Asset, 'Asset', (a) => a.vendor),
+  AssetRequest: entityKind(m.AssetRequest, 'AssetRequest', (r) => r.vendor),
+  TierConfig: entityKind(m.TierConfig, 'TierConfig', (t) => t.vendor),
+  TierConfigRequest: entityKind(m.TierConfigRequest, 'TierConfigRequest', (r) => r.vendor),
+});
+
+export type RequestWriters = EntityWriters<ReturnType<typeof requestEntities>>;

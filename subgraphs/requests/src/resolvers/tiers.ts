@@ -96,9 +96,7 @@ export const tierResolvers = {
         parentId = parent._id;
       }
       const externalId = optionalText(input.externalId, 'input.externalId');
-      const { doc } = await ctx.env.kit.changes.create<TierAccountDoc>({
-        model: ctx.env.models.TierAccount,
-        entityType: 'TierAccount',
+      const { doc } = await ctx.env.write.TierAccount.create({
         doc: {
           _id: newId('tierAccount'),
           type: storedEnum(input.type),
@@ -112,7 +110,6 @@ export const tierResolvers = {
         newId: () => newId('tierAccount'),
         actor: actorOf(ctx.identity),
         // tier accounts belong to their provider: its account is the partition
-        partitionKey: owner,
         ...(input.idempotencyKey
           ? { idempotencyKey: scopedKey('createTierAccount', owner, input.idempotencyKey)! }
           : {}),
@@ -129,12 +126,9 @@ export const tierResolvers = {
       const ta = await mustLoad(ctx.loaders.tierAccount, id, 'input.tierAccount', 'tier account');
       if (ta.owner !== ctx.identity.accountId)
         throw badInput('input.tierAccount', `no tier account ${id} of yours`);
-      const doc = await ctx.env.kit.changes.change<TierAccountDoc>({
-        model: ctx.env.models.TierAccount,
-        entityType: 'TierAccount',
+      const doc = await ctx.env.write.TierAccount.change({
         id,
         actor: actorOf(ctx.identity),
-        partitionKey: (d) => d.owner,
         decide: (d) => {
           if (d.status !== 'active')
             throw conflict(`tier account ${id} is ${apiEnum(d.status)}`, apiEnum(d.status)!);

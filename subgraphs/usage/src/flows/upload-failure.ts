@@ -3,42 +3,33 @@
 // so there is nothing to process or reprocess; the vendor uploads again. Used by the upload itself when its
 // body fails, and by the sweep for uploads whose process died (no change for longer than an upload may be
 // silent).
-import type { ChangeStore } from '@daas/kit';
 import { transition } from '../domain/usage-file-machine.js';
-import type { UsageFileDoc, UsageModels } from '../models/index.js';
-
-const SYSTEM = { accountId: 'service:usage', role: 'SERVICE' as const };
+import type { UsageWriters } from '../models/index.js';
+import { systemChange } from './file-changes.js';
 
 /**
  * Moves the file from `uploading` to `invalid` if it is still in the given upload (and, for the sweep,
  * still untouched since `staleBefore`); returns whether it did.
  */
 export async function failUpload(
-  deps: { changes: ChangeStore; models: UsageModels },
+  write: Pick<UsageWriters, 'UsageFile'>,
   fileId: string,
   generation: number,
   reason: string,
   staleBefore?: Date,
 ): Promise<boolean> {
   try {
-    await deps.changes.change<UsageFileDoc>({
-      model: deps.models.UsageFile,
-      entityType: 'UsageFile',
-      id: fileId,
-      actor: SYSTEM,
-      partitionKey: (d) => d.vendor,
-      decide: (doc) => {
-        const current =
-          doc.status === 'uploading' &&
-          doc.upload?.generation === generation &&
-          (!staleBefore || doc.updatedAt < staleBefore);
-        if (!current) throw new NotCurrent();
-        return {
-          kind: 'upload_failed',
-          to: transition(doc, 'fail', 'system').to,
-          set: { errorDetail: reason, counts: { processed: 0, valid: 0, invalid: 0 }, assetIds: [] },
-        };
-      },
+    await systemChange(write, fileId, (doc) => {
+      const current =
+        doc.status === 'uploading' &&
+        doc.upload?.generation === generation &&
+        (!staleBefore || doc.updatedAt < staleBefore);
+      if (!current) throw new NotCurrent();
+      return {
+        kind: 'upload_failed',
+        to: transition(doc, 'fail', 'system').to,
+        set: { errorDetail: reason, counts: { processed: 0, valid: 0, invalid: 0 }, assetIds: [] },
+      };
     });
     return true;
   } catch (e) {

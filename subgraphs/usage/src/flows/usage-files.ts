@@ -6,10 +6,10 @@ import { parseCurrency, usageTerms } from '../domain/usage-files.js';
 import type { UsageEnv } from '../env.js';
 import type { UploadFormat, UsageFileDoc } from '../models/index.js';
 import { recordSetOf, rowOf } from '../records/layout.js';
+import { systemChange } from './file-changes.js';
 import { failUpload } from './upload-failure.js';
 
 const actorOf = (i: Identity) => ({ accountId: i.accountId, role: i.role });
-const SYSTEM = { accountId: 'service:usage', role: 'SERVICE' as const };
 
 export function partyOf(identity: Identity, file: UsageFileDoc): UsageParty {
   if (identity.accountId === file.vendor) return 'vendor';
@@ -35,16 +35,14 @@ export async function createUsageFile(
   input: NewUsageFile,
 ): Promise<UsageFileDoc> {
   const [product, contract] = await Promise.all([
-    env.catalog.product(input.product),
-    env.catalog.contract(input.contract),
+    env.peers.product(input.product),
+    env.peers.contract(input.contract),
   ]);
   const listed =
-    product && contract?.marketplaceId ? await env.catalog.listed(product.id, contract.marketplaceId) : false;
+    product && contract?.marketplaceId ? await env.peers.listed(product.id, contract.marketplaceId) : false;
   const terms = usageTerms(identity.accountId, product, 'input.product', contract, 'input.contract', listed);
   transition(null, 'create', 'vendor');
-  const { doc } = await env.kit.changes.create<UsageFileDoc>({
-    model: env.models.UsageFile,
-    entityType: 'UsageFile',
+  const { doc } = await env.write.UsageFile.create({
     doc: {
       _id: newId('usageFile'),
       name: input.name,
@@ -73,7 +71,6 @@ export async function createUsageFile(
     },
     newId: () => newId('usageFile'),
     actor: actorOf(identity),
-    partitionKey: identity.accountId,
     ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
   });
   return doc;
@@ -94,12 +91,9 @@ export async function upload(
   body: AsyncIterable<Buffer | string>,
   wait = false,
 ): Promise<UsageFileDoc> {
-  const started = await env.kit.changes.change<UsageFileDoc>({
-    model: env.models.UsageFile,
-    entityType: 'UsageFile',
+  const started = await env.write.UsageFile.change({
     id: fileId,
     actor: actorOf(identity),
-    partitionKey: (d) => d.vendor,
     decide: (doc) => {
       const t = transition(doc, 'upload', partyOf(identity, doc));
       const generation = (doc.upload?.generation ?? 0) + 1;
@@ -129,9 +123,8 @@ export async function upload(
       ? `the upload failed: ${e.message}`
       : 'the upload could not be stored; upload the file again';
     // if this fails too (the database is away), the sweep gives the upload up later
-    await failUpload({ changes: env.kit.changes, models: env.models }, fileId, generation, reason).catch(
-      (err) =>
-        env.kit.log.warn({ file: fileId, err: (err as Error).message }, 'could not mark a failed upload'),
+    await failUpload(env.write, fileId, generation, reason).catch((err) =>
+      env.kit.log.warn({ file: fileId, err: (err as Error).message }, 'could not mark a failed upload'),
     );
     if (!isDomainError(e))
       env.kit.log.error({ file: fileId, err: (e as Error).message }, 'usage upload failed');
@@ -139,19 +132,12 @@ export async function upload(
       ? e
       : new DomainError('INTERNAL', 'the upload could not be stored; upload it again');
   }
-  const stored = await env.kit.changes.change<UsageFileDoc>({
-    model: env.models.UsageFile,
-    entityType: 'UsageFile',
-    id: fileId,
-    actor: SYSTEM,
-    partitionKey: (d) => d.vendor,
-    decide: (doc) => {
-      if (doc.upload?.generation !== generation) {
-        throw conflict(`a newer upload of ${fileId} replaced this one`, doc.status);
-      }
-      const t = transition(doc, 'store', 'system');
-      return { kind: 'upload_stored', to: t.to, set: { upload: { ...doc.upload, ...size, attempts: 1 } } };
-    },
+  const stored = await systemChange(env.write, fileId, (doc) => {
+    if (doc.upload?.generation !== generation) {
+      throw conflict(`a newer upload of ${fileId} replaced this one`, doc.status);
+    }
+    const t = transition(doc, 'store', 'system');
+    return { kind: 'upload_stored', to: t.to, set: { upload: { ...doc.upload, ...size, attempts: 1 } } };
   });
   const job = env.processor.run(fileId);
   if (!wait) return stored;
@@ -176,18 +162,11 @@ async function* heartbeat(
   for await (const part of body) {
     received += part.length;
     if (Date.now() - last >= every) {
-      await env.kit.changes.change<UsageFileDoc>({
-        model: env.models.UsageFile,
-        entityType: 'UsageFile',
-        id: fileId,
-        actor: SYSTEM,
-        partitionKey: (d) => d.vendor,
-        decide: (doc) => {
-          if (doc.status !== 'uploading' || doc.upload?.generation !== generation) {
-            throw conflict(`a newer upload of ${fileId} replaced this one`, doc.status);
-          }
-          return { kind: 'progress', set: { upload: { ...doc.upload, received } } };
-        },
+      await systemChange(env.write, fileId, (doc) => {
+        if (doc.status !== 'uploading' || doc.upload?.generation !== generation) {
+          throw conflict(`a newer upload of ${fileId} replaced this one`, doc.status);
+        }
+        return { kind: 'progress', set: { upload: { ...doc.upload, received } } };
       });
       last = Date.now();
     }
@@ -210,12 +189,9 @@ export async function act(
     delete: 'deleted',
     reprocess: 'reprocessing',
   };
-  const doc = await env.kit.changes.change<UsageFileDoc>({
-    model: env.models.UsageFile,
-    entityType: 'UsageFile',
+  const doc = await env.write.UsageFile.change({
     id: fileId,
     actor: actorOf(identity),
-    partitionKey: (d) => d.vendor,
     decide: (d) => {
       const t = transition(d, action, partyOf(identity, d));
       const set: Record<string, unknown> = {};
@@ -289,12 +265,9 @@ async function closeFileIfDone(env: UsageEnv, identity: Identity, file: UsageFil
   const open = valid - (await env.records.closedCount(recordSetOf(file), valid));
   if (open > 0) return (await env.models.UsageFile.findById(file._id).lean<UsageFileDoc>()) ?? file;
   try {
-    return await env.kit.changes.change<UsageFileDoc>({
-      model: env.models.UsageFile,
-      entityType: 'UsageFile',
+    return await env.write.UsageFile.change({
       id: file._id,
       actor: actorOf(identity),
-      partitionKey: (d) => d.vendor,
       decide: (d) => ({
         kind: 'closed',
         to: transition(d, 'close', partyOf(identity, d)).to,

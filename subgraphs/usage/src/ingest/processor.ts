@@ -16,8 +16,7 @@
 // lasts; anything else, and a process that died mid-run, counts as an attempt (`upload.attempts`, written
 // before a resumed run starts, so a crash loop counts too), and after `maxAttempts` the file is given up
 // as INVALID instead of being picked up again.
-import { isDomainError, type KitEnv } from '@daas/kit';
-import type { UsageCatalog } from '../catalog.js';
+import { entityWriters, isDomainError, type KitEnv } from '@daas/kit';
 import {
   type AssetFacts,
   type AssetLookup,
@@ -30,14 +29,18 @@ import {
   type RawRow,
 } from '../domain/records.js';
 import { transition } from '../domain/usage-file-machine.js';
+import { systemChange } from '../flows/file-changes.js';
 import { failUpload } from '../flows/upload-failure.js';
-import type {
-  RecordBlockDoc,
-  StoredRecord,
-  UsageCounts,
-  UsageFileDoc,
-  UsageModels,
+import {
+  type RecordBlockDoc,
+  type StoredRecord,
+  type UsageCounts,
+  type UsageFileDoc,
+  type UsageModels,
+  type UsageWriters,
+  usageEntities,
 } from '../models/index.js';
+import type { UsagePeers } from '../peers.js';
 import { blockId, blockIndexOf, type RecordSet, recordSetOf } from '../records/layout.js';
 import { encodeRecords, type RecordStore } from '../records/store.js';
 import { Aggregator } from './aggregator.js';
@@ -56,7 +59,6 @@ export interface ProcessorOptions {
   limits: ReadLimits;
 }
 
-const SYSTEM = { accountId: 'service:usage', role: 'SERVICE' as const };
 const ERRORS_IN_DETAIL = 5;
 /** a block is one document; the database refuses documents over 16 MB */
 const MAX_BLOCK_BYTES = 14 * 1024 * 1024;
@@ -73,11 +75,15 @@ export class UsageProcessor {
   constructor(
     private readonly kit: Pick<KitEnv, 'changes' | 'log'>,
     private readonly models: UsageModels,
-    private readonly catalog: UsageCatalog,
+    private readonly peers: UsagePeers,
     private readonly uploads: UploadStore,
     private readonly records: RecordStore,
     private readonly opts: ProcessorOptions,
-  ) {}
+  ) {
+    this.write = entityWriters(kit.changes, usageEntities(models));
+  }
+
+  private readonly write: Pick<UsageWriters, 'UsageFile'>;
 
   /**
    * Processes the file if it is in `processing` and not already being processed here. `resumed`: a run
@@ -108,28 +114,21 @@ export class UsageProcessor {
   private async resume(fileId: string): Promise<void> {
     if (this.passing.delete(fileId)) return this.process(fileId);
     let spent = false;
-    await this.kit.changes.change<UsageFileDoc>({
-      model: this.models.UsageFile,
-      entityType: 'UsageFile',
-      id: fileId,
-      actor: SYSTEM,
-      partitionKey: (d) => d.vendor,
-      decide: (doc) => {
-        if (doc.status !== 'processing') throw new Abandoned();
-        const attempts = (doc.upload?.attempts ?? 1) + 1;
-        if (attempts <= this.opts.maxAttempts) {
-          return { kind: 'progress', set: { upload: { ...doc.upload, attempts } } };
-        }
-        spent = true;
-        return {
-          kind: 'invalidated',
-          to: transition(doc, 'invalidate', 'system').to,
-          set: {
-            errorDetail: `processing failed ${this.opts.maxAttempts} times and is not retried: the upload cannot be processed as it is`,
-            assetIds: [],
-          },
-        };
-      },
+    await systemChange(this.write, fileId, (doc) => {
+      if (doc.status !== 'processing') throw new Abandoned();
+      const attempts = (doc.upload?.attempts ?? 1) + 1;
+      if (attempts <= this.opts.maxAttempts) {
+        return { kind: 'progress', set: { upload: { ...doc.upload, attempts } } };
+      }
+      spent = true;
+      return {
+        kind: 'invalidated',
+        to: transition(doc, 'invalidate', 'system').to,
+        set: {
+          errorDetail: `processing failed ${this.opts.maxAttempts} times and is not retried: the upload cannot be processed as it is`,
+          assetIds: [],
+        },
+      };
     });
     if (spent) {
       this.kit.log.error({ file: fileId }, 'usage processing given up after its last attempt');
@@ -174,15 +173,7 @@ export class UsageProcessor {
     for (const f of lost) {
       const reason =
         'the upload did not finish (its connection or the service stopped mid-upload); upload the file again';
-      if (
-        await failUpload(
-          { changes: this.kit.changes, models: this.models },
-          f._id,
-          f.upload?.generation ?? 0,
-          reason,
-          before,
-        )
-      ) {
+      if (await failUpload(this.write, f._id, f.upload?.generation ?? 0, reason, before)) {
         this.kit.log.warn({ file: f._id }, 'usage upload abandoned mid-way; file invalid');
         failed++;
       }
@@ -202,7 +193,7 @@ export class UsageProcessor {
     await this.models.UsageAggregate.deleteMany({ usageFile: fileId });
     const checkpoint = file.counts?.processed ?? 0;
 
-    const product = await this.catalog.product(file.productId);
+    const product = await this.peers.product(file.productId);
     if (!product)
       return this.finish(
         file,
@@ -333,26 +324,19 @@ export class UsageProcessor {
         values.add(ref.value);
       }
     }
-    if (ids.size > 0) for (const [id, a] of await this.catalog.assets([...ids])) assets.byId.set(id, a);
+    if (ids.size > 0) for (const [id, a] of await this.peers.assets([...ids])) assets.byId.set(id, a);
     for (const [name, values] of byName) {
-      const found = await this.catalog.assetsByParameter(productId, name, [...values]);
+      const found = await this.peers.assetsByParameter(productId, name, [...values]);
       for (const v of values)
         assets.byParameter.set(parameterKey(name, v), found.get(v) ?? ([] as AssetFacts[]));
     }
   }
 
   private async progress(file: UsageFileDoc, counts: UsageCounts): Promise<void> {
-    await this.kit.changes.change<UsageFileDoc>({
-      model: this.models.UsageFile,
-      entityType: 'UsageFile',
-      id: file._id,
-      actor: SYSTEM,
-      partitionKey: (d) => d.vendor,
-      decide: (doc) => {
-        if (doc.status !== 'processing' || doc.upload?.generation !== file.upload?.generation)
-          throw new Abandoned();
-        return { kind: 'progress', set: { counts } };
-      },
+    await systemChange(this.write, file._id, (doc) => {
+      if (doc.status !== 'processing' || doc.upload?.generation !== file.upload?.generation)
+        throw new Abandoned();
+      return { kind: 'progress', set: { counts } };
     });
   }
 
@@ -376,22 +360,15 @@ export class UsageProcessor {
       if (rows.length > 0)
         await this.models.UsageAggregate.collection.insertMany(rows as never[], { ordered: false });
     }
-    await this.kit.changes.change<UsageFileDoc>({
-      model: this.models.UsageFile,
-      entityType: 'UsageFile',
-      id: file._id,
-      actor: SYSTEM,
-      partitionKey: (d) => d.vendor,
-      decide: (doc) => {
-        if (doc.status !== 'processing' || doc.upload?.generation !== file.upload?.generation)
-          throw new Abandoned();
-        const t = transition(doc, valid ? 'process' : 'invalidate', 'system');
-        return {
-          kind: valid ? 'processed' : 'invalidated',
-          to: t.to,
-          set: { counts, errorDetail, assetIds: valid ? sums.assetIds() : [] },
-        };
-      },
+    await systemChange(this.write, file._id, (doc) => {
+      if (doc.status !== 'processing' || doc.upload?.generation !== file.upload?.generation)
+        throw new Abandoned();
+      const t = transition(doc, valid ? 'process' : 'invalidate', 'system');
+      return {
+        kind: valid ? 'processed' : 'invalidated',
+        to: t.to,
+        set: { counts, errorDetail, assetIds: valid ? sums.assetIds() : [] },
+      };
     });
   }
 }

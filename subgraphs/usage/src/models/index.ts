@@ -2,7 +2,7 @@
 // events on the feed). Records, per-file aggregates and stored uploads are bulk rows owned by one file:
 // written in batches, keyed deterministically by file and row so that re-processing is idempotent
 // (docs/usage.md explains why they bypass the change store).
-import { type EntityDoc, entityModel } from '@daas/kit';
+import { type EntityDoc, type EntityWriters, entityKind, entityModel } from '@daas/kit';
 import { type Connection, Schema } from 'mongoose';
 import type { RecordFields, UsageSchema } from '../domain/records.js';
 import type { UsageFileStatus } from '../domain/usage-file-machine.js';
@@ -220,3 +220,10 @@ function bulkModel<T>(
 }
 
 export type UsageModels = ReturnType<typeof usageModels>;
+
+/** Every entity kind, declared once: its model, the type its events carry, the key of its feed partition. */
+export const usageEntities = (m: UsageModels) => ({
+  UsageFile: entityKind(m.UsageFile, 'UsageFile', (f) => f.vendor),
+});
+
+export type UsageWriters = EntityWriters<ReturnType<typeof usageEntities>>;

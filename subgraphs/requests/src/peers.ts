@@ -5,7 +5,7 @@ import type { RequestType } from './domain/asset-request-machine.js';
 import type { Precision } from './domain/quantities.js';
 import type { ListingFact, PathFact } from './domain/sales-channel.js';
 
-/** A product is listed on few distribution contracts; more than this many is not a real catalog. */
+/** A product is listed on few distribution contracts; more than this many is not a real listing. */
 const MAX_LISTINGS = 500;
 
 export interface ItemFacts {
@@ -82,8 +82,8 @@ function facts(p: RawProduct): ProductFacts {
   };
 }
 
-/** The questions, as an interface: the gateway answers them in production (GatewayCatalog). */
-export interface Catalog {
+/** The questions, as an interface: the gateway answers them in production (GatewayPeers). */
+export interface Peers {
   product(id: string, version: number | null, requestId?: string): Promise<ProductFacts | null>;
   salesChannel(
     q: { product: string; vendor: string; marketplace: string; provider: string },
@@ -98,7 +98,7 @@ export interface Catalog {
   render(template: string, values: ValueInput[], requestId?: string): Promise<string>;
 }
 
-export class GatewayCatalog implements Catalog {
+export class GatewayPeers implements Peers {
   constructor(private readonly services: ServiceClient) {}
 
   /** The product as of `version` (omitted: the latest published), or null when it does not exist. */

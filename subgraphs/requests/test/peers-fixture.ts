@@ -1,10 +1,10 @@
-// A catalog answering from fixed facts, for flow tests against the database without the other
+// A peers answering from fixed facts, for flow tests against the database without the other
 // subgraphs; it follows the contract of docs/cross-domain.md (one check per definition in phase and
 // scopes, `required` for a missing required value, `unknown parameter` for an undefined name). The same
 // flows run against the real products and partners subgraphs in tests/e2e/order-flow.test.ts.
 
-import type { Catalog, CheckGroup, ParamCheck, ProductFacts, ValueInput } from '../src/catalog.js';
 import type { PathFact } from '../src/domain/sales-channel.js';
+import type { CheckGroup, ParamCheck, Peers, ProductFacts, ValueInput } from '../src/peers.js';
 
 export const VENDOR = 'VA-100-001';
 export const DISTRIBUTOR = 'PA-200-001';
@@ -36,7 +36,7 @@ export function productFacts(id: string, over: Partial<ProductFacts> = {}): Prod
   };
 }
 
-export class FixedCatalog implements Catalog {
+export class FixedPeers implements Peers {
   products = new Map<string, ProductFacts>();
   /** `${product}:${marketplace}` listed on the contract `CRD-<marketplace digits>` */
   listed = new Set<string>();

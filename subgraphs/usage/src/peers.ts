@@ -23,7 +23,7 @@ export interface ContractFacts {
   marketplaceId: string | null;
 }
 
-export interface UsageCatalog {
+export interface UsagePeers {
   product(id: string): Promise<ProductFacts | null>;
   contract(id: string): Promise<ContractFacts | null>;
   /** whether the product has a LISTED listing in the marketplace */
@@ -55,8 +55,8 @@ const assetFacts = (a: AssetData): AssetFacts => ({
   terminatedAt: a.terminatedAt ? new Date(a.terminatedAt) : null,
 });
 
-/** The catalog as the platform's other subgraphs answer it, through the gateway. */
-export class GatewayCatalog implements UsageCatalog {
+/** What the platform's other subgraphs (its peers) answer, asked through the gateway. */
+export class GatewayPeers implements UsagePeers {
   constructor(private readonly services: ServiceClient) {}
 
   async product(id: string): Promise<ProductFacts | null> {
