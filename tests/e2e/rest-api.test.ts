@@ -321,3 +321,32 @@ describe('catalog and partners (read)', () => {
     expect(mp).toMatchObject({ id: US, owner: { id: 'PA-200-001' } });
   });
 });
+
+describe('tiers (read)', () => {
+  it('tier config requests and tier accounts list as GraphQL shows them; refusals are Connect-shaped', async () => {
+    for (const token of [V, D]) {
+      const g = await t.queryOk<{
+        tierConfigRequests: { totalCount: number };
+        tierAccounts: { totalCount: number; edges: { node: { id: string } }[] };
+      }>(
+        token,
+        '{ tierConfigRequests { totalCount } tierAccounts(first: 500) { totalCount edges { node { id } } } }',
+      );
+      const tcrs = await rest(t, token, 'GET', 'tier/config-requests');
+      expect((ok(tcrs) as unknown[]).length).toBe(Math.min(100, g.tierConfigRequests.totalCount));
+      expect(tcrs.headers['content-range']).toMatch(new RegExp(`/${g.tierConfigRequests.totalCount}$`));
+      const accounts = ok(await rest(t, token, 'GET', 'tier/accounts?limit=500')) as { id: string }[];
+      expect(accounts.map((a) => a.id)).toEqual(g.tierAccounts.edges.map((e) => e.node.id));
+    }
+    const customers = ok(await rest(t, D, 'GET', 'tier/accounts?eq(type,customer)')) as { type: string }[];
+    expect(customers.length).toBeGreaterThan(0);
+    expect(customers.every((a) => a.type === 'customer')).toBe(true);
+    connectError(await rest(t, V, 'GET', 'tier/config-requests/TCR-000-000-000-001'), 404);
+    connectError(await rest(t, V, 'POST', 'tier/config-requests/TCR-000-000-000-001/approve'), 404);
+    connectError(
+      await rest(t, V, 'GET', 'tier/config-requests?eq(configuration.account.id,TA-1)'),
+      400,
+      'RQL_001',
+    );
+  });
+});
