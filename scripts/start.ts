@@ -124,6 +124,7 @@ async function main() {
     mongoUri: uri,
     identityKeys: identityKeys(),
     ports,
+    services: SERVICES,
     logDir,
     onLogLine: (service, line) => {
       if (line.level === 'error' || line.level === 'fatal') {

@@ -8,6 +8,8 @@ import { freePort, listensOn, PortTakenError } from './ports.js';
 
 export const SERVICES = ['partners', 'products', 'requests', 'usage', 'gateway', 'rest'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+/** What a stack starts unless told otherwise: the REST service only when asked (`npm start` asks). */
+export const DEFAULT_SERVICES: readonly ServiceName[] = SERVICES.filter((n) => n !== 'rest');
 export const SUBGRAPH_NAMES = ['partners', 'products', 'requests', 'usage'] as const;
 
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -76,7 +78,7 @@ const freePorts: PortChooser = async () => {
 };
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  const names = opts.services ?? SERVICES;
+  const names = opts.services ?? DEFAULT_SERVICES;
   const choose: PortChooser | null =
     opts.ports === 'free' ? freePorts : typeof opts.ports === 'function' ? opts.ports : null;
   const fixed = typeof opts.ports === 'object' ? opts.ports : {};
@@ -98,8 +100,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       DB_NAME_PREFIX: opts.dbPrefix ?? '',
       IDENTITY_KEYS: opts.identityKeys,
       GATEWAY_URL: urls.gateway,
-      // where the gateway forwards /public/v1 (Connect's REST API)
-      REST_URL: `http://127.0.0.1:${ports.rest}`,
+      // where the gateway forwards /public/v1 (Connect's REST API), when this stack runs it
+      ...(names.includes('rest') ? { REST_URL: `http://127.0.0.1:${ports.rest}` } : {}),
       HOST: '127.0.0.1',
       ...(opts.env ?? {}),
     };

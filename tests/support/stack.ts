@@ -68,7 +68,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     logDir,
     env: { LOG_LEVEL: 'info', FEED_POLL_MS: '50', ...(opts.env ?? {}) },
     ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}),
-    services: opts.services ?? SERVICES.filter((n) => opts.rest || n !== 'rest'),
+    ...(opts.services || opts.rest ? { services: opts.services ?? SERVICES } : {}),
   });
   try {
     if (opts.seed === 'accounts') {
