@@ -13,7 +13,7 @@ const D = DEMO.distributor;
 const US = 'MP-20001';
 
 beforeAll(async () => {
-  t = await startTestStack({ seed: true, rest: true });
+  t = await startTestStack({ seed: true, rest: true, env: { AUTH_TIMEOUT_MS: '60000' } });
   P = await orderableProduct(t, D, US);
 }, 600_000);
 

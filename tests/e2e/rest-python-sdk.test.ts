@@ -20,7 +20,7 @@ beforeAll(async () => {
   if (!existsSync(PYTHON)) {
     throw new Error('tools/connect-sdk is missing: run `node scripts/bootstrap.mjs --tests` (npm test does)');
   }
-  t = await startTestStack({ seed: true, rest: true });
+  t = await startTestStack({ seed: true, rest: true, env: { AUTH_TIMEOUT_MS: '60000' } });
   P = await orderableProduct(t, DEMO.distributor, 'MP-20001');
 }, 600_000);
 
