@@ -12,6 +12,7 @@ export default defineConfig({
       'subgraphs/*/test/**/*.test.ts',
       'gateway/test/**/*.test.ts',
       'sdk/test/**/*.test.ts',
+      'rest/test/**/*.test.ts',
       'tests/**/*.test.ts',
     ],
     globalSetup: ['tests/support/global-setup.ts'],

@@ -3,7 +3,7 @@
 // Plain Node with no dependencies, because it runs before anything is installed.
 // Every step is skipped when its result is already there, so `npm start` and `npm test` stay fast.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -138,6 +138,20 @@ function ensureTestPackages() {
   });
 }
 
+// The REST API's test drives Connect's stock Python SDK (connect-openapi-client, pinned) from a venv in
+// tools/ (git-ignored), installed from the Python package index; only the test command asks for it.
+const CONNECT_SDK_VERSION = '35.0';
+function ensureConnectSdk() {
+  if (!process.argv.includes('--tests')) return;
+  const venv = join(tools, 'connect-sdk');
+  const stamp = join(venv, `.connect-openapi-client-${CONNECT_SDK_VERSION}`);
+  if (existsSync(stamp)) return;
+  log(`installing connect-openapi-client ${CONNECT_SDK_VERSION} into tools/connect-sdk (python3 venv)`);
+  run('python3', ['-m', 'venv', venv]);
+  run(join(venv, 'bin', 'pip'), ['install', '--quiet', `connect-openapi-client==${CONNECT_SDK_VERSION}`]);
+  writeFileSync(stamp, '');
+}
+
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const st = statSync(path);
@@ -153,3 +167,4 @@ ensureDependencies(pnpm);
 ensureEmbeddedDatabase();
 ensureIde();
 ensureTestPackages();
+ensureConnectSdk();

@@ -23,6 +23,7 @@ const shape = {
   PRODUCTS_PORT: port(4002),
   REQUESTS_PORT: port(4003),
   USAGE_PORT: port(4004),
+  REST_PORT: port(4005),
   SEED_DEMO: bool(true),
   IDENTITY_KEYS: z.string().optional(),
 };
@@ -117,14 +118,16 @@ async function main() {
     products: config.PRODUCTS_PORT,
     requests: config.REQUESTS_PORT,
     usage: config.USAGE_PORT,
+    rest: config.REST_PORT,
   };
   say(
-    `starting subgraphs (partners :${ports.partners}, products :${ports.products}, requests :${ports.requests}, usage :${ports.usage}) and gateway :${ports.gateway}`,
+    `starting subgraphs (partners :${ports.partners}, products :${ports.products}, requests :${ports.requests}, usage :${ports.usage}), gateway :${ports.gateway} and REST :${ports.rest}`,
   );
   stack = startStack({
     mongoUri: uri,
     identityKeys: identityKeys(),
     ports,
+    services: SERVICES,
     logDir,
     onLogLine: (service, line) => {
       if (line.level === 'error' || line.level === 'fatal') {
@@ -177,6 +180,7 @@ async function main() {
   say('');
   say(`The platform is up. GraphQL endpoint (HTTP and graphql-ws): ${gw}`);
   say(`GraphQL IDE: open ${gw} in a browser`);
+  say(`Connect REST API (ApiKey or Bearer token): ${gw.replace(/\/graphql$/, '/public/v1')}`);
   say(
     `Logs: ${logDir}/<service>.log; a service or the database that exits is started again (stderr says so)`,
   );

@@ -32,6 +32,7 @@ import { IdentityForwarder } from './identity-forwarding.js';
 import { aliasLimit, costLimit, depthLimit, tokenLimitError } from './limits.js';
 import { gatewayMetrics, serveMetrics } from './metrics.js';
 import { requestChecksPlugin } from './request-checks.js';
+import { mountRestProxy } from './rest-proxy.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
 import { subgraphUrls } from './subgraph-urls.js';
 import { SubscriptionEngine } from './subscriptions/engine.js';
@@ -185,6 +186,7 @@ export async function startGateway(
   });
   if (config.IDE_ENABLED) mountIde(app, log);
   mountSubgraphRoutes(app, { authenticator, forwarder, urlOf: (name) => urls.get(name), log });
+  mountRestProxy(app, config.REST_URL, log);
   app.use(
     '/graphql',
     jsonBody(),

@@ -1,4 +1,4 @@
-// Starts the platform's processes: the four subgraphs and the gateway, each its own Node process,
+// Starts the platform's processes: the four subgraphs, the gateway and the REST service, each its own Node process,
 // on given or free ports, against one MongoDB-compatible server. Used by `pnpm start` and the tests.
 // With several replicas of a service (or `balancer`), haproxy fronts every service (balancer.ts): the
 // service's port is then haproxy's, each replica listens on a port of its own, and every process
@@ -11,8 +11,10 @@ import { type Balancer, startBalancer } from './balancer.js';
 import { REPO_ROOT } from './ferretdb.js';
 import { freePort, listensOn, PortTakenError } from './ports.js';
 
-export const SERVICES = ['partners', 'products', 'requests', 'usage', 'gateway'] as const;
+export const SERVICES = ['partners', 'products', 'requests', 'usage', 'gateway', 'rest'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+/** What a stack starts unless told otherwise: the REST service only when asked (`npm start` asks). */
+export const DEFAULT_SERVICES: readonly ServiceName[] = SERVICES.filter((n) => n !== 'rest');
 export const SUBGRAPH_NAMES = ['partners', 'products', 'requests', 'usage'] as const;
 /** One process of a service: its first replica is named as the service, the others `<service>-<n>`. */
 export type InstanceName = ServiceName | `${ServiceName}-${number}`;
@@ -34,15 +36,15 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   products: 4002,
   requests: 4003,
   usage: 4004,
+  rest: 4005,
 };
 
 /** Chooses a port for every service; called again when another process takes one of them first. */
 export type PortChooser = () => Promise<Record<ServiceName, number>>;
 
 export function entryPoint(name: ServiceName): string {
-  return name === 'gateway'
-    ? join(REPO_ROOT, 'gateway', 'src', 'main.ts')
-    : join(REPO_ROOT, 'subgraphs', name, 'src', 'main.ts');
+  if (name === 'gateway' || name === 'rest') return join(REPO_ROOT, name, 'src', 'main.ts');
+  return join(REPO_ROOT, 'subgraphs', name, 'src', 'main.ts');
 }
 
 export interface StackOptions {
@@ -109,7 +111,7 @@ const freePorts: PortChooser = async () => {
 };
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  const names = opts.services ?? SERVICES;
+  const names = opts.services ?? DEFAULT_SERVICES;
   const replicasOf = (s: ServiceName) =>
     Math.max(1, typeof opts.replicas === 'number' ? opts.replicas : (opts.replicas?.[s] ?? 1));
   const instances = names.flatMap((s) => instancesOf(s, replicasOf(s)));
@@ -143,6 +145,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       DB_NAME_PREFIX: opts.dbPrefix ?? '',
       IDENTITY_KEYS: opts.identityKeys,
       GATEWAY_URL: urls.gateway,
+      // where the gateway forwards /public/v1 (Connect's REST API), when this stack runs it
+      ...(names.includes('rest') ? { REST_URL: `http://127.0.0.1:${ports.rest}` } : {}),
       HOST: '127.0.0.1',
       ...(opts.env ?? {}),
     };
@@ -273,8 +277,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           })),
         );
       }
-      // Subgraphs in parallel, then the gateway (it only needs them at query time, but readiness keeps
-      // output tidy). Balanced, all at once: ten processes starting one group after the other took minutes.
+      // Subgraphs and the REST service in parallel, then the gateway (it only needs them at query time,
+      // but readiness keeps output tidy). Balanced, all at once: ten processes starting one group after
+      // the other took minutes.
       const subgraphs = instances.filter((i) => serviceOf(i) !== 'gateway');
       const gateways = instances.filter((i) => serviceOf(i) === 'gateway');
       if (balanced) await Promise.all([...subgraphs, ...gateways].map(startService));
@@ -295,7 +300,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 }
 
 function urlsOf(ports: Record<ServiceName, number>): Record<ServiceName, string> {
-  return Object.fromEntries(SERVICES.map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`])) as Record<
+  const path = (n: ServiceName) => (n === 'rest' ? '/public/v1' : '/graphql');
+  return Object.fromEntries(SERVICES.map((n) => [n, `http://127.0.0.1:${ports[n]}${path(n)}`])) as Record<
     ServiceName,
     string
   >;

@@ -8,6 +8,7 @@ import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
 import { graphql, graphqlOk } from '../../scripts/lib/graphql-client.js';
 import {
   type InstanceName,
+  SERVICES,
   type ServiceName,
   type Stack,
   type StackOptions,
@@ -53,7 +54,9 @@ export interface TestStackOptions {
    * (contracts, marketplaces); the test builds the rest
    */
   seed?: boolean | 'accounts' | 'partners';
+  /** which processes to start: by default all but the REST service (`rest: true` adds it) */
   services?: readonly ServiceName[];
+  rest?: boolean;
   env?: Record<string, string>;
   serviceEnv?: StackOptions['serviceEnv'];
   /** a database server of the test's own (an operator's MONGODB_URI) instead of the run's shared one */
@@ -76,7 +79,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     logDir,
     env: { LOG_LEVEL: 'info', FEED_POLL_MS: '50', ...(opts.env ?? {}) },
     ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}),
-    ...(opts.services ? { services: opts.services } : {}),
+    ...(opts.services || opts.rest ? { services: opts.services ?? SERVICES } : {}),
     ...(opts.replicas ? { replicas: opts.replicas } : {}),
     ...(opts.readyTimeoutMs ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
   });

@@ -1,0 +1,1 @@
+export { type RunningRest, startRest } from './server.js';

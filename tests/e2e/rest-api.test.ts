@@ -1,0 +1,352 @@
+// Connect's REST API (rest/) through the gateway's host, against the real stack with the demo data:
+// lists with RQL and Content-Range, the order flow of asset requests, Connect's error shape, hostile
+// input, and tenancy (each role sees through REST exactly what it sees through GraphQL).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../scripts/seed/demo-data.js';
+import { type Orderable, orderableProduct, type RestAnswer, rest, truncatedPost } from '../support/rest.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+
+let t: TestStack;
+let P: Orderable;
+const V = DEMO.vendor;
+const D = DEMO.distributor;
+const US = 'MP-20001';
+
+beforeAll(async () => {
+  t = await startTestStack({ seed: true, rest: true, env: { AUTH_TIMEOUT_MS: '60000' } });
+  P = await orderableProduct(t, D, US);
+}, 600_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+type Req = {
+  id: string;
+  type: string;
+  status: string;
+  reason: string;
+  activation_key: string;
+  template: { id: string } | null;
+  asset: {
+    id: string;
+    status: string;
+    product: { id: string };
+    items: { id: string; quantity: string }[];
+    params: { id: string; value: string; value_error: string }[];
+    tiers: { customer: { id: string; name: string } };
+  };
+};
+
+const ok = (a: RestAnswer, status = 200) => {
+  expect(a.status, a.text).toBe(status);
+  return a.body;
+};
+const connectError = (a: RestAnswer, status: number, code?: string) => {
+  expect(a.status, a.text).toBe(status);
+  const body = a.body as { error_code: string; errors: string[] };
+  expect(typeof body.error_code).toBe('string');
+  expect(Array.isArray(body.errors) && body.errors.every((e) => typeof e === 'string')).toBe(true);
+  if (code) expect(body.error_code).toBe(code);
+  return body.errors.join(' ');
+};
+
+async function graphqlRequestCount(token: string, filter: Record<string, unknown> = {}) {
+  const d = await t.queryOk<{ assetRequests: { totalCount: number; edges: { node: { id: string } }[] } }>(
+    token,
+    'query($f: AssetRequestFilter) { assetRequests(first: 500, filter: $f) { totalCount edges { node { id } } } }',
+    { f: filter },
+  );
+  return { total: d.assetRequests.totalCount, ids: d.assetRequests.edges.map((e) => e.node.id) };
+}
+
+let seq = 0;
+/** A purchase as a Connect distributor sends it, the customer inline. */
+async function purchase(): Promise<Req> {
+  seq++;
+  const uid = `rest-${seq}-${Date.now()}`;
+  return ok(
+    await rest(t, D, 'POST', 'requests', {
+      type: 'purchase',
+      marketplace: { id: US },
+      asset: {
+        external_uid: uid,
+        external_id: uid,
+        product: { id: P.id },
+        connection: { id: 'CT-ignored', type: 'production' },
+        items: P.items.map((i) => (i.type === 'PPU' ? { id: i.id } : { id: i.id, quantity: 5 })),
+        params: P.ordering.map((p) => ({ id: p.name, value: p.value })),
+        tiers: { customer: { name: `REST customer ${seq}`, external_id: uid } },
+      },
+    }),
+    201,
+  ) as Req;
+}
+
+describe('lists', () => {
+  it('answers a bare array with Content-Range and Connect-Version, ApiKey and Bearer alike', async () => {
+    const a = await rest(t, V, 'GET', 'requests');
+    const list = ok(a) as Req[];
+    const g = await graphqlRequestCount(V);
+    expect(list.map((r) => r.id)).toEqual(g.ids.slice(0, 100));
+    expect(a.headers['content-range']).toBe(`items 0-${list.length - 1}/${g.total}`);
+    expect(a.headers['connect-version']).toMatch(/^\d+\.\d+\.\d+$/);
+    const bearer = await rest(t, null, 'GET', 'requests', undefined, { authorization: `Bearer ${V}` });
+    expect((ok(bearer) as Req[]).map((r) => r.id)).toEqual(list.map((r) => r.id));
+    expect(list[0]).toMatchObject({ type: expect.stringMatching(/^[a-z]+$/), status: expect.any(String) });
+  });
+
+  it('filters with RQL, raw or URL-encoded, and counts with limit=0', async () => {
+    const g = await graphqlRequestCount(D, { status: 'PENDING', type: 'PURCHASE' });
+    expect(g.total).toBeGreaterThan(0);
+    const raw = 'requests?and(eq(status,pending),eq(type,purchase))&limit=100&offset=0';
+    const a = ok(await rest(t, D, 'GET', raw)) as Req[];
+    expect(a.map((r) => r.id)).toEqual(g.ids);
+    expect(a.every((r) => r.status === 'pending' && r.type === 'purchase')).toBe(true);
+    const encoded = raw.replace(/[(),]/g, (c) => encodeURIComponent(c));
+    expect((ok(await rest(t, D, 'GET', encoded)) as Req[]).map((r) => r.id)).toEqual(g.ids);
+    const count = await rest(t, D, 'GET', 'requests?eq(status,pending)&limit=0&offset=0');
+    expect(ok(count)).toEqual([]);
+    const pending = await graphqlRequestCount(D, { status: 'PENDING' });
+    expect(count.headers['content-range']).toBe(`items 0-0/${pending.total}`);
+  });
+
+  it('pages by limit and offset; an empty list says items 0-0/0', async () => {
+    const all = ok(await rest(t, DEMO.operator, 'GET', 'requests?limit=2')) as Req[];
+    expect(all.length).toBe(2);
+    const second = await rest(t, DEMO.operator, 'GET', 'requests?limit=1&offset=1');
+    expect((ok(second) as Req[]).map((r) => r.id)).toEqual([all[1]!.id]);
+    expect(second.headers['content-range']).toMatch(/^items 1-1\/\d+$/);
+    const past = await rest(t, V, 'GET', 'requests?limit=10&offset=100000');
+    expect(ok(past)).toEqual([]);
+    expect(past.headers['content-range']).toMatch(/^items 100000-100000\/\d+$/);
+    const none = await rest(t, V, 'GET', 'requests?eq(status,revoked)');
+    expect(ok(none)).toEqual([]);
+    expect(none.headers['content-range']).toBe('items 0-0/0');
+  });
+
+  it('select(-path) leaves fields out; assets read by list and id', async () => {
+    const list = ok(await rest(t, V, 'GET', 'requests?select(-asset.params)&limit=2')) as Req[];
+    expect(list[0]!.asset.id).toMatch(/^AS-/);
+    expect('params' in list[0]!.asset).toBe(false);
+    const assets = ok(await rest(t, D, 'GET', `assets?eq(product.id,${P.id})&ordering(-created)`)) as {
+      id: string;
+      product: { id: string };
+    }[];
+    expect(assets.length).toBeGreaterThan(0);
+    expect(assets.every((a) => a.product.id === P.id)).toBe(true);
+    const one = ok(await rest(t, D, 'GET', `subscriptions/assets/${assets[0]!.id}`)) as { id: string };
+    expect(one.id).toBe(assets[0]!.id);
+  });
+});
+
+describe('the order flow of asset requests', () => {
+  it('purchase → value error and inquire → the buyer answers → values → approve with a template', async () => {
+    const created = await purchase();
+    expect(created).toMatchObject({ type: 'purchase', status: 'pending' });
+    expect(created.asset.tiers.customer.name).toMatch(/^REST customer/);
+    expect(created.asset.items.every((i) => typeof i.quantity === 'string')).toBe(true);
+    const id = created.id;
+    const param = P.ordering[0]!.name;
+    const good = P.ordering[0]!.value;
+    // the vendor marks a value wrong and asks the buyer
+    const marked = ok(
+      await rest(t, V, 'PUT', `requests/${id}`, {
+        asset: { params: [{ id: param, value_error: 'invalid' }] },
+      }),
+    ) as Req;
+    expect(marked.asset.params.find((p) => p.id === param)!.value_error).toBe('invalid');
+    const inquiring = ok(
+      await rest(t, V, 'POST', `requests/${id}/inquire`, { template_id: P.template }),
+    ) as Req;
+    expect(inquiring.status).toBe('inquiring');
+    // the distributor fixes it: back to pending
+    const answered = ok(
+      await rest(t, D, 'PUT', `requests/${id}`, { asset: { params: [{ id: param, value: good }] } }),
+    ) as Req;
+    expect(answered.status).toBe('pending');
+    // approving without the fulfillment values is refused, with Connect's shape
+    if (P.fulfillment.length > 0) {
+      connectError(await rest(t, V, 'POST', `requests/${id}/approve`, { template_id: P.template }), 400);
+      ok(
+        await rest(t, V, 'PUT', `requests/${id}`, {
+          asset: { params: P.fulfillment.map((p) => ({ id: p.name, value: p.value })) },
+        }),
+      );
+    }
+    const approved = ok(
+      await rest(t, V, 'POST', `requests/${id}/approve`, { template_id: P.template }),
+    ) as Req;
+    expect(approved).toMatchObject({ status: 'approved', template: { id: P.template } });
+    expect(approved.activation_key).not.toBe('');
+    // a retried approve (the client retries 5xx) answers the same, and nothing happens twice
+    const again = ok(await rest(t, V, 'POST', `requests/${id}/approve`, { template_id: P.template })) as Req;
+    expect(again.status).toBe('approved');
+    const g = await t.queryOk<{ asset: { status: string; history: { kind: string }[] } }>(
+      V,
+      'query($id: ID!) { asset(id: $id) { status history { kind } } }',
+      { id: created.asset.id },
+    );
+    expect(g.asset.status).toBe('ACTIVE');
+    // a purchase retried with the same external_uid returns the first request
+  });
+
+  it('fail with a reason; pend brings an inquiring request back; a refused transition is a 400', async () => {
+    const a = await purchase();
+    const asked = { asset: { params: [{ id: P.ordering[0]!.name, value_error: 'which one?' }] } };
+    ok(await rest(t, V, 'PUT', `requests/${a.id}`, asked));
+    ok(await rest(t, V, 'POST', `requests/${a.id}/inquire`));
+    const pended = ok(await rest(t, V, 'POST', `requests/${a.id}/pend`)) as Req;
+    expect(pended.status).toBe('pending');
+    connectError(await rest(t, V, 'POST', `requests/${a.id}/fail`, {}), 400, 'VAL_001');
+    const failed = ok(await rest(t, V, 'POST', `requests/${a.id}/fail`, { reason: 'out of stock' })) as Req;
+    expect(failed).toMatchObject({ status: 'failed', reason: 'out of stock' });
+    const refused = connectError(await rest(t, V, 'POST', `requests/${a.id}/inquire`), 400, 'REQ_001');
+    expect(refused.length).toBeGreaterThan(0);
+    // the buyer may not approve
+    const b = await purchase();
+    expect((await rest(t, D, 'POST', `requests/${b.id}/approve`, { template_id: P.template })).status).toBe(
+      403,
+    );
+  });
+});
+
+describe('errors and hostile input', () => {
+  it('answers Connect-shaped errors for auth, paths, methods, RQL and bodies', async () => {
+    connectError(await rest(t, null, 'GET', 'requests'), 401, 'AUTH_001');
+    connectError(await rest(t, 'SU-000-000-002:wrong', 'GET', 'requests'), 401, 'AUTH_001');
+    connectError(await rest(t, V, 'GET', 'nothing-here'), 404);
+    connectError(await rest(t, V, 'GET', 'requests/PR-0000-0000-0000-001'), 404, 'NFND_000');
+    connectError(await rest(t, V, 'DELETE', 'requests/PR-0000-0000-0000-001'), 405);
+    connectError(await rest(t, V, 'GET', 'requests/..%2f..%2fgraphql'), 400);
+    expect(connectError(await rest(t, V, 'GET', 'requests?eq(status,pending'), 400, 'RQL_001')).toMatch(
+      /rql/,
+    );
+    expect(
+      connectError(
+        await rest(t, V, 'GET', 'requests?ilike(asset.tiers.customer.name,*acme*)'),
+        400,
+        'RQL_001',
+      ),
+    ).toMatch(/asset\.tiers\.customer\.name/);
+    expect(connectError(await rest(t, V, 'GET', 'requests?eq(status,nope)'), 400)).toMatch(/nope/);
+    expect(connectError(await rest(t, V, 'GET', 'requests?search=acme'), 400)).toMatch(/search/);
+    expect(connectError(await rest(t, D, 'POST', 'requests', '{"type": "purchase",'), 400)).toMatch(/JSON/);
+    expect(connectError(await rest(t, D, 'POST', 'requests', '[1,2]'), 400)).toMatch(/object/);
+    expect(connectError(await rest(t, D, 'POST', 'requests', { type: 'purchase', asset: 'x' }), 400)).toMatch(
+      /asset/,
+    );
+    expect(connectError(await rest(t, D, 'POST', 'requests', { type: 'teleport' }), 400)).toMatch(/teleport/);
+  });
+
+  it('a truncated body is refused and the service keeps serving', async () => {
+    const status = await truncatedPost(t, D, 'requests', '{"type":"purchase","asset":{', 500);
+    expect(status === null || status === 400).toBe(true);
+    expect((await rest(t, V, 'GET', 'requests?limit=1')).status).toBe(200);
+  });
+});
+
+describe('tenancy', () => {
+  it('each role sees through REST exactly what it sees through GraphQL', async () => {
+    for (const token of [V, D, DEMO.reseller, DEMO.reseller2, DEMO.vendor2, DEMO.operator]) {
+      const g = await graphqlRequestCount(token);
+      const a = await rest(t, token, 'GET', 'requests?limit=500');
+      expect((ok(a) as Req[]).map((r) => r.id).sort()).toEqual(g.ids.sort());
+      expect(a.headers['content-range']).toMatch(new RegExp(`/${g.total}$`));
+    }
+  });
+
+  it("a reseller does not see or act on another provider's request", async () => {
+    const mine = await purchase();
+    connectError(await rest(t, DEMO.reseller2, 'GET', `requests/${mine.id}`), 404);
+    const other = await rest(t, DEMO.reseller2, 'POST', `requests/${mine.id}/fail`, { reason: 'x' });
+    expect([403, 404], other.text).toContain(other.status);
+    const list = ok(await rest(t, DEMO.reseller2, 'GET', `requests?eq(asset.id,${mine.asset.id})`)) as Req[];
+    expect(list).toEqual([]);
+    expect((ok(await rest(t, V, 'GET', `requests/${mine.id}`)) as Req).status).toBe('pending');
+  });
+});
+
+describe('catalog and partners (read)', () => {
+  it('products page like GraphQL, with search, ordering, items, parameters and templates', async () => {
+    const g = await t.queryOk<{ products: { totalCount: number; edges: { node: { id: string } }[] } }>(
+      D,
+      '{ products(first: 500, orderBy: { field: NAME, direction: ASC }) { totalCount edges { node { id } } } }',
+    );
+    const first = await rest(t, D, 'GET', 'products?ordering(name)&limit=2&offset=1');
+    expect((ok(first) as { id: string }[]).map((p) => p.id)).toEqual(
+      g.products.edges.slice(1, 3).map((e) => e.node.id),
+    );
+    expect(first.headers['content-range']).toBe(`items 1-2/${g.products.totalCount}`);
+    const found = ok(await rest(t, D, 'GET', 'products?search=Backup')) as { name: string }[];
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((p) => p.name.includes('Backup'))).toBe(true);
+    const product = ok(await rest(t, D, 'GET', `products/${P.id}`)) as { id: string; status: string };
+    expect(product).toMatchObject({ id: P.id, status: 'published' });
+    const items = ok(await rest(t, D, 'GET', `products/${P.id}/items`)) as { id: string; type: string }[];
+    expect(items.map((i) => i.id).sort()).toEqual(P.items.map((i) => i.id).sort());
+    const item = ok(await rest(t, D, 'GET', `products/${P.id}/items/${items[0]!.id}`)) as { id: string };
+    expect(item.id).toBe(items[0]!.id);
+    const ordering = ok(await rest(t, D, 'GET', `products/${P.id}/parameters?eq(phase,ordering)`)) as {
+      id: string;
+      phase: string;
+      constraints: { required: boolean };
+    }[];
+    expect(ordering.every((p) => p.phase === 'ordering')).toBe(true);
+    expect(ordering.filter((p) => p.constraints.required).map((p) => p.id)).toEqual(
+      expect.arrayContaining(P.ordering.map((p) => p.name)),
+    );
+    const param = ok(await rest(t, D, 'GET', `products/${P.id}/parameters/${ordering[0]!.id}`)) as {
+      id: string;
+    };
+    expect(param.id).toBe(ordering[0]!.id);
+    const templates = ok(await rest(t, V, 'GET', `products/${P.id}/templates`)) as {
+      id: string;
+      type: string;
+    }[];
+    expect(templates.map((x) => x.id)).toContain(P.template);
+    connectError(await rest(t, D, 'GET', `products/${P.id}/items?eq(mpn,x)`), 400, 'RQL_001');
+    connectError(await rest(t, DEMO.vendor2, 'GET', 'products/PRD-100-000-006'), 404);
+  });
+
+  it('accounts answer the caller; marketplaces list and read', async () => {
+    const accounts = await rest(t, V, 'GET', 'accounts?limit=1&offset=0');
+    expect(ok(accounts)).toEqual([expect.objectContaining({ id: 'VA-100-001', type: 'vendor' })]);
+    expect(accounts.headers['content-range']).toBe('items 0-0/1');
+    expect(accounts.headers['connect-version']).toBeDefined();
+    const g = await t.queryOk<{ marketplaces: { totalCount: number } }>(D, '{ marketplaces { totalCount } }');
+    const mps = await rest(t, D, 'GET', 'marketplaces');
+    expect((ok(mps) as unknown[]).length).toBe(g.marketplaces.totalCount);
+    const mp = ok(await rest(t, D, 'GET', `marketplaces/${US}`)) as { id: string; owner: { id: string } };
+    expect(mp).toMatchObject({ id: US, owner: { id: 'PA-200-001' } });
+  });
+});
+
+describe('tiers (read)', () => {
+  it('tier config requests and tier accounts list as GraphQL shows them; refusals are Connect-shaped', async () => {
+    for (const token of [V, D]) {
+      const g = await t.queryOk<{
+        tierConfigRequests: { totalCount: number };
+        tierAccounts: { totalCount: number; edges: { node: { id: string } }[] };
+      }>(
+        token,
+        '{ tierConfigRequests { totalCount } tierAccounts(first: 500) { totalCount edges { node { id } } } }',
+      );
+      const tcrs = await rest(t, token, 'GET', 'tier/config-requests');
+      expect((ok(tcrs) as unknown[]).length).toBe(Math.min(100, g.tierConfigRequests.totalCount));
+      expect(tcrs.headers['content-range']).toMatch(new RegExp(`/${g.tierConfigRequests.totalCount}$`));
+      const accounts = ok(await rest(t, token, 'GET', 'tier/accounts?limit=500')) as { id: string }[];
+      expect(accounts.map((a) => a.id)).toEqual(g.tierAccounts.edges.map((e) => e.node.id));
+    }
+    const customers = ok(await rest(t, D, 'GET', 'tier/accounts?eq(type,customer)')) as { type: string }[];
+    expect(customers.length).toBeGreaterThan(0);
+    expect(customers.every((a) => a.type === 'customer')).toBe(true);
+    connectError(await rest(t, V, 'GET', 'tier/config-requests/TCR-000-000-000-001'), 404);
+    connectError(await rest(t, V, 'POST', 'tier/config-requests/TCR-000-000-000-001/approve'), 404);
+    connectError(
+      await rest(t, V, 'GET', 'tier/config-requests?eq(configuration.account.id,TA-1)'),
+      400,
+      'RQL_001',
+    );
+  });
+});

@@ -1,0 +1,102 @@
+// Connect's stock Python SDK, unmodified (connect-openapi-client from the Python package index, in the
+// venv `node scripts/bootstrap.mjs --tests` makes in tools/connect-sdk), drives an order through the
+// REST API; the platform's GraphQL API then shows what it did.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
+import { DEMO } from '../../scripts/seed/demo-data.js';
+import { type Orderable, orderableProduct, restBase } from '../support/rest.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+
+const PYTHON = join(REPO_ROOT, 'tools', 'connect-sdk', 'bin', 'python');
+const SCRIPT = join(REPO_ROOT, 'tests', 'e2e', 'connect-sdk', 'order_flow.py');
+
+let t: TestStack;
+let P: Orderable;
+
+beforeAll(async () => {
+  if (!existsSync(PYTHON)) {
+    throw new Error('tools/connect-sdk is missing: run `node scripts/bootstrap.mjs --tests` (npm test does)');
+  }
+  t = await startTestStack({ seed: true, rest: true, env: { AUTH_TIMEOUT_MS: '60000' } });
+  P = await orderableProduct(t, DEMO.distributor, 'MP-20001');
+}, 600_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+function runPython(input: unknown): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`python exited ${code}: ${stderr.slice(-3000)}`));
+      resolve(JSON.parse(stdout) as Record<string, unknown>);
+    });
+    child.stdin.end(JSON.stringify(input));
+  });
+}
+
+it('the stock SDK lists with R() filters, pages with its own iteration and approves an order', async () => {
+  const out = await runPython({
+    endpoint: restBase(t),
+    vendor: DEMO.vendor,
+    distributor: DEMO.distributor,
+    marketplace: 'MP-20001',
+    uid: `sdk-${Date.now()}`,
+    product: P,
+  });
+  const created = out.created as { id: string; status: string; asset: string };
+  expect(created.status).toBe('pending');
+
+  // what the vendor saw through the SDK is what GraphQL shows it
+  const g = await t.queryOk<{
+    pending: { totalCount: number; edges: { node: { id: string } }[] };
+    all: { totalCount: number; edges: { node: { id: string } }[] };
+  }>(
+    DEMO.vendor,
+    `query($p: ID!) {
+      pending: assetRequests(first: 500, filter: { status: PENDING, type: PURCHASE, product: $p }) {
+        totalCount edges { node { id } } }
+      all: assetRequests(first: 500) { totalCount edges { node { id } } } }`,
+    { p: P.id },
+  );
+  // the listing happened before the approval: the request was pending then, and is approved now
+  const pendingThen = [created.id, ...g.pending.edges.map((e) => e.node.id)];
+  expect(out.pending_ids).toEqual(pendingThen);
+  expect(out.pending_count).toBe(pendingThen.length);
+  expect(out.pending_first).toBe(created.id);
+  expect(out.iterated_ids).toEqual(g.all.edges.map((e) => e.node.id));
+  expect(out.all_count).toBe(g.all.totalCount);
+  expect((out.iterated_ids as string[]).length).toBeGreaterThan(1);
+
+  expect(out.inquired).toBe('inquiring');
+  expect(out.answered).toBe('pending');
+  expect(out.buyer_approve).toMatchObject({ status: 403, code: expect.any(String) });
+  expect(out.approved).toEqual({ status: 'approved', template: { id: P.template } });
+  expect(out.asset_status).toBe('active');
+  expect(out.exists).toBe(false);
+
+  const after = await t.queryOk<{
+    assetRequest: { status: string; templateId: string; params: { name: string; value: string }[] };
+    asset: { status: string; activatedAt: string | null };
+  }>(
+    DEMO.vendor,
+    `query($r: ID!, $a: ID!) { assetRequest(id: $r) { status templateId params { name value } }
+      asset(id: $a) { status activatedAt } }`,
+    { r: created.id, a: created.asset },
+  );
+  expect(after.assetRequest).toMatchObject({ status: 'APPROVED', templateId: P.template });
+  expect(after.asset.status).toBe('ACTIVE');
+  expect(after.asset.activatedAt).not.toBeNull();
+  for (const p of [...P.ordering, ...P.fulfillment]) {
+    expect(after.assetRequest.params.find((x) => x.name === p.name)?.value).toBe(p.value);
+  }
+}, 240_000);
