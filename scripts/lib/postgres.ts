@@ -16,8 +16,9 @@ import {
   renameSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const EXTENSIONS_STAMP = '/usr/lib/postgresql/15/lib/daas-extensions.stamp';
@@ -26,6 +27,7 @@ const EXTENSIONS_STAMP = '/usr/lib/postgresql/15/lib/daas-extensions.stamp';
  * clone's path (a clone under /root is closed to other users): its home.
  */
 const TEMPLATES = '/var/lib/postgresql/daas-templates';
+const ELSEWHERE = '/var/lib/postgresql/daas-clusters';
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -104,20 +106,37 @@ function asPostgres(cmd: string, args: string[]): string {
   return res.stdout;
 }
 
+/**
+ * Where the cluster lives when the data folder sits below a folder the postgres user may not enter (a
+ * clone under /root, a mkdtemp folder): in the postgres user's home, one folder per data folder. A note
+ * in the data folder names it; without that note (the data folder was deleted to start over) the old
+ * cluster there is removed, so deleting the data folder still resets the database.
+ */
+function clusterElsewhere(dataDir: string, uid: number, gid: number): string {
+  const dir = join(ELSEWHERE, createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16));
+  const note = join(dataDir, 'postgres-cluster-is-in');
+  if (!existsSync(note)) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  chownSync(ELSEWHERE, uid, gid);
+  chownSync(dir, uid, gid);
+  chmodSync(dir, 0o700);
+  writeFileSync(note, `${dir}\n`);
+  return dir;
+}
+
 export async function startPostgres(opts: PostgresOptions): Promise<Postgres> {
   if (!existsSync(join(PG_BIN, 'postgres')) || !existsSync(EXTENSIONS_STAMP)) {
     throw new Error('PostgreSQL 15 with DocumentDB is not installed: run `npm run setup` or set MONGODB_URI');
   }
   const { uid, gid } = postgresUser();
-  const pgdata = join(opts.dataDir, 'postgres');
-  const run = join(opts.dataDir, 'run');
   // the postgres user must reach its folders: a mkdtemp folder is 0700
   chmodSync(opts.dataDir, 0o711);
-  if (spawnSync('test', ['-x', opts.dataDir], { uid, gid }).status !== 0) {
-    throw new Error(
-      `the postgres user cannot reach ${opts.dataDir}; choose a DATA_DIR whose parent folders others may enter`,
-    );
-  }
+  const home =
+    spawnSync('test', ['-x', opts.dataDir], { uid, gid }).status === 0
+      ? opts.dataDir
+      : clusterElsewhere(opts.dataDir, uid, gid);
+  const pgdata = join(home, 'postgres');
+  const run = join(home, 'run');
   mkdirSync(run, { recursive: true });
   chownSync(run, uid, gid);
   if (!existsSync(join(pgdata, 'PG_VERSION'))) await newCluster(pgdata);

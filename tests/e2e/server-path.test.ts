@@ -193,14 +193,14 @@ describe('two replicas of every subgraph and two gateways behind haproxy, on an 
       t.gatewayUrl,
       D,
       ASSET_CHANGES,
-      { f: { productId: P.id } },
+      { f: { product: P.id } },
       (e) => e.assetChanged.cursor,
     );
     const tcrs = new ResumingClient<TcrEv>(
       t.gatewayUrl,
       V,
       TCR_CHANGES,
-      { f: { productId: P.id } },
+      { f: { product: P.id } },
       (e) => e.tierConfigRequestChanged.cursor,
     );
 
@@ -307,7 +307,7 @@ describe('two replicas of every subgraph and two gateways behind haproxy, on an 
     const B = t.stack.services.get('gateway-2')!.url;
     const customer = await api.tierAccount(D, 'CUSTOMER', 'Moving Customer');
     const cursorOf = (e: AssetEv) => e.assetChanged.cursor;
-    const f = { f: { productId: NOHOLD.id } };
+    const f = { f: { product: NOHOLD.id } };
     // the same subscription, never moved (through the balancer), is what the moving client must match
     const reference = new ResumingClient<AssetEv>(t.gatewayUrl, D, ASSET_CHANGES, f, cursorOf);
     const client = new ResumingClient<AssetEv>(A, D, ASSET_CHANGES, f, cursorOf);
