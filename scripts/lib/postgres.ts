@@ -142,12 +142,20 @@ export async function startPostgres(opts: PostgresOptions): Promise<Postgres> {
   if (!existsSync(join(pgdata, 'PG_VERSION'))) await newCluster(pgdata);
   await clearStale(pgdata, run);
   const logFile = opts.logFile ?? join(opts.dataDir, 'postgres.log');
-  const child = spawnPostgres(pgdata, run, logFile, opts.durable ?? true, opts.signal);
-  try {
-    await whenReady(child, pgdata, logFile, opts.signal);
-  } catch (e) {
-    await killGroup(child);
-    throw e;
+  const spawnIt = () => spawnPostgres(pgdata, run, logFile, opts.durable ?? true, opts.signal);
+  let child = spawnIt();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await whenReady(child, pgdata, logFile, opts.signal);
+      break;
+    } catch (e) {
+      await killGroup(child);
+      // right after a kill -9, the old cluster's shared memory may still be attached for a moment (seen
+      // in CI under load); postgres refuses to start until it is released, so wait and try again
+      if (attempt >= 60 || !/pre-existing shared memory block/.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+      child = spawnIt();
+    }
   }
   return {
     url: `postgres://postgres@/postgres?host=${run}`,
