@@ -101,6 +101,25 @@ describe('the API vocabulary (docs/conventions.md)', () => {
     expect(broken(wrong)).toEqual([]);
   });
 
+  it('names a reference after the whole entity: `assetRequest`, not a bare `request` that several types end in', () => {
+    const objects = types.filter((t) => isObjectType(t) && 'id' in t.getFields()).map((t) => t.name);
+    const wrong: string[] = [];
+    const check = (where: string, name: string, type: GraphQLInputType) => {
+      if (nameOf(type) !== 'ID' || name === 'id') return;
+      const noun = cap(isListType(unwrap(type)) ? name.replace(/s$/, '') : name);
+      const longer = objects.filter((o) => o !== noun && o.endsWith(noun));
+      if (!objects.includes(noun) && longer.length > 0)
+        wrong.push(`${where}: ${name} (${longer.join(' or ')}?)`);
+    };
+    for (const t of types) {
+      if (isInputObjectType(t)) for (const f of Object.values(t.getFields())) check(t.name, f.name, f.type);
+      for (const f of isObjectType(t) ? Object.values(t.getFields()) : []) {
+        for (const a of f.args) check(`${t.name}.${f.name}`, a.name, a.type);
+      }
+    }
+    expect(broken(wrong)).toEqual([]);
+  });
+
   it('filters with one `filter: <Type>Filter` argument; a list-valued filter field is a plural', () => {
     const wrong: string[] = [];
     for (const t of types) {

@@ -27,7 +27,7 @@ ${ASSET_CORE}`;
 
 const REQUEST = `
 fragment RestAssetRequest on AssetRequest {
-  id type status note reason activationKey templateId effectiveDate answered createdAt updatedAt
+  id type status note reason activationKey template { id } effectiveDate answered createdAt updatedAt
   marketplace { id name }
   items { item { id name type period } mpn quantity oldQuantity }
   params { name value valueError }

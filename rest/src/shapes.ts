@@ -48,7 +48,7 @@ export interface GAssetRequest {
   note: string | null;
   reason: string | null;
   activationKey: string | null;
-  templateId: string | null;
+  template: { id: string } | null;
   effectiveDate: string | null;
   answered: boolean;
   createdAt: string;
@@ -140,7 +140,7 @@ export function assetRequest(r: GAssetRequest) {
     assignee: '',
     activation_key: r.activationKey ?? '',
     effective_date: r.effectiveDate ?? r.createdAt,
-    template: r.templateId ? { id: r.templateId } : null,
+    template: r.template,
     marketplace: ref(r.marketplace),
     contract: r.asset?.contract ? { id: r.asset.contract.id } : null,
     asset: r.asset ? asset(r.asset, r) : null,

@@ -133,14 +133,14 @@ export async function approve(
     await ctx.as(
       vendor,
       'mutation($i: UpdateAssetRequestParamsInput!) { updateAssetRequestParams(input: $i) { assetRequest { id } } }',
-      { i: { request, params: fulfil } },
+      { i: { assetRequest: request, params: fulfil } },
     );
   }
   const template = p.templates.find((t) => t.type === 'FULFILLMENT' && t.scope === 'ASSET')?.id ?? null;
   await ctx.as(
     vendor,
     'mutation($i: ApproveAssetRequestInput!) { approveAssetRequest(input: $i) { assetRequest { id } } }',
-    { i: { request, template } },
+    { i: { assetRequest: request, template } },
   );
 }
 

@@ -117,7 +117,7 @@ async function seedLiveReport(ctx: SeedContext): Promise<void> {
     'mutation($i: UploadUsageRecordsInput!) { uploadUsageRecords(input: $i) { usageFile { id status } } }',
     {
       i: {
-        file: file.id,
+        usageFile: file.id,
         records: [1, 2, 3].map((n) => ({
           recordId: `demo-${n}`,
           itemSearchValue: mpn,

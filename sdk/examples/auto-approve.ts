@@ -75,11 +75,11 @@ export function startAutoApprover(options: AutoApproverOptions): AutoApprover {
     );
     if (missing.length > 0) {
       const params = missing.map((p) => ({ name: p.name, value: provision(purchase, p) }));
-      await client.request(SetFulfilmentParamsDocument, { input: { request: id, params } });
+      await client.request(SetFulfilmentParamsDocument, { input: { assetRequest: id, params } });
     }
     const template = purchase.product?.templates.find((t) => t.type === 'FULFILLMENT' && t.scope === 'ASSET');
     const { approveAssetRequest } = await client.request(ApprovePurchaseDocument, {
-      input: { request: id, ...(template ? { template: template.id } : {}) },
+      input: { assetRequest: id, ...(template ? { template: template.id } : {}) },
     });
     approved.push(id);
     const asset = approveAssetRequest.assetRequest.asset;

@@ -173,7 +173,7 @@ describe('the example tabs', () => {
 
     const { updateAssetRequestParams } = await runExample<{
       updateAssetRequestParams: { assetRequest: { product: { templates: { id: string; type: string }[] } } };
-    }>('05-fill-fulfilment.graphql', { request });
+    }>('05-fill-fulfilment.graphql', { assetRequest: request });
     const template = updateAssetRequestParams.assetRequest.product.templates.find(
       (x) => x.type === 'FULFILLMENT',
     )!;
@@ -181,7 +181,7 @@ describe('the example tabs', () => {
       approveAssetRequest: {
         assetRequest: { status: string; activationKey: string; asset: { status: string } };
       };
-    }>('06-approve-purchase.graphql', { request, template: template.id });
+    }>('06-approve-purchase.graphql', { assetRequest: request, template: template.id });
     expect(approveAssetRequest.assetRequest).toMatchObject({
       status: 'APPROVED',
       asset: { status: 'ACTIVE' },
@@ -201,7 +201,7 @@ describe('the example tabs', () => {
       uploadUsageRecords: {
         usageFile: { status: string; counts: { valid: number }; errorDetail: string | null };
       };
-    }>('09-upload-usage.graphql', { file: createUsageFile.usageFile.id, asset, ...thisMonth() });
+    }>('09-upload-usage.graphql', { usageFile: createUsageFile.usageFile.id, asset, ...thisMonth() });
     expect(uploadUsageRecords.usageFile.errorDetail ?? 'none').toBe('none');
     expect(uploadUsageRecords.usageFile).toMatchObject({ status: 'READY', counts: { valid: 1 } });
   });
@@ -265,7 +265,7 @@ async function activeCloudBackupAsset(): Promise<string> {
   if (bought.request.tierConfigRequest) {
     await t.queryOk(
       DEMO.vendor,
-      'mutation($r: ID!) { approveTierConfigRequest(input: { request: $r }) { tierConfigRequest { id } } }',
+      'mutation($r: ID!) { approveTierConfigRequest(input: { tierConfigRequest: $r }) { tierConfigRequest { id } } }',
       {
         r: bought.request.tierConfigRequest.id,
       },
@@ -273,13 +273,13 @@ async function activeCloudBackupAsset(): Promise<string> {
   }
   await t.queryOk(
     DEMO.vendor,
-    'mutation($r: ID!) { updateAssetRequestParams(input: { request: $r, params: [{ name: "license_key", value: "LK-1" }] }) { assetRequest { id } } }',
+    'mutation($r: ID!) { updateAssetRequestParams(input: { assetRequest: $r, params: [{ name: "license_key", value: "LK-1" }] }) { assetRequest { id } } }',
     { r: request },
   );
   const template = product.templates.find((x) => x.type === 'FULFILLMENT')!.id;
   await t.queryOk(
     DEMO.vendor,
-    'mutation($r: ID!, $t: ID!) { approveAssetRequest(input: { request: $r, template: $t }) { assetRequest { id } } }',
+    'mutation($r: ID!, $t: ID!) { approveAssetRequest(input: { assetRequest: $r, template: $t }) { assetRequest { id } } }',
     {
       r: request,
       t: template,

@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 const approveTcr = (request: string, template?: string) =>
-  api.tcr(V, 'approveTierConfigRequest', { request, ...(template ? { template } : {}) });
+  api.tcr(V, 'approveTierConfigRequest', { tierConfigRequest: request, ...(template ? { template } : {}) });
 
 // Subscriptions of the requests subgraph heard through the gateway while the scenarios run: each event
 // carries the product's name (products) and the marketplace's (partners), resolved per event.
@@ -83,10 +83,10 @@ async function activeAsset(product: BuiltProduct, customer: string, quantity = '
   });
   expect(request.status).toBe('PENDING');
   await api.request(V, 'updateAssetRequestParams', {
-    request: request.id,
+    assetRequest: request.id,
     params: [{ name: 'license_key', value: 'LK' }],
   });
-  await api.request(V, 'approveAssetRequest', { request: request.id, template: product.assetTemplate });
+  await api.request(V, 'approveAssetRequest', { assetRequest: request.id, template: product.assetTemplate });
   return asset.id;
 }
 
@@ -148,11 +148,11 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
     const neg = await api.error(
       V,
       'mutation($i: AnswerTierConfigRequestInput!) { answerTierConfigRequest(input: $i) { tierConfigRequest { id } } }',
-      { i: { request: tcr, params: [{ name: 'reseller_id', value: 'R-1' }] } },
+      { i: { tierConfigRequest: tcr, params: [{ name: 'reseller_id', value: 'R-1' }] } },
     );
     expect(neg.code).toBe('FORBIDDEN');
     const t3 = await api.tcr(D, 'answerTierConfigRequest', {
-      request: tcr,
+      tierConfigRequest: tcr,
       params: [{ name: 'reseller_id', value: 'R-1' }],
     });
     expect(t3.status).toBe('PENDING');
@@ -163,7 +163,7 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
       (
         await api.error(
           D,
-          `mutation { approveTierConfigRequest(input: { request: "${tcr}" }) { tierConfigRequest { id } } }`,
+          `mutation { approveTierConfigRequest(input: { tierConfigRequest: "${tcr}" }) { tierConfigRequest { id } } }`,
         )
       ).code,
     ).toBe('FORBIDDEN');
@@ -179,7 +179,7 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
 
   it('5. V marks tenant_name with a value error and inquires: PR inquiring, AS processing', async () => {
     const r = await api.request(V, 'inquireAssetRequest', {
-      request: pr,
+      assetRequest: pr,
       params: [{ name: 'tenant_name', valueError: 'a tenant name is required' }],
     });
     expect(r.status).toBe('INQUIRING');
@@ -189,7 +189,7 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
 
   it('6. D updates tenant_name: PR pending, answered', async () => {
     const r = await api.request(D, 'answerAssetRequest', {
-      request: pr,
+      assetRequest: pr,
       params: [{ name: 'tenant_name', value: 'acme' }],
     });
     expect(r.status).toBe('PENDING');
@@ -198,23 +198,23 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
 
   it('7. V sets license_key and approves with the template: PR approved, activation rendered, AS active', async () => {
     const early = await api.requestError(V, 'approveAssetRequest', {
-      request: pr,
+      assetRequest: pr,
       template: P.assetTemplate,
     });
     expect(early).toMatchObject({ code: 'BAD_USER_INPUT', field: 'params.license_key' });
     expect(
       (
         await api.requestError(D, 'updateAssetRequestParams', {
-          request: pr,
+          assetRequest: pr,
           params: [{ name: 'license_key', value: 'x' }],
         })
       ).code,
     ).toBe('BAD_USER_INPUT');
     await api.request(V, 'updateAssetRequestParams', {
-      request: pr,
+      assetRequest: pr,
       params: [{ name: 'license_key', value: 'LK-7' }],
     });
-    const r = await api.request(V, 'approveAssetRequest', { request: pr, template: P.assetTemplate });
+    const r = await api.request(V, 'approveAssetRequest', { assetRequest: pr, template: P.assetTemplate });
     expect(r.status).toBe('APPROVED');
     expect(r.activationKey).toBe('Key LK-7 for acme');
     expect(r.asset?.status).toBe('ACTIVE');
@@ -224,7 +224,7 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
       { mpn: 'MPN-USERS', quantity: '10' },
       { mpn: 'MPN-PPU', quantity: '0' },
     ]);
-    const again = await api.requestError(V, 'failAssetRequest', { request: pr, reason: 'late' });
+    const again = await api.requestError(V, 'failAssetRequest', { assetRequest: pr, reason: 'late' });
     expect(again).toMatchObject({ code: 'CONFLICT', currentStatus: 'APPROVED' });
   });
 
@@ -305,10 +305,10 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
       tiers: { customer: c, tier1: reseller },
     });
     expect(r.request.status).toBe('PENDING'); // the reseller's tier config is active now
-    expect((await api.requestError(V, 'failAssetRequest', { request: r.request.id, reason: ' ' })).code).toBe(
-      'BAD_USER_INPUT',
-    );
-    const f = await api.request(V, 'failAssetRequest', { request: r.request.id, reason: 'no capacity' });
+    expect(
+      (await api.requestError(V, 'failAssetRequest', { assetRequest: r.request.id, reason: ' ' })).code,
+    ).toBe('BAD_USER_INPUT');
+    const f = await api.request(V, 'failAssetRequest', { assetRequest: r.request.id, reason: 'no capacity' });
     expect(f).toMatchObject({ status: 'FAILED', reason: 'no capacity' });
     expect(f.asset?.status).toBe('TERMINATED');
   });
@@ -328,7 +328,7 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
     });
     expect(r.request.tierConfigRequest?.status).toBe('PENDING');
     const f = await api.tcr(V, 'failTierConfigRequest', {
-      request: r.request.tierConfigRequest!.id,
+      tierConfigRequest: r.request.tierConfigRequest!.id,
       reason: 'unknown reseller',
     });
     expect(f.status).toBe('FAILED');
@@ -416,51 +416,55 @@ describe('scenario S4: change, suspend/resume, cancel with scheduling and revoca
     expect(c.items).toEqual([{ mpn: 'MPN-USERS', quantity: '15', oldQuantity: '10' }]);
     expect(c.asset?.status).toBe('ACTIVE');
     expect((await api.requestError(D, 'createCancelRequest', { asset })).code).toBe('CONFLICT');
-    const a = await api.request(V, 'approveAssetRequest', { request: pr(2) });
+    const a = await api.request(V, 'approveAssetRequest', { assetRequest: pr(2) });
     expect(a.asset?.items.find((i) => i.mpn === 'MPN-USERS')?.quantity).toBe('15');
   });
 
   it('3. change to 20 failed "no capacity": quantity stays 15', async () => {
     await api.request(D, 'createChangeRequest', { asset, items: [{ item: P.users, quantity: '20' }] });
-    const f = await api.request(V, 'failAssetRequest', { request: pr(3), reason: 'no capacity' });
+    const f = await api.request(V, 'failAssetRequest', { assetRequest: pr(3), reason: 'no capacity' });
     expect(f.status).toBe('FAILED');
     expect(f.asset?.items.find((i) => i.mpn === 'MPN-USERS')?.quantity).toBe('15');
   });
 
   it('4-5. suspend approved, resume approved', async () => {
     await api.request(D, 'createSuspendRequest', { asset });
-    expect((await api.request(V, 'approveAssetRequest', { request: pr(4) })).asset?.status).toBe('SUSPENDED');
+    expect((await api.request(V, 'approveAssetRequest', { assetRequest: pr(4) })).asset?.status).toBe(
+      'SUSPENDED',
+    );
     await api.request(D, 'createResumeRequest', { asset });
-    expect((await api.request(V, 'approveAssetRequest', { request: pr(5) })).asset?.status).toBe('ACTIVE');
+    expect((await api.request(V, 'approveAssetRequest', { assetRequest: pr(5) })).asset?.status).toBe(
+      'ACTIVE',
+    );
   });
 
   it('6-7a. cancel: terminating; V fails it: active', async () => {
     expect((await api.request(D, 'createCancelRequest', { asset })).asset?.status).toBe('TERMINATING');
     expect(
-      (await api.request(V, 'failAssetRequest', { request: pr(6), reason: 'stays' })).asset?.status,
+      (await api.request(V, 'failAssetRequest', { assetRequest: pr(6), reason: 'stays' })).asset?.status,
     ).toBe('ACTIVE');
   });
 
   it('7b. cancel scheduled, revoked by D, confirmed by V: revoked, asset active', async () => {
     await api.request(D, 'createCancelRequest', { asset });
     const plannedDate = new Date(Date.now() + 86_400_000).toISOString();
-    expect((await api.request(V, 'scheduleAssetRequest', { request: pr(7), plannedDate })).status).toBe(
+    expect((await api.request(V, 'scheduleAssetRequest', { assetRequest: pr(7), plannedDate })).status).toBe(
       'SCHEDULED',
     );
-    expect((await api.requestError(V, 'revokeAssetRequest', { request: pr(7), reason: 'x' })).code).toBe(
+    expect((await api.requestError(V, 'revokeAssetRequest', { assetRequest: pr(7), reason: 'x' })).code).toBe(
       'FORBIDDEN',
     );
     expect(
-      (await api.request(D, 'revokeAssetRequest', { request: pr(7), reason: 'changed mind' })).status,
+      (await api.request(D, 'revokeAssetRequest', { assetRequest: pr(7), reason: 'changed mind' })).status,
     ).toBe('REVOKING');
-    const c = await api.request(V, 'confirmAssetRequestRevocation', { request: pr(7) });
+    const c = await api.request(V, 'confirmAssetRequestRevocation', { assetRequest: pr(7) });
     expect(c.status).toBe('REVOKED');
     expect(c.asset?.status).toBe('ACTIVE');
   });
 
   it('8. cancel approved: terminated, and nothing more may be requested', async () => {
     await api.request(D, 'createCancelRequest', { asset });
-    const a = await api.request(V, 'approveAssetRequest', { request: pr(8) });
+    const a = await api.request(V, 'approveAssetRequest', { assetRequest: pr(8) });
     expect(a.asset?.status).toBe('TERMINATED');
     expect(a.asset?.terminatedAt).toBeTruthy();
     for (const m of ['createSuspendRequest', 'createCancelRequest']) {
@@ -532,7 +536,7 @@ describe('scenario S4: change, suspend/resume, cancel with scheduling and revoca
     );
     const plannedDate = new Date(Date.now() + 86_400_000).toISOString();
     expect(
-      (await api.requestError(V, 'scheduleAssetRequest', { request: request.id, plannedDate })).code,
+      (await api.requestError(V, 'scheduleAssetRequest', { assetRequest: request.id, plannedDate })).code,
     ).toBe('CONFLICT');
     const active = await activeAsset(NOHOLD, customer);
     expect((await api.requestError(D, 'createSuspendRequest', { asset: active })).code).toBe('CONFLICT');
@@ -550,7 +554,7 @@ describe('concurrency', () => {
       tiers: { customer },
     });
     await api.request(V, 'updateAssetRequestParams', {
-      request: request.id,
+      assetRequest: request.id,
       params: [{ name: 'license_key', value: 'LK' }],
     });
     const results = await Promise.all(
@@ -558,8 +562,8 @@ describe('concurrency', () => {
         t.query(
           V,
           i % 2
-            ? `mutation { approveAssetRequest(input: { request: "${request.id}", template: "${NOHOLD.assetTemplate}" }) { assetRequest { status } } }`
-            : `mutation { failAssetRequest(input: { request: "${request.id}", reason: "race" }) { assetRequest { status } } }`,
+            ? `mutation { approveAssetRequest(input: { assetRequest: "${request.id}", template: "${NOHOLD.assetTemplate}" }) { assetRequest { status } } }`
+            : `mutation { failAssetRequest(input: { assetRequest: "${request.id}", reason: "race" }) { assetRequest { status } } }`,
         ),
       ),
     );

@@ -85,15 +85,15 @@ it('the stock SDK lists with R() filters, pages with its own iteration and appro
   expect(out.exists).toBe(false);
 
   const after = await t.queryOk<{
-    assetRequest: { status: string; templateId: string; params: { name: string; value: string }[] };
+    assetRequest: { status: string; template: { id: string }; params: { name: string; value: string }[] };
     asset: { status: string; activatedAt: string | null };
   }>(
     DEMO.vendor,
-    `query($r: ID!, $a: ID!) { assetRequest(id: $r) { status templateId params { name value } }
+    `query($r: ID!, $a: ID!) { assetRequest(id: $r) { status template { id } params { name value } }
       asset(id: $a) { status activatedAt } }`,
     { r: created.id, a: created.asset },
   );
-  expect(after.assetRequest).toMatchObject({ status: 'APPROVED', templateId: P.template });
+  expect(after.assetRequest).toMatchObject({ status: 'APPROVED', template: { id: P.template } });
   expect(after.asset.status).toBe('ACTIVE');
   expect(after.asset.activatedAt).not.toBeNull();
   for (const p of [...P.ordering, ...P.fulfillment]) {

@@ -226,7 +226,7 @@ describe('two replicas of every subgraph and two gateways behind haproxy, on an 
     expect(
       (
         await api.tcr(D, 'answerTierConfigRequest', {
-          request: tcr,
+          tierConfigRequest: tcr,
           params: [{ name: 'reseller_id', value: 'R-1' }],
         })
       ).status,
@@ -238,16 +238,17 @@ describe('two replicas of every subgraph and two gateways behind haproxy, on an 
     await faults.kill(doomed);
     // 4. V approves the TCR
     expect(
-      (await api.tcr(V, 'approveTierConfigRequest', { request: tcr, template: P.tierTemplate })).status,
+      (await api.tcr(V, 'approveTierConfigRequest', { tierConfigRequest: tcr, template: P.tierTemplate }))
+        .status,
     ).toBe('APPROVED');
     await tcrs.count(3);
     // 5-6. inquire and answer tenant_name
     await api.request(V, 'inquireAssetRequest', {
-      request: pr,
+      assetRequest: pr,
       params: [{ name: 'tenant_name', valueError: 'required' }],
     });
     await api.request(D, 'answerAssetRequest', {
-      request: pr,
+      assetRequest: pr,
       params: [{ name: 'tenant_name', value: 'acme' }],
     });
     await faults.restart(doomed);
@@ -256,10 +257,10 @@ describe('two replicas of every subgraph and two gateways behind haproxy, on an 
     await faults.kill('requests-2');
     // 7. V sets the license key and approves: PR approved, asset active
     await api.request(V, 'updateAssetRequestParams', {
-      request: pr,
+      assetRequest: pr,
       params: [{ name: 'license_key', value: 'LK-1' }],
     });
-    const done = await api.request(V, 'approveAssetRequest', { request: pr, template: P.assetTemplate });
+    const done = await api.request(V, 'approveAssetRequest', { assetRequest: pr, template: P.assetTemplate });
     expect(done.status).toBe('APPROVED');
     expect(done.asset?.status).toBe('ACTIVE');
     await assets.count(2);
@@ -364,9 +365,9 @@ async function activeAsset(
   });
   expect(request.status).toBe('PENDING');
   await api.request(V, 'updateAssetRequestParams', {
-    request: request.id,
+    assetRequest: request.id,
     params: [{ name: 'license_key', value: 'LK' }],
   });
-  await api.request(V, 'approveAssetRequest', { request: request.id, template: product.assetTemplate });
+  await api.request(V, 'approveAssetRequest', { assetRequest: request.id, template: product.assetTemplate });
   return asset.id;
 }

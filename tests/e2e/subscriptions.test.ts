@@ -204,11 +204,11 @@ describe('contractChanged through the gateway', () => {
       tiers: { customer },
     });
     await orders.request(V1.token, 'updateAssetRequestParams', {
-      request: request.id,
+      assetRequest: request.id,
       params: [{ name: 'license_key', value: 'LK' }],
     });
     await orders.request(V1.token, 'approveAssetRequest', {
-      request: request.id,
+      assetRequest: request.id,
       template: product.assetTemplate,
     });
 

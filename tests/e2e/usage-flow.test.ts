@@ -189,19 +189,22 @@ describe('S5: pay-as-you-go usage for an asset (QT)', () => {
     const record = recs.edges[0]!.node.id;
 
     // neg: D may not submit
-    expect(code(await verb(w.distributor.token, 'submitUsageFile', { file: f.id }))).toBe('FORBIDDEN');
+    expect(code(await verb(w.distributor.token, 'submitUsageFile', { usageFile: f.id }))).toBe('FORBIDDEN');
     // 3: V submits
-    const submitted = await verb(w.vendor.token, 'submitUsageFile', { file: f.id });
+    const submitted = await verb(w.vendor.token, 'submitUsageFile', { usageFile: f.id });
     expect(submitted.data?.submitUsageFile?.usageFile).toMatchObject({
       status: 'PENDING',
       stats: { pending: 1 },
     });
     expect((await records(f.id)).edges[0]!.node.status).toBe('PENDING');
     // neg: V may not accept
-    expect(code(await verb(w.vendor.token, 'acceptUsageFile', { file: f.id }))).toBe('FORBIDDEN');
+    expect(code(await verb(w.vendor.token, 'acceptUsageFile', { usageFile: f.id }))).toBe('FORBIDDEN');
 
     // 4: D rejects
-    const rejected = await verb(w.distributor.token, 'rejectUsageFile', { file: f.id, note: 'wrong period' });
+    const rejected = await verb(w.distributor.token, 'rejectUsageFile', {
+      usageFile: f.id,
+      note: 'wrong period',
+    });
     expect(rejected.data?.rejectUsageFile?.usageFile).toMatchObject({
       status: 'REJECTED',
       rejectionNote: 'wrong period',
@@ -217,10 +220,10 @@ describe('S5: pay-as-you-go usage for an asset (QT)', () => {
       { format: 'csv', wait: true },
     );
     expect(again.body).toMatchObject({ status: 'READY', generation: 3 });
-    await verb(w.vendor.token, 'submitUsageFile', { file: f.id });
+    await verb(w.vendor.token, 'submitUsageFile', { usageFile: f.id });
 
     // 6: D accepts: the record approved, the asset's aggregate accepted 12.5
-    const accepted = await verb(w.distributor.token, 'acceptUsageFile', { file: f.id, note: 'thanks' });
+    const accepted = await verb(w.distributor.token, 'acceptUsageFile', { usageFile: f.id, note: 'thanks' });
     expect(accepted.data?.acceptUsageFile?.usageFile).toMatchObject({
       status: 'ACCEPTED',
       acceptanceNote: 'thanks',
@@ -257,7 +260,7 @@ describe('S5: pay-as-you-go usage for an asset (QT)', () => {
     const closed = await t.query<{ closeUsageRecords: { usageFile: FileView } }>(
       w.distributor.token,
       `mutation($input: CloseUsageRecordsInput!) { closeUsageRecords(input: $input) { usageFile { ${FILE} } } }`,
-      { input: { file: f.id, records: [{ id: record, externalBillingId: 'INV-77' }] } },
+      { input: { usageFile: f.id, records: [{ id: record, externalBillingId: 'INV-77' }] } },
     );
     expect(closed.data?.closeUsageRecords.usageFile).toMatchObject({
       status: 'CLOSED',
@@ -267,7 +270,7 @@ describe('S5: pay-as-you-go usage for an asset (QT)', () => {
       status: 'CLOSED',
       externalBillingId: 'INV-77',
     });
-    expect(code(await verb(w.vendor.token, 'deleteUsageFile', { file: f.id }))).toBe('CONFLICT');
+    expect(code(await verb(w.vendor.token, 'deleteUsageFile', { usageFile: f.id }))).toBe('CONFLICT');
 
     // a record by id, several in one request (read together): its parties see it closed, others never
     const missing = record.replace(/\d{4}$/, '9999');
@@ -337,20 +340,20 @@ describe('S5 over usageFileChanged', () => {
         wait: true,
       });
       expect(up1.body).toMatchObject({ status: 'READY' });
-      await verb(w.vendor.token, 'submitUsageFile', { file: f.id });
-      await verb(w.distributor.token, 'rejectUsageFile', { file: f.id, note: 'wrong period' });
+      await verb(w.vendor.token, 'submitUsageFile', { usageFile: f.id });
+      await verb(w.distributor.token, 'rejectUsageFile', { usageFile: f.id, note: 'wrong period' });
       const up2 = await uploadUsage(t.gatewayUrl, w.vendor.token, f.id, csv('s-1b'), {
         format: 'csv',
         wait: true,
       });
       expect(up2.body).toMatchObject({ status: 'READY' });
-      await verb(w.vendor.token, 'submitUsageFile', { file: f.id });
-      await verb(w.distributor.token, 'acceptUsageFile', { file: f.id, note: 'thanks' });
+      await verb(w.vendor.token, 'submitUsageFile', { usageFile: f.id });
+      await verb(w.distributor.token, 'acceptUsageFile', { usageFile: f.id, note: 'thanks' });
       const record = (await records(f.id, w.distributor.token)).edges[0]!.node.id;
       const closed = await t.queryOk<{ closeUsageRecords: { usageFile: { status: string } } }>(
         w.distributor.token,
         `mutation($input: CloseUsageRecordsInput!) { closeUsageRecords(input: $input) { usageFile { status } } }`,
-        { input: { file: f.id, records: [{ id: record, externalBillingId: 'INV-78' }] } },
+        { input: { usageFile: f.id, records: [{ id: record, externalBillingId: 'INV-78' }] } },
       );
       expect(closed.closeUsageRecords.usageFile.status).toBe('CLOSED');
 
@@ -600,7 +603,7 @@ describe('uploads', () => {
       `mutation($input: UploadUsageRecordsInput!) { uploadUsageRecords(input: $input) { usageFile { ${FILE} } } }`,
       {
         input: {
-          file: f.id,
+          usageFile: f.id,
           records: [
             {
               itemSearchValue: w.mpn,

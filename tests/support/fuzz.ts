@@ -147,8 +147,8 @@ const ALIASES: Record<string, string> = {
 
 /**
  * The pool type an id argument most likely names: `product` → Product, `UpdateItemInput.id` → Item,
- * `approveAssetRequest(input: { request })` → AssetRequest (of the types ending in Request, the one the
- * field names).
+ * `approveAssetRequest(input: { assetRequest })` → AssetRequest (the type whose name it ends with; of
+ * several, the one the field names).
  */
 function idHint(gen: Gen, name: string, owner: string): string | undefined {
   const n = ALIASES[name] ?? name.replace(/Ids?$/, '').toLowerCase();

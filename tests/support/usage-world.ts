@@ -185,7 +185,7 @@ export async function buildUsageWorld(
       vendor,
       'approveAssetRequest',
       'ApproveAssetRequestInput',
-      { request: bought.assetRequest.id, template: p.template },
+      { assetRequest: bought.assetRequest.id, template: p.template },
       'assetRequest { id }',
     );
     return bought.asset.id;

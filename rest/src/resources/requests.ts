@@ -198,7 +198,7 @@ export async function updateRequest(c: Call) {
   if (params.length === 0) return void sendJson(c.res, 200, assetRequest(current));
   const document = current.status === 'INQUIRING' ? ops.ANSWER_REQUEST : ops.UPDATE_REQUEST_PARAMS;
   const input = {
-    request: c.params.id,
+    assetRequest: c.params.id,
     params: current.status === 'INQUIRING' ? params.map(({ valueError: _, ...p }) => p) : params,
   };
   const done = await c.gateway.run<Done>(c.caller, document, { input });
@@ -252,7 +252,7 @@ export async function requestAction(c: Call) {
   const body = await c.body();
   // read first: a request the caller may not see is a 404, as on GET (the mutation would call it bad input)
   const current = await readRequest(c, c.params.id!);
-  const input = { request: c.params.id, ...action.input(body, current) };
+  const input = { assetRequest: c.params.id, ...action.input(body, current) };
   try {
     const done = await c.gateway.run<Done>(c.caller, action.document, { input });
     sendJson(c.res, 200, assetRequest(done.done.assetRequest));

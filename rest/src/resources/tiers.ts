@@ -87,7 +87,7 @@ export async function updateTierConfigRequest(c: Call) {
   if (current.status !== 'INQUIRING') {
     throw badRequest('params: values are answered while inquiring; send value errors with POST …/inquire.');
   }
-  const input = { request: c.params.id, params: params.map(({ valueError: _, ...p }) => p) };
+  const input = { tierConfigRequest: c.params.id, params: params.map(({ valueError: _, ...p }) => p) };
   const done = await c.gateway.run<Done>(c.caller, ops.TCR_ACTIONS.answer, { input });
   sendJson(c.res, 200, shapes.tierConfigRequest(done.done.tierConfigRequest));
 }
@@ -107,7 +107,7 @@ export async function tierConfigRequestAction(c: Call) {
   }
   const body = await c.body();
   await one(c, ops.TIER_CONFIG_REQUEST_ONE, 'Tier config request'); // invisible: 404, as on GET
-  const input: G = { request: c.params.id };
+  const input: G = { tierConfigRequest: c.params.id };
   if (action === 'approve') {
     const template = str(obj(body, 'template'), 'id', 'template.id') ?? str(body, 'template_id');
     if (template) input.template = template;

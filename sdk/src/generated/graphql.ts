@@ -12,8 +12,8 @@ export type AccountRole =
   | 'VENDOR';
 
 export type ApproveAssetRequestInput = {
+  assetRequest: string | number;
   effectiveDate?: string | null | undefined;
-  request: string | number;
   /** A fulfillment template of the product (TL-…); required for a purchase. */
   template?: string | number | null | undefined;
 };
@@ -117,8 +117,8 @@ export type TemplateType =
   | 'PENDING';
 
 export type UpdateAssetRequestParamsInput = {
+  assetRequest: string | number;
   params: Array<ParamEditInput>;
-  request: string | number;
 };
 
 export type OrderStatusChangesSubscriptionVariables = Exact<{

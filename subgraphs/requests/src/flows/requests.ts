@@ -231,7 +231,7 @@ export async function editRequestParams(
 ): Promise<AssetRequestDoc> {
   if (partyOf(identity, request) !== 'vendor') {
     throw badInput(
-      'input.request',
+      'input.assetRequest',
       'only the vendor edits parameters of a pending request; the buyer answers an inquiry',
     );
   }

@@ -71,19 +71,19 @@ function opener(type: Exclude<RequestType, 'purchase'>) {
 }
 
 async function requestOf(ctx: RequestContext, value: string) {
-  const id = parseId(value, 'input.request', 'assetRequest');
-  return mustLoad(ctx.loaders.assetRequest, id, 'input.request', 'asset request');
+  const id = parseId(value, 'input.assetRequest', 'assetRequest');
+  return mustLoad(ctx.loaders.assetRequest, id, 'input.assetRequest', 'asset request');
 }
 
 function act(action: RequestAction, parse: (input: Record<string, unknown>) => ActionInput = () => ({})) {
   return async (
     _: unknown,
-    args: Input<{ request: string } & Record<string, unknown>>,
+    args: Input<{ assetRequest: string } & Record<string, unknown>>,
     ctx: RequestContext,
   ) => {
     requestPermissions.assert(ctx.identity.role, 'actOnAssetRequest');
     const input = parse(args.input);
-    const request = await requestOf(ctx, args.input.request);
+    const request = await requestOf(ctx, args.input.assetRequest);
     const changed = await actOnRequest(ctx.env, ctx.identity, ctx.requestId, request, action, input);
     ctx.loaders.asset.clear(changed.assetId);
     return { assetRequest: changed };
@@ -96,12 +96,13 @@ function actOnTcr(
 ) {
   return async (
     _: unknown,
-    args: Input<{ request: string } & Record<string, unknown>>,
+    args: Input<{ tierConfigRequest: string } & Record<string, unknown>>,
     ctx: RequestContext,
   ) => {
     requestPermissions.assert(ctx.identity.role, 'actOnTierConfigRequest');
-    const id = parseId(args.input.request, 'input.request', 'tierConfigRequest');
-    const tcr = await mustLoad(ctx.loaders.tierConfigRequest, id, 'input.request', 'tier config request');
+    const field = 'input.tierConfigRequest';
+    const id = parseId(args.input.tierConfigRequest, field, 'tierConfigRequest');
+    const tcr = await mustLoad(ctx.loaders.tierConfigRequest, id, field, 'tier config request');
     return {
       tierConfigRequest: await actOnTierConfigRequest(
         ctx.env,
@@ -151,11 +152,11 @@ export const actionResolvers = {
     createAdjustmentRequest: opener('adjustment'),
     updateAssetRequestParams: async (
       _: unknown,
-      args: Input<{ request: string; params: ActionInput['params'] }>,
+      args: Input<{ assetRequest: string; params: ActionInput['params'] }>,
       ctx: RequestContext,
     ) => {
       requestPermissions.assert(ctx.identity.role, 'actOnAssetRequest');
-      const request = await requestOf(ctx, args.input.request);
+      const request = await requestOf(ctx, args.input.assetRequest);
       return {
         assetRequest: await editRequestParams(ctx.env, ctx.identity, request, args.input.params ?? []),
       };

@@ -47,6 +47,7 @@ export const requestResolvers = {
     asset: (r: AssetRequestDoc, _: unknown, ctx: RequestContext) => ctx.loaders.asset.load(r.assetId),
     product: (r: AssetRequestDoc) => ref(r.productId),
     marketplace: (r: AssetRequestDoc) => ref(r.marketplaceId),
+    template: (r: AssetRequestDoc) => ref(r.templateId),
     vendor: (r: AssetRequestDoc) => ({ id: r.vendor }),
     provider: (r: AssetRequestDoc) => ({ id: r.provider }),
     customer: (r: AssetRequestDoc, _: unknown, ctx: RequestContext) =>

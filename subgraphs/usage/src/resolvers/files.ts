@@ -57,14 +57,14 @@ function recordRow(r: RecordInput): Record<string, string> {
   return row;
 }
 
-async function fileFor(ctx: UsageContext, value: string, field = 'input.file'): Promise<UsageFileDoc> {
+async function fileFor(ctx: UsageContext, value: string, field = 'input.usageFile'): Promise<UsageFileDoc> {
   return mustLoad(ctx.loaders.usageFile, parseId(value, field, 'usageFile'), field, 'usage file');
 }
 
 function verb(permission: UsageAction, action: 'submit' | 'accept' | 'reject' | 'delete' | 'reprocess') {
-  return async (_: unknown, args: Input<{ file: string; note?: string | null }>, ctx: UsageContext) => {
+  return async (_: unknown, args: Input<{ usageFile: string; note?: string | null }>, ctx: UsageContext) => {
     usagePermissions.assert(ctx.identity.role, permission);
-    const file = await fileFor(ctx, args.input.file);
+    const file = await fileFor(ctx, args.input.usageFile);
     const note = text(args.input.note, 'input.note');
     return { usageFile: await act(ctx.env, ctx.identity, file._id, action, note) };
   };
@@ -108,11 +108,11 @@ export const fileResolvers = {
     },
     uploadUsageRecords: async (
       _: unknown,
-      args: Input<{ file: string; records: RecordInput[] }>,
+      args: Input<{ usageFile: string; records: RecordInput[] }>,
       ctx: UsageContext,
     ) => {
       usagePermissions.assert(ctx.identity.role, 'uploadUsage');
-      const file = await fileFor(ctx, args.input.file);
+      const file = await fileFor(ctx, args.input.usageFile);
       const records = args.input.records;
       if (records.length === 0) throw badInput('input.records', 'at least one record');
       if (records.length > MAX_BATCH) {
@@ -141,13 +141,13 @@ export const fileResolvers = {
     closeUsageRecords: async (
       _: unknown,
       args: Input<{
-        file: string;
+        usageFile: string;
         records: { id: string; externalBillingId: string; externalBillingNote?: string | null }[];
       }>,
       ctx: UsageContext,
     ) => {
       usagePermissions.assert(ctx.identity.role, 'closeUsageRecords');
-      const file = await fileFor(ctx, args.input.file);
+      const file = await fileFor(ctx, args.input.usageFile);
       if (args.input.records.length === 0 || args.input.records.length > 1000) {
         throw badInput('input.records', '1 to 1000 records per call');
       }
@@ -160,11 +160,11 @@ export const fileResolvers = {
     },
     closeUsageFile: async (
       _: unknown,
-      args: Input<{ file: string; externalBillingId: string; externalBillingNote?: string | null }>,
+      args: Input<{ usageFile: string; externalBillingId: string; externalBillingNote?: string | null }>,
       ctx: UsageContext,
     ) => {
       usagePermissions.assert(ctx.identity.role, 'closeUsageRecords');
-      const file = await fileFor(ctx, args.input.file);
+      const file = await fileFor(ctx, args.input.usageFile);
       const id = requiredText(args.input.externalBillingId, 'input.externalBillingId');
       const note = text(args.input.externalBillingNote, 'input.externalBillingNote');
       return { usageFile: await closeAllRecords(ctx.env, ctx.identity, file, id, note) };
