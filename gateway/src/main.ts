@@ -1,10 +1,10 @@
-import { exitOnConfigError, loadConfig, logProcessEvents } from '@daas/kit';
+import { exitOnConfigError, exitOnPortError, loadConfig, logProcessEvents } from '@daas/kit';
 import { authOffIdentity } from './auth-mode.js';
 import { gatewayConfigShape } from './config.js';
 import { startGateway } from './server.js';
 
 exitOnConfigError(() => authOffIdentity(loadConfig(gatewayConfigShape)));
-const gateway = await startGateway();
+const gateway = await exitOnPortError(startGateway());
 logProcessEvents(gateway.log);
 let stopping = false;
 const stop = async (signal: string) => {

@@ -1,6 +1,7 @@
 // The gateway's Prometheus metrics, served on a listener of their own (METRICS_HOST:METRICS_PORT, loopback by
 // default): they name clients' operations and the platform's inner workings, which the public port must not.
 import { createServer, type Server } from 'node:http';
+import { listenOn } from '@daas/kit';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export function gatewayMetrics() {
@@ -69,13 +70,6 @@ export async function serveMetrics(registry: Registry, port: number, host: strin
       () => res.writeHead(500).end(),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) =>
-      reject(
-        new Error(`metrics: cannot listen on ${host}:${port} (METRICS_HOST, METRICS_PORT): ${e.message}`),
-      ),
-    );
-    server.listen(port, host, resolve);
-  });
+  await listenOn(server, port, host, 'gateway metrics (METRICS_HOST, METRICS_PORT)');
   return server;
 }

@@ -14,6 +14,7 @@ import {
   IdentitySigner,
   isDomainError,
   type Logger,
+  listenOn,
   loadConfig,
   operationLogPlugin,
   requestIdFrom,
@@ -211,7 +212,7 @@ export async function startGateway(
   app.use(unknownPath());
   app.use(transportErrors(log));
 
-  await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
+  await listenOn(httpServer, config.PORT, config.HOST, 'gateway');
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.HOST}:${port}/graphql`;
   const metricsServer = await serveMetrics(metrics.registry, config.METRICS_PORT, config.METRICS_HOST);

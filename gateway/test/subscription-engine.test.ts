@@ -107,6 +107,14 @@ const until = async (check: () => boolean, what: string) => {
   }
 };
 
+describe('the upstream subscribe', () => {
+  it("carries the subscriber's request id, so the subgraph logs it under the same id", async () => {
+    attach(start(), [new TestSink()]);
+    await fake.until(() => fake.subscribes.length === 1, 'the upstream subscribe');
+    expect(fake.subscribes[0]!.payload.extensions).toMatchObject({ requestId: 'r', progress: true });
+  });
+});
+
 describe('subscription engine fan-out under failure', () => {
   it('drops a client sink that throws; the others get every event', async () => {
     const e = start();

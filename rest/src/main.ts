@@ -1,9 +1,9 @@
-import { exitOnConfigError, loadConfig, logProcessEvents } from '@daas/kit';
+import { exitOnConfigError, exitOnPortError, loadConfig, logProcessEvents } from '@daas/kit';
 import { restConfigShape } from './config.js';
 import { startRest } from './server.js';
 
 exitOnConfigError(() => loadConfig(restConfigShape));
-const rest = await startRest();
+const rest = await exitOnPortError(startRest());
 logProcessEvents(rest.log);
 let stopping = false;
 const stop = async (signal: string) => {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, type Logger, loadConfig, REQUEST_ID_HEADER } from '@daas/kit';
+import { createLogger, type Logger, listenOn, loadConfig, REQUEST_ID_HEADER } from '@daas/kit';
 import { type RestConfig, restConfigShape } from './config.js';
 import { RestError, sendError, sendJson } from './errors.js';
 import { GatewayClient } from './gateway.js';
@@ -76,7 +76,7 @@ export async function startRest(env: Record<string, string | undefined> = proces
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  await listenOn(server, config.PORT, config.HOST, 'rest');
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST}:${port}${BASE}`;
   log.info({ url, gateway: config.GATEWAY_URL }, 'rest listening');

@@ -320,8 +320,8 @@ async function waitReady(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    // A service that cannot bind its port may stay up without listening (graphql-ws reports the error and
-    // swallows it), so its output is what tells.
+    // A service that cannot bind its port says so (EADDRINUSE) and exits (kit/src/listen.ts); its output
+    // tells which of the two failures it was, so that another port can be chosen.
     if (output().includes('EADDRINUSE')) {
       child.kill('SIGKILL');
       throw new PortTakenError(name, port);

@@ -290,8 +290,8 @@ describe('scenario S3: purchase with tier config, inquiry and approval', () => {
     expect(d.asset.tiers.tier1.id).toBe(reseller);
     expect(d.asset.requests.totalCount).toBe(1);
     expect(d.asset.history.map((h) => `${h.kind}:${h.from}->${h.to}`)).toEqual([
-      'created:null->PROCESSING',
-      'purchase_approved:PROCESSING->ACTIVE',
+      'CREATED:null->PROCESSING',
+      'PURCHASE_APPROVED:PROCESSING->ACTIVE',
     ]);
   });
 
@@ -579,7 +579,7 @@ describe('concurrency', () => {
       `{ asset(id: "${asset.id}") { status history { kind } } assetRequest(id: "${request.id}") { history { kind } } }`,
     );
     expect(d.asset.history).toHaveLength(2);
-    expect(d.assetRequest.history.filter((h) => h.kind === 'approve' || h.kind === 'fail')).toHaveLength(1);
+    expect(d.assetRequest.history.filter((h) => h.kind === 'APPROVE' || h.kind === 'FAIL')).toHaveLength(1);
   });
 
   it('20 concurrent purchases with one idempotency key: one asset', async () => {

@@ -315,10 +315,10 @@ describe('scenario S2: product onboarding and listing', () => {
       { id: lstr },
     );
     expect(d.listingRequest.history.map((h) => [h.kind, h.from, h.to, h.actor.id])).toEqual([
-      ['created', null, 'DRAFT', n.vendor.id],
-      ['submitted', 'DRAFT', 'REVIEWING', n.vendor.id],
-      ['deployed', 'REVIEWING', 'DEPLOYING', n.distributor.id],
-      ['completed', 'DEPLOYING', 'COMPLETED', n.distributor.id],
+      ['CREATED', null, 'DRAFT', n.vendor.id],
+      ['SUBMITTED', 'DRAFT', 'REVIEWING', n.vendor.id],
+      ['DEPLOYED', 'REVIEWING', 'DEPLOYING', n.distributor.id],
+      ['COMPLETED', 'DEPLOYING', 'COMPLETED', n.distributor.id],
     ]);
     expect(d.listingRequest.events.canceled).toBeNull();
     const feed = await db.conn

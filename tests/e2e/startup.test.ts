@@ -121,6 +121,27 @@ describe('a port another process holds', () => {
     }
   });
 
+  it('stops the service with exit code 1 and a line naming the port, instead of running on without it', {
+    timeout: 180_000,
+  }, async () => {
+    const other = await squatter();
+    const dead = await freePort(); // the database need not be up for this
+    try {
+      const r = await run(
+        { MONGODB_URI: `mongodb://127.0.0.1:${dead}/`, PORT: String(other.port), LOG_LEVEL: 'warn' },
+        () => false,
+        120_000,
+      );
+      r.kill();
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(`products subgraph could not listen on 127.0.0.1:${other.port}`);
+      expect(r.out).toContain('EADDRINUSE');
+      expect(r.out).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+    } finally {
+      other.server.close();
+    }
+  });
+
   it('is chosen again when the stack chooses its ports', { timeout: 240_000 }, async () => {
     const other = await squatter();
     const chosen: number[] = [];

@@ -70,6 +70,7 @@ class SharedSubscription {
       {
         url: () => opts.urlOf(sub.prepared.service),
         identity: account,
+        requestId: sub.requestId,
         query: sub.prepared.primary.operation,
         variables: pick(sub.variables, sub.prepared.primary.variableUsages),
         afterVariable: sub.prepared.afterVariable,

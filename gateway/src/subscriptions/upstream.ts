@@ -146,6 +146,8 @@ export interface UpstreamRequest {
   /** the owning subgraph's URL now, asked at each (re)connect: a supergraph reload may have moved it */
   url: () => string | undefined;
   identity: Identity;
+  /** the subscriber's request id, passed on so the subgraph's log lines about it carry the same id */
+  requestId: string;
   query: string;
   variables: Record<string, unknown>;
   /** the client's variable bound to `after`, overridden on resume; otherwise `after` is set in the query */
@@ -220,7 +222,10 @@ export class ResumableUpstream {
     const { client, release } = this.connections.acquire(url);
     this.release = release;
     // `progress`: the subgraph may tell a quiet subscription how far it has come (progressOf, below).
-    const payload = { ...this.payload(), extensions: { identity, progress: true } };
+    const payload = {
+      ...this.payload(),
+      extensions: { identity, progress: true, requestId: this.request.requestId },
+    };
     let delivered = false;
     let fellBehind = false;
     this.unsubscribe = client.subscribe<Record<string, unknown>>(payload, {

@@ -16,6 +16,7 @@ export * from './format-error.js';
 export * from './identity.js';
 export * from './ids.js';
 export * from './input.js';
+export * from './listen.js';
 export * from './loaders.js';
 export * from './logger.js';
 export * from './machine.js';

@@ -6,6 +6,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { exitOnConfigError, loadConfig, subgraphConfigShape } from './config.js';
 import { createFormatError } from './format-error.js';
 import type { Identity } from './identity.js';
+import { exitOnPortError } from './listen.js';
 import { logProcessEvents } from './logger.js';
 import { startApollo } from './server/apollo.js';
 import { closeServer, createHttpServer, listen, mountGraphql, mountServiceRoutes } from './server/http.js';
@@ -82,7 +83,7 @@ export async function runSubgraphMain<Env extends SubgraphEnv, Loaders>(
   spec: SubgraphSpec<Env, Loaders>,
 ): Promise<void> {
   exitOnConfigError(() => loadConfig(subgraphConfigShape(spec.defaultPort)));
-  const running = await startSubgraph(spec);
+  const running = await exitOnPortError(startSubgraph(spec));
   logProcessEvents(running.kit.log);
   let stopping = false;
   const stop = async (signal: string) => {

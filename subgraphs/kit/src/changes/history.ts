@@ -8,8 +8,6 @@ export interface HistoryOptions<Actor> {
   actor?: (accountId: string) => Actor;
   /** Fields of a change that hold what the actor wrote, first found wins (default: `note`). */
   noteFields?: readonly string[];
-  /** How `kind` is shown (default: as stored). */
-  kind?: (stored: string) => string;
 }
 
 /** The platform's own changes (visibility upkeep, recovery) carry a `service:` actor, not an account. */
@@ -22,7 +20,8 @@ export function historyEvent<Actor = { id: string }>(row: ChangeRow, options: Hi
   const actor = options.actor ?? ((id: string) => ({ id }) as Actor);
   return {
     at: row.at,
-    kind: options.kind ? options.kind(row.kind) : row.kind,
+    // as every change subscription shows it (`purchase_approved` → `PURCHASE_APPROVED`)
+    kind: apiEnum(row.kind),
     from: apiEnum(row.from),
     to: apiEnum(row.to),
     actor: isPlatformActor(row) ? null : actor(row.actor.accountId),

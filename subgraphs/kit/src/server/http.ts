@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import { encodeCursor } from '../changes/cursor.js';
 import type { SubgraphContext } from '../context.js';
 import type { Identity } from '../identity.js';
+import { listenOn } from '../listen.js';
 import type { ChangeFeedStart } from './kit-env.js';
 import { requireIdentity } from './require-identity.js';
 import type { ContextFactory, KitEnv } from './spec.js';
@@ -66,7 +67,7 @@ export function mountGraphql<Env, Loaders>(
 /** Step 8: listens on HOST:PORT (PORT 0: any free port) and says where. */
 export async function listen(httpServer: Server, kit: KitEnv): Promise<{ url: string; port: number }> {
   const { HOST, PORT } = kit.config;
-  await new Promise<void>((resolve) => httpServer.listen(PORT, HOST, resolve));
+  await listenOn(httpServer, PORT, HOST, `${kit.name} subgraph`);
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${HOST}:${port}/graphql`;
   kit.log.info({ url, db: kit.db.name }, `${kit.name} subgraph listening`);

@@ -17,7 +17,6 @@ const toEvent = (row: ChangeRow, ctx: PartnerContext) =>
   historyEvent(row, {
     actor: (id) => () => ctx.loaders.account.load(id),
     noteFields: NOTE_FIELDS,
-    kind: apiEnum,
   });
 
 export const contractResolvers = {
