@@ -5,7 +5,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { type Client, CloseCode, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { PlatformError, type PlatformGraphQLError } from './errors.js';
+import { type ErrorCode, PlatformError, type PlatformGraphQLError } from './errors.js';
 
 export interface PlatformClientOptions {
   /** the gateway's endpoint, e.g. http://127.0.0.1:4000/graphql (the websocket is the same URL) */
@@ -154,12 +154,13 @@ function toPlatformError(e: unknown): PlatformError {
   if (e instanceof PlatformError) return e;
   if (Array.isArray(e)) return new PlatformError(e as PlatformGraphQLError[]);
   if (isCloseEvent(e)) {
-    const code = e.code === CloseCode.Forbidden ? 'UNAUTHENTICATED' : 'UNAVAILABLE';
+    const code: ErrorCode = e.code === CloseCode.Forbidden ? 'UNAUTHENTICATED' : 'UNAVAILABLE';
     const reason = (e as { reason?: string }).reason || `websocket closed (${e.code})`;
     return new PlatformError([{ message: reason, extensions: { code } }]);
   }
   const message = e instanceof Error ? e.message : String(e);
-  return new PlatformError([{ message, extensions: { code: 'UNAVAILABLE' } }]);
+  const code: ErrorCode = 'UNAVAILABLE';
+  return new PlatformError([{ message, extensions: { code } }]);
 }
 
 function isCloseEvent(e: unknown): e is { code: number } {

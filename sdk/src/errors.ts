@@ -1,6 +1,27 @@
-// What the platform answers when an operation fails: the first error's code (UNAUTHENTICATED,
-// FORBIDDEN, NOT_FOUND, BAD_USER_INPUT, CONFLICT, LIMIT_EXCEEDED, INTERNAL, or a protocol code such as
-// GRAPHQL_VALIDATION_FAILED or DOWNSTREAM_SERVICE_ERROR: docs/errors.md) and all the errors.
+// What the platform answers when an operation fails: the first error's code (docs/errors.md) and all the
+// errors.
+
+/**
+ * Every code an error may carry: the platform's (as `ALL_ERROR_CODES` in subgraphs/kit/src/errors.ts,
+ * which sdk/test checks; the SDK does not depend on the kit), UNAVAILABLE included, which the SDK itself
+ * gives when it could not reach the platform.
+ */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'LIMIT_EXCEEDED',
+  'INTERNAL',
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'DOWNSTREAM_SERVICE_ERROR',
+  'UNAVAILABLE',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface PlatformGraphQLError {
   message: string;
@@ -9,6 +30,7 @@ export interface PlatformGraphQLError {
 }
 
 export class PlatformError extends Error {
+  /** one of ERROR_CODES (typed string: a newer platform's code is passed on, not lost) */
   readonly code: string;
   constructor(
     readonly errors: readonly PlatformGraphQLError[],

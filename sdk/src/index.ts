@@ -4,5 +4,5 @@ export {
   type SubscribeOptions,
   type Subscription,
 } from './client.js';
-export { PlatformError, type PlatformGraphQLError } from './errors.js';
+export { ERROR_CODES, type ErrorCode, PlatformError, type PlatformGraphQLError } from './errors.js';
 export * from './generated/graphql.js';

@@ -26,9 +26,19 @@ export const PROTOCOL_ERROR_CODES = [
   'DOWNSTREAM_SERVICE_ERROR',
 ] as const;
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
-export const ALL_ERROR_CODES: readonly (ErrorCode | ProtocolErrorCode)[] = [
+
+/**
+ * The code a client library reports itself when it could not reach the platform at all (the SDK: a
+ * socket that could not be kept, a network failure). No server sends it; it is listed so that a client
+ * sees codes from one list only (sdk/src/errors.ts keeps a copy, checked against this one by its test).
+ */
+export const CLIENT_ERROR_CODES = ['UNAVAILABLE'] as const;
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
+
+export const ALL_ERROR_CODES: readonly (ErrorCode | ProtocolErrorCode | ClientErrorCode)[] = [
   ...ERROR_CODES,
   ...PROTOCOL_ERROR_CODES,
+  ...CLIENT_ERROR_CODES,
 ];
 
 export class DomainError extends Error {
