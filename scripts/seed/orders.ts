@@ -50,8 +50,14 @@ export async function customer(ctx: SeedContext, role: Role, name: string): Prom
   return d.createTierAccount.tierAccount.id;
 }
 
-/** A plausible value of a parameter's type (products checks each against its definition). */
-function sample(p: ListedProduct['parameters'][number], tag: string): string {
+/**
+ * A plausible value of a parameter's type (products checks each against its definition), made from
+ * `tag`; also what the REST tests order with (tests/support/rest.ts).
+ */
+export function sampleValue(
+  p: { type: string; constraints: { choices: { value: string }[] } },
+  tag: string,
+): string {
   const slug = tag.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   switch (p.type) {
     case 'DOMAIN':
@@ -86,7 +92,7 @@ function sample(p: ListedProduct['parameters'][number], tag: string): string {
 const values = (p: ListedProduct, phase: string, tag: string) =>
   p.parameters
     .filter((x) => x.phase === phase && x.scope === 'ASSET' && x.constraints.required)
-    .map((x) => ({ name: x.name, value: sample(x, tag) }));
+    .map((x) => ({ name: x.name, value: sampleValue(x, tag) }));
 
 interface Order {
   asset: { id: string; status: string };

@@ -73,22 +73,13 @@ async function exactly<T>(heard: Subscriber<T>[], n: number, deaf: Subscriber<un
   for (const s of deaf) expect(s.events).toEqual([]);
 }
 
-async function activeAsset(product: BuiltProduct, customer: string, quantity = '10') {
-  const { asset, request } = await api.purchase(D, {
-    product: product.id,
+const activeAsset = (product: BuiltProduct, customer: string) =>
+  api.activeAsset(D, V, {
+    product,
     marketplace: US,
-    items: [{ item: product.users, quantity }, { item: product.ppu }],
-    params: [{ name: 'tenant_name', value: 'acme' }],
     tiers: { customer },
+    items: [{ item: product.users, quantity: '10' }, { item: product.ppu }],
   });
-  expect(request.status).toBe('PENDING');
-  await api.request(V, 'updateAssetRequestParams', {
-    assetRequest: request.id,
-    params: [{ name: 'license_key', value: 'LK' }],
-  });
-  await api.request(V, 'approveAssetRequest', { assetRequest: request.id, template: product.assetTemplate });
-  return asset.id;
-}
 
 describe('scenario S3: purchase with tier config, inquiry and approval', () => {
   let customer: string;

@@ -351,23 +351,5 @@ describe('two replicas of every subgraph and two gateways behind haproxy, on an 
 });
 
 /** A purchase by D approved by V: the asset's CREATED and PURCHASE_APPROVED events. */
-async function activeAsset(
-  product: BuiltProduct,
-  tiers: Record<string, string>,
-  tenant: string,
-): Promise<string> {
-  const { asset, request } = await api.purchase(D, {
-    product: product.id,
-    marketplace: US,
-    items: [{ item: product.users, quantity: '1' }],
-    params: [{ name: 'tenant_name', value: tenant }],
-    tiers,
-  });
-  expect(request.status).toBe('PENDING');
-  await api.request(V, 'updateAssetRequestParams', {
-    assetRequest: request.id,
-    params: [{ name: 'license_key', value: 'LK' }],
-  });
-  await api.request(V, 'approveAssetRequest', { assetRequest: request.id, template: product.assetTemplate });
-  return asset.id;
-}
+const activeAsset = (product: BuiltProduct, tiers: Record<string, string>, tenant: string) =>
+  api.activeAsset(D, V, { product, marketplace: US, tiers, tenant });

@@ -188,6 +188,41 @@ export class OrdersApi {
     return d.createPurchaseRequest;
   }
 
+  /**
+   * A purchase by `provider` that `vendor` fulfils (license_key) and approves at once: the ACTIVE asset's
+   * id. The product is one of `product()`'s, its tier configurations (if any) already set up.
+   */
+  async activeAsset(
+    provider: string,
+    vendor: string,
+    o: {
+      product: BuiltProduct;
+      marketplace: string;
+      tiers: Record<string, string>;
+      tenant?: string;
+      items?: { item: string; quantity?: string }[];
+    },
+  ): Promise<string> {
+    const { asset, request } = await this.purchase(provider, {
+      product: o.product.id,
+      marketplace: o.marketplace,
+      items: o.items ?? [{ item: o.product.users, quantity: '1' }],
+      params: [{ name: 'tenant_name', value: o.tenant ?? 'acme' }],
+      tiers: o.tiers,
+    });
+    if (request.status !== 'PENDING')
+      throw new Error(`purchase ${request.id} is ${request.status}, not PENDING`);
+    await this.request(vendor, 'updateAssetRequestParams', {
+      assetRequest: request.id,
+      params: [{ name: 'license_key', value: 'LK' }],
+    });
+    await this.request(vendor, 'approveAssetRequest', {
+      assetRequest: request.id,
+      template: o.product.assetTemplate,
+    });
+    return asset.id;
+  }
+
   /** An asset request mutation (`createChangeRequest`, `approveAssetRequest`, …) returning the request. */
   async request(token: string, mutation: string, input: Record<string, unknown>): Promise<RequestView> {
     return (

@@ -1,6 +1,7 @@
 // Helpers for tests of Connect's REST API (rest/): calls over HTTP as a Connect client makes them, and a
 // product of the demo data that a provider may order.
 import { request as httpRequest } from 'node:http';
+import { sampleValue } from '../../scripts/seed/orders.js';
 import type { TestStack } from './stack.js';
 
 export interface RestAnswer {
@@ -114,7 +115,7 @@ export async function orderableProduct(t: TestStack, token: string, marketplace:
   const required = (phase: string) =>
     p.parameters
       .filter((x) => x.phase === phase && x.scope === 'ASSET' && x.constraints.required)
-      .map((x) => ({ name: x.name, value: sample(x.type, x.constraints.choices[0]?.value) }));
+      .map((x) => ({ name: x.name, value: sampleValue(x, 'rest') }));
   return {
     id: p.id,
     items: p.items,
@@ -122,35 +123,4 @@ export async function orderableProduct(t: TestStack, token: string, marketplace:
     fulfillment: required('FULFILLMENT'),
     template: p.templates.find((tl) => tl.type === 'FULFILLMENT' && tl.scope === 'ASSET')!.id,
   };
-}
-
-/** A value the products subgraph accepts for a parameter of `type`. */
-function sample(type: string, choice: string | undefined): string {
-  switch (type) {
-    case 'DOMAIN':
-      return 'rest.example.com';
-    case 'SUBDOMAIN':
-      return 'rest';
-    case 'EMAIL':
-      return 'admin@rest.example.com';
-    case 'URL':
-      return 'https://rest.example.com';
-    case 'PHONE':
-      return '+1 555 0100';
-    case 'CHECKBOX':
-    case 'CHOICE':
-    case 'DROPDOWN':
-      return choice ?? 'true';
-    case 'ADDRESS':
-      return JSON.stringify({
-        address_line1: '1 Main St',
-        city: 'Springfield',
-        postal_code: '12345',
-        country: 'US',
-      });
-    case 'OBJECT':
-      return '{}';
-    default:
-      return 'rest-value';
-  }
 }

@@ -1,6 +1,7 @@
 import {
   ChangeStore,
   conflict,
+  type Decision,
   DomainError,
   type EntityDoc,
   entityModel,
@@ -53,6 +54,22 @@ async function createThing(id: string, vendor = 'VA-000-001') {
   });
 }
 
+/** A change of a Thing, by this process's store or by another writer (`via`) on the same database. */
+function changeThing(
+  id: string,
+  decide: (doc: Thing) => Decision,
+  via: { store: ChangeStore; model: Model<Thing> } = { store, model: Things },
+) {
+  return via.store.change<Thing>({
+    model: via.model,
+    entityType: 'Thing',
+    id,
+    actor,
+    partitionKey: (d) => d.vendor,
+    decide,
+  });
+}
+
 function decideTo(to: string) {
   return (doc: Thing) => {
     if (doc.status !== 'pending') throw conflict(`Thing ${doc._id} is ${doc.status}`, doc.status);
@@ -75,16 +92,7 @@ describe('ChangeStore', () => {
   it('lets exactly one of 50 concurrent transitions win; the others get CONFLICT naming the status', async () => {
     await createThing('T-RACE');
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) =>
-        store.change<Thing>({
-          model: Things,
-          entityType: 'Thing',
-          id: 'T-RACE',
-          actor,
-          partitionKey: (d) => d.vendor,
-          decide: decideTo(i % 2 ? 'approved' : 'failed'),
-        }),
-      ),
+      Array.from({ length: 50 }, (_, i) => changeThing('T-RACE', decideTo(i % 2 ? 'approved' : 'failed'))),
     );
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
@@ -105,14 +113,10 @@ describe('ChangeStore', () => {
     await createThing('T-EDIT');
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        store.change<Thing>({
-          model: Things,
-          entityType: 'Thing',
-          id: 'T-EDIT',
-          actor,
-          partitionKey: (d) => d.vendor,
-          decide: (d) => ({ kind: 'updated', set: { [`field${i}`]: i, note: `${d.note ?? ''}${i}` } }),
-        }),
+        changeThing('T-EDIT', (d) => ({
+          kind: 'updated',
+          set: { [`field${i}`]: i, note: `${d.note ?? ''}${i}` },
+        })),
       ),
     );
     const final = (await Things.findById('T-EDIT').lean()) as unknown as Record<string, unknown>;
@@ -198,14 +202,7 @@ describe('ChangeStore', () => {
       filter: (r) => r.entityId.startsWith('T-SUB') && r.kind === 'approved',
     });
     for (let i = 0; i < 3; i++) {
-      await store.change<Thing>({
-        model: Things,
-        entityType: 'Thing',
-        id: `T-SUB-${i}`,
-        actor,
-        partitionKey: (d) => d.vendor,
-        decide: decideTo('approved'),
-      });
+      await changeThing(`T-SUB-${i}`, decideTo('approved'));
     }
     const firstEvent = await first.next();
     cursor = firstEvent.value!.cursor;
@@ -229,14 +226,7 @@ describe('ChangeStore', () => {
       ['T-SUB-0', 'T-SUB-1', 'T-SUB-2'].filter((id) => id !== firstId).map((id) => `${id}:approved`),
     );
     // The seam: the next event after the replay is a new live one, not a repeat.
-    await store.change<Thing>({
-      model: Things,
-      entityType: 'Thing',
-      id: 'T-SUB-0',
-      actor,
-      partitionKey: (d) => d.vendor,
-      decide: () => ({ kind: 'updated', set: { note: 'after' } }),
-    });
+    await changeThing('T-SUB-0', () => ({ kind: 'updated', set: { note: 'after' } }));
     const next = (await resumed.next()).value!;
     expect(`${next.row.entityId}:${next.row.kind}`).toBe('T-SUB-0:updated');
     await resumed.return?.();
@@ -333,14 +323,7 @@ async function stalledWriter(step: 'apply' | 'append', changeId: string, graceMs
   await writer.init();
   return {
     note: (id: string, note: string) =>
-      writer.change<Thing>({
-        model: WriterThings,
-        entityType: 'Thing',
-        id,
-        actor,
-        partitionKey: (d) => d.vendor,
-        decide: () => ({ kind: 'updated', set: { note } }),
-      }),
+      changeThing(id, () => ({ kind: 'updated', set: { note } }), { store: writer, model: WriterThings }),
     atStep,
     release,
     close: async () => {
@@ -351,15 +334,7 @@ async function stalledWriter(step: 'apply' | 'append', changeId: string, graceMs
   };
 }
 
-const note = (id: string, text: string) =>
-  store.change<Thing>({
-    model: Things,
-    entityType: 'Thing',
-    id,
-    actor,
-    partitionKey: (d) => d.vendor,
-    decide: () => ({ kind: 'updated', set: { note: text } }),
-  });
+const note = (id: string, text: string) => changeThing(id, () => ({ kind: 'updated', set: { note: text } }));
 
 /** The versions of an entity's events in feed order (its partition's order). */
 async function feedVersions(entityId: string): Promise<number[]> {
@@ -514,13 +489,9 @@ describe('ChangeStore on a replica set', () => {
         actor,
         partitionKey: 'VA-000-001',
       });
-      await watched.change<Thing>({
+      await changeThing('T-WC', () => ({ kind: 'updated', set: { note: 'wc' } }), {
+        store: watched,
         model: WatchedThings,
-        entityType: 'Thing',
-        id: 'T-WC',
-        actor,
-        partitionKey: (d) => d.vendor,
-        decide: () => ({ kind: 'updated', set: { note: 'wc' } }),
       });
       const reads = await watched.feed.read(partitionOf('VA-000-001', 2), 1, 2);
       expect(reads.length).toBeGreaterThan(0);
