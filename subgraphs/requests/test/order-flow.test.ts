@@ -101,20 +101,24 @@ async function tierAccount(type: 'customer' | 'reseller', owner = DISTRIBUTOR): 
   return doc;
 }
 
+type TierDocs = { customer: TierAccountDoc; tier1: TierAccountDoc | null; tier2: TierAccountDoc | null };
+
 async function buy(
   product: string,
-  over: Partial<Parameters<typeof purchase>[3]> = {},
+  over: Partial<Omit<Parameters<typeof purchase>[3], 'tiers'>> & { tiers?: TierDocs } = {},
   who: Identity = distributor,
 ): Promise<{ asset: AssetDoc; request: AssetRequestDoc }> {
+  const { tiers, ...rest } = over;
+  const t = tiers ?? { customer: await tierAccount('customer'), tier1: null, tier2: null };
   return purchase(env, who, 'test', {
     product,
     marketplace: MARKETPLACE,
     externalId: null,
     items: [{ item: `${product}-0001`, quantity: '10' }, { item: `${product}-0002` }],
     params: [{ name: 'tenant_name', value: 'acme' }],
-    tiers: { customer: await tierAccount('customer'), tier1: null, tier2: null },
+    tiers: { customer: t.customer._id, tier1: t.tier1?._id ?? null, tier2: t.tier2?._id ?? null },
     idempotencyKey: undefined,
-    ...over,
+    ...rest,
   });
 }
 

@@ -1,8 +1,11 @@
 // The partner directory entry of a (distributor, partner) pair: one per pair for ever, claimed at creation.
 import { type Actor, newId } from '@daas/kit';
+import type { AccountRole } from '../domain/accounts.js';
+import { TERMINAL_STATUSES } from '../domain/contract-machine.js';
 import { type PartnerAction, type PartnerActor, partnerTransition } from '../domain/partnership-machine.js';
 import type { PartnerEnv } from '../env.js';
 import type { AccountDoc, PartnershipDoc } from '../models/index.js';
+import { createAccount } from './directory.js';
 
 export const partnershipClaim = (distributor: string, partner: string) =>
   `partnership:${distributor}:${partner}`;
@@ -37,6 +40,36 @@ export async function startPartnership(
   });
   // A concurrent request created it first: apply our action to theirs (usually a CONFLICT).
   return created ? doc : movePartnership(env, actor, doc._id, action, 'distributor');
+}
+
+/**
+ * A distributor creates a partner account and its partnership in one call. A retried request (same
+ * idempotency key: the same account) finds the partnership its first attempt made.
+ */
+export async function createPartner(
+  env: PartnerEnv,
+  actor: Actor,
+  fields: { name: string; role: AccountRole },
+  idempotencyKey?: string,
+): Promise<PartnershipDoc> {
+  const account = await createAccount(env, actor, fields, idempotencyKey);
+  const existing = await findPartnership(env, actor.accountId, account._id);
+  return existing ?? startPartnership(env, actor, actor.accountId, account, 'create');
+}
+
+/** Removes a partner: refused while a contract between the two is not terminated (the machine's guard). */
+export async function removePartner(
+  env: PartnerEnv,
+  actor: Actor,
+  p: PartnershipDoc,
+  by: PartnerActor | null,
+): Promise<PartnershipDoc> {
+  const liveContracts = await env.models.Contract.countDocuments({
+    distributor: p.distributor,
+    parties: p.partner,
+    status: { $nin: [...TERMINAL_STATUSES] },
+  });
+  return movePartnership(env, actor, p._id, 'remove', by, { liveContracts });
 }
 
 export function movePartnership(

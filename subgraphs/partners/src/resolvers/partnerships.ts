@@ -1,11 +1,9 @@
 import { apiEnum, badInput, idOf, mustExist, paginate, parseId, storedEnum, visibleTo } from '@daas/kit';
 import { ACCOUNT_ID_KINDS, type AccountRole, validName } from '../domain/accounts.js';
-import { TERMINAL_STATUSES } from '../domain/contract-machine.js';
 import { PARTNER_ROLES, type PartnerActor } from '../domain/partnership-machine.js';
 import { partnerPermissions } from '../domain/permissions.js';
 import type { PartnerContext } from '../env.js';
-import { createAccount } from '../flows/directory.js';
-import { movePartnership, startPartnership } from '../flows/partnerships.js';
+import { createPartner, movePartnership, removePartner, startPartnership } from '../flows/partnerships.js';
 import type { AccountDoc, PartnershipDoc } from '../models/index.js';
 import { type Args, mapFilter, mustLoad, scopedKey } from './common.js';
 
@@ -71,16 +69,9 @@ export const partnershipResolvers = {
       if (!isPartnerRole(input.role)) throw badInput('input.role', 'a partner is a VENDOR or a RESELLER');
       const name = validName(input.name, 'input.name');
       const idempotencyKey = scopedKey('createPartner', ctx.identity.accountId, input.idempotencyKey);
-      const account = await createAccount(ctx.env, ctx.identity, { name, role: input.role }, idempotencyKey);
-      const existing = await ctx.env.models.Partnership.findOne({
-        distributor: ctx.identity.accountId,
-        partner: account._id,
-      }).lean<PartnershipDoc>();
-      // A retried request finds the partnership its first attempt made.
-      const partnership =
-        existing ??
-        (await startPartnership(ctx.env, ctx.identity, ctx.identity.accountId, account, 'create'));
-      return { partnership };
+      return {
+        partnership: await createPartner(ctx.env, ctx.identity, { name, role: input.role }, idempotencyKey),
+      };
     },
     acceptPartnerInvitation: async (
       _: unknown,
@@ -95,15 +86,8 @@ export const partnershipResolvers = {
     removePartner: async (_: unknown, args: { input: { partnership: string } }, ctx: PartnerContext) => {
       partnerPermissions.assert(ctx.identity.role, 'removePartner');
       const p = await partnershipOf(ctx, args.input.partnership);
-      const liveContracts = await ctx.env.models.Contract.countDocuments({
-        distributor: p.distributor,
-        parties: p.partner,
-        status: { $nin: [...TERMINAL_STATUSES] },
-      });
       const by = actorIn(p, ctx.identity.accountId);
-      return {
-        partnership: await movePartnership(ctx.env, ctx.identity, p._id, 'remove', by, { liveContracts }),
-      };
+      return { partnership: await removePartner(ctx.env, ctx.identity, p, by) };
     },
   },
   Partnership: {

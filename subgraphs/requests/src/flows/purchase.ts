@@ -16,13 +16,31 @@ export interface PurchaseInput {
   externalId: string | null;
   items: ItemInput[];
   params: { name: string; value: string | null }[];
-  tiers: { customer: TierAccountDoc; tier1: TierAccountDoc | null; tier2: TierAccountDoc | null };
+  /** tier account ids (TA-…): the customer's, and the resellers' when the product needs them */
+  tiers: { customer: string; tier1: string | null; tier2: string | null };
   /** already scoped to the caller (see resolvers/common.ts) */
   idempotencyKey: string | undefined;
 }
 
 const snapshot = (t: TierAccountDoc | null): TierSnapshot | null =>
   t ? { id: t._id, name: t.name, externalId: t.externalId } : null;
+
+type Tiers = { customer: TierAccountDoc; tier1: TierAccountDoc | null; tier2: TierAccountDoc | null };
+
+/** One of the caller's own active tier accounts of `type`; any other is bad input naming the field. */
+async function ownTierAccount(
+  env: RequestEnv,
+  identity: Identity,
+  id: string,
+  field: string,
+  type: TierAccountDoc['type'],
+): Promise<TierAccountDoc> {
+  const ta = await env.models.TierAccount.findById(id).lean<TierAccountDoc>();
+  if (!ta || ta.owner !== identity.accountId || ta.type !== type)
+    throw badInput(field, `no ${type} tier account ${id} of yours`);
+  if (ta.status !== 'active') throw badInput(field, `tier account ${id} is decommissioned`);
+  return ta;
+}
 
 export async function purchase(
   env: RequestEnv,
@@ -31,6 +49,13 @@ export async function purchase(
   input: PurchaseInput,
 ): Promise<{ asset: AssetDoc; request: AssetRequestDoc }> {
   const provider = identity.accountId;
+  const reseller = (id: string | null, field: string) =>
+    id ? ownTierAccount(env, identity, id, field, 'reseller') : null;
+  const tiers: Tiers = {
+    customer: await ownTierAccount(env, identity, input.tiers.customer, 'input.tiers.customer', 'customer'),
+    tier1: await reseller(input.tiers.tier1, 'input.tiers.tier1'),
+    tier2: await reseller(input.tiers.tier2, 'input.tiers.tier2'),
+  };
   const product = await env.peers.product(input.product, null, requestId);
   if (!product) throw badInput('input.product', `no product ${input.product}`);
   if (product.status !== 'PUBLISHED' || product.version === null) {
@@ -51,7 +76,7 @@ export async function purchase(
   const items = checkItems(product, input.items, { zero: false, ppuDefault: true });
   if (items.length === 0) throw badInput('input.items', 'a purchase names at least one item');
   const split = await checkOrderingParams(env, requestId, product, input);
-  const needs = tierNeeds(product, input.tiers);
+  const needs = tierNeeds(product, tiers);
 
   const assetId = newId('asset');
   const vendor = product.vendor;
@@ -73,11 +98,11 @@ export async function purchase(
           contractId: contract.distribution,
           vendor,
           provider,
-          customerId: input.tiers.customer._id,
+          customerId: tiers.customer._id,
           tiers: {
-            customer: snapshot(input.tiers.customer),
-            tier1: snapshot(input.tiers.tier1),
-            tier2: snapshot(input.tiers.tier2),
+            customer: snapshot(tiers.customer),
+            tier1: snapshot(tiers.tier1),
+            tier2: snapshot(tiers.tier2),
           },
           items,
           params: split.asset,
@@ -205,7 +230,7 @@ async function checkOrderingParams(
 }
 
 /** Which tier accounts need a configuration for this product (docs/domain.md#tier-configurations: tier-scoped params and configs on). */
-function tierNeeds(product: ProductFacts, tiers: PurchaseInput['tiers']): TierNeed[] {
+function tierNeeds(product: ProductFacts, tiers: Tiers): TierNeed[] {
   const level = product.configsLevel ?? 0;
   const has = (scope: string) => product.parameters.some((p) => p.scope === scope);
   const needs: TierNeed[] = [];

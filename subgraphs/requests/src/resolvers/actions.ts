@@ -14,7 +14,6 @@ import {
   openAssetRequest,
 } from '../flows/requests.js';
 import { actOnTierConfigRequest } from '../flows/tiers.js';
-import type { TierAccountDoc } from '../models/index.js';
 
 type Input<T> = { input: T };
 
@@ -28,20 +27,8 @@ interface PurchaseArgs {
   idempotencyKey?: string | null;
 }
 
-async function tierOf(
-  ctx: RequestContext,
-  value: string | null | undefined,
-  field: string,
-  type: TierAccountDoc['type'],
-): Promise<TierAccountDoc | null> {
-  if (!value) return null;
-  const id = parseId(value, field, 'tierAccount');
-  const ta = await mustLoad(ctx.loaders.tierAccount, id, field, 'tier account');
-  if (ta.owner !== ctx.identity.accountId || ta.type !== type)
-    throw badInput(field, `no ${type} tier account ${id} of yours`);
-  if (ta.status !== 'active') throw badInput(field, `tier account ${id} is decommissioned`);
-  return ta;
-}
+const tierId = (value: string | null | undefined, field: string) =>
+  value ? parseId(value, field, 'tierAccount') : null;
 
 const note = (v: string | null | undefined) => optionalText(v, 'input.note');
 
@@ -131,16 +118,17 @@ export const actionResolvers = {
         item: parseId(it.item, `input.items.${i}.item`, 'item'),
         quantity: it.quantity ?? null,
       }));
-      const customer = (await tierOf(ctx, input.tiers.customer, 'input.tiers.customer', 'customer'))!;
-      const tier1 = await tierOf(ctx, input.tiers.tier1, 'input.tiers.tier1', 'reseller');
-      const tier2 = await tierOf(ctx, input.tiers.tier2, 'input.tiers.tier2', 'reseller');
       const { asset, request } = await purchase(ctx.env, ctx.identity, ctx.requestId, {
         product,
         marketplace,
         externalId,
         items,
         params: (input.params ?? []).map((p) => ({ name: p.name, value: p.value ?? null })),
-        tiers: { customer, tier1, tier2 },
+        tiers: {
+          customer: parseId(input.tiers.customer, 'input.tiers.customer', 'tierAccount'),
+          tier1: tierId(input.tiers.tier1, 'input.tiers.tier1'),
+          tier2: tierId(input.tiers.tier2, 'input.tiers.tier2'),
+        },
         idempotencyKey: scopedKey('purchase', ctx.identity.accountId, input.idempotencyKey),
       });
       return { asset, assetRequest: request };
