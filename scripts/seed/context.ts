@@ -5,10 +5,11 @@ import {
   createLogger,
   databaseName,
   type EntityDoc,
+  type EntityWriter,
   isDomainError,
   openDatabase,
 } from '@daas/kit';
-import type { Connection, Model } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { graphqlOk } from '../lib/graphql-client.js';
 import { DEMO } from './demo-data.js';
 
@@ -61,20 +62,25 @@ export async function openDirect(ctx: SeedContext, subgraph: string): Promise<Di
 
 const operator: Actor = { accountId: 'OA-000-001', role: 'OPERATOR' };
 
-/** Creates unless an entity with that id exists; returns whether it was created. */
+/**
+ * Creates unless it exists (by id, or by an idempotency key such as a marketplace's name claim), through
+ * the subgraph's declared writer (`entityWriters(db.store, <subgraph>Entities(models))`), so the entity
+ * type and feed partition are the ones its subgraph writes with. Returns whether it was created.
+ */
 export async function ensureEntity<T extends EntityDoc>(
   ctx: SeedContext,
-  db: DirectDb,
-  model: Model<T>,
-  entityType: string,
+  writer: EntityWriter<T>,
   doc: Omit<T, 'version' | 'createdAt' | 'updatedAt'>,
-  partitionKey: string,
+  idempotencyKey?: string,
 ): Promise<boolean> {
-  db.store.register(model);
   try {
-    await db.store.create<T>({ model, entityType, doc, actor: operator, partitionKey });
-    ctx.created++;
-    return true;
+    const { created } = await writer.create({
+      doc,
+      actor: operator,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
+    if (created) ctx.created++;
+    return created;
   } catch (e) {
     if (isDomainError(e) && e.code === 'CONFLICT') return false;
     throw e;

@@ -1,11 +1,10 @@
 // Partners demo data. The fixed-id baseline (hubs and the marketplaces MP-20001, MP-20002, MP-30001 that
 // other domains' demo data refer to) is written directly; the contract network on top of it is built
 // through the API with the demo tokens (contract-network.ts), showing the five distribution shapes.
-import { type EntityDoc, isDomainError } from '@daas/kit';
-import { partnerModels } from '@daas/partners';
-import type { Model } from 'mongoose';
+import { entityWriters } from '@daas/kit';
+import { partnerEntities, partnerModels } from '@daas/partners';
 import { marketplaceNameKey, type Zone } from '../../subgraphs/partners/src/domain/marketplaces.js';
-import { type DirectDb, openDirect, type SeedContext } from './context.js';
+import { ensureEntity, openDirect, type SeedContext } from './context.js';
 import { seedContractNetwork } from './contract-network.js';
 
 export const HUBS = [
@@ -52,58 +51,21 @@ export const MARKETPLACES: {
   },
 ];
 
-const seeder = { accountId: 'OA-000-001', role: 'OPERATOR' as const };
-
-/** Creates unless it exists (by id, or by the idempotency key such as a marketplace's name claim). */
-async function ensure<T extends EntityDoc>(
-  ctx: SeedContext,
-  db: DirectDb,
-  model: Model<T>,
-  entityType: string,
-  doc: Omit<T, 'version' | 'createdAt' | 'updatedAt'>,
-  partitionKey: string,
-  idempotencyKey?: string,
-): Promise<void> {
-  db.store.register(model);
-  try {
-    const { created } = await db.store.create<T>({
-      model,
-      entityType,
-      doc,
-      actor: seeder,
-      partitionKey,
-      ...(idempotencyKey ? { idempotencyKey } : {}),
-    });
-    if (created) ctx.created++;
-  } catch (e) {
-    if (!(isDomainError(e) && e.code === 'CONFLICT')) throw e;
-  }
-}
-
 export async function seedPartners(ctx: SeedContext): Promise<void> {
   ctx.progress('hubs and marketplaces');
   const db = await openDirect(ctx, 'partners');
   try {
     const m = partnerModels(db.conn);
+    const w = entityWriters(db.store, partnerEntities(m));
     for (const h of HUBS) {
-      await ensure(
-        ctx,
-        db,
-        m.Hub,
-        'Hub',
-        { ...h, description: null, status: 'active', _acl: [h.owner] },
-        h.owner,
-      );
+      await ensureEntity(ctx, w.Hub, { ...h, description: null, status: 'active', _acl: [h.owner] });
     }
     for (const mp of MARKETPLACES) {
       // Who else sees it follows from the contracts made below (the partners subgraph keeps _acl current).
-      await ensure(
+      await ensureEntity(
         ctx,
-        db,
-        m.Marketplace,
-        'Marketplace',
+        w.Marketplace,
         { ...mp, description: null, status: 'active', _acl: [mp.owner], _aclDirty: false },
-        mp.owner,
         marketplaceNameKey(mp.owner, mp.name),
       );
     }

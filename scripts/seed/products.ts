@@ -1,4 +1,5 @@
 // Products demo data: the three billing kinds of the mission, published and listed on the demo contract
+import { entityWriters } from '@daas/kit';
 // network (contract-network.ts). The four baseline products keep the fixed ids other domains' demo data
 // refer to: each is written directly as an empty DRAFT (nothing can give a product a chosen id through the
 // API); everything else (capabilities, items, parameters, templates, versions, listing requests, and the
@@ -10,7 +11,7 @@
 //   PRD-100-000-004 Umbrella Compute     recurring      Globex US
 //   Stark Object Storage (VA-100-003)    pay-as-you-go  published, listable in Hooli Australia, not listed
 //   Acme Labs Preview                    -              a draft: only Acme sees it
-import { initialProduct, productModels } from '@daas/products';
+import { initialProduct, productEntities, productModels } from '@daas/products';
 import { ensureEntity, openDirect, type SeedContext } from './context.js';
 import type { DEMO } from './demo-data.js';
 
@@ -504,6 +505,7 @@ export async function seedProducts(ctx: SeedContext): Promise<void> {
   const db = await openDirect(ctx, 'products');
   try {
     const m = productModels(db.conn);
+    const w = entityWriters(db.store, productEntities(m));
     for (const p of DEMO_PRODUCTS) {
       if (!p._id) continue;
       const doc = initialProduct(p.vendor, {
@@ -511,7 +513,7 @@ export async function seedProducts(ctx: SeedContext): Promise<void> {
         shortDescription: p.shortDescription,
         detailedDescription: null,
       });
-      await ensureEntity(ctx, db, m.Product, 'Product', { _id: p._id, ...doc }, p.vendor);
+      await ensureEntity(ctx, w.Product, { _id: p._id, ...doc });
     }
   } finally {
     await db.close();

@@ -1,5 +1,6 @@
 // Requests demo data: assets.
-import { requestModels } from '@daas/requests';
+import { entityWriters } from '@daas/kit';
+import { requestEntities, requestModels } from '@daas/requests';
 import { ensureEntity, openDirect, type SeedContext } from './context.js';
 import { MARKETPLACES } from './partners.js';
 import { PRODUCTS } from './products.js';
@@ -18,28 +19,22 @@ export async function seedRequests(ctx: SeedContext): Promise<void> {
   const db = await openDirect(ctx, 'requests');
   try {
     const m = requestModels(db.conn);
+    const w = entityWriters(db.store, requestEntities(m));
     for (const a of ASSETS) {
       const vendor = PRODUCTS.find((p) => p._id === a.productId)!.vendor;
       const provider = MARKETPLACES.find((mp) => mp._id === a.marketplaceId)!.owner;
-      await ensureEntity(
-        ctx,
-        db,
-        m.Asset,
-        'Asset',
-        {
-          ...a,
-          externalId: null,
-          externalKey: a._id,
-          vendor,
-          provider,
-          items: [],
-          params: [],
-          // assets that have been active since the start of 2025 (usage records are checked against it)
-          activatedAt: a.status === 'processing' ? null : new Date(Date.UTC(2025, 0, 1)),
-          _acl: [vendor, provider],
-        },
+      await ensureEntity(ctx, w.Asset, {
+        ...a,
+        externalId: null,
+        externalKey: a._id,
         vendor,
-      );
+        provider,
+        items: [],
+        params: [],
+        // assets that have been active since the start of 2025 (usage records are checked against it)
+        activatedAt: a.status === 'processing' ? null : new Date(Date.UTC(2025, 0, 1)),
+        _acl: [vendor, provider],
+      });
     }
   } finally {
     await db.close();

@@ -1,8 +1,9 @@
 // Usage demo data. Two files with fixed ids (other domains' demo data and tests refer to them) are written
+import { entityWriters } from '@daas/kit';
 // directly; a live report goes through the API as the vendor would: this month's usage of a pay-as-you-go
 // item (Acme Cloud Backup's storage) on an active asset in Globex US (the fixed AS-1000-0000-0002 of
 // requests.ts, active since 2025), created with an idempotency key and uploaded as a small batch (READY).
-import { usageModels } from '@daas/usage';
+import { usageEntities, usageModels } from '@daas/usage';
 import { ensureEntity, openDirect, type SeedContext } from './context.js';
 import { PRODUCTS } from './products.js';
 
@@ -34,16 +35,16 @@ export async function seedUsage(ctx: SeedContext): Promise<void> {
   const db = await openDirect(ctx, 'usage');
   try {
     const m = usageModels(db.conn);
+    const w = entityWriters(db.store, usageEntities(m));
     for (const f of USAGE_FILES) {
       const vendor = PRODUCTS.find((p) => p._id === f.productId)!.vendor;
-      await ensureEntity(
-        ctx,
-        db,
-        m.UsageFile,
-        'UsageFile',
-        { ...f, vendor, schema: 'qt', currency: 'USD', _acl: [vendor, f.provider] },
+      await ensureEntity(ctx, w.UsageFile, {
+        ...f,
         vendor,
-      );
+        schema: 'qt',
+        currency: 'USD',
+        _acl: [vendor, f.provider],
+      });
     }
   } finally {
     await db.close();

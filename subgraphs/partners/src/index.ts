@@ -1,3 +1,3 @@
 export { createPartnerEnv, type PartnerEnv } from './env.js';
-export { partnerModels } from './models/index.js';
+export { partnerEntities, partnerModels } from './models/index.js';
 export { partnersSubgraph, typeDefs } from './server.js';

@@ -1,4 +1,4 @@
 export { initialProduct } from './domain/products.js';
 export { createProductEnv, type ProductEnv } from './env.js';
-export { productModels } from './models/index.js';
+export { productEntities, productModels } from './models/index.js';
 export { productsSubgraph, typeDefs } from './server.js';

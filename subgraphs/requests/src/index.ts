@@ -1,3 +1,3 @@
 export { createRequestEnv, type RequestEnv } from './env.js';
-export { requestModels } from './models/index.js';
+export { requestEntities, requestModels } from './models/index.js';
 export { requestsSubgraph, typeDefs } from './server.js';

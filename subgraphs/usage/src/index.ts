@@ -1,3 +1,3 @@
 export { createUsageEnv, type UsageEnv } from './env.js';
-export { usageModels } from './models/index.js';
+export { usageEntities, usageModels } from './models/index.js';
 export { typeDefs, usageSubgraph } from './server.js';
