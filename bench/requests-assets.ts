@@ -3,8 +3,8 @@
 // latency, for pages of 10, 100 and 500. The assets (BENCH_ASSETS, default 520, each with an approved
 // purchase request) are written straight into the requests database through the change store: this
 // measures reading, not the purchase flow. Settings: BENCH_ROUNDS (default 15).
-import { ChangeStore, childId, createLogger, databaseName, openDatabase } from '@daas/kit';
-import { requestModels } from '@daas/requests';
+import { ChangeStore, childId, createLogger, databaseName, entityWriters, openDatabase } from '@daas/kit';
+import { requestEntities, requestModels } from '@daas/requests';
 import { graphqlOk } from '../scripts/lib/graphql-client.js';
 import type { ServiceName } from '../scripts/lib/stack.js';
 import { DEMO } from '../scripts/seed/demo-data.js';
@@ -85,7 +85,7 @@ async function writeAssets(p: BenchPlatform) {
   });
   await store.init();
   const m = requestModels(db.conn);
-  store.register(...Object.values(m));
+  const write = entityWriters(store, requestEntities(m));
   const catalog = await products(p.stack.gatewayUrl);
   const actor = { accountId: 'OA-000-001', role: 'OPERATOR' as const };
   const acl = [VENDOR, PROVIDER];
@@ -99,9 +99,7 @@ async function writeAssets(p: BenchPlatform) {
       name: `Customer ${i % 50}`,
       externalId: null,
     };
-    await store.create({
-      model: m.Asset,
-      entityType: 'Asset',
+    await write.Asset.create({
       doc: {
         _id: id,
         externalId: null,
@@ -125,11 +123,8 @@ async function writeAssets(p: BenchPlatform) {
         _acl: acl,
       },
       actor,
-      partitionKey: VENDOR,
     });
-    await store.create({
-      model: m.AssetRequest,
-      entityType: 'AssetRequest',
+    await write.AssetRequest.create({
       doc: {
         _id: pr,
         type: 'purchase',
@@ -153,7 +148,6 @@ async function writeAssets(p: BenchPlatform) {
         _acl: acl,
       },
       actor,
-      partitionKey: VENDOR,
     });
   }
   await db.close();
