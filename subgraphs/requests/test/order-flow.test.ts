@@ -228,7 +228,11 @@ describe('purchase', () => {
     expect(await refused(buy('PRD-900-000-099'))).toBe('BAD_USER_INPUT');
     peers.products.set('PRD-900-000-098', productFacts('PRD-900-000-098'));
     expect(await refused(buy('PRD-900-000-098'))).toBe('CONFLICT'); // not listed
-    expect(await refused(buy(PRD, {}, reseller))).toBe('FORBIDDEN'); // no contract for the reseller there
+    // no contract for the reseller there (with a customer of its own: another's is bad input first)
+    const own = { customer: await tierAccount('customer', RESELLER), tier1: null, tier2: null };
+    expect(await refused(buy(PRD, { tiers: own }, reseller))).toBe('FORBIDDEN');
+    const others = { customer: await tierAccount('customer'), tier1: null, tier2: null };
+    expect(await refused(buy(PRD, { tiers: others }, reseller))).toBe('BAD_USER_INPUT');
     expect(await refused(buy(PRD, { items: [{ item: `${PRD}-0009`, quantity: '1' }] }))).toBe(
       'BAD_USER_INPUT',
     );
