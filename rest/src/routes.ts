@@ -3,6 +3,7 @@ import type { Handler } from './http.js';
 import * as catalog from './resources/catalog.js';
 import * as requests from './resources/requests.js';
 import * as tiers from './resources/tiers.js';
+import * as usage from './resources/usage.js';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT';
@@ -37,6 +38,13 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: 'tier/configs/:id', handler: tiers.getTierConfig },
   { method: 'GET', path: 'tier/accounts', handler: tiers.listTierAccounts },
   { method: 'GET', path: 'tier/accounts/:id', handler: tiers.getTierAccount },
+  { method: 'GET', path: 'usage/files', handler: usage.listUsageFiles },
+  { method: 'POST', path: 'usage/files', handler: usage.createUsageFile },
+  { method: 'GET', path: 'usage/files/:id', handler: usage.getUsageFile },
+  // before `:action`: the first route that matches a method and path serves it
+  { method: 'POST', path: 'usage/files/:id/upload', handler: usage.uploadUsageFile },
+  { method: 'POST', path: 'usage/files/:id/:action', handler: usage.usageFileAction },
+  { method: 'GET', path: 'usage/products/:id/template', handler: usage.usageTemplate },
 ];
 
 /** Connect's other names for the same collections. */
