@@ -1,6 +1,7 @@
 // The REST paths served under /public/v1, by method. `:name` matches one id-like segment.
 import type { Handler } from './http.js';
 import * as catalog from './resources/catalog.js';
+import * as partners from './resources/partners.js';
 import * as requests from './resources/requests.js';
 import * as tiers from './resources/tiers.js';
 import * as usage from './resources/usage.js';
@@ -30,6 +31,12 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: 'accounts/:id', handler: catalog.getAccount },
   { method: 'GET', path: 'marketplaces', handler: catalog.listMarketplaces },
   { method: 'GET', path: 'marketplaces/:id', handler: catalog.getMarketplace },
+  { method: 'GET', path: 'hubs', handler: partners.listHubs },
+  { method: 'GET', path: 'hubs/:id', handler: partners.getHub },
+  { method: 'GET', path: 'contracts', handler: partners.listContracts },
+  { method: 'GET', path: 'contracts/:id', handler: partners.getContract },
+  { method: 'GET', path: 'agreements', handler: partners.listAgreements },
+  { method: 'GET', path: 'agreements/:id', handler: partners.getAgreement },
   { method: 'GET', path: 'tier/config-requests', handler: tiers.listTierConfigRequests },
   { method: 'GET', path: 'tier/config-requests/:id', handler: tiers.getTierConfigRequest },
   { method: 'PUT', path: 'tier/config-requests/:id', handler: tiers.updateTierConfigRequest },

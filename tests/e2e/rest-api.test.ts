@@ -576,3 +576,159 @@ describe('usage files', () => {
     expect((await rest(t, V, 'GET', 'usage/files?limit=1')).status).toBe(200);
   });
 });
+
+describe('hubs, contracts and agreements (read)', () => {
+  const LISTS = [
+    ['hubs', 'hubs'],
+    ['contracts', 'contracts'],
+    ['agreements', 'agreements'],
+  ] as const;
+
+  it('each role lists through REST exactly what GraphQL shows it, and reads each by id', async () => {
+    for (const token of [V, D, DEMO.reseller, DEMO.operator]) {
+      const g = await t.queryOk<Record<string, { totalCount: number; edges: { node: { id: string } }[] }>>(
+        token,
+        `{ ${LISTS.map(([, q]) => `${q}(first: 500) { totalCount edges { node { id } } }`).join(' ')} }`,
+      );
+      for (const [path, q] of LISTS) {
+        const a = await rest(t, token, 'GET', `${path}?limit=500`);
+        const ids = (ok(a) as { id: string }[]).map((x) => x.id);
+        expect(ids, `${path} as ${token}`).toEqual(g[q]!.edges.map((e) => e.node.id));
+        expect(a.headers['content-range']).toMatch(new RegExp(`/${g[q]!.totalCount}$`));
+        if (ids[0])
+          expect((ok(await rest(t, token, 'GET', `${path}/${ids[0]}`)) as { id: string }).id).toBe(ids[0]);
+      }
+    }
+  });
+
+  it('filters contracts and agreements with RQL; what a caller may not see is a 404', async () => {
+    const g = await t.queryOk<{ contracts: { edges: { node: { id: string } }[] } }>(
+      V,
+      '{ contracts(first: 500, filter: { type: DISTRIBUTION, status: ACTIVE }) { edges { node { id } } } }',
+    );
+    const a = ok(
+      await rest(t, V, 'GET', 'contracts?and(eq(type,distribution),eq(status,active))&limit=500'),
+    ) as {
+      id: string;
+      type: string;
+      status: string;
+      distributor: { id: string };
+    }[];
+    expect(a.map((c) => c.id)).toEqual(g.contracts.edges.map((e) => e.node.id));
+    expect(a.every((c) => c.type === 'distribution' && c.status === 'active')).toBe(true);
+    const distribution = ok(await rest(t, D, 'GET', 'agreements?eq(type,distribution)')) as {
+      type: string;
+    }[];
+    expect(distribution.every((x) => x.type === 'distribution')).toBe(true);
+    connectError(await rest(t, V, 'GET', 'contracts?eq(name,x)'), 400, 'RQL_001');
+    connectError(await rest(t, V, 'GET', 'agreements?eq(type,nope)'), 400);
+    connectError(await rest(t, V, 'GET', 'hubs/HB-0000-0000'), 404, 'NFND_000');
+    // a contract the caller is no party of
+    const theirs = ok(await rest(t, DEMO.operator, 'GET', 'contracts?limit=500')) as {
+      id: string;
+      vendor: { id: string } | null;
+      distributor: { id: string };
+      reseller: { id: string } | null;
+    }[];
+    const vendorId = 'VA-100-001';
+    const foreign = theirs.find(
+      (c) => c.vendor?.id !== vendorId && c.distributor.id !== vendorId && c.reseller?.id !== vendorId,
+    );
+    if (foreign) connectError(await rest(t, V, 'GET', `contracts/${foreign.id}`), 404);
+  });
+});
+
+describe('tier config requests: the actions', () => {
+  it('purchase with a new reseller → TCR inquiring → provider answers → vendor inquires, pends, approves', async () => {
+    const PRD = 'PRD-100-000-002';
+    const product = await t.queryOk<{ product: { items: { id: string; type: string }[] } }>(
+      D,
+      'query($id: ID!) { product(id: $id) { items { id type } } }',
+      { id: PRD },
+    );
+    const uid = `rest-tcr-${Date.now()}`;
+    const created = ok(
+      await rest(t, D, 'POST', 'requests', {
+        type: 'purchase',
+        marketplace: { id: US },
+        asset: {
+          external_uid: uid,
+          product: { id: PRD },
+          items: product.product.items.map((i) =>
+            i.type === 'PPU' ? { id: i.id } : { id: i.id, quantity: 2 },
+          ),
+          params: [{ id: 'tenant_name', value: 'tcr-tenant' }],
+          tiers: {
+            customer: { name: `TCR customer ${uid}`, external_id: uid },
+            tier1: { name: `TCR reseller ${uid}`, external_id: `${uid}-r` },
+          },
+        },
+      }),
+      201,
+    ) as Req & { asset: { tiers: { tier1: { id: string } } } };
+    expect(created.status).toBe('tiers_setup');
+    type Tcr = {
+      id: string;
+      status: string;
+      reason: string;
+      configuration: { account: { id: string }; status: string };
+      params: { id: string; value: string; value_error: string }[];
+    };
+    const listed = ok(
+      await rest(
+        t,
+        D,
+        'GET',
+        `tier/config-requests?and(eq(status,inquiring),eq(product.id,${PRD}))&limit=500`,
+      ),
+    ) as Tcr[];
+    const tcr = listed.find((x) => x.configuration.account.id === created.asset.tiers.tier1.id)!;
+    expect(tcr).toBeDefined();
+    const path = `tier/config-requests/${tcr.id}`;
+
+    // only the provider answers; the vendor's PUT is refused
+    expect((await rest(t, V, 'PUT', path, { params: [{ id: 'reseller_id', value: 'R-9' }] })).status).toBe(
+      403,
+    );
+    const answered = ok(
+      await rest(t, D, 'PUT', path, { params: [{ id: 'reseller_id', value: 'R-9' }] }),
+    ) as Tcr;
+    expect(answered.status).toBe('pending');
+    connectError(await rest(t, D, 'PUT', path, { params: [{ id: 'reseller_id', value: 'R-10' }] }), 400);
+
+    // the vendor asks again about the value, the provider fixes it, the vendor inquires and pends
+    const inquired = ok(
+      await rest(t, V, 'POST', `${path}/inquire`, {
+        params: [{ id: 'reseller_id', value_error: 'unknown reseller' }],
+      }),
+    ) as Tcr;
+    expect(inquired.status).toBe('inquiring');
+    expect(inquired.params.find((p) => p.id === 'reseller_id')!.value_error).toBe('unknown reseller');
+    ok(await rest(t, D, 'PUT', path, { params: [{ id: 'reseller_id', value: 'R-11' }] }));
+    ok(
+      await rest(t, V, 'POST', `${path}/inquire`, { params: [{ id: 'reseller_id', value_error: 'still?' }] }),
+    );
+    expect((ok(await rest(t, V, 'POST', `${path}/pend`)) as Tcr).status).toBe('pending');
+
+    // fail needs a reason; the provider may not approve; the vendor approves (Connect's nested template)
+    connectError(await rest(t, V, 'POST', `${path}/fail`, {}), 400, 'VAL_001');
+    expect((await rest(t, D, 'POST', `${path}/approve`)).status).toBe(403);
+    const approved = ok(await rest(t, V, 'POST', `${path}/approve`)) as Tcr;
+    expect(approved.status).toBe('approved');
+    // a retried approve answers the same; a later fail is refused
+    expect((ok(await rest(t, V, 'POST', `${path}/approve`)) as Tcr).status).toBe('approved');
+    connectError(await rest(t, V, 'POST', `${path}/fail`, { reason: 'late' }), 400, 'REQ_001');
+
+    const g = await t.queryOk<{
+      tierConfigRequest: { status: string; params: { name: string; value: string }[] };
+      assetRequest: { status: string };
+    }>(
+      V,
+      'query($t: ID!, $r: ID!) { tierConfigRequest(id: $t) { status params { name value } } assetRequest(id: $r) { status } }',
+      { t: tcr.id, r: created.id },
+    );
+    expect(g.tierConfigRequest.status).toBe('APPROVED');
+    expect(g.tierConfigRequest.params.find((p) => p.name === 'reseller_id')!.value).toBe('R-11');
+    expect(g.assetRequest.status).toBe('PENDING');
+  });
+});
