@@ -4,6 +4,7 @@
 // answers are streamed through; a refused path (dot segments, encoded separators) never leaves here.
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { type Logger, REQUEST_ID_HEADER } from '@daas/kit';
 import type { Express, Request, Response } from 'express';
 import { ambiguousPath } from './http-routes.js';
@@ -38,7 +39,12 @@ export function mountRestProxy(app: Express, restUrl: string | undefined, log: L
       req.resume();
       return fail(res, 503, 'SYS_002', 'The REST API is not running here (REST_URL is not set).');
     }
-    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+    const headers: Record<string, string> = {
+      [REQUEST_ID_HEADER]: requestId,
+      // where the caller reached the platform, for links the REST service answers with
+      'x-forwarded-proto': (req.socket as TLSSocket).encrypted ? 'https' : 'http',
+      ...(req.headers.host ? { 'x-forwarded-host': req.headers.host } : {}),
+    };
     for (const h of FORWARDED) {
       const v = req.header(h);
       if (v) headers[h] = v;

@@ -250,3 +250,112 @@ ${TIER_ACCOUNT}`;
 export const TIER_ACCOUNT_ONE = `
 query RestTierAccount($id: ID!) { one: tierAccount(id: $id) { ...RestTierAccount } }
 ${TIER_ACCOUNT}`;
+
+// ------------------------------------------------------------------------------------------------- usage
+
+const USAGE_FILE = `
+fragment RestUsageFile on UsageFile {
+  id name description note externalId status schema currency environment errorDetail acceptanceNote
+  rejectionNote createdAt updatedAt
+  period { from to }
+  product { id name }
+  contract { id }
+  marketplace { id name }
+  vendor { id name }
+  provider { id name }
+  upload { fileName startedAt }
+  counts { processed valid invalid closed }
+  stats { uploaded validated pending accepted closed }
+}`;
+
+export const USAGE_FILES = `
+query RestUsageFiles($first: Int, $after: String, $nodes: Boolean!, $filter: UsageFileFilter) {
+  list: usageFiles(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node @include(if: $nodes) { ...RestUsageFile } }
+  }
+}
+${USAGE_FILE}`;
+
+export const USAGE_FILE_ONE = `
+query RestUsageFile($id: ID!) { one: usageFile(id: $id) { ...RestUsageFile } }
+${USAGE_FILE}`;
+
+const usageMutation = (field: string) => mutation(field, 'usageFile', '...RestUsageFile', USAGE_FILE);
+export const USAGE_ACTIONS = {
+  create: usageMutation('createUsageFile'),
+  submit: usageMutation('submitUsageFile'),
+  accept: usageMutation('acceptUsageFile'),
+  reject: usageMutation('rejectUsageFile'),
+  close: usageMutation('closeUsageFile'),
+  delete: usageMutation('deleteUsageFile'),
+  reprocess: usageMutation('reprocessUsageFile'),
+};
+
+// ---------------------------------------------------------------------- hubs, contracts and agreements
+
+const HUB = `
+fragment RestHub on Hub { id name description instanceType createdAt updatedAt owner { id name } }`;
+
+export const HUBS = `
+query RestHubs($first: Int, $after: String, $nodes: Boolean!, $filter: HubFilter) {
+  list: hubs(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node @include(if: $nodes) { ...RestHub } }
+  }
+}
+${HUB}`;
+
+export const HUB_ONE = `
+query RestHub($id: ID!) { one: hub(id: $id) { ...RestHub } }
+${HUB}`;
+
+const CONTRACT = `
+fragment RestContract on Contract {
+  id type status agreementVersion note createdAt updatedAt
+  agreement { id name }
+  marketplace { id name }
+  vendor { id name }
+  distributor { id name }
+  reseller { id name }
+  events { signed { at } activated { at } terminated { at } }
+}`;
+
+export const CONTRACTS = `
+query RestContracts($first: Int, $after: String, $nodes: Boolean!, $filter: ContractFilter) {
+  list: contracts(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node @include(if: $nodes) { ...RestContract } }
+  }
+}
+${CONTRACT}`;
+
+export const CONTRACT_ONE = `
+query RestContract($id: ID!) { one: contract(id: $id) { ...RestContract } }
+${CONTRACT}`;
+
+const AGREEMENT = `
+fragment RestAgreement on Agreement {
+  id type name description status version autoAccept createdAt updatedAt
+  owner { id name }
+  parent { id name }
+  marketplace { id name }
+  stats { contracts versions }
+}`;
+
+export const AGREEMENTS = `
+query RestAgreements($first: Int, $after: String, $nodes: Boolean!, $filter: AgreementFilter) {
+  list: agreements(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node @include(if: $nodes) { ...RestAgreement } }
+  }
+}
+${AGREEMENT}`;
+
+export const AGREEMENT_ONE = `
+query RestAgreement($id: ID!) { one: agreement(id: $id) { ...RestAgreement } }
+${AGREEMENT}`;

@@ -1,8 +1,10 @@
 // The REST paths served under /public/v1, by method. `:name` matches one id-like segment.
 import type { Handler } from './http.js';
 import * as catalog from './resources/catalog.js';
+import * as partners from './resources/partners.js';
 import * as requests from './resources/requests.js';
 import * as tiers from './resources/tiers.js';
+import * as usage from './resources/usage.js';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT';
@@ -29,6 +31,12 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: 'accounts/:id', handler: catalog.getAccount },
   { method: 'GET', path: 'marketplaces', handler: catalog.listMarketplaces },
   { method: 'GET', path: 'marketplaces/:id', handler: catalog.getMarketplace },
+  { method: 'GET', path: 'hubs', handler: partners.listHubs },
+  { method: 'GET', path: 'hubs/:id', handler: partners.getHub },
+  { method: 'GET', path: 'contracts', handler: partners.listContracts },
+  { method: 'GET', path: 'contracts/:id', handler: partners.getContract },
+  { method: 'GET', path: 'agreements', handler: partners.listAgreements },
+  { method: 'GET', path: 'agreements/:id', handler: partners.getAgreement },
   { method: 'GET', path: 'tier/config-requests', handler: tiers.listTierConfigRequests },
   { method: 'GET', path: 'tier/config-requests/:id', handler: tiers.getTierConfigRequest },
   { method: 'PUT', path: 'tier/config-requests/:id', handler: tiers.updateTierConfigRequest },
@@ -37,6 +45,13 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: 'tier/configs/:id', handler: tiers.getTierConfig },
   { method: 'GET', path: 'tier/accounts', handler: tiers.listTierAccounts },
   { method: 'GET', path: 'tier/accounts/:id', handler: tiers.getTierAccount },
+  { method: 'GET', path: 'usage/files', handler: usage.listUsageFiles },
+  { method: 'POST', path: 'usage/files', handler: usage.createUsageFile },
+  { method: 'GET', path: 'usage/files/:id', handler: usage.getUsageFile },
+  // before `:action`: the first route that matches a method and path serves it
+  { method: 'POST', path: 'usage/files/:id/upload', handler: usage.uploadUsageFile },
+  { method: 'POST', path: 'usage/files/:id/:action', handler: usage.usageFileAction },
+  { method: 'GET', path: 'usage/products/:id/template', handler: usage.usageTemplate },
 ];
 
 /** Connect's other names for the same collections. */

@@ -306,3 +306,91 @@ export function tierAccount(a: G) {
     events: events(a.createdAt as string, a.updatedAt as string),
   };
 }
+
+// ------------------------------------------------------------------------------------------------- usage
+
+/** Connect writes a usage period as times; the platform's periods are whole UTC days, both included. */
+export function usageFile(f: G) {
+  const period = f.period as { from: string; to: string };
+  const counts = f.counts as { valid: number; invalid: number; closed: number };
+  const upload = f.upload as { fileName: string | null; startedAt: string } | null;
+  return {
+    id: f.id,
+    name: f.name,
+    description: s(f.description),
+    note: s(f.note),
+    external_id: s(f.externalId),
+    status: enumOut(f.status as string),
+    environment: enumOut(f.environment as string),
+    schema: enumOut(f.schema as string),
+    currency: f.currency,
+    period: { from: `${period.from} 00:00:00`, to: `${period.to} 23:59:59` },
+    product: named(f.product),
+    contract: f.contract ? { id: (f.contract as Named).id } : null,
+    marketplace: named(f.marketplace),
+    vendor: named(f.vendor),
+    provider: named(f.provider),
+    stats: f.stats,
+    records: { valid: counts.valid, invalid: counts.invalid, closed: counts.closed },
+    error_detail: s(f.errorDetail),
+    acceptance_note: s(f.acceptanceNote),
+    rejection_note: s(f.rejectionNote),
+    events: {
+      ...events(f.createdAt as string, f.updatedAt as string),
+      ...(upload ? { uploaded: { at: upload.startedAt } } : {}),
+    },
+  };
+}
+
+// ------------------------------------------------------------------------ hubs, contracts and agreements
+
+export function hub(h: G) {
+  return {
+    id: h.id,
+    name: h.name,
+    description: s(h.description),
+    instance: { type: enumOut(h.instanceType as string) },
+    owner: named(h.owner),
+    events: events(h.createdAt as string, h.updatedAt as string),
+  };
+}
+
+export function contract(c: G) {
+  const stamps = (c.events ?? {}) as Record<string, { at: string } | null>;
+  const at = (k: string) => (stamps[k] ? { at: stamps[k].at } : null);
+  return {
+    id: c.id,
+    type: enumOut(c.type as string),
+    status: enumOut(c.status as string),
+    version: c.agreementVersion,
+    agreement: named(c.agreement),
+    marketplace: named(c.marketplace),
+    vendor: named(c.vendor),
+    distributor: named(c.distributor),
+    reseller: named(c.reseller),
+    note: s(c.note),
+    events: {
+      ...events(c.createdAt as string, c.updatedAt as string),
+      signed: at('signed'),
+      activated: at('activated'),
+      terminated: at('terminated'),
+    },
+  };
+}
+
+export function agreement(a: G) {
+  return {
+    id: a.id,
+    type: enumOut(a.type as string),
+    name: a.name,
+    description: s(a.description),
+    status: enumOut(a.status as string),
+    version: a.version ?? null,
+    auto_accept: a.autoAccept,
+    owner: named(a.owner),
+    parent: named(a.parent),
+    marketplace: named(a.marketplace),
+    stats: a.stats,
+    events: events(a.createdAt as string, a.updatedAt as string),
+  };
+}

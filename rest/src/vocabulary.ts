@@ -28,6 +28,8 @@ export const ENUMS = {
   AccountRole: ['VENDOR', 'DISTRIBUTOR', 'RESELLER', 'OPERATOR'],
   ContractStatus: ['ENROLLING', 'PENDING', 'ACTIVE', 'TERMINATED', 'REJECTED', 'DELETED'],
   ContractType: ['PROGRAM', 'DISTRIBUTION', 'SERVICE', 'SYNDICATION', 'REFERRAL'],
+  AgreementType: ['PROGRAM', 'DISTRIBUTION', 'SERVICE', 'SYNDICATION', 'REFERRAL'],
+  AgreementStatus: ['ACTIVE', 'INACTIVE', 'DELETED'],
   UsageFileStatus: [
     'DRAFT',
     'UPLOADING',

@@ -2,12 +2,25 @@
 // lists with RQL and Content-Range, the order flow of asset requests, Connect's error shape, hostile
 // input, and tenancy (each role sees through REST exactly what it sees through GraphQL).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toXlsx } from '../../scripts/lib/usage-files.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
-import { type Orderable, orderableProduct, type RestAnswer, rest, truncatedPost } from '../support/rest.js';
+import {
+  multipart,
+  type Orderable,
+  orderableProduct,
+  postBytes,
+  type RestAnswer,
+  rest,
+  truncatedPost,
+  type UsageTarget,
+  usageRows,
+  usageTarget,
+} from '../support/rest.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 let t: TestStack;
 let P: Orderable;
+let U: UsageTarget;
 const V = DEMO.vendor;
 const D = DEMO.distributor;
 const US = 'MP-20001';
@@ -15,6 +28,7 @@ const US = 'MP-20001';
 beforeAll(async () => {
   t = await startTestStack({ seed: true, rest: true, env: { AUTH_TIMEOUT_MS: '60000' } });
   P = await orderableProduct(t, D, US);
+  U = await usageTarget(t, V, US);
 }, 600_000);
 
 afterAll(async () => {
@@ -348,5 +362,373 @@ describe('tiers (read)', () => {
       400,
       'RQL_001',
     );
+  });
+});
+
+type UF = {
+  id: string;
+  status: string;
+  schema: string;
+  name: string;
+  external_id: string;
+  period: { from: string; to: string };
+  product: { id: string };
+  contract: { id: string };
+  marketplace: { id: string };
+  vendor: { id: string };
+  provider: { id: string };
+  records: { valid: number; invalid: number; closed: number };
+  error_detail: string;
+  acceptance_note: string;
+  rejection_note: string;
+  events: { uploaded?: { at: string } };
+};
+
+describe('usage files', () => {
+  let n = 0;
+  /** A usage file as Connect's clients create it (times in the period, ids nested). */
+  const createBody = (over: Record<string, unknown> = {}) => ({
+    name: `REST usage ${++n} ${Date.now()}`,
+    product: { id: U.product },
+    contract: { id: U.contract },
+    currency: 'USD',
+    period: { from: `${U.period.from} 00:00:00`, to: `${U.period.to} 23:59:59` },
+    ...over,
+  });
+  const create = async () => ok(await rest(t, V, 'POST', 'usage/files', createBody()), 201) as UF;
+  const xlsx = (ids = ['r-1', 'r-2']) => toXlsx(usageRows(U, ids));
+  const upload = async (id: string, data: Buffer, field = 'usage_file') => {
+    const form = multipart(field, 'usage.xlsx', data);
+    return postBytes(t, V, `usage/files/${id}/upload`, form.body, form.contentType);
+  };
+  /** Polls the file over REST until its status is one of `statuses` (generous: the machine is loaded). */
+  const waitFor = async (id: string, statuses: string[]) => {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const f = ok(await rest(t, V, 'GET', `usage/files/${id}`)) as UF;
+      if (statuses.includes(f.status)) return f;
+      if (Date.now() > deadline) throw new Error(`${id} still ${f.status}: ${f.error_detail}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+  const graphqlStatus = async (id: string) =>
+    (
+      await t.queryOk<{ usageFile: { status: string } }>(
+        V,
+        'query($id: ID!) { usageFile(id: $id) { status } }',
+        { id },
+      )
+    ).usageFile.status;
+
+  it('template → create → upload XLSX → submit → accept → close, as GraphQL then shows it', async () => {
+    const link = ok(await rest(t, V, 'GET', `usage/products/${U.product}/template`)) as {
+      template_link: string;
+    };
+    expect(link.template_link).toMatch(
+      new RegExp(`/public/v1/usage/products/${U.product}/template\\?format=xlsx$`),
+    );
+    const file = await fetch(link.template_link, { headers: { authorization: `ApiKey ${V}` } });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toMatch(/spreadsheetml/);
+    expect(
+      Buffer.from(await file.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+    connectError(await rest(t, DEMO.vendor2, 'GET', `usage/products/${U.product}/template?format=xlsx`), 404);
+
+    const body = createBody({ external_id: `ext-${Date.now()}` });
+    const created = ok(await rest(t, V, 'POST', 'usage/files', body), 201) as UF;
+    expect(created).toMatchObject({
+      status: 'draft',
+      schema: 'qt',
+      product: { id: U.product },
+      contract: { id: U.contract },
+      marketplace: { id: US },
+      provider: { id: 'PA-200-001' },
+      period: { from: `${U.period.from} 00:00:00`, to: `${U.period.to} 23:59:59` },
+    });
+    expect(created.id).toMatch(/^UF-/);
+    // the client retries a POST answered 5xx: the same body finds the same file
+    expect((ok(await rest(t, V, 'POST', 'usage/files', body), 201) as UF).id).toBe(created.id);
+
+    const uploaded = ok(await upload(created.id, await xlsx())) as UF;
+    expect(['processing', 'ready']).toContain(uploaded.status);
+    const ready = await waitFor(created.id, ['ready', 'invalid']);
+    expect(ready).toMatchObject({ status: 'ready', records: { valid: 2, invalid: 0 } });
+
+    const listed = ok(
+      await rest(t, V, 'GET', `usage/files?and(eq(status,ready),eq(product.id,${U.product}))`),
+    ) as UF[];
+    expect(listed.map((f) => f.id)).toContain(created.id);
+    expect(listed.every((f) => f.status === 'ready')).toBe(true);
+
+    const submitted = ok(await rest(t, V, 'POST', `usage/files/${created.id}/submit`)) as UF;
+    expect(submitted.status).toBe('pending');
+    expect((ok(await rest(t, V, 'POST', `usage/files/${created.id}/submit`)) as UF).status).toBe('pending');
+    // the vendor may not accept its own report
+    expect([403, 400]).toContain((await rest(t, V, 'POST', `usage/files/${created.id}/accept`, {})).status);
+    const accepted = ok(
+      await rest(t, D, 'POST', `usage/files/${created.id}/accept`, { acceptance_note: 'ok' }),
+    ) as UF;
+    expect(accepted).toMatchObject({ status: 'accepted', acceptance_note: 'ok' });
+    const closed = ok(await rest(t, D, 'POST', `usage/files/${created.id}/close`)) as UF;
+    expect(closed).toMatchObject({ status: 'closed', records: { closed: 2 } });
+    expect(await graphqlStatus(created.id)).toBe('CLOSED');
+  });
+
+  it('reject with a note; a refused transition is a 400; others see nothing', async () => {
+    const f = await create();
+    connectError(await rest(t, V, 'POST', `usage/files/${f.id}/submit`), 400, 'REQ_001');
+    ok(await upload(f.id, await xlsx(['x-1'])));
+    await waitFor(f.id, ['ready']);
+    ok(await rest(t, V, 'POST', `usage/files/${f.id}/submit`));
+    const rejected = ok(
+      await rest(t, D, 'POST', `usage/files/${f.id}/reject`, { rejection_note: 'wrong month' }),
+    ) as UF;
+    expect(rejected).toMatchObject({ status: 'rejected', rejection_note: 'wrong month' });
+    connectError(await rest(t, DEMO.vendor2, 'GET', `usage/files/${f.id}`), 404);
+    connectError(await rest(t, DEMO.vendor2, 'POST', `usage/files/${f.id}/submit`), 404);
+    const form = multipart('usage_file', 'u.xlsx', await xlsx());
+    connectError(
+      await postBytes(t, DEMO.vendor2, `usage/files/${f.id}/upload`, form.body, form.contentType),
+      404,
+    );
+    connectError(await rest(t, V, 'POST', `usage/files/${f.id}/teleport`), 404);
+    connectError(
+      await rest(t, V, 'POST', 'usage/files', createBody({ period: { from: 'soon' } })),
+      400,
+      'VAL_001',
+    );
+    connectError(await rest(t, V, 'GET', 'usage/files?eq(schema,qt)'), 400, 'RQL_001');
+  });
+
+  it('each role lists through REST exactly the usage files GraphQL shows it', async () => {
+    for (const token of [V, D, DEMO.vendor2, DEMO.operator]) {
+      const g = await t.queryOk<{ usageFiles: { totalCount: number; edges: { node: { id: string } }[] } }>(
+        token,
+        '{ usageFiles(first: 500) { totalCount edges { node { id } } } }',
+      );
+      const a = await rest(t, token, 'GET', 'usage/files?limit=500');
+      expect((ok(a) as UF[]).map((f) => f.id)).toEqual(g.usageFiles.edges.map((e) => e.node.id));
+      expect(a.headers['content-range']).toMatch(new RegExp(`/${g.usageFiles.totalCount}$`));
+    }
+  });
+
+  it('hostile uploads get a clear 4xx or leave the file INVALID, never stuck, and lose nothing else', async () => {
+    const f = await create();
+    ok(await upload(f.id, await xlsx(['h-1', 'h-2', 'h-3'])));
+    await waitFor(f.id, ['ready']);
+    // not multipart: refused before a byte moves; the file keeps its records
+    expect(
+      connectError(
+        await postBytes(t, V, `usage/files/${f.id}/upload`, await xlsx(), 'application/json'),
+        400,
+        'VAL_001',
+      ),
+    ).toMatch(/usage_file/);
+    // a form without the usage_file part: 400 from the usage service, the file unchanged
+    connectError(await upload(f.id, await xlsx(), 'attachment'), 400, 'VAL_001');
+    expect(ok(await rest(t, V, 'GET', `usage/files/${f.id}`))).toMatchObject({
+      status: 'ready',
+      records: { valid: 3 },
+    });
+
+    // a form cut short (its closing boundary missing): a clear 400, the file INVALID with the reason
+    const good = await xlsx(['h-4']);
+    const form = multipart('usage_file', 'usage.xlsx', good);
+    const cut = Buffer.concat([form.head, good.subarray(0, good.length >> 1)]);
+    const refused = connectError(
+      await postBytes(t, V, `usage/files/${f.id}/upload`, cut, form.contentType),
+      400,
+    );
+    expect(refused.length).toBeGreaterThan(0);
+    const invalid = await waitFor(f.id, ['invalid']);
+    expect(invalid.error_detail).toMatch(/upload/);
+
+    // the connection dropped mid-body: a new upload began, and the file ends INVALID (not stuck uploading)
+    const before = invalid.events.uploaded!.at;
+    const status = await truncatedPost(
+      t,
+      V,
+      `usage/files/${f.id}/upload`,
+      cut,
+      form.body.length + 1000,
+      form.contentType,
+    );
+    expect(status === null || (status >= 400 && status < 500)).toBe(true);
+    const deadline = Date.now() + 120_000;
+    let dropped = invalid;
+    while (dropped.events.uploaded!.at === before || dropped.status !== 'invalid') {
+      if (Date.now() > deadline) throw new Error(`after a dropped upload: ${JSON.stringify(dropped)}`);
+      await new Promise((r) => setTimeout(r, 250));
+      dropped = ok(await rest(t, V, 'GET', `usage/files/${f.id}`)) as UF;
+    }
+    expect(dropped.error_detail).toMatch(/upload/);
+
+    // garbage that claims to be XLSX: processed to INVALID with a reason
+    ok(await upload(f.id, Buffer.from('PK\u0003\u0004 not really a workbook')));
+    expect((await waitFor(f.id, ['invalid'])).error_detail.length).toBeGreaterThan(0);
+
+    // and a good upload afterwards works: nothing was left broken
+    ok(await upload(f.id, await xlsx(['h-5', 'h-6'])));
+    expect(await waitFor(f.id, ['ready'])).toMatchObject({ records: { valid: 2, invalid: 0 } });
+    expect((await rest(t, V, 'GET', 'usage/files?limit=1')).status).toBe(200);
+  });
+});
+
+describe('hubs, contracts and agreements (read)', () => {
+  const LISTS = [
+    ['hubs', 'hubs'],
+    ['contracts', 'contracts'],
+    ['agreements', 'agreements'],
+  ] as const;
+
+  it('each role lists through REST exactly what GraphQL shows it, and reads each by id', async () => {
+    for (const token of [V, D, DEMO.reseller, DEMO.operator]) {
+      const g = await t.queryOk<Record<string, { totalCount: number; edges: { node: { id: string } }[] }>>(
+        token,
+        `{ ${LISTS.map(([, q]) => `${q}(first: 500) { totalCount edges { node { id } } }`).join(' ')} }`,
+      );
+      for (const [path, q] of LISTS) {
+        const a = await rest(t, token, 'GET', `${path}?limit=500`);
+        const ids = (ok(a) as { id: string }[]).map((x) => x.id);
+        expect(ids, `${path} as ${token}`).toEqual(g[q]!.edges.map((e) => e.node.id));
+        expect(a.headers['content-range']).toMatch(new RegExp(`/${g[q]!.totalCount}$`));
+        if (ids[0])
+          expect((ok(await rest(t, token, 'GET', `${path}/${ids[0]}`)) as { id: string }).id).toBe(ids[0]);
+      }
+    }
+  });
+
+  it('filters contracts and agreements with RQL; what a caller may not see is a 404', async () => {
+    const g = await t.queryOk<{ contracts: { edges: { node: { id: string } }[] } }>(
+      V,
+      '{ contracts(first: 500, filter: { type: DISTRIBUTION, status: ACTIVE }) { edges { node { id } } } }',
+    );
+    const a = ok(
+      await rest(t, V, 'GET', 'contracts?and(eq(type,distribution),eq(status,active))&limit=500'),
+    ) as {
+      id: string;
+      type: string;
+      status: string;
+      distributor: { id: string };
+    }[];
+    expect(a.map((c) => c.id)).toEqual(g.contracts.edges.map((e) => e.node.id));
+    expect(a.every((c) => c.type === 'distribution' && c.status === 'active')).toBe(true);
+    const distribution = ok(await rest(t, D, 'GET', 'agreements?eq(type,distribution)')) as {
+      type: string;
+    }[];
+    expect(distribution.every((x) => x.type === 'distribution')).toBe(true);
+    connectError(await rest(t, V, 'GET', 'contracts?eq(name,x)'), 400, 'RQL_001');
+    connectError(await rest(t, V, 'GET', 'agreements?eq(type,nope)'), 400);
+    connectError(await rest(t, V, 'GET', 'hubs/HB-0000-0000'), 404, 'NFND_000');
+    // a contract the caller is no party of
+    const theirs = ok(await rest(t, DEMO.operator, 'GET', 'contracts?limit=500')) as {
+      id: string;
+      vendor: { id: string } | null;
+      distributor: { id: string };
+      reseller: { id: string } | null;
+    }[];
+    const vendorId = 'VA-100-001';
+    const foreign = theirs.find(
+      (c) => c.vendor?.id !== vendorId && c.distributor.id !== vendorId && c.reseller?.id !== vendorId,
+    );
+    if (foreign) connectError(await rest(t, V, 'GET', `contracts/${foreign.id}`), 404);
+  });
+});
+
+describe('tier config requests: the actions', () => {
+  it('purchase with a new reseller → TCR inquiring → provider answers → vendor inquires, pends, approves', async () => {
+    const PRD = 'PRD-100-000-002';
+    const product = await t.queryOk<{ product: { items: { id: string; type: string }[] } }>(
+      D,
+      'query($id: ID!) { product(id: $id) { items { id type } } }',
+      { id: PRD },
+    );
+    const uid = `rest-tcr-${Date.now()}`;
+    const created = ok(
+      await rest(t, D, 'POST', 'requests', {
+        type: 'purchase',
+        marketplace: { id: US },
+        asset: {
+          external_uid: uid,
+          product: { id: PRD },
+          items: product.product.items.map((i) =>
+            i.type === 'PPU' ? { id: i.id } : { id: i.id, quantity: 2 },
+          ),
+          params: [{ id: 'tenant_name', value: 'tcr-tenant' }],
+          tiers: {
+            customer: { name: `TCR customer ${uid}`, external_id: uid },
+            tier1: { name: `TCR reseller ${uid}`, external_id: `${uid}-r` },
+          },
+        },
+      }),
+      201,
+    ) as Req & { asset: { tiers: { tier1: { id: string } } } };
+    expect(created.status).toBe('tiers_setup');
+    type Tcr = {
+      id: string;
+      status: string;
+      reason: string;
+      configuration: { account: { id: string }; status: string };
+      params: { id: string; value: string; value_error: string }[];
+    };
+    const listed = ok(
+      await rest(
+        t,
+        D,
+        'GET',
+        `tier/config-requests?and(eq(status,inquiring),eq(product.id,${PRD}))&limit=500`,
+      ),
+    ) as Tcr[];
+    const tcr = listed.find((x) => x.configuration.account.id === created.asset.tiers.tier1.id)!;
+    expect(tcr).toBeDefined();
+    const path = `tier/config-requests/${tcr.id}`;
+
+    // only the provider answers; the vendor's PUT is refused
+    expect((await rest(t, V, 'PUT', path, { params: [{ id: 'reseller_id', value: 'R-9' }] })).status).toBe(
+      403,
+    );
+    const answered = ok(
+      await rest(t, D, 'PUT', path, { params: [{ id: 'reseller_id', value: 'R-9' }] }),
+    ) as Tcr;
+    expect(answered.status).toBe('pending');
+    connectError(await rest(t, D, 'PUT', path, { params: [{ id: 'reseller_id', value: 'R-10' }] }), 400);
+
+    // the vendor asks again about the value, the provider fixes it, the vendor inquires and pends
+    const inquired = ok(
+      await rest(t, V, 'POST', `${path}/inquire`, {
+        params: [{ id: 'reseller_id', value_error: 'unknown reseller' }],
+      }),
+    ) as Tcr;
+    expect(inquired.status).toBe('inquiring');
+    expect(inquired.params.find((p) => p.id === 'reseller_id')!.value_error).toBe('unknown reseller');
+    ok(await rest(t, D, 'PUT', path, { params: [{ id: 'reseller_id', value: 'R-11' }] }));
+    ok(
+      await rest(t, V, 'POST', `${path}/inquire`, { params: [{ id: 'reseller_id', value_error: 'still?' }] }),
+    );
+    expect((ok(await rest(t, V, 'POST', `${path}/pend`)) as Tcr).status).toBe('pending');
+
+    // fail needs a reason; the provider may not approve; the vendor approves (Connect's nested template)
+    connectError(await rest(t, V, 'POST', `${path}/fail`, {}), 400, 'VAL_001');
+    expect((await rest(t, D, 'POST', `${path}/approve`)).status).toBe(403);
+    const approved = ok(await rest(t, V, 'POST', `${path}/approve`)) as Tcr;
+    expect(approved.status).toBe('approved');
+    // a retried approve answers the same; a later fail is refused
+    expect((ok(await rest(t, V, 'POST', `${path}/approve`)) as Tcr).status).toBe('approved');
+    connectError(await rest(t, V, 'POST', `${path}/fail`, { reason: 'late' }), 400, 'REQ_001');
+
+    const g = await t.queryOk<{
+      tierConfigRequest: { status: string; params: { name: string; value: string }[] };
+      assetRequest: { status: string };
+    }>(
+      V,
+      'query($t: ID!, $r: ID!) { tierConfigRequest(id: $t) { status params { name value } } assetRequest(id: $r) { status } }',
+      { t: tcr.id, r: created.id },
+    );
+    expect(g.tierConfigRequest.status).toBe('APPROVED');
+    expect(g.tierConfigRequest.params.find((p) => p.name === 'reseller_id')!.value).toBe('R-11');
+    expect(g.assetRequest.status).toBe('PENDING');
   });
 });

@@ -2,16 +2,19 @@
 // venv `node scripts/bootstrap.mjs --tests` makes in tools/connect-sdk), drives an order through the
 // REST API; the platform's GraphQL API then shows what it did.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
+import { toXlsx } from '../../scripts/lib/usage-files.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
-import { type Orderable, orderableProduct, restBase } from '../support/rest.js';
+import { type Orderable, orderableProduct, restBase, usageRows, usageTarget } from '../support/rest.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 const PYTHON = join(REPO_ROOT, 'tools', 'connect-sdk', 'bin', 'python');
 const SCRIPT = join(REPO_ROOT, 'tests', 'e2e', 'connect-sdk', 'order_flow.py');
+const USAGE_SCRIPT = join(REPO_ROOT, 'tests', 'e2e', 'connect-sdk', 'usage_flow.py');
 
 let t: TestStack;
 let P: Orderable;
@@ -28,9 +31,9 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function runPython(input: unknown): Promise<Record<string, unknown>> {
+function runPython(input: unknown, script = SCRIPT): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(PYTHON, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -100,3 +103,42 @@ it('the stock SDK lists with R() filters, pages with its own iteration and appro
     expect(after.assetRequest.params.find((x) => x.name === p.name)?.value).toBe(p.value);
   }
 }, 240_000);
+
+it('the stock SDK reports usage: template, create, upload XLSX as usage_file, submit, accept, close', async () => {
+  const u = await usageTarget(t, DEMO.vendor, 'MP-20001');
+  const xlsx = join(mkdtempSync(join(tmpdir(), 'rest-sdk-')), 'usage.xlsx');
+  writeFileSync(xlsx, await toXlsx(usageRows(u, ['sdk-1', 'sdk-2', 'sdk-3'])));
+  const out = await runPython(
+    {
+      endpoint: restBase(t),
+      vendor: DEMO.vendor,
+      distributor: DEMO.distributor,
+      product: u.product,
+      contract: u.contract,
+      period: u.period,
+      name: `SDK usage ${Date.now()}`,
+      xlsx,
+    },
+    USAGE_SCRIPT,
+  );
+  expect(out.template).toEqual({
+    status: 200,
+    type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    zip: true,
+  });
+  const created = out.created as { id: string; status: string };
+  expect(created.status).toBe('draft');
+  expect(['processing', 'ready']).toContain(out.uploaded);
+  expect(out.processed).toEqual({ status: 'ready', records: { valid: 3, invalid: 0, closed: 0 } });
+  expect(out.listed).toContain(created.id);
+  expect(out.submitted).toBe('pending');
+  expect([400, 403]).toContain(out.vendor_accept);
+  expect(out.accepted).toBe('accepted');
+  expect(out.closed).toBe('closed');
+  const g = await t.queryOk<{ usageFile: { status: string; counts: { valid: number; closed: number } } }>(
+    DEMO.vendor,
+    'query($id: ID!) { usageFile(id: $id) { status counts { valid closed } } }',
+    { id: created.id },
+  );
+  expect(g.usageFile).toEqual({ status: 'CLOSED', counts: { valid: 3, closed: 3 } });
+}, 300_000);

@@ -44,7 +44,14 @@ export async function rest(
 }
 
 /** A body that stops before its Content-Length: the answer, or null when the connection just closed. */
-export function truncatedPost(t: TestStack, token: string, path: string, sent: string, declared: number) {
+export function truncatedPost(
+  t: TestStack,
+  token: string,
+  path: string,
+  sent: string | Buffer,
+  declared: number,
+  contentType = 'application/json',
+) {
   return new Promise<number | null>((resolve) => {
     const req = httpRequest(
       `${restBase(t)}/${path}`,
@@ -52,7 +59,7 @@ export function truncatedPost(t: TestStack, token: string, path: string, sent: s
         method: 'POST',
         headers: {
           authorization: `ApiKey ${token}`,
-          'content-type': 'application/json',
+          'content-type': contentType,
           'content-length': String(declared),
         },
       },
@@ -64,6 +71,105 @@ export function truncatedPost(t: TestStack, token: string, path: string, sent: s
     req.on('error', () => resolve(null));
     req.write(sent, () => setTimeout(() => req.destroy(), 200));
   });
+}
+
+/** A multipart/form-data body with one file part (as Connect's clients upload `usage_file`). */
+export function multipart(
+  field: string,
+  fileName: string,
+  data: Buffer,
+  type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+) {
+  const boundary = `----rest-test-${Math.random().toString(16).slice(2)}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${fileName}"\r\nContent-Type: ${type}\r\n\r\n`;
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    head: Buffer.from(head),
+    tail: Buffer.from(`\r\n--${boundary}--\r\n`),
+    body: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+  };
+}
+
+/** A POST of raw bytes (an upload), answered as `rest` answers. */
+export async function postBytes(
+  t: TestStack,
+  token: string,
+  path: string,
+  body: Buffer,
+  contentType: string,
+): Promise<RestAnswer> {
+  const res = await fetch(`${restBase(t)}/${path}`, {
+    method: 'POST',
+    headers: { authorization: `ApiKey ${token}`, 'content-type': contentType },
+    body: new Uint8Array(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: res.status, headers: Object.fromEntries(res.headers), body: parsed, text };
+}
+
+/** What a demo usage report needs: the vendor's pay-as-you-go product, contract and active asset in `marketplace`. */
+export interface UsageTarget {
+  product: string;
+  contract: string;
+  asset: string;
+  mpn: string;
+  /** this month, whole UTC days */
+  period: { from: string; to: string };
+}
+
+export async function usageTarget(t: TestStack, vendor: string, marketplace: string): Promise<UsageTarget> {
+  const d = await t.queryOk<{
+    contracts: { edges: { node: { id: string } }[] };
+    assets: {
+      edges: {
+        node: {
+          id: string;
+          product: { id: string; capabilities: { ppu: unknown }; items: { mpn: string; type: string }[] };
+        };
+      }[];
+    };
+  }>(
+    vendor,
+    `query($m: ID!) {
+      contracts(first: 1, filter: { type: DISTRIBUTION, status: ACTIVE, marketplace: $m }) { edges { node { id } } }
+      assets(first: 50, filter: { marketplace: $m, status: ACTIVE }) { edges { node {
+        id product { id capabilities { ppu { schema } } items { mpn type } } } } } }`,
+    { m: marketplace },
+  );
+  const a = d.assets.edges
+    .map((e) => e.node)
+    .filter((x) => x.product.capabilities.ppu && x.product.items.some((i) => i.type === 'PPU'))
+    .sort((x, y) => x.id.localeCompare(y.id))[0]!;
+  const now = new Date();
+  const day = (x: Date) => x.toISOString().slice(0, 10);
+  return {
+    product: a.product.id,
+    contract: d.contracts.edges[0]!.node.id,
+    asset: a.id,
+    mpn: a.product.items.find((i) => i.type === 'PPU')!.mpn,
+    period: {
+      from: day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))),
+      to: day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0))),
+    },
+  };
+}
+
+/** One valid QT record of `u` per id, as rows of the upload template. */
+export function usageRows(u: UsageTarget, ids: string[], quantity = '3') {
+  return ids.map((id) => ({
+    record_id: id,
+    item_search_criteria: 'item.mpn',
+    item_search_value: u.mpn,
+    quantity,
+    start_time_utc: `${u.period.from} 00:00:00`,
+    end_time_utc: `${u.period.to} 23:59:59`,
+    asset_search_criteria: 'asset.id',
+    asset_search_value: u.asset,
+  }));
 }
 
 export interface Orderable {
