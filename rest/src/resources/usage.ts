@@ -127,7 +127,7 @@ export async function usageFileAction(c: Call) {
   if (!action) throw new RestError(404, 'NFND_001', [`No action "${c.params.action}" on usage files.`]);
   const body = await c.body();
   const file = await readFile(c); // one the caller may not see is a 404, as on GET
-  const input = { file: c.params.id, ...action.input(body, file) };
+  const input = { usageFile: c.params.id, ...action.input(body, file) };
   try {
     const done = await c.gateway.run<Done>(c.caller, action.document, { input });
     sendJson(c.res, 200, usageFile(done.done.usageFile));
