@@ -28,6 +28,7 @@ import { IdentityDataSource } from './data-source.js';
 import { jsonBody, transportErrors, unknownPath } from './http-errors.js';
 import { mountSubgraphRoutes } from './http-routes.js';
 import { mountIde } from './ide.js';
+import { mountPortal } from './portal.js';
 import { IdentityForwarder } from './identity-forwarding.js';
 import { aliasLimit, costLimit, depthLimit, tokenLimitError } from './limits.js';
 import { gatewayMetrics, serveMetrics } from './metrics.js';
@@ -185,6 +186,7 @@ export async function startGateway(
       .json(development ? { ready, subgraphs: Object.fromEntries(urls) } : { ready });
   });
   if (config.IDE_ENABLED) mountIde(app, log);
+  if (config.PORTAL_ENABLED) mountPortal(app, log);
   mountSubgraphRoutes(app, { authenticator, forwarder, urlOf: (name) => urls.get(name), log });
   mountRestProxy(app, config.REST_URL, log);
   app.use(
