@@ -25,12 +25,14 @@ export function mountPortal(app: Express, log: Logger): void {
   const built = existsSync(`${DIST}index.html`);
   if (!built)
     log.warn({ dist: DIST }, 'the portal is not built (run `npm run setup`); /portal serves a hint');
-  // The bundle's asset URLs are relative: /portal must end in a slash for them to resolve.
+  // The bundle's asset URLs are relative: the page must be /portal/ (with the slash) for them to resolve.
+  // Express matches /portal and /portal/ alike, so the raw path decides.
   app.get('/portal', (req, res) => {
-    const q = req.url.indexOf('?');
-    res.redirect(301, `/portal/${q >= 0 ? req.url.slice(q) : ''}`);
-  });
-  app.get('/portal/', (_req, res) => {
+    const [path, query] = req.originalUrl.split('?', 2);
+    if (path !== '/portal/') {
+      res.redirect(301, `/portal/${query === undefined ? '' : `?${query}`}`);
+      return;
+    }
     if (!built) {
       res.status(503).type('text').send('The portal is not built: run `npm run setup`, then restart.');
       return;

@@ -60,6 +60,8 @@ export function createPortalClient(token: string): PortalClient {
     url: http.href,
     fetchOptions: { headers: { authorization } },
     requestPolicy: 'cache-and-network',
+    // POST always: the gateway refuses a GET without a CSRF preflight header, and POST bodies stay out of logs.
+    preferGetMethod: false,
     exchanges: [
       cacheExchange({
         keys: Object.fromEntries(EMBEDDED.map((t) => [t, () => null])),

@@ -22,7 +22,7 @@ export function RequestSummary({ r, assetHref }: { r: RequestDetailFragment; ass
     <Card withBorder>
       <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
         <Field label="Product">{r.product?.name ?? '—'}</Field>
-        <Field label="Customer">{r.customer?.name ?? '—'}</Field>
+        <Field label="Customer">{r.customer?.name ?? r.asset?.tiers.customer?.name ?? '—'}</Field>
         <Field label="Marketplace">{r.marketplace?.name ?? '—'}</Field>
         <Field label="Provider">{r.provider.name}</Field>
         <Field label="Asset">

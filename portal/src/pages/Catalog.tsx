@@ -1,28 +1,49 @@
-// The marketplace catalog: every product listed to the caller, with its items, and where it is sold.
-import { Anchor, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+// The marketplace catalog: the published products the caller may sell in one of its marketplaces, with
+// their items; "Buy" opens the purchase form for that product and marketplace.
+import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { useQuery } from 'urql';
 import { Link } from 'wouter';
 import { LoadState, Pager, usePager } from '../components/common.js';
-import { CatalogDocument } from '../generated/graphql.js';
+import { CatalogDocument, PortalMarketplacesDocument } from '../generated/graphql.js';
 
 const PAGE = 20;
 
 export function Catalog() {
+  const [{ data: mps }] = useQuery({ query: PortalMarketplacesDocument });
+  const marketplaces = mps?.marketplaces.edges.map((e) => e.node) ?? [];
+  const [chosen, setChosen] = useState<string | null>(null);
+  const marketplace = chosen ?? marketplaces[0]?.id ?? null;
   const pager = usePager();
   const [{ data, fetching, error }] = useQuery({
     query: CatalogDocument,
-    variables: { first: PAGE, after: pager.after },
+    variables: { marketplace: marketplace ?? '', first: PAGE, after: pager.after },
+    pause: !marketplace,
   });
-  const conn = data?.listings;
+  const conn = data?.products;
+  const mpName = marketplaces.find((m) => m.id === marketplace)?.name ?? marketplace;
   return (
     <Stack>
-      <Title order={2}>Catalog</Title>
+      <Group justify="space-between" align="end">
+        <Title order={2}>Catalog</Title>
+        <Select
+          label="Marketplace"
+          data={marketplaces.map((m) => ({ value: m.id, label: `${m.name} (${m.currency})` }))}
+          value={marketplace}
+          onChange={(v) => {
+            setChosen(v);
+            pager.reset();
+          }}
+          allowDeselect={false}
+          w={260}
+        />
+      </Group>
       <LoadState
         fetching={fetching}
         error={error}
         hasData={!!conn}
         empty={conn?.edges.length === 0}
-        emptyText="Nothing is listed to you yet."
+        emptyText="Nothing is offered to you in this marketplace yet."
       />
       {conn && conn.edges.length > 0 && (
         <Table.ScrollContainer minWidth={720}>
@@ -31,27 +52,25 @@ export function Catalog() {
               <Table.Tr>
                 <Table.Th>Product</Table.Th>
                 <Table.Th>Vendor</Table.Th>
-                <Table.Th>Marketplace</Table.Th>
                 <Table.Th>Items</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {conn.edges.map(({ node: l }) => (
-                <Table.Tr key={l.id} data-testid={`listing-${l.product.id}-${l.marketplace.id}`}>
+              {conn.edges.map(({ node: p }) => (
+                <Table.Tr key={p.id} data-testid={`product-${p.id}`}>
                   <Table.Td>
                     <Text size="sm" fw={500}>
-                      {l.product.name}
+                      {p.name}
                     </Text>
                     <Text size="xs" c="dimmed">
-                      {l.product.id} {l.product.shortDescription ? `· ${l.product.shortDescription}` : ''}
+                      {p.id} {p.shortDescription ? `· ${p.shortDescription}` : ''}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{l.product.vendor.name}</Table.Td>
-                  <Table.Td>{l.marketplace.name}</Table.Td>
+                  <Table.Td>{p.vendor.name}</Table.Td>
                   <Table.Td>
                     <Group gap={4}>
-                      {l.product.items.map((i) => (
+                      {p.items.map((i) => (
                         <Badge key={i.id} variant="outline" size="sm">
                           {i.name}
                         </Badge>
@@ -61,9 +80,9 @@ export function Catalog() {
                   <Table.Td>
                     <Button
                       component={Link}
-                      href={`/purchase/${l.marketplace.id}/${l.product.id}`}
+                      href={`/purchase/${marketplace}/${p.id}`}
                       size="xs"
-                      aria-label={`Buy ${l.product.name} in ${l.marketplace.name}`}
+                      aria-label={`Buy ${p.name} in ${mpName}`}
                     >
                       Buy
                     </Button>

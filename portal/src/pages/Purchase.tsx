@@ -186,6 +186,7 @@ function PurchaseForm({ product, marketplace }: { product: Product; marketplace:
                 x.constraints.choices.length > 0 ? (
                   <Select
                     key={x.id}
+                    name={`params.${x.name}`}
                     label={x.title}
                     description={x.description ?? x.hint ?? undefined}
                     withAsterisk={x.constraints.required}
@@ -198,6 +199,7 @@ function PurchaseForm({ product, marketplace }: { product: Product; marketplace:
                 ) : (
                   <TextInput
                     key={x.id}
+                    name={`params.${x.name}`}
                     label={x.title}
                     description={x.description ?? x.hint ?? undefined}
                     placeholder={x.placeholder ?? undefined}

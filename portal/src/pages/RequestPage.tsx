@@ -74,6 +74,8 @@ function RequestActions({ r, role }: { r: Request; role: string }) {
     updateState.error ?? inquireState.error ?? approveState.error ?? failState.error ?? answerState.error,
   );
   const open = OPEN.includes(r.status);
+  // Only a purchase's approval renders a fulfillment template (the activation the buyer sees).
+  const purchase = r.type === 'PURCHASE';
   const vendor = role === 'VENDOR' && open;
   const provider = (role === 'DISTRIBUTOR' || role === 'RESELLER') && r.status === 'INQUIRING';
   const changedValues = params
@@ -126,19 +128,23 @@ function RequestActions({ r, role }: { r: Request; role: string }) {
               </Button>
             </Group>
             <Group align="end">
-              <Select
-                label="Fulfillment template"
-                placeholder="Choose a template"
-                data={templates.map((t) => ({ value: t.id, label: `${t.title} (${t.id})` }))}
-                value={template}
-                onChange={setTemplate}
-                w={320}
-                error={fieldError(errors, 'template')}
-              />
+              {purchase && (
+                <Select
+                  label="Fulfillment template"
+                  placeholder="Choose a template"
+                  data={templates.map((t) => ({ value: t.id, label: `${t.title} (${t.id})` }))}
+                  value={template}
+                  onChange={setTemplate}
+                  w={320}
+                  error={fieldError(errors, 'template')}
+                />
+              )}
               <Button
                 color="green"
                 disabled={busy}
-                onClick={() => saveThen(() => approve({ input: { request: r.id, template } }))}
+                onClick={() =>
+                  saveThen(() => approve({ input: { request: r.id, ...(purchase ? { template } : {}) } }))
+                }
               >
                 Approve
               </Button>

@@ -135,7 +135,7 @@ export function RequestQueue() {
                   </Table.Td>
                   <Table.Td>{r.product?.name ?? '—'}</Table.Td>
                   <Table.Td>
-                    <Text size="sm">{r.customer?.name ?? '—'}</Text>
+                    <Text size="sm">{r.customer?.name ?? r.asset?.tiers.customer?.name ?? '—'}</Text>
                   </Table.Td>
                   <Table.Td>{r.marketplace?.name ?? '—'}</Table.Td>
                   <Table.Td>{when(r.updatedAt)}</Table.Td>
