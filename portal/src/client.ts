@@ -32,6 +32,19 @@ const EMBEDDED = [
   'TierAccountEdge',
 ];
 
+type Data = Record<string, unknown> | null | undefined;
+
+/** The asset a request payload or event names: its open and last request are refetched. */
+function invalidateAssetRequests(cache: Cache, request: Data): void {
+  const asset = (request?.asset as Data)?.id;
+  if (typeof asset !== 'string') return;
+  cache.invalidate({ __typename: 'Asset', id: asset }, 'pendingRequest');
+  cache.invalidate({ __typename: 'Asset', id: asset }, 'lastRequest');
+}
+
+const payloadRequest = (result: Data, field: string) =>
+  ((result?.[field] as Data)?.assetRequest ?? null) as Data;
+
 function invalidateLists(cache: Cache, ...fields: string[]): void {
   for (const f of cache.inspectFields('Query')) {
     if (fields.includes(f.fieldName)) cache.invalidate('Query', f.fieldName, f.arguments);
@@ -68,12 +81,25 @@ export function createPortalClient(token: string): PortalClient {
         updates: {
           Subscription: {
             // Any change may move a request into or out of a filtered page: refetch the lists shown.
-            assetRequestChanged: (_r, _a, cache) => invalidateLists(cache, 'assetRequests', 'assets'),
+            assetRequestChanged: (r, _a, cache) => {
+              invalidateLists(cache, 'assetRequests', 'assets');
+              invalidateAssetRequests(cache, payloadRequest(r, 'assetRequestChanged'));
+            },
             assetChanged: (_r, _a, cache) => invalidateLists(cache, 'assets'),
           },
           Mutation: {
             createPurchaseRequest: (_r, _a, cache) => invalidateLists(cache, 'assets', 'assetRequests'),
             createTierAccount: (_r, _a, cache) => invalidateLists(cache, 'tierAccounts'),
+            // a new request becomes the asset's open one
+            ...Object.fromEntries(
+              ['createSuspendRequest', 'createResumeRequest', 'createCancelRequest'].map((m) => [
+                m,
+                (r: Data, _a: unknown, cache: Cache) => {
+                  invalidateAssetRequests(cache, payloadRequest(r, m));
+                  invalidateLists(cache, 'assets', 'assetRequests');
+                },
+              ]),
+            ),
           },
         },
       }),

@@ -19,11 +19,15 @@ export function apiErrors(error: CombinedError | undefined | null): ShownError[]
         field: null,
       },
     ];
-  return error.graphQLErrors.map((e) => ({
-    code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
-    message: e.message,
-    field: typeof e.extensions?.field === 'string' ? e.extensions.field.replace(/^input\./, '') : null,
-  }));
+  return error.graphQLErrors.map((e) => {
+    const raw = typeof e.extensions?.field === 'string' ? e.extensions.field : null;
+    return {
+      code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+      // shown beside the field, the message need not name it again
+      message: raw && e.message.startsWith(`${raw}: `) ? e.message.slice(raw.length + 2) : e.message,
+      field: raw ? raw.replace(/^input\./, '') : null,
+    };
+  });
 }
 
 /** The message for one form field (`params.tenant_name`), if the API named it. */

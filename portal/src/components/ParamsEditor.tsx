@@ -1,6 +1,7 @@
 // A request's parameters as a form: values the caller may edit, and (for the vendor) a "wrong value"
 // message per parameter. The parent owns the state so its actions send exactly what is shown.
 import { Table, Text, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import { fieldError, type ShownError } from '../errors.js';
 
 export interface ParamState {
@@ -11,13 +12,26 @@ export interface ParamState {
   original: { value: string; valueError: string };
 }
 
-export const paramStates = (params: { name: string; value?: string | null; valueError?: string | null }[]) =>
+export const paramStates = (params: ApiParam[]) =>
   params.map((p) => ({
     name: p.name,
     value: p.value ?? '',
     valueError: p.valueError ?? '',
     original: { value: p.value ?? '', valueError: p.valueError ?? '' },
   }));
+
+type ApiParam = { name: string; value?: string | null; valueError?: string | null };
+
+/**
+ * The form's state, reset to what the API has whenever that changes (anyone's edit, arriving live): the
+ * page shows the request as it is, never a stale draft. Mutation states (errors) outlive the reset.
+ */
+export function useParamsForm(params: ApiParam[]) {
+  const [state, setState] = useState<ParamState[]>(() => paramStates(params));
+  const fromApi = JSON.stringify(params);
+  useEffect(() => setState(paramStates(JSON.parse(fromApi) as ApiParam[])), [fromApi]);
+  return [state, setState] as const;
+}
 
 export function ParamsEditor(props: {
   params: ParamState[];

@@ -1,11 +1,10 @@
 // One order/asset for its distributor or reseller: status (live), items, parameters, the open request
 // with the vendor's questions to answer, and suspend/resume/cancel.
 import { Anchor, Button, Card, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { useState } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { Link } from 'wouter';
 import { ErrorAlerts, LoadState, StatusBadge, when } from '../components/common.js';
-import { type ParamState, ParamsEditor, paramStates } from '../components/ParamsEditor.js';
+import { ParamsEditor, useParamsForm } from '../components/ParamsEditor.js';
 import { apiErrors, formErrors } from '../errors.js';
 import {
   AnswerRequestDocument,
@@ -62,7 +61,7 @@ export function AssetPage({ id }: { id: string }) {
             </Table>
           </Table.ScrollContainer>
           {a.pendingRequest ? (
-            <OpenRequest key={a.pendingRequest.updatedAt} r={a.pendingRequest} />
+            <OpenRequest key={a.pendingRequest.id} r={a.pendingRequest} />
           ) : (
             <Text size="sm" c="dimmed">
               No open request.{' '}
@@ -98,7 +97,7 @@ function Info({ label, children }: { label: string; children: React.ReactNode })
 type OpenRequestData = NonNullable<AssetDetailFragment['pendingRequest']>;
 
 function OpenRequest({ r }: { r: OpenRequestData }) {
-  const [params, setParams] = useState<ParamState[]>(() => paramStates(r.params));
+  const [params, setParams] = useParamsForm(r.params);
   const [state, answer] = useMutation(AnswerRequestDocument);
   const errors = apiErrors(state.error);
   const inquiring = r.status === 'INQUIRING';

@@ -5,7 +5,7 @@ import { Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@ma
 import { useState } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { ErrorAlerts, LoadState, StatusBadge } from '../components/common.js';
-import { type ParamState, ParamsEditor, paramStates } from '../components/ParamsEditor.js';
+import { ParamsEditor, useParamsForm } from '../components/ParamsEditor.js';
 import { RequestHistory, RequestItems, RequestSummary } from '../components/RequestView.js';
 import { apiErrors, fieldError, formErrors } from '../errors.js';
 import {
@@ -45,8 +45,7 @@ export function RequestPage({ id }: { id: string }) {
         <>
           <RequestSummary r={r} assetHref={role === 'VENDOR' ? null : `/orders/${r.asset?.id}`} />
           <RequestItems items={r.items} />
-          {/* keyed by the request's version: a change from anyone resets the form to what the API has */}
-          <RequestActions key={r.updatedAt} r={r} role={role} />
+          <RequestActions key={r.id} r={r} role={role} />
           <RequestHistory history={r.history} />
         </>
       )}
@@ -57,7 +56,7 @@ export function RequestPage({ id }: { id: string }) {
 const OPEN = ['PENDING', 'INQUIRING'];
 
 function RequestActions({ r, role }: { r: Request; role: string }) {
-  const [params, setParams] = useState<ParamState[]>(() => paramStates(r.params));
+  const [params, setParams] = useParamsForm(r.params);
   const [template, setTemplate] = useState<string | null>(
     r.templateId ??
       r.product?.templates.find((t) => t.type === 'FULFILLMENT' && t.scope === 'ASSET')?.id ??
