@@ -54,10 +54,12 @@ export function Shell() {
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">
             <Group gap="sm" wrap="nowrap">
               <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
-              <Title order={4}>DaaS portal</Title>
+              <Title order={4} style={{ whiteSpace: 'nowrap' }}>
+                DaaS portal
+              </Title>
             </Group>
             <Group gap="sm" wrap="nowrap">
-              <Text size="sm" fw={500} data-testid="account-name" truncate>
+              <Text size="sm" fw={500} data-testid="account-name" truncate visibleFrom="xs">
                 {session.account.name}
               </Text>
               <Badge data-testid="account-role" variant="light">
