@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Brings a fresh clone to a runnable state: pnpm, dependencies, the embedded database, the IDE bundle.
+// Brings a fresh clone to a runnable state: pnpm, dependencies, the embedded database, the IDE and portal bundles.
 // Plain Node with no dependencies, because it runs before anything is installed.
 // Every step is skipped when its result is already there, so `npm start` and `npm test` stay fast.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -97,23 +97,23 @@ function ensureEmbeddedDatabase() {
   run('bash', [join(root, 'scripts', `install-${kind}.sh`)]);
 }
 
-function ensureIde() {
-  const ide = join(root, 'gateway', 'ide');
-  if (!existsSync(join(ide, 'package.json'))) return;
-  const built = mtime(join(ide, 'dist', 'index.html'));
+// A browser bundle the gateway serves (the IDE, the portal), rebuilt when a source is newer than the build.
+function ensureBundle(dir, what) {
+  if (!existsSync(join(dir, 'package.json'))) return;
+  const built = mtime(join(dir, 'dist', 'index.html'));
   const sources = [
-    join(ide, 'src'),
-    join(ide, 'index.html'),
-    join(ide, 'package.json'),
-    join(ide, 'vite.config.ts'),
+    join(dir, 'src'),
+    join(dir, 'index.html'),
+    join(dir, 'package.json'),
+    join(dir, 'vite.config.ts'),
   ];
   const newest = Math.max(...sources.map(newestMtime));
   if (built > newest) return;
-  log('building the offline GraphQL IDE (gateway/ide)');
+  log(`building ${what}`);
   // vite directly, not `pnpm --filter … run build`: every pnpm 12 command first resolves the packageManager
   // pin's platform packages, and the registry here now and then answers one of them with a 404 (a CI run
   // failed on exactly that after the install had passed).
-  run(join(ide, 'node_modules', '.bin', 'vite'), ['build'], { cwd: ide });
+  run(join(dir, 'node_modules', '.bin', 'vite'), ['build'], { cwd: dir });
 }
 
 // Debian packages only the tests need, installed by the test command (`--tests`) so that `npm start` installs
@@ -165,6 +165,7 @@ checkNode();
 const pnpm = ensurePnpm();
 ensureDependencies(pnpm);
 ensureEmbeddedDatabase();
-ensureIde();
+ensureBundle(join(root, 'gateway', 'ide'), 'the offline GraphQL IDE (gateway/ide)');
+ensureBundle(join(root, 'portal'), 'the web portal (portal/)');
 ensureTestPackages();
 ensureConnectSdk();

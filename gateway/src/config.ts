@@ -39,6 +39,8 @@ export const gatewayConfigShape = {
   ANONYMOUS_INTROSPECTION: bool(true),
   /** serve the GraphQL IDE to browsers on GET /graphql (gateway/ide) */
   IDE_ENABLED: bool(true),
+  /** serve the web portal on /portal/ (package portal/) */
+  PORTAL_ENABLED: bool(true),
   MAX_QUERY_DEPTH: positiveInt(15),
   MAX_QUERY_ALIASES: positiveInt(100),
   MAX_QUERY_TOKENS: positiveInt(5000),

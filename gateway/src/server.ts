@@ -33,6 +33,7 @@ import { mountIde } from './ide.js';
 import { IdentityForwarder } from './identity-forwarding.js';
 import { aliasLimit, costLimit, depthLimit, tokenLimitError } from './limits.js';
 import { gatewayMetrics, serveMetrics } from './metrics.js';
+import { mountPortal } from './portal.js';
 import { requestChecksPlugin } from './request-checks.js';
 import { mountRestProxy } from './rest-proxy.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
@@ -193,6 +194,7 @@ export async function startGateway(
       .json(development ? { ready, subgraphs: Object.fromEntries(urls) } : { ready });
   });
   if (config.IDE_ENABLED) mountIde(app, log);
+  if (config.PORTAL_ENABLED) mountPortal(app, log);
   mountSubgraphRoutes(app, { authenticator, forwarder, urlOf: (name) => urls.get(name), log });
   mountRestProxy(app, config.REST_URL, log);
   app.use(

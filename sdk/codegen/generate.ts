@@ -14,9 +14,13 @@ export interface GeneratedFile {
   content: string;
 }
 
-/** The generated files, not written: the caller writes them or compares them. */
+/**
+ * The generated files, not written: the caller writes them or compares them. The portal (portal/) reuses
+ * it for its own operations with its own output folder.
+ */
 export async function generateTypes(
   documents = join(SDK, 'operations', '*.graphql'),
+  outDir = GENERATED_DIR,
 ): Promise<GeneratedFile[]> {
   const files = await generate(
     {
@@ -24,7 +28,7 @@ export async function generateTypes(
       documents,
       silent: true,
       generates: {
-        [`${GENERATED_DIR}/`]: {
+        [`${outDir}/`]: {
           preset: 'client',
           presetConfig: { fragmentMasking: false, gqlTagName: 'graphql' },
           config: {

@@ -1,0 +1,341 @@
+// The web portal in a real browser (Debian's Chromium through playwright-core), served by the gateway:
+// sign-in, then scenario S3 (docs/domain.md#scenarios) through the UI only, each party in its own browser
+// context: a reseller buys, the vendor inquires, the reseller fixes the value, the vendor approves, and the
+// reseller's open order page turns active without a reload. Then S4 (suspend, resume, cancel). The run
+// writes screenshots of the main pages to docs/portal/. The API is used only to pick the product to buy.
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
+import { DEMO } from '../../scripts/seed/demo-data.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+
+const SHOTS = join(REPO_ROOT, 'docs', 'portal');
+const DIST = join(REPO_ROOT, 'portal', 'dist');
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const RESELLER_MARKET = 'MP-30001'; // Initech Direct
+const LIVE = { timeout: 30_000 };
+
+let t: TestStack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const foreignRequests: string[] = [];
+const pageErrors: string[] = [];
+
+interface Param {
+  name: string;
+  type: string;
+  constraints: { required: boolean; choices: { value: string }[] };
+}
+interface Offer {
+  id: string;
+  name: string;
+  vendor: { id: string };
+  items: { id: string; name: string; type: string }[];
+  ordering: Param[];
+  fulfillment: Param[];
+  capabilities: { subscription: { hold: boolean }; tiers: { configsLevel: number | null } };
+}
+let offer: Offer;
+
+beforeAll(async () => {
+  t = await startTestStack({ seed: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  // What the reseller can buy in its marketplace from Acme (the demo vendor): published, with a hold (so
+  // suspend and resume exist), no tier configuration, ordering parameters of plain kinds to type in.
+  const d = await t.queryOk<{ products: { edges: { node: Offer }[] } }>(
+    DEMO.reseller,
+    `query($m: ID!) { products(first: 50, filter: { marketplace: $m, status: PUBLISHED }) { edges { node {
+      id name vendor { id } items { id name type }
+      ordering: parameters(phase: ORDERING, scope: ASSET) { name type constraints { required choices { value } } }
+      fulfillment: parameters(phase: FULFILLMENT, scope: ASSET) { name type constraints { required choices { value } } }
+      capabilities { subscription { hold } tiers { configsLevel } } } } } }`,
+    { m: RESELLER_MARKET },
+  );
+  const typeable = (p: Param) => ['TEXT', 'DOMAIN', 'SUBDOMAIN', 'EMAIL'].includes(p.type);
+  const found = d.products.edges
+    .map((e) => e.node)
+    .find(
+      (p) =>
+        p.vendor.id === 'VA-100-001' &&
+        p.capabilities.subscription.hold &&
+        !p.capabilities.tiers.configsLevel &&
+        p.ordering.some((x) => x.constraints.required) &&
+        p.ordering.every(typeable) &&
+        p.fulfillment.every(typeable) &&
+        p.items.some((i) => i.type !== 'PPU'),
+    );
+  if (!found) throw new Error('the demo data offers the reseller no product this test can buy');
+  offer = found;
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+function isLocal(url: string): boolean {
+  const u = new URL(url);
+  if (['data:', 'blob:', 'about:'].includes(u.protocol)) return true;
+  return LOCAL_HOSTS.has(u.hostname);
+}
+
+const portalUrl = () => t.gatewayUrl.replace(/\/graphql$/, '/portal/');
+
+/** A fresh browser context (its own session storage) on the portal, watched for foreign requests. */
+async function openPortal(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('request', (r) => {
+    if (!isLocal(r.url())) foreignRequests.push(r.url());
+  });
+  page.on('websocket', (ws) => {
+    if (!isLocal(ws.url())) foreignRequests.push(ws.url());
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+  });
+  await page.goto(portalUrl());
+  return page;
+}
+
+async function signIn(page: Page, token: string): Promise<void> {
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('account-role').waitFor(LIVE);
+}
+
+/** Marks the page's document: still marked later means no reload or navigation away happened. */
+const mark = (page: Page) => page.evaluate("window.__portalMark = 'kept'");
+const marked = (page: Page) => page.evaluate('window.__portalMark');
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+const sample = (p: Param, tag: string) =>
+  p.type === 'DOMAIN' ? `${tag}.example.com` : p.type === 'EMAIL' ? `admin@${tag}.example.com` : tag;
+
+describe('the portal', () => {
+  it('is served at /portal/ with a same-origin policy; /portal redirects there', async () => {
+    const base = t.gatewayUrl.replace(/\/graphql$/, '');
+    const bare = await fetch(`${base}/portal`, { redirect: 'manual' });
+    expect(bare.status).toBe(301);
+    expect(bare.headers.get('location')).toBe('/portal/');
+    const html = await fetch(`${base}/portal/`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const body = await html.text();
+    expect(body).toContain('./assets/');
+    const asset = body.match(/\.\/assets\/[^"]+\.js/)?.[0];
+    expect((await fetch(`${base}/portal/${asset!.slice(2)}`)).status).toBe(200);
+    expect((await fetch(`${base}/portal/assets/nothing-here.js`)).status).toBe(404);
+  });
+
+  it('is built to load nothing from another host: no URL in its page or styles, only message text in its scripts', () => {
+    const files = readdirSync(join(DIST, 'assets')).map((f) => join(DIST, 'assets', f));
+    const urls = (file: string) => [...readFileSync(file, 'utf8').matchAll(/https?:\/\/([a-z0-9.-]+)/gi)];
+    for (const f of [join(DIST, 'index.html'), ...files.filter((f) => f.endsWith('.css'))])
+      expect(
+        urls(f).map((m) => m[0]),
+        f,
+      ).toEqual([]);
+    // Scripts mention a few hosts inside error messages and XML namespaces (React's error decoder,
+    // Mantine's docs, the SVG namespace), never as something to load; any other host fails the build check.
+    const allowed = new Set(['react.dev', 'mantine.dev', 'www.w3.org', 'bit.ly']);
+    const hosts = files.filter((f) => f.endsWith('.js')).flatMap((f) => urls(f).map((m) => m[1]!));
+    expect(hosts.length).toBeGreaterThan(0);
+    expect([...new Set(hosts)].filter((h) => !allowed.has(h))).toEqual([]);
+  });
+
+  it('refuses a wrong token with the API message, shows the account and role, signs out', async () => {
+    const page = await openPortal();
+    await shot(page, 'sign-in');
+    await page.getByLabel('API token').fill('SU-000-000-002:not-the-secret');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), LIVE).toContain('invalid');
+    await signIn(page, DEMO.vendor);
+    expect(await page.getByTestId('account-name').textContent()).toBe('Acme Software');
+    expect(await page.getByTestId('account-role').textContent()).toBe('VENDOR');
+    // the token is kept for the tab: a reload stays signed in
+    await page.reload();
+    await page.getByTestId('account-role').waitFor(LIVE);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').waitFor(LIVE);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+  });
+});
+
+describe('scenario S3 through the portal: buy, inquire, fix, approve', () => {
+  let reseller: Page;
+  let vendor: Page;
+  let asset = '';
+  let request = '';
+  const required = () => offer.ordering.find((p) => p.constraints.required)!;
+
+  it('the vendor opens the request queue (pending) and keeps it open', async () => {
+    vendor = await openPortal();
+    await signIn(vendor, DEMO.vendor);
+    await vendor.getByRole('heading', { name: 'Request queue' }).waitFor(LIVE);
+    await vendor.getByTestId('request-table').waitFor(LIVE);
+    await mark(vendor);
+  });
+
+  it('the reseller finds the product in the catalog and sees the API refuse a bad quantity on that field', async () => {
+    reseller = await openPortal();
+    await signIn(reseller, DEMO.reseller);
+    await reseller.getByTestId(`product-${offer.id}`).waitFor(LIVE);
+    await shot(reseller, 'catalog');
+    await reseller.getByRole('link', { name: `Buy ${offer.name} in Initech Direct` }).click();
+    await reseller.getByRole('heading', { name: `Buy ${offer.name}` }).waitFor(LIVE);
+    await reseller.getByLabel("New customer's name").fill('Portal Customer Ltd');
+    const reserved = offer.items.filter((i) => i.type !== 'PPU');
+    for (const i of reserved) await reseller.getByLabel(`Quantity of ${i.name}`).fill('5');
+    await reseller.getByLabel(`Quantity of ${reserved[0]!.name}`).fill('five');
+    for (const p of offer.ordering)
+      await reseller.locator(`[name="params.${p.name}"]`).fill(sample(p, 'portal-first'));
+    await reseller.getByRole('button', { name: 'Place order' }).click();
+    const quantity = reseller.getByLabel(`Quantity of ${reserved[0]!.name}`);
+    await expect.poll(() => quantity.getAttribute('aria-invalid'), LIVE).toBe('true');
+    const described = await quantity.getAttribute('aria-describedby');
+    expect(
+      await reseller
+        .locator(`[id="${described?.split(' ').find((s) => s.includes('error'))}"]`)
+        .textContent(),
+    ).toContain('five');
+    await shot(reseller, 'purchase-error');
+  });
+
+  it('the reseller places the order and lands on its page: processing, the purchase pending', async () => {
+    const reserved = offer.items.filter((i) => i.type !== 'PPU');
+    await reseller.getByLabel(`Quantity of ${reserved[0]!.name}`).fill('5');
+    await reseller.getByRole('button', { name: 'Place order' }).click();
+    await reseller.getByTestId('asset-status').waitFor(LIVE);
+    asset = (await reseller.getByRole('heading', { level: 2 }).textContent())!.replace('Asset ', '').trim();
+    expect(asset).toMatch(/^AS-/);
+    expect(await reseller.getByTestId('asset-status').getAttribute('data-status')).toBe('PROCESSING');
+    await expect
+      .poll(() => reseller.getByTestId('open-request-status').getAttribute('data-status'), LIVE)
+      .toBe('PENDING');
+    request = (await reseller.getByTestId('open-request').getByRole('link').first().textContent())!.trim();
+    expect(request).toBe(`PR-${asset.slice(3)}-001`);
+    await mark(reseller);
+  });
+
+  it("the new request appears in the vendor's open queue without a reload", async () => {
+    await vendor.getByTestId(`request-row-${request}`).waitFor(LIVE);
+    expect(await vendor.getByTestId(`request-status-${request}`).getAttribute('data-status')).toBe('PENDING');
+    expect(await marked(vendor)).toBe('kept');
+    await shot(vendor, 'vendor-queue');
+  });
+
+  it('the vendor marks the ordering value wrong and inquires: inquiring on both pages, live', async () => {
+    await vendor.getByRole('link', { name: request }).click();
+    await vendor.getByTestId('request-status').waitFor(LIVE);
+    await mark(vendor);
+    await vendor.getByLabel(`Value error of ${required().name}`).fill('use the production tenant');
+    await vendor.getByRole('button', { name: 'Inquire' }).click();
+    await expect
+      .poll(() => vendor.getByTestId('request-status').getAttribute('data-status'), LIVE)
+      .toBe('INQUIRING');
+    await expect
+      .poll(() => reseller.getByTestId('open-request-status').getAttribute('data-status'), LIVE)
+      .toBe('INQUIRING');
+    expect(await reseller.getByTestId(`param-error-${required().name}`).textContent()).toBe(
+      'use the production tenant',
+    );
+    await shot(reseller, 'order-inquiring');
+  });
+
+  it('the reseller fixes the value from its order page: pending again, and the vendor sees it live', async () => {
+    await reseller.getByLabel(`Value of ${required().name}`).fill(sample(required(), 'portal-prod'));
+    await reseller.getByRole('button', { name: 'Send corrected values' }).click();
+    await expect
+      .poll(() => reseller.getByTestId('open-request-status').getAttribute('data-status'), LIVE)
+      .toBe('PENDING');
+    await expect
+      .poll(() => vendor.getByTestId('request-status').getAttribute('data-status'), LIVE)
+      .toBe('PENDING');
+    await expect
+      .poll(() => vendor.getByLabel(`Value of ${required().name}`).inputValue(), LIVE)
+      .toBe(sample(required(), 'portal-prod'));
+    expect(await marked(vendor)).toBe('kept');
+  });
+
+  it("the vendor fills the fulfillment values and approves with the template; the reseller's page turns active without a reload", async () => {
+    for (const p of offer.fulfillment)
+      await vendor.getByLabel(`Value of ${p.name}`).fill(sample(p, 'portal-ff'));
+    await shot(vendor, 'vendor-request');
+    await vendor.getByRole('button', { name: 'Approve' }).click();
+    await expect
+      .poll(() => vendor.getByTestId('request-status').getAttribute('data-status'), LIVE)
+      .toBe('APPROVED');
+    await expect
+      .poll(() => reseller.getByTestId('asset-status').getAttribute('data-status'), LIVE)
+      .toBe('ACTIVE');
+    expect(await marked(reseller)).toBe('kept');
+    await reseller.getByText('No open request.').waitFor(LIVE);
+    await shot(reseller, 'order-active');
+  });
+
+  it('S4: the reseller suspends, the vendor approves, the reseller resumes, then cancels', async () => {
+    const step = async (button: string, type: string, after: string) => {
+      await reseller.getByRole('button', { name: button }).click();
+      await expect
+        .poll(() => reseller.getByTestId('open-request-status').getAttribute('data-status'), LIVE)
+        .toBe('PENDING');
+      const id = (await reseller.getByTestId('open-request').getByRole('link').first().textContent())!.trim();
+      await vendor.goto(`${portalUrl()}#/requests/${id}`);
+      await expect
+        .poll(() => vendor.getByTestId('request-status').getAttribute('data-status'), LIVE)
+        .toBe('PENDING');
+      expect(await vendor.getByText(type, { exact: true }).count()).toBeGreaterThan(0);
+      await vendor.getByRole('button', { name: 'Approve' }).click();
+      await expect
+        .poll(() => vendor.getByTestId('request-status').getAttribute('data-status'), LIVE)
+        .toBe('APPROVED');
+      await expect
+        .poll(() => reseller.getByTestId('asset-status').getAttribute('data-status'), LIVE)
+        .toBe(after);
+    };
+    await step('Suspend', 'SUSPEND', 'SUSPENDED');
+    await step('Resume', 'RESUME', 'ACTIVE');
+    await step('Cancel subscription', 'CANCEL', 'TERMINATED');
+    expect(await marked(reseller)).toBe('kept');
+    await reseller.goto(`${portalUrl()}#/orders`);
+    await reseller.getByTestId(`asset-row-${asset}`).waitFor(LIVE);
+    expect(await reseller.getByTestId(`asset-status-${asset}`).getAttribute('data-status')).toBe(
+      'TERMINATED',
+    );
+    await shot(reseller, 'orders');
+  });
+
+  it('works at a phone width: the queue behind the menu', async () => {
+    const phone = await openPortal({ width: 390, height: 844 });
+    await signIn(phone, DEMO.vendor);
+    await phone.getByRole('heading', { name: 'Request queue' }).waitFor(LIVE);
+    await phone.getByRole('button', { name: 'Menu' }).click();
+    await phone.getByRole('link', { name: 'Request queue' }).waitFor(LIVE);
+    await shot(phone, 'phone-menu');
+  });
+
+  it('loaded nothing from another host and raised no page error', () => {
+    expect(foreignRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
