@@ -87,7 +87,10 @@ export function assetFacts(i: number, n: number) {
   // each provider has its own customers; asset i goes to one of its provider's
   const providerIndex = viaReseller ? T.distributors + reseller : distributor;
   const perProvider = customersPerProvider(n);
-  const r = (i * 2654435761) % 100; // spread states evenly but not in lockstep with tenants
+  // Spread states evenly and not in lockstep with tenants: the fractional parts of i·φ are evenly
+  // distributed along every arithmetic progression of i (a vendor's assets are every 50th). A product
+  // `i * K % 100` is not: for i a multiple of 50 it is 0 or 50, so the demo vendor had no open request.
+  const r = Math.floor(((i * 0.6180339887498949) % 1) * 100);
   const status = r < 70 ? 'active' : r < 75 ? 'processing' : r < 85 ? 'suspended' : 'terminated';
   return {
     vendor: vendorId(vendor),
