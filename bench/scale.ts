@@ -300,7 +300,7 @@ function print(results: { n: number; data: ScaleData; figures: Figures; load: st
   say(
     `  ${'bulk load (s), of it indexes'.padEnd(40)}${results.map((r) => `${(r.data.ms / 1000).toFixed(0)}, ${(r.data.indexMs / 1000).toFixed(0)}`.padStart(17)).join('')}`,
   );
-  say(`  ${'load average at the end'.padEnd(40)}${results.map((r) => r.load.padStart(17)).join('')}`);
+  say(`  ${'load average (1/5/15 min) after'.padEnd(40)}${results.map((r) => r.load.padStart(17)).join('')}`);
 }
 
 async function run() {
@@ -316,18 +316,20 @@ async function run() {
         `  loaded in ${(data.ms / 1000).toFixed(1)} s (indexes ${(data.indexMs / 1000).toFixed(1)} s): ${data.assets} assets, ${data.requests} requests, ${data.customers} customers, ${data.usageFiles} usage files, ${data.products} products, ${data.accounts} accounts`,
       );
       const figures: Figures = new Map();
-      await measurePages(p, n, figures);
-      await measureMutations(p, figures);
-      await measureReplay(p, figures);
-      results.push({
-        n,
-        data,
-        figures,
-        load: loadavg()
+      const row = { n, data, figures, load: '' };
+      results.push(row);
+      // printed after each phase, so a run stopped half-way still leaves what it measured
+      for (const phase of [
+        () => measurePages(p, n, figures),
+        () => measureMutations(p, figures),
+        () => measureReplay(p, figures),
+      ]) {
+        await phase();
+        row.load = loadavg()
           .map((x) => x.toFixed(0))
-          .join(' '),
-      });
-      print(results);
+          .join(' ');
+        print(results);
+      }
     } finally {
       await p.stop();
     }
