@@ -40,7 +40,7 @@ const ROUNDS = numberOf('SCALE_ROUNDS', 30);
 const MUTATIONS = numberOf('SCALE_MUTATIONS', 10);
 const REPLAY = numberOf('SCALE_REPLAY', 10_000);
 
-type Figures = Map<string, number[]>;
+export type Figures = Map<string, number[]>;
 
 const PAGE = 'edges { cursor node { id status createdAt } } pageInfo { hasNextPage endCursor }';
 
@@ -92,12 +92,12 @@ async function timed<T>(bucket: number[], fn: () => Promise<T>): Promise<T> {
   return r;
 }
 
-async function measurePages(p: BenchPlatform, n: number, out: Figures) {
-  const url = p.stack.gatewayUrl;
+/** The pages' p50/p99 through the gateway at `url` (exported for measuring a stack by hand). */
+export async function measurePages(url: string, n: number, out: Figures, rounds = ROUNDS) {
   for (const page of pages(n)) {
     const first: number[] = [];
     const second: number[] = [];
-    for (let r = 0; r < ROUNDS + 2; r++) {
+    for (let r = 0; r < rounds + 2; r++) {
       const bucket = r < 2 ? [] : first; // two warm-up rounds
       const d = await timed(bucket, () =>
         graphqlOk<Record<string, { edges: unknown[]; pageInfo?: { endCursor: string | null } }>>(
@@ -320,7 +320,7 @@ async function run() {
       results.push(row);
       // printed after each phase, so a run stopped half-way still leaves what it measured
       for (const phase of [
-        () => measurePages(p, n, figures),
+        () => measurePages(p.stack.gatewayUrl, n, figures),
         () => measureMutations(p, figures),
         () => measureReplay(p, figures),
       ]) {
