@@ -164,3 +164,209 @@ async function buildDeclaredIndexes(model: IndexedModel) {
     await model.collection.createIndex(keys as never, opts);
   }
 }
+
+/** Loads `n` assets (and the rest in proportion) next to the demo data of `dbPrefix`. */
+export async function loadScaleData(opts: {
+  mongoUri: string;
+  dbPrefix: string;
+  n: number;
+  progress?: (line: string) => void;
+}): Promise<ScaleData> {
+  const started = performance.now();
+  const log = silentLogger();
+  const open = async (name: string) => {
+    const db = openDatabase({ uri: opts.mongoUri, name: databaseName(opts.dbPrefix, name), log });
+    await db.connected();
+    return db;
+  };
+  const [partners, products, requests, usage] = await Promise.all(
+    ['partners', 'products', 'requests', 'usage'].map(open),
+  );
+  try {
+    const P = partnerModels(partners!.conn);
+    const R = requestModels(requests!.conn);
+    const U = usageModels(usage!.conn);
+    const D = productModels(products!.conn);
+    const t: Templates = {
+      asset: await template(R.Asset.collection, { status: 'active' }, 'asset'),
+      request: await template(R.AssetRequest.collection, { type: 'purchase' }, 'purchase request'),
+      customer: await template(R.TierAccount.collection, { type: 'customer' }, 'customer'),
+      usageFile: await template(U.UsageFile.collection, {}, 'usage file'),
+      product: await template(D.Product.collection, { status: 'published' }, 'product'),
+      account: await template(P.Account.collection, { role: 'VENDOR' }, 'account'),
+    };
+    const n = opts.n;
+    const T = SCALE_TENANTS;
+    const start = Date.UTC(2025, 0, 1);
+    const BATCH = 5000;
+    const insert = async (coll: { insertMany: (d: never, o: object) => Promise<unknown> }, docs: Doc[]) => {
+      if (docs.length) await coll.insertMany(docs as never, { ordered: false });
+    };
+    const big = [R.Asset, R.AssetRequest, R.TierAccount, U.UsageFile];
+    await Promise.all(big.map(dropSecondaryIndexes));
+
+    // accounts and products (small): the synthetic tenants; the demo ones exist already
+    const accounts: Doc[] = [];
+    const role = (id: string) =>
+      id.startsWith('VA') ? 'VENDOR' : id.startsWith('PA-7') ? 'RESELLER' : 'DISTRIBUTOR';
+    const ids = [
+      ...Array.from({ length: T.vendors }, (_, v) => vendorId(v)),
+      ...Array.from({ length: T.distributors }, (_, d) => distributorId(d)),
+      ...Array.from({ length: T.resellers }, (_, r) => resellerId(r)),
+    ].filter((id) => !/^(VA-100|PA-200|PA-300)-/.test(id));
+    for (const [k, id] of ids.entries())
+      accounts.push(
+        clone(t.account, { _id: id, name: `Scale ${id}`, role: role(id), _acl: [] }, createdAt(start, k)),
+      );
+    await insert(P.Account.collection, accounts);
+    const productDocs: Doc[] = [];
+    for (let v = 0; v < T.vendors; v++) {
+      for (let p = 0; p < T.productsPerVendor; p++) {
+        const id = productId(v, p);
+        const name = `Scale product ${v}-${p}`;
+        productDocs.push(
+          clone(
+            t.product,
+            { _id: id, vendor: vendorId(v), name, nameKey: name.toLowerCase(), _acl: [vendorId(v)] },
+            createdAt(start, v * 100 + p),
+          ),
+        );
+      }
+    }
+    await insert(D.Product.collection, productDocs);
+
+    // customers: each provider's own
+    const perProvider = customersPerProvider(n);
+    const customers = PROVIDERS * perProvider;
+    for (let from = 0; from < customers; from += BATCH) {
+      const docs: Doc[] = [];
+      for (let c = from; c < Math.min(customers, from + BATCH); c++) {
+        const owner = providerOf(Math.floor(c / perProvider));
+        docs.push(
+          clone(
+            t.customer,
+            {
+              _id: customerId(c),
+              name: `Customer ${c}`,
+              externalId: null,
+              parentId: null,
+              owner,
+              _acl: [owner],
+            },
+            createdAt(start, c),
+          ),
+        );
+      }
+      await insert(R.TierAccount.collection, docs);
+    }
+
+    // assets and their purchase requests
+    for (let from = 0; from < n; from += BATCH) {
+      const assets: Doc[] = [];
+      const reqs: Doc[] = [];
+      for (let i = from; i < Math.min(n, from + BATCH); i++) {
+        const f = assetFacts(i, n);
+        const at = createdAt(start, i);
+        const acl = [...new Set([f.vendor, f.provider, f.distributor])];
+        const pr = requestId(i);
+        const open = f.status === 'processing';
+        const customer = { id: f.customer, name: `Customer ${f.customer}`, externalId: null };
+        assets.push(
+          clone(
+            t.asset,
+            {
+              _id: assetId(i),
+              externalId: null,
+              externalKey: assetId(i),
+              status: f.status,
+              productId: f.productId,
+              marketplaceId: f.marketplaceId,
+              contractId: null,
+              vendor: f.vendor,
+              provider: f.provider,
+              customerId: f.customer,
+              tiers: { customer, tier1: null, tier2: null },
+              pendingRequest: open ? { id: pr, type: 'purchase' } : null,
+              lastRequestId: pr,
+              requestCount: 1,
+              activatedAt: open ? null : at,
+              terminatedAt: f.status === 'terminated' ? at : null,
+              _acl: acl,
+            },
+            at,
+          ),
+        );
+        reqs.push(
+          clone(
+            t.request,
+            {
+              _id: pr,
+              type: 'purchase',
+              status: open ? 'pending' : 'approved',
+              assetId: assetId(i),
+              productId: f.productId,
+              marketplaceId: f.marketplaceId,
+              customerId: f.customer,
+              vendor: f.vendor,
+              provider: f.provider,
+              waitingFor: null,
+              _acl: acl,
+            },
+            at,
+          ),
+        );
+      }
+      await Promise.all([insert(R.Asset.collection, assets), insert(R.AssetRequest.collection, reqs)]);
+      if ((from / BATCH) % 20 === 0) opts.progress?.(`  loaded ${from + assets.length} of ${n} assets`);
+    }
+
+    // usage files: one per 100 assets, each for five assets of one vendor's product
+    const files = Math.max(1, Math.floor((n * T.usageFilesPer100Assets) / 100));
+    for (let from = 0; from < files; from += BATCH) {
+      const docs: Doc[] = [];
+      for (let k = from; k < Math.min(files, from + BATCH); k++) {
+        const first = (k * 100) % n;
+        const f = assetFacts(first, n);
+        const assetIds = Array.from({ length: T.assetsPerUsageFile }, (_, j) =>
+          assetId((first + j * T.vendors * T.productsPerVendor) % n),
+        );
+        docs.push(
+          clone(
+            t.usageFile,
+            {
+              _id: usageFileId(k),
+              name: `Usage ${k}`,
+              productId: f.productId,
+              marketplaceId: f.marketplaceId,
+              vendor: f.vendor,
+              provider: f.provider,
+              assetIds,
+              _acl: [f.vendor, f.provider],
+            },
+            createdAt(start, k * 100),
+          ),
+        );
+      }
+      await insert(U.UsageFile.collection, docs);
+    }
+    const inserted = performance.now();
+    opts.progress?.(
+      `  inserted in ${((inserted - started) / 1000).toFixed(0)} s; building the declared indexes…`,
+    );
+    await Promise.all(big.map(buildDeclaredIndexes));
+    for (const model of big) await model.createIndexes();
+    const indexMs = performance.now() - inserted;
+    return {
+      assets: n,
+      requests: n,
+      customers,
+      usageFiles: files,
+      products: productDocs.length,
+      accounts: accounts.length,
+      ms: performance.now() - started,
+      indexMs,
+    };
+  } finally {
+    await Promise.all([partners, products, requests, usage].map((db) => db!.close()));
+  }
+}
