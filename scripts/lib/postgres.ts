@@ -59,13 +59,6 @@ function settings(run: string, durable: boolean): string[] {
     // merge into the index: the 64 MB default makes building over a million documents many times slower.
     // Only index builds and vacuum take it.
     'maintenance_work_mem=256MB',
-    // Compound indexes as one ordered key per document ("composite" terms, like a MongoDB B-tree) instead
-    // of one RUM column per field. With a column per field a query reads the posting list of every field
-    // it names and intersects them: `status: 'active'` alone lists 70% of a collection, so a tenant's
-    // filtered page grew with the collection whatever it matched. Composite terms seek to the equality
-    // prefix: the cost follows the rows that match (docs/data.md, measured there). Applies to indexes
-    // created from then on.
-    'documentdb.defaultUseCompositeOpClass=on',
   ];
 }
 

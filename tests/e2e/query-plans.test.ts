@@ -208,24 +208,4 @@ describe('query plans', () => {
     expect(bad, `reads without an index on ${flavour}`).toEqual([]);
     expect(seen.size).toBeGreaterThan(10);
   }, 300_000);
-
-  // DocumentDB's default compound index is a RUM column per field: a filtered page then reads the posting
-  // list of every field (status 'active': most of the collection) and grew with the collection. Composite
-  // terms (one ordered key, listed as `enableOrderedIndex`) seek to the equality prefix (docs/data.md).
-  it('on DocumentDB, the compound indexes of the big collections are composite (ordered) ones', async (ctx) => {
-    if (flavour !== 'documentdb') ctx.skip();
-    const db = await t.database('requests');
-    const perField: string[] = [];
-    for (const c of ['assets', 'asset_requests', 'tier_accounts']) {
-      const indexes = (await db.conn.db!.collection(c).indexes()) as {
-        name?: string;
-        key: Record<string, unknown>;
-        enableOrderedIndex?: unknown;
-      }[];
-      for (const ix of indexes) {
-        if (Object.keys(ix.key).length > 1 && !ix.enableOrderedIndex) perField.push(`${c}.${ix.name}`);
-      }
-    }
-    expect(perField, 'compound indexes built with a RUM column per field').toEqual([]);
-  });
 });
