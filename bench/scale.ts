@@ -9,6 +9,7 @@
 //   SCALE_ROUNDS     samples per page, default 30;  SCALE_MUTATIONS  samples per mutation, default 10
 //   SCALE_REPLAY     events replayed to one subscriber, default 10000
 //   EMBEDDED_DB      which embedded database (see docs/data.md); MONGODB_URI: a server of your own
+import { loadavg } from 'node:os';
 import { ChangeStore, databaseName, encodeCursor, openDatabase } from '@daas/kit';
 import { requestModels } from '@daas/requests';
 import { graphqlOk } from '../scripts/lib/graphql-client.js';
@@ -39,7 +40,7 @@ const ROUNDS = numberOf('SCALE_ROUNDS', 30);
 const MUTATIONS = numberOf('SCALE_MUTATIONS', 10);
 const REPLAY = numberOf('SCALE_REPLAY', 10_000);
 
-type Figures = Map<string, number[]>;
+export type Figures = Map<string, number[]>;
 
 const PAGE = 'edges { cursor node { id status createdAt } } pageInfo { hasNextPage endCursor }';
 
@@ -91,12 +92,12 @@ async function timed<T>(bucket: number[], fn: () => Promise<T>): Promise<T> {
   return r;
 }
 
-async function measurePages(p: BenchPlatform, n: number, out: Figures) {
-  const url = p.stack.gatewayUrl;
+/** The pages' p50/p99 through the gateway at `url` (exported for measuring a stack by hand). */
+export async function measurePages(url: string, n: number, out: Figures, rounds = ROUNDS) {
   for (const page of pages(n)) {
     const first: number[] = [];
     const second: number[] = [];
-    for (let r = 0; r < ROUNDS + 2; r++) {
+    for (let r = 0; r < rounds + 2; r++) {
       const bucket = r < 2 ? [] : first; // two warm-up rounds
       const d = await timed(bucket, () =>
         graphqlOk<Record<string, { edges: unknown[]; pageInfo?: { endCursor: string | null } }>>(
@@ -283,7 +284,7 @@ async function measureReplay(p: BenchPlatform, out: Figures) {
   }
 }
 
-function print(results: { n: number; data: ScaleData; figures: Figures }[]) {
+function print(results: { n: number; data: ScaleData; figures: Figures; load: string }[]) {
   const labels = [...new Set(results.flatMap((r) => [...r.figures.keys()]))];
   const head = results.map((r) => `${r.n.toLocaleString('en-US').padStart(17)}`).join('');
   say(`  ${'p50 / p99 ms'.padEnd(40)}${head}`);
@@ -297,28 +298,38 @@ function print(results: { n: number; data: ScaleData; figures: Figures }[]) {
     say(`  ${label.padEnd(40)}${cells.join('')}`);
   }
   say(
-    `  ${'bulk load (s)'.padEnd(40)}${results.map((r) => (r.data.ms / 1000).toFixed(0).padStart(17)).join('')}`,
+    `  ${'bulk load (s), of it indexes'.padEnd(40)}${results.map((r) => `${(r.data.ms / 1000).toFixed(0)}, ${(r.data.indexMs / 1000).toFixed(0)}`.padStart(17)).join('')}`,
   );
+  say(`  ${'load average (1/5/15 min) after'.padEnd(40)}${results.map((r) => r.load.padStart(17)).join('')}`);
 }
 
 async function run() {
   const which = process.env.MONGODB_URI ? 'MONGODB_URI' : `embedded ${process.env.EMBEDDED_DB ?? 'default'}`;
   say(`  ${which}; sizes ${SIZES.join(', ')}; ${ROUNDS} rounds per page, ${MUTATIONS} per mutation`);
-  const results: { n: number; data: ScaleData; figures: Figures }[] = [];
+  const results: { n: number; data: ScaleData; figures: Figures; load: string }[] = [];
   for (const n of SIZES) {
     const p = await startBenchPlatform();
     try {
       say(`  ${n.toLocaleString('en-US')} assets: loading…`);
       const data = await loadScaleData({ mongoUri: p.mongoUri, dbPrefix: p.dbPrefix, n, progress: say });
       say(
-        `  loaded in ${(data.ms / 1000).toFixed(1)} s: ${data.assets} assets, ${data.requests} requests, ${data.customers} customers, ${data.usageFiles} usage files, ${data.products} products, ${data.accounts} accounts`,
+        `  loaded in ${(data.ms / 1000).toFixed(1)} s (indexes ${(data.indexMs / 1000).toFixed(1)} s): ${data.assets} assets, ${data.requests} requests, ${data.customers} customers, ${data.usageFiles} usage files, ${data.products} products, ${data.accounts} accounts`,
       );
       const figures: Figures = new Map();
-      await measurePages(p, n, figures);
-      await measureMutations(p, figures);
-      await measureReplay(p, figures);
-      results.push({ n, data, figures });
-      print(results);
+      const row = { n, data, figures, load: '' };
+      results.push(row);
+      // printed after each phase, so a run stopped half-way still leaves what it measured
+      for (const phase of [
+        () => measurePages(p.stack.gatewayUrl, n, figures),
+        () => measureMutations(p, figures),
+        () => measureReplay(p, figures),
+      ]) {
+        await phase();
+        row.load = loadavg()
+          .map((x) => x.toFixed(0))
+          .join(' ');
+        print(results);
+      }
     } finally {
       await p.stop();
     }
