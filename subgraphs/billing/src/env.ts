@@ -1,6 +1,5 @@
 import { type Clock, clockFromEnv, entityWriters, type KitEnv, type SubgraphContext } from '@daas/kit';
 import { type BillingConfig, loadBillingConfig } from './config.js';
-import { Scheduler } from './flows/scheduler.js';
 import type { BillingLoaders } from './loaders.js';
 import { type BillingModels, type BillingWriters, billingEntities, billingModels } from './models/index.js';
 import { type BillingPeers, GatewayPeers } from './peers.js';
@@ -22,7 +21,7 @@ export interface BillingEnvOptions {
   config?: BillingConfig;
 }
 
-/** The environment without the scheduler's timer (tests, the one-shot runner). */
+/** The environment (the service starts its scheduler's timer in server.ts). */
 export function billingEnv(kit: KitEnv, opts: BillingEnvOptions = {}): BillingEnv {
   const models = billingModels(kit.db.conn);
   const write = entityWriters(kit.changes, billingEntities(models));
@@ -35,16 +34,6 @@ export function billingEnv(kit: KitEnv, opts: BillingEnvOptions = {}): BillingEn
     clock: opts.clock ?? clockFromEnv(),
     config: opts.config ?? loadBillingConfig(),
   };
-}
-
-/** The service's environment: with BILLING_SCHEDULER on, it learns assets and bills every tick. */
-export function createBillingEnv(kit: KitEnv): BillingEnv {
-  const env = billingEnv(kit);
-  if (env.config.scheduler) {
-    const scheduler = new Scheduler(env);
-    void kit.db.connected().then(() => scheduler.start());
-  }
-  return env;
 }
 
 export type BillingContext = SubgraphContext<BillingEnv, BillingLoaders>;
