@@ -89,7 +89,7 @@ export function observe(
   if (last?.state === 'terminated') return null; // terminated is final
   const day = new Date(Math.max(dayOf(at).getTime(), billedUntil.getTime()));
   const kept = segments.filter((s) => s.from < day);
-  return [...kept, { from: day, ...next }];
+  return [...kept, { state: next.state, items: next.items, from: day }];
 }
 
 /** Segments whose days end before `from` are no longer needed (the last one before it still is). */
