@@ -1,5 +1,5 @@
 // `pnpm start`: the whole platform on one machine. Without MONGODB_URI it runs the embedded database
-// (FerretDB v2 on PostgreSQL with DocumentDB, files under .data/; docs/embedded-database.md), then the four subgraphs and the gateway, seeds the demo
+// (FerretDB v2 on PostgreSQL with DocumentDB, files under .data/; docs/embedded-database.md), then the five subgraphs and the gateway, seeds the demo
 // data on first start, prints the endpoint and demo tokens, and stops everything on Ctrl-C. A process
 // that exits on its own is started again (scripts/lib/supervisor.ts); the others keep serving.
 import { randomBytes } from 'node:crypto';
@@ -30,6 +30,7 @@ const shape = {
   REQUESTS_PORT: port(4003),
   USAGE_PORT: port(4004),
   REST_PORT: port(4005),
+  BILLING_PORT: port(4007),
   SEED_DEMO: bool(true),
   IDENTITY_KEYS: z.string().optional(),
 };
@@ -136,10 +137,11 @@ async function main() {
     requests: config.REQUESTS_PORT,
     usage: config.USAGE_PORT,
     rest: config.REST_PORT,
+    billing: config.BILLING_PORT,
   };
   const https = await certificate();
   say(
-    `starting subgraphs (partners :${ports.partners}, products :${ports.products}, requests :${ports.requests}, usage :${ports.usage}), gateway :${ports.gateway} and REST :${ports.rest}`,
+    `starting subgraphs (partners :${ports.partners}, products :${ports.products}, requests :${ports.requests}, usage :${ports.usage}, billing :${ports.billing}), gateway :${ports.gateway} and REST :${ports.rest}`,
   );
   stack = startStack({
     mongoUri: uri,

@@ -3,6 +3,7 @@
 // TABLES with its grid. A grid that misses an action of the table (or names one it no longer has) fails.
 import { DomainError, type Permissions, ROLES, type Role } from '@daas/kit';
 import { describe, expect, it } from 'vitest';
+import { billingPermissions } from '../subgraphs/billing/src/domain/permissions.js';
 import { partnerPermissions } from '../subgraphs/partners/src/domain/permissions.js';
 import { productPermissions } from '../subgraphs/products/src/domain/permissions.js';
 import { requestPermissions } from '../subgraphs/requests/src/domain/permissions.js';
@@ -67,11 +68,21 @@ const USAGE = `
   closeUsageRecords                   -        x         x        -        -
 `;
 
+const BILLING = `
+                                   VENDOR DISTRIBUTOR RESELLER OPERATOR SERVICE
+  createPriceList                     x        -         -        -        -
+  createPriceListVersion              x        -         -        -        -
+  activatePriceListVersion            x        -         -        -        -
+  approveBillingRequest               x        x         -        x        -
+  failBillingRequest                  x        x         -        x        -
+`;
+
 const TABLES: { subgraph: string; permissions: Permissions<string>; grid: string }[] = [
   { subgraph: 'partners', permissions: partnerPermissions, grid: PARTNERS },
   { subgraph: 'products', permissions: productPermissions, grid: PRODUCTS },
   { subgraph: 'requests', permissions: requestPermissions, grid: REQUESTS },
   { subgraph: 'usage', permissions: usagePermissions, grid: USAGE },
+  { subgraph: 'billing', permissions: billingPermissions, grid: BILLING },
 ];
 
 function parseGrid(grid: string): { roles: Role[]; rows: Map<string, Set<Role>> } {

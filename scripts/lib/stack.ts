@@ -1,4 +1,4 @@
-// Starts the platform's processes: the four subgraphs, the gateway and the REST service, each its own Node process,
+// Starts the platform's processes: the five subgraphs, the gateway and the REST service, each its own Node process,
 // on given or free ports, against one MongoDB-compatible server. Used by `pnpm start` and the tests.
 // With several replicas of a service (or `balancer`), haproxy fronts every service (balancer.ts): the
 // service's port is then haproxy's, each replica listens on a port of its own, and every process
@@ -11,11 +11,11 @@ import { type Balancer, startBalancer } from './balancer.js';
 import { REPO_ROOT } from './ferretdb.js';
 import { freePort, listensOn, PortTakenError } from './ports.js';
 
-export const SERVICES = ['partners', 'products', 'requests', 'usage', 'gateway', 'rest'] as const;
+export const SERVICES = ['partners', 'products', 'requests', 'usage', 'billing', 'gateway', 'rest'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 /** What a stack starts unless told otherwise: the REST service only when asked (`npm start` asks). */
 export const DEFAULT_SERVICES: readonly ServiceName[] = SERVICES.filter((n) => n !== 'rest');
-export const SUBGRAPH_NAMES = ['partners', 'products', 'requests', 'usage'] as const;
+export const SUBGRAPH_NAMES = ['partners', 'products', 'requests', 'usage', 'billing'] as const;
 /** One process of a service: its first replica is named as the service, the others `<service>-<n>`. */
 export type InstanceName = ServiceName | `${ServiceName}-${number}`;
 
@@ -37,6 +37,7 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   requests: 4003,
   usage: 4004,
   rest: 4005,
+  billing: 4007,
 };
 
 /** Chooses a port for every service; called again when another process takes one of them first. */

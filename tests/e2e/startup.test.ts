@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT, startFerretDB } from '../../scripts/lib/ferretdb.js';
 import { freePort, listensOn, PortTakenError } from '../../scripts/lib/ports.js';
-import { entryPoint, type ServiceName, startStack } from '../../scripts/lib/stack.js';
+import { entryPoint, type ServiceName, SUBGRAPH_NAMES, startStack } from '../../scripts/lib/stack.js';
 import { uniquePrefix } from '../support/db.js';
 
 function run(env: Record<string, string>, until: (out: string) => boolean, timeoutMs = 20_000) {
@@ -108,7 +108,7 @@ describe('a port another process holds', () => {
     const other = await squatter();
     try {
       const ports = { gateway: other.port } as Partial<Record<ServiceName, number>>;
-      for (const sg of ['partners', 'products', 'requests', 'usage'] as const) ports[sg] = await freePort();
+      for (const sg of SUBGRAPH_NAMES) ports[sg] = await freePort();
       // (stopped at once if it started after all, as it did before the fix)
       const outcome = await startStack({ ...stackOptions(), ports }).then(
         (stack) => stack.stop().then(() => 'started'),
@@ -153,8 +153,7 @@ describe('a port another process holds', () => {
           const gateway = chosen.length === 0 ? other.port : await freePort();
           chosen.push(gateway);
           const ports = { gateway } as Record<ServiceName, number>;
-          for (const sg of ['partners', 'products', 'requests', 'usage'] as const)
-            ports[sg] = await freePort();
+          for (const sg of SUBGRAPH_NAMES) ports[sg] = await freePort();
           return ports;
         },
       });

@@ -196,6 +196,28 @@ export function pruneInChild(mongoUri: string, name: string, olderThan: Date, pa
   );
 }
 
+/**
+ * One billing run (subgraphs/billing/src/run-billing.ts) in a process of its own, at the business time
+ * `at` (a frozen clock), without learning assets: for a test to kill -9 mid-run or to run two at once.
+ * Its stdout is one JSON line of counts once the run is done; it exits 0.
+ */
+export function billingRunInChild(mongoUri: string, dbPrefix: string, at: Date): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'subgraphs/billing/src/run-billing.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      MONGODB_URI: mongoUri,
+      DB_NAME_PREFIX: dbPrefix,
+      CLOCK_START: at.toISOString(),
+      CLOCK_RATE: '0',
+      BILLING_SYNC: 'false',
+      BILLING_SCHEDULER: 'false',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
 const silent = () => createLogger('faults', 'silent');
 
 export interface SwitchableProxy {

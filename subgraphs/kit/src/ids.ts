@@ -40,6 +40,7 @@ const ROOTS = {
   tierAccount: { prefix: 'TA', groups: [4, 4, 4] },
   tierConfig: { prefix: 'TC', groups: [3, 3, 3] },
   usageFile: { prefix: 'UF', groups: [4, 4], dated: true },
+  priceList: { prefix: 'PL', groups: [3, 3, 3] },
 } satisfies Record<string, RootFormat>;
 
 type RootKind = keyof typeof ROOTS;
@@ -61,6 +62,9 @@ const CHILDREN = {
   tierAccountRequest: { prefix: 'TAR', parent: 'tierAccount', seqWidth: 3 },
   tierConfigRequest: { prefix: 'TCR', parent: 'tierConfig', seqWidth: 3 },
   usageRecord: { prefix: 'UR', parent: 'usageFile', seqWidth: 8, split: true },
+  /** billing requests: the sequence is the asset's billing period number, so one id per (asset, period, side) */
+  vendorBillingRequest: { prefix: 'BRV', parent: 'asset', seqWidth: 4 },
+  providerBillingRequest: { prefix: 'BRP', parent: 'asset', seqWidth: 4 },
 } as const satisfies Record<string, ChildFormat>;
 
 type ChildKind = keyof typeof CHILDREN;

@@ -15,6 +15,7 @@ import type { ContextFactory, RunningSubgraph, SubgraphEnv, SubgraphSpec } from 
 import { serveSubscriptions } from './server/websocket.js';
 import { guardTextArguments } from './text.js';
 
+export { assembleKit } from './server/kit-env.js';
 export { requireIdentity } from './server/require-identity.js';
 export type { IndexedModel, KitEnv, RunningSubgraph, SubgraphSpec } from './server/spec.js';
 

@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@daas/kit';
+import { billingSubgraph } from './server.js';
+
+await runSubgraphMain(billingSubgraph);

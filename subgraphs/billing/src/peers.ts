@@ -1,0 +1,109 @@
+// What billing asks the other domains, through the gateway with the billing service's own identity
+// (env.kit.services): a product's vendor and items, a marketplace's owner and resellers, and the assets
+// whose recurring items it bills. Behind an interface so domain tests can give fixed answers.
+import type { ServiceClient } from '@daas/kit';
+import type { AssetSnapshot } from './domain/asset-billing.js';
+
+export interface ProductFacts {
+  id: string;
+  vendor: string;
+  items: { id: string; period: string; type: string }[];
+}
+
+export interface MarketplaceFacts {
+  id: string;
+  owner: string;
+  /** resellers with an active syndication contract in this marketplace: they see prices, never cost */
+  resellers: string[];
+}
+
+export interface AssetPage {
+  assets: AssetSnapshot[];
+  next: string | null;
+}
+
+export interface BillingPeers {
+  product(id: string): Promise<ProductFacts | null>;
+  marketplace(id: string): Promise<MarketplaceFacts | null>;
+  /** one page of the assets billing may have to bill, after `after` */
+  assets(after: string | null, first: number): Promise<AssetPage>;
+}
+
+interface AssetNode {
+  id: string;
+  status: string;
+  product: { id: string } | null;
+  marketplace: { id: string } | null;
+  vendor: { id: string };
+  provider: { id: string };
+  contract: { distributor: { id: string } | null } | null;
+  items: { item: { id: string; period: string; type: string } | null; mpn: string; quantity: string }[];
+}
+
+const ASSET = `id status product { id } marketplace { id } vendor { id } provider { id }
+  contract { distributor { id } } items { item { id period type } mpn quantity }`;
+
+export class GatewayPeers implements BillingPeers {
+  constructor(private readonly services: ServiceClient) {}
+
+  async product(id: string): Promise<ProductFacts | null> {
+    const d = await this.services.query<{
+      product: { id: string; vendor: { id: string }; items: ProductFacts['items'] } | null;
+    }>('query($id: ID!) { product(id: $id) { id vendor { id } items { id period type } } }', { id });
+    return d.product ? { id: d.product.id, vendor: d.product.vendor.id, items: d.product.items } : null;
+  }
+
+  async marketplace(id: string): Promise<MarketplaceFacts | null> {
+    const d = await this.services.query<{
+      marketplace: { id: string; owner: { id: string } } | null;
+      contracts: { edges: { node: { reseller: { id: string } | null } }[] };
+    }>(
+      `query($id: ID!) { marketplace(id: $id) { id owner { id } }
+        contracts(first: 500, filter: { type: SYNDICATION, status: ACTIVE, marketplace: $id }) {
+          edges { node { reseller { id } } } } }`,
+      { id },
+    );
+    if (!d.marketplace) return null;
+    const resellers = d.contracts.edges.flatMap((e) => (e.node.reseller ? [e.node.reseller.id] : []));
+    return { id, owner: d.marketplace.owner.id, resellers: [...new Set(resellers)] };
+  }
+
+  async assets(after: string | null, first: number): Promise<AssetPage> {
+    const d = await this.services.query<{
+      assets: { edges: { node: AssetNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    }>(
+      `query($after: String, $first: Int) { assets(first: $first, after: $after) {
+        edges { node { ${ASSET} } } pageInfo { hasNextPage endCursor } } }`,
+      { after, first },
+    );
+    const assets = d.assets.edges.flatMap(({ node: a }) =>
+      a.product && a.marketplace
+        ? [
+            {
+              id: a.id,
+              status: a.status,
+              product: a.product.id,
+              marketplace: a.marketplace.id,
+              vendor: a.vendor.id,
+              provider: a.provider.id,
+              distributor: a.contract?.distributor?.id ?? a.provider.id,
+              items: a.items.flatMap((i) =>
+                i.item
+                  ? [
+                      {
+                        item: i.item.id,
+                        mpn: i.mpn,
+                        quantity: i.quantity,
+                        period: i.item.period,
+                        type: i.item.type,
+                      },
+                    ]
+                  : [],
+              ),
+            },
+          ]
+        : [],
+    );
+    return { assets, next: d.assets.pageInfo.hasNextPage ? d.assets.pageInfo.endCursor : null };
+  }
+}

@@ -1,0 +1,19 @@
+import { Cursor, DateTime } from '@daas/kit';
+import { billingRequestResolvers } from './billing-requests.js';
+import { priceListResolvers } from './price-lists.js';
+import { subscriptionResolvers } from './subscriptions.js';
+
+export const resolvers = {
+  DateTime,
+  Cursor,
+  Subscription: subscriptionResolvers.Subscription,
+  Query: { ...priceListResolvers.Query, ...billingRequestResolvers.Query },
+  Mutation: { ...priceListResolvers.Mutation, ...billingRequestResolvers.Mutation },
+  PriceList: priceListResolvers.PriceList,
+  PriceListVersion: priceListResolvers.PriceListVersion,
+  PricePoint: priceListResolvers.PricePoint,
+  Asset: billingRequestResolvers.Asset,
+  AssetBilling: billingRequestResolvers.AssetBilling,
+  BillingRequest: billingRequestResolvers.BillingRequest,
+  BillingLine: billingRequestResolvers.BillingLine,
+};

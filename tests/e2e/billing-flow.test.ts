@@ -1,0 +1,124 @@
+// Billing through the gateway with real processes: the billing service learns an asset bought and
+// approved in the requests domain (its scheduler asks through the gateway), and, on an accelerated clock
+// (ten days a second), bills its monthly item at the vendor's price list: a VENDOR request at cost and a
+// PROVIDER request at price each period, heard on billingRequestChanged; price tenancy per role.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../scripts/seed/demo-data.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { Subscriber } from '../support/subscriber.js';
+import { buildUsageWorld, type UsageWorld } from '../support/usage-world.js';
+
+let t: TestStack;
+let w: UsageWorld;
+let listId = '';
+let itemId = '';
+
+beforeAll(async () => {
+  t = await startTestStack({
+    seed: 'accounts',
+    serviceEnv: {
+      billing: { BILLING_TICK_MS: '300', CLOCK_START: '2030-01-01T00:00:00Z', CLOCK_RATE: '864000' },
+    },
+  });
+  w = await buildUsageWorld(t, DEMO.operator, 'Billing', 0);
+  const product = await t.queryOk<{ product: { items: { id: string }[] } }>(
+    w.vendor.token,
+    'query($id: ID!) { product(id: $id) { items { id } } }',
+    { id: w.plainProduct },
+  );
+  itemId = product.product.items[0]!.id;
+  const created = await t.queryOk<{ createPriceList: { priceList: { id: string } } }>(
+    w.vendor.token,
+    'mutation($input: CreatePriceListInput!) { createPriceList(input: $input) { priceList { id } } }',
+    { input: { product: w.plainProduct, marketplace: w.marketplace, currency: 'USD', name: 'Seats' } },
+  );
+  listId = created.createPriceList.priceList.id;
+  await t.queryOk(
+    w.vendor.token,
+    'mutation($input: CreatePriceListVersionInput!) { createPriceListVersion(input: $input) { priceList { id } } }',
+    { input: { priceList: listId, points: [{ item: itemId, cost: '7.50', price: '9.99', msrp: '12' }] } },
+  );
+  await t.queryOk(
+    w.vendor.token,
+    'mutation($input: ActivatePriceListVersionInput!) { activatePriceListVersion(input: $input) { priceList { id } } }',
+    { input: { priceList: listId, version: 1, effectiveDate: '2000-01-01T00:00:00Z' } },
+  );
+}, 400_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+const ASSET = `query($id: ID!) { asset(id: $id) { id billing { status period billedPeriods }
+  billingRequests(first: 50) { totalCount edges { node { id side status total currency
+    period { number } lines { item { id } quantity unitPrice amount days periodDays } } } } } }`;
+
+interface AssetView {
+  asset: {
+    billing: { status: string; period: string; billedPeriods: number } | null;
+    billingRequests: {
+      totalCount: number;
+      edges: {
+        node: { id: string; side: string; total: string; currency: string; period: { number: number } };
+      }[];
+    };
+  };
+}
+
+describe('recurring billing of a purchased asset', () => {
+  it('bills every ended period once per side, at cost and at price, and tells subscribers', async () => {
+    const heard = new Subscriber<{ billingRequestChanged: { kind: string; billingRequest: { id: string } } }>(
+      t.gatewayUrl,
+      w.distributor.token,
+      'subscription($f: BillingRequestChangeFilter) { billingRequestChanged(filter: $f) { kind billingRequest { id } } }',
+      { f: { asset: w.plainAsset } },
+    );
+    try {
+      const deadline = Date.now() + 240_000;
+      let view: AssetView | null = null;
+      for (;;) {
+        view = await t.queryOk<AssetView>(w.distributor.token, ASSET, { id: w.plainAsset });
+        if ((view.asset.billing?.billedPeriods ?? 0) >= 2) break;
+        if (Date.now() > deadline) throw new Error(`not billed in time: ${JSON.stringify(view)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(view.asset.billing).toMatchObject({ status: 'ACTIVE', period: 'MONTHLY' });
+      const nodes = view.asset.billingRequests.edges.map((e) => e.node);
+      // the first two periods are whole (quantity 1, no change): the vendor side at cost, the provider at price
+      for (const n of [0, 1]) {
+        const of = nodes.filter((x) => x.period.number === n);
+        expect(of.map((x) => [x.side, x.total, x.currency]).sort()).toEqual([
+          ['PROVIDER', '9.99', 'USD'],
+          ['VENDOR', '7.5', 'USD'],
+        ]);
+      }
+      // one request per period and side, whatever the ticks did
+      expect(new Set(nodes.map((x) => x.id)).size).toBe(nodes.length);
+      await heard.until(
+        (s) => s.data().filter((d) => d.billingRequestChanged.kind === 'CREATED').length >= 4,
+        60_000,
+        'four creations heard',
+      );
+    } finally {
+      await heard.close();
+    }
+  }, 400_000);
+
+  it('a reseller outside the marketplace and another vendor see neither the price list nor the requests', async () => {
+    for (const token of [w.reseller.token, w.stranger.token]) {
+      const r = await t.query(token, 'query($id: ID!) { priceList(id: $id) { id } }', { id: listId });
+      expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const l = await t.queryOk<{ billingRequests: { totalCount: number } }>(
+        token,
+        '{ billingRequests { totalCount } }',
+      );
+      expect(l.billingRequests.totalCount).toBe(0);
+    }
+    const v = await t.queryOk<{ priceList: { activeVersion: { points: { cost: string | null }[] } } }>(
+      w.distributor.token,
+      'query($id: ID!) { priceList(id: $id) { activeVersion { points { cost price } } } }',
+      { id: listId },
+    );
+    expect(v.priceList.activeVersion.points[0]!.cost).toBe('7.50');
+  });
+});
