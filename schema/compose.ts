@@ -13,6 +13,7 @@ export const SUBGRAPHS = [
   { name: 'products', port: 4002 },
   { name: 'requests', port: 4003 },
   { name: 'usage', port: 4004 },
+  { name: 'extensions', port: 4006 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

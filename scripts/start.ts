@@ -24,6 +24,7 @@ const shape = {
   REQUESTS_PORT: port(4003),
   USAGE_PORT: port(4004),
   REST_PORT: port(4005),
+  EXTENSIONS_PORT: port(4006),
   SEED_DEMO: bool(true),
   IDENTITY_KEYS: z.string().optional(),
 };
@@ -119,9 +120,10 @@ async function main() {
     requests: config.REQUESTS_PORT,
     usage: config.USAGE_PORT,
     rest: config.REST_PORT,
+    extensions: config.EXTENSIONS_PORT,
   };
   say(
-    `starting subgraphs (partners :${ports.partners}, products :${ports.products}, requests :${ports.requests}, usage :${ports.usage}), gateway :${ports.gateway} and REST :${ports.rest}`,
+    `starting subgraphs (partners :${ports.partners}, products :${ports.products}, requests :${ports.requests}, usage :${ports.usage}, extensions :${ports.extensions}), gateway :${ports.gateway} and REST :${ports.rest}`,
   );
   stack = startStack({
     mongoUri: uri,

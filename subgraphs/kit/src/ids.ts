@@ -40,6 +40,9 @@ const ROOTS = {
   tierAccount: { prefix: 'TA', groups: [4, 4, 4] },
   tierConfig: { prefix: 'TC', groups: [3, 3, 3] },
   usageFile: { prefix: 'UF', groups: [4, 4], dated: true },
+  /** an extension is a Connect "service": the runner derives SRVC-… from its environment's id */
+  extension: { prefix: 'SRVC', groups: [3, 3, 3] },
+  extensionTask: { prefix: 'TQ', groups: [3, 3, 3, 3] },
 } satisfies Record<string, RootFormat>;
 
 type RootKind = keyof typeof ROOTS;
@@ -61,6 +64,8 @@ const CHILDREN = {
   tierAccountRequest: { prefix: 'TAR', parent: 'tierAccount', seqWidth: 3 },
   tierConfigRequest: { prefix: 'TCR', parent: 'tierConfig', seqWidth: 3 },
   usageRecord: { prefix: 'UR', parent: 'usageFile', seqWidth: 8, split: true },
+  /** ENV-…-01 development, -02 test, -03 production */
+  extensionEnvironment: { prefix: 'ENV', parent: 'extension', seqWidth: 2 },
 } as const satisfies Record<string, ChildFormat>;
 
 type ChildKind = keyof typeof CHILDREN;
