@@ -95,6 +95,7 @@ export class FeedFollower {
       try {
         await this.kit.db.connected();
         const after = live ? null : await this.storedCursor(feed.key);
+        log.info({ after }, 'following the feed');
         await this.run(feed, after);
       } catch (e) {
         type Gql = { message?: string; extensions?: { reason?: string } };
@@ -123,9 +124,11 @@ export class FeedFollower {
             chain = chain.then(async () => {
               const progress = (result.extensions as { progress?: unknown } | undefined)?.progress;
               if (typeof progress === 'string' && !result.data) return this.store(feed.key, progress);
+              if (result.errors?.length) throw result.errors;
               const change = (result.data as Record<string, Change> | undefined)?.[feed.field];
               if (!change) return;
-              await tasksOfChange(this.env, this.objectChange(feed, change));
+              const made = await tasksOfChange(this.env, this.objectChange(feed, change));
+              if (made) this.kit.log.info({ feed: feed.key, cursor: change.cursor, made }, 'tasks made');
               await this.store(feed.key, change.cursor);
             });
             chain.catch((e) => {
