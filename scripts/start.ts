@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { type FerretDB, REPO_ROOT, startFerretDB } from './lib/ferretdb.js';
 import { SERVICES, type ServiceName, type Stack, startStack } from './lib/stack.js';
 import { Supervisor } from './lib/supervisor.js';
+import { type LocalCertificate, localCertificate } from './lib/tls.js';
 import { DEMO, DEMO_TOKENS } from './seed/demo-data.js';
 import { seedDemo } from './seed/index.js';
 
@@ -19,6 +20,11 @@ const shape = {
   EMBEDDED_DB: z.enum(['ferretdb-v2', 'ferretdb-v1']).default('ferretdb-v2'),
   FERRETDB_PORT: port(27018),
   GATEWAY_PORT: port(4000),
+  /** the gateway's https listener (Connect's tools call REST over https only) */
+  GATEWAY_HTTPS_PORT: port(4443),
+  /** the certificate and key for it (PEM); by default a local one made in DATA_DIR/tls */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
   PARTNERS_PORT: port(4001),
   PRODUCTS_PORT: port(4002),
   REQUESTS_PORT: port(4003),
@@ -54,6 +60,17 @@ function identityKeys(): string {
   if (!existsSync(file))
     writeFileSync(file, `local:${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+// The gateway's https certificate: the operator's (TLS_CERT_FILE, TLS_KEY_FILE), or a local one made
+// once in the data folder, with a CA file clients trust (docs/https.md).
+async function certificate(): Promise<
+  LocalCertificate | { certFile: string; keyFile: string; caFile: null }
+> {
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = config;
+  if (certFile && keyFile) return { certFile, keyFile, caFile: null };
+  if (certFile || keyFile) throw new Error('https needs both TLS_CERT_FILE and TLS_KEY_FILE (got only one)');
+  return localCertificate(join(dataDir, 'tls'));
 }
 
 let ferret: FerretDB | null = null;
@@ -122,6 +139,7 @@ async function main() {
     rest: config.REST_PORT,
     extensions: config.EXTENSIONS_PORT,
   };
+  const https = await certificate();
   say(
     `starting subgraphs (partners :${ports.partners}, products :${ports.products}, requests :${ports.requests}, usage :${ports.usage}, extensions :${ports.extensions}), gateway :${ports.gateway} and REST :${ports.rest}`,
   );
@@ -131,6 +149,7 @@ async function main() {
     ports,
     services: SERVICES,
     logDir,
+    https: { ...https, port: config.GATEWAY_HTTPS_PORT },
     onLogLine: (service, line) => {
       if (line.level === 'error' || line.level === 'fatal') {
         process.stderr.write(
@@ -183,6 +202,11 @@ async function main() {
   say(`The platform is up. GraphQL endpoint (HTTP and graphql-ws): ${gw}`);
   say(`GraphQL IDE: open ${gw} in a browser`);
   say(`Connect REST API (ApiKey or Bearer token): ${gw.replace(/\/graphql$/, '/public/v1')}`);
+  const secure = running.gatewayHttpsUrl!;
+  say(`The same over https: ${secure} and ${secure.replace(/\/graphql$/, '/public/v1')}`);
+  if (https.caFile) {
+    say(`  trust it with: export REQUESTS_CA_BUNDLE=${https.caFile} SSL_CERT_FILE=${https.caFile}`);
+  }
   say(
     `Logs: ${logDir}/<service>.log; a service or the database that exits is started again (stderr says so)`,
   );

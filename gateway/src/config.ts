@@ -8,6 +8,13 @@ export const gatewayConfigShape = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port(4000),
+  /**
+   * TLS: with both files (PEM) the gateway also serves the same app (GraphQL, websockets, /public/v1,
+   * the IDE) over https on HTTPS_PORT. Connect's tools call REST over https only.
+   */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  HTTPS_PORT: port(4443),
   SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH),
   /** per-subgraph routing URL overrides, e.g. SUBGRAPH_URL_PARTNERS=http://10.0.0.5:4001/graphql */
   SUBGRAPH_URL_PARTNERS: z.url().optional(),

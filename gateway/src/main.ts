@@ -2,8 +2,13 @@ import { exitOnConfigError, loadConfig, logProcessEvents } from '@daas/kit';
 import { authOffIdentity } from './auth-mode.js';
 import { gatewayConfigShape } from './config.js';
 import { startGateway } from './server.js';
+import { tlsFiles } from './tls.js';
 
-exitOnConfigError(() => authOffIdentity(loadConfig(gatewayConfigShape)));
+exitOnConfigError(() => {
+  const config = loadConfig(gatewayConfigShape);
+  authOffIdentity(config);
+  tlsFiles(config);
+});
 const gateway = await startGateway();
 logProcessEvents(gateway.log);
 let stopping = false;

@@ -1,6 +1,7 @@
 // The gateway: one endpoint for the whole platform. It authenticates, plans and executes federated
 // operations from the supergraph file, enforces query limits, and holds no domain logic or database.
 import { createServer, type Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -40,10 +41,14 @@ import { SubscriptionPlanner } from './subscriptions/planning.js';
 import { serveSubscriptions } from './subscriptions/transport.js';
 import { feedPosition, UpstreamConnections } from './subscriptions/upstream.js';
 import { fileSupergraph } from './supergraph-source.js';
+import { createHttpsServer, tlsFiles } from './tls.js';
 
 export interface RunningGateway {
   url: string;
   port: number;
+  /** the same GraphQL endpoint over TLS, when the gateway has a certificate (TLS_CERT_FILE) */
+  httpsUrl: string | null;
+  httpsServer: HttpsServer | null;
   /** Prometheus' endpoint, on its own listener (METRICS_HOST:METRICS_PORT) */
   metricsUrl: string;
   config: GatewayConfig;
@@ -61,6 +66,7 @@ export async function startGateway(
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const config = loadConfig(gatewayConfigShape, env);
   const fixedIdentity = authOffIdentity(config);
+  const tls = tlsFiles(config);
   const log = createLogger('gateway', config.LOG_LEVEL);
   if (fixedIdentity) {
     log.warn({ identity: fixedIdentity }, 'AUTH_MODE=off: API tokens are NOT checked (benchmarking only)');
@@ -113,6 +119,7 @@ export async function startGateway(
   // idle one first races the next request written on it, which the client sees as a reset. Outlive them.
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
+  const httpsServer = tls ? createHttpsServer(tls, app) : null;
   const kitFormatError = createFormatError(development, (e) => log.error({ err: e }, 'internal error'));
   const formatError: typeof kitFormatError = (formatted, error) => {
     const tokens = tokenLimitError(error, config.MAX_QUERY_TOKENS);
@@ -158,7 +165,7 @@ export async function startGateway(
     log,
   });
   const subscriptions = serveSubscriptions({
-    httpServer,
+    servers: httpsServer ? [httpServer, httpsServer] : [httpServer],
     authenticator,
     planner,
     engine,
@@ -211,17 +218,25 @@ export async function startGateway(
   app.use(unknownPath());
   app.use(transportErrors(log));
 
+  // https first: /ready (on http) then means both listen
+  let httpsUrl: string | null = null;
+  if (httpsServer) {
+    await new Promise<void>((resolve) => httpsServer.listen(config.HTTPS_PORT, config.HOST, resolve));
+    httpsUrl = `https://${config.HOST}:${(httpsServer.address() as AddressInfo).port}/graphql`;
+  }
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.HOST}:${port}/graphql`;
   const metricsServer = await serveMetrics(metrics.registry, config.METRICS_PORT, config.METRICS_HOST);
   const metricsUrl = `http://${config.METRICS_HOST}:${(metricsServer.address() as AddressInfo).port}/metrics`;
-  log.info({ url, metrics: metricsUrl, supergraph: config.SUPERGRAPH_PATH }, 'gateway listening');
+  log.info({ url, httpsUrl, metrics: metricsUrl, supergraph: config.SUPERGRAPH_PATH }, 'gateway listening');
 
   let closing: Promise<void> | null = null;
   return {
     url,
     port,
+    httpsUrl,
+    httpsServer,
     metricsUrl,
     config,
     log,
@@ -232,7 +247,13 @@ export async function startGateway(
       closing ??= (async () => {
         await subscriptions.dispose();
         await upstreamConnections.close();
-        await apollo.stop();
+        await apollo.stop(); // drains the http listener
+        if (httpsServer) {
+          await new Promise((resolve) => {
+            httpsServer.close(resolve);
+            httpsServer.closeAllConnections();
+          });
+        }
         await new Promise((resolve) => {
           metricsServer.close(resolve);
           metricsServer.closeAllConnections();

@@ -78,6 +78,11 @@ export interface StackOptions {
   balancer?: boolean;
   /** how long each process may take to answer /ready (default 180 s) */
   readyTimeoutMs?: number;
+  /**
+   * https on the gateway beside http (not with a balancer): its certificate (scripts/lib/tls.ts) and
+   * port (default: chosen with the others, else 4443)
+   */
+  https?: { certFile: string; keyFile: string; caFile: string | null; port?: number };
 }
 
 export interface RunningService {
@@ -92,6 +97,10 @@ export interface RunningService {
 export interface Stack {
   /** the gateway's URL for clients (haproxy's, when balanced) */
   gatewayUrl: string;
+  /** the same over https (`https://127.0.0.1:<port>/graphql`), when the stack serves it */
+  gatewayHttpsUrl: string | null;
+  /** the CA file clients trust for it (REQUESTS_CA_BUNDLE, SSL_CERT_FILE) */
+  caFile: string | null;
   /** the running processes, by instance */
   services: Map<InstanceName, RunningService>;
   /** every instance of the stack, running or not */
@@ -142,6 +151,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const metricsPorts = new Map<InstanceName, number>(
     instancesOf('gateway', replicasOf('gateway')).map((g, i) => [g, configuredMetricsPort + i]),
   );
+  if (opts.https && balanced) throw new Error('https is served by a single gateway, not behind the balancer');
+  let httpsPort = opts.https?.port ?? 4443;
   let balancer: Balancer | null = null;
   const services = new Map<InstanceName, RunningService>();
   const stopping = new Set<InstanceName>();
@@ -173,6 +184,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...(opts.serviceEnv?.[name] ?? {}),
       PORT: String(port),
       ...(name === 'gateway' ? { METRICS_PORT: String(metricsPorts.get(instance)) } : {}),
+      ...(name === 'gateway' && opts.https
+        ? {
+            HTTPS_PORT: String(httpsPort),
+            TLS_CERT_FILE: opts.https.certFile,
+            TLS_KEY_FILE: opts.https.keyFile,
+          }
+        : {}),
     };
     // STACK_NODE_ARGS: extra node flags for every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
     // to profile a benchmark (node refuses --cpu-prof in NODE_OPTIONS)
@@ -249,6 +267,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     get gatewayUrl() {
       return urls.gateway;
     },
+    get gatewayHttpsUrl() {
+      return opts.https ? `https://127.0.0.1:${httpsPort}/graphql` : null;
+    },
+    caFile: opts.https?.caFile ?? null,
     services,
     instances,
     urlOf: (name) => (name in urls ? urls[name as ServiceName] : ownUrl(name)),
@@ -272,6 +294,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ports = await choose();
       urls = urlsOf(ports);
       for (const g of metricsPorts.keys()) metricsPorts.set(g, await freePort());
+      if (opts.https && opts.https.port === undefined) httpsPort = await freePort();
       common = environment();
     }
     try {

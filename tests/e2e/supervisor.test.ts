@@ -4,7 +4,8 @@
 // Then the supervisor's rules with real crashing processes: capped doubling backoff, reset once a unit
 // has stayed up, and stop() abandoning a restart under way.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +28,7 @@ let start: ChildProcess;
 let out = '';
 let err = '';
 let exit: { code: number | null; signal: string | null } | null = null;
-const ports = {} as Record<ServiceName | 'database', number>;
+const ports = {} as Record<ServiceName | 'database' | 'https', number>;
 let gateway: string;
 
 async function until<T>(
@@ -74,7 +75,16 @@ const newPidOn = (port: number, old: number) => async () => {
 describe('pnpm start supervises its processes', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'daas-start-'));
-    for (const name of ['database', 'gateway', 'partners', 'products', 'requests', 'usage'] as const) {
+    for (const name of [
+      'database',
+      'gateway',
+      'https',
+      'rest',
+      'partners',
+      'products',
+      'requests',
+      'usage',
+    ] as const) {
       ports[name] = await freePort();
     }
     gateway = `http://127.0.0.1:${ports.gateway}/graphql`;
@@ -86,6 +96,8 @@ describe('pnpm start supervises its processes', () => {
         SEED_DEMO: 'false',
         FERRETDB_PORT: String(ports.database),
         GATEWAY_PORT: String(ports.gateway),
+        GATEWAY_HTTPS_PORT: String(ports.https),
+        REST_PORT: String(ports.rest),
         PARTNERS_PORT: String(ports.partners),
         PRODUCTS_PORT: String(ports.products),
         REQUESTS_PORT: String(ports.requests),
@@ -135,6 +147,30 @@ describe('pnpm start supervises its processes', () => {
     );
     await waitFor('the restart said on stderr', async () => /\[products\] restarted/.test(err));
     expect(exit).toBeNull();
+  });
+
+  it('serves https with the certificate it made in the data folder, and says how to trust it', async () => {
+    const caFile = join(dir, 'tls', 'ca.pem');
+    expect(out).toContain(`https://127.0.0.1:${ports.https}/public/v1`);
+    expect(out).toContain(`REQUESTS_CA_BUNDLE=${caFile}`);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const req = httpsRequest(
+        `https://localhost:${ports.https}/graphql`,
+        {
+          method: 'POST',
+          ca: readFileSync(caFile),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO.operator}` },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve(text));
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify({ query: '{ viewer { role } }' }));
+    });
+    expect(JSON.parse(answer)).toEqual({ data: { viewer: { role: 'OPERATOR' } } });
   });
 
   it('restarts a killed gateway', async () => {

@@ -14,6 +14,7 @@ import {
   type StackOptions,
   startStack,
 } from '../../scripts/lib/stack.js';
+import { localCertificate } from '../../scripts/lib/tls.js';
 import { seedAccounts } from '../../scripts/seed/accounts.js';
 import { seedContext } from '../../scripts/seed/context.js';
 import { seedDemo } from '../../scripts/seed/index.js';
@@ -23,6 +24,9 @@ import { uniquePrefix } from './db.js';
 export interface TestStack {
   stack: Stack;
   gatewayUrl: string;
+  /** with `https: true`: the gateway's https URL (`https://127.0.0.1:<port>/graphql`) and the CA to trust */
+  httpsUrl: string | null;
+  caFile: string | null;
   mongoUri: string;
   dbPrefix: string;
   identityKeys: string;
@@ -64,6 +68,8 @@ export interface TestStackOptions {
   /** processes per service; more than one puts haproxy in front of every service */
   replicas?: StackOptions['replicas'];
   readyTimeoutMs?: number;
+  /** serve https on the gateway too, with the local test certificate (test-artifacts/tls) */
+  https?: boolean;
 }
 
 export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
@@ -71,6 +77,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
   const dbPrefix = uniquePrefix('e');
   const identityKeys = `test:${randomBytes(24).toString('base64url')}`;
   const logDir = join(REPO_ROOT, 'test-artifacts', 'logs', dbPrefix);
+  const https = opts.https ? await localCertificate(join(REPO_ROOT, 'test-artifacts', 'tls')) : undefined;
   const stack = await startStack({
     mongoUri,
     dbPrefix,
@@ -82,6 +89,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     ...(opts.services || opts.rest ? { services: opts.services ?? SERVICES } : {}),
     ...(opts.replicas ? { replicas: opts.replicas } : {}),
     ...(opts.readyTimeoutMs ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
+    ...(https ? { https } : {}),
   });
   try {
     if (opts.seed === 'accounts' || opts.seed === 'partners') {
@@ -106,6 +114,8 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
   return {
     stack,
     gatewayUrl: stack.gatewayUrl,
+    httpsUrl: stack.gatewayHttpsUrl,
+    caFile: stack.caFile,
     mongoUri,
     dbPrefix,
     identityKeys,

@@ -5,7 +5,9 @@
 // which graphql-ws clients and the SDK retry. Tokens are checked again every few seconds against the auth
 // cache, so a revoked token's subscriptions end within the cache bound.
 
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
 import {
   CloseCode,
   type Identity,
@@ -33,7 +35,8 @@ import type { PreparedSubscription, SubscriptionPlanner } from './planning.js';
 import { SocketSink } from './socket-sink.js';
 
 export interface TransportOptions {
-  httpServer: Server;
+  /** the listeners whose upgrades on /graphql are subscriptions: plain http, and https when served */
+  servers: (Server | HttpsServer)[];
   authenticator: Authenticator;
   planner: SubscriptionPlanner;
   engine: SubscriptionEngine;
@@ -70,7 +73,11 @@ export function serveSubscriptions(opts: TransportOptions): {
   sockets: () => number;
 } {
   const { authenticator, planner, engine, log } = opts;
-  const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql' });
+  // One websocket server for every listener: upgrades from each are handed to it (ws refuses other paths).
+  const wsServer = new WebSocketServer({ noServer: true, path: '/graphql' });
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+  for (const server of opts.servers) server.on('upgrade', onUpgrade);
   const connections = new Map<Context, Connection>();
 
   const cleanup = useServer(
@@ -206,6 +213,7 @@ export function serveSubscriptions(opts: TransportOptions): {
     sockets: () => wsServer.clients.size,
     dispose: async () => {
       clearInterval(recheck);
+      for (const server of opts.servers) server.off('upgrade', onUpgrade);
       engine.close();
       await cleanup.dispose();
     },
