@@ -36,6 +36,8 @@ export class EaasRunner {
   readonly tasks: TaskFrame[] = [];
   readonly setups: Record<string, unknown>[] = [];
   shutdowns = 0;
+  /** called with each task as it arrives (a handler that answers at once) */
+  onTask: ((task: TaskFrame) => void) | null = null;
   closed = false;
   private ws!: WebSocket;
   private waiters: (() => void)[] = [];
@@ -94,6 +96,7 @@ export class EaasRunner {
         receivedAt: Date.now(),
         raw: m.data!,
       });
+      this.onTask?.(this.tasks.at(-1)!);
     }
     this.notify();
   }

@@ -10,12 +10,12 @@ const brokers = new WeakMap<ExtensionsEnv, Broker>();
 
 export function createRuntime(kit: KitEnv): ExtensionsEnv {
   const env = createExtensionsEnv(kit);
-  const broker = new Broker(kit.log.child({ part: 'broker' }));
+  const broker = new Broker(env, kit.log.child({ part: 'broker' }));
   env.signals = broker;
   brokers.set(env, broker);
   const follower = new FeedFollower(kit, env);
   void kit.db.connected().then(() => {
-    broker.start(env);
+    broker.start();
     follower.start();
   });
   return env;

@@ -29,13 +29,16 @@ export class Broker implements TaskSignals {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
-  private env!: ExtensionsEnv;
   private stopped = false;
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly env: ExtensionsEnv,
+    private readonly log: Logger,
+  ) {}
 
-  start(env: ExtensionsEnv): void {
-    this.env = env;
+  /** The sweep: expired leases, and due tasks of every connected environment (made by another replica). */
+  start(): void {
+    const env = this.env;
     const tick = async () => {
       try {
         await this.sweepLeases();
@@ -116,10 +119,12 @@ export class Broker implements TaskSignals {
       .sort({ createdAt: 1, _id: 1 })
       .limit(free)
       .lean<TaskDoc[]>();
+    this.log.debug({ environment, free, due: due.length }, 'dispatch');
     for (const task of due) {
       const conn = this.pick(environment, task.category);
       if (!conn) continue;
       const delivered = await deliverTask(this.env, task._id, conn.instance, this.env.config.leaseMs);
+      this.log.debug({ task: task._id, delivered: !!delivered }, 'deliver');
       if (!delivered) continue;
       conn.inFlight.add(task._id);
       const sent = conn.send(

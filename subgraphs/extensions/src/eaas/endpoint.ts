@@ -12,7 +12,6 @@ import {
   setupResponse,
   shutdownMessage,
 } from '../domain/eaas-protocol.js';
-import { mergeDeclared } from '../domain/environments.js';
 import type { TaskCategory } from '../domain/events.js';
 import type { ExtensionsEnv } from '../env.js';
 import { recordSetup } from '../flows/extensions.js';
@@ -132,10 +131,9 @@ function serve(
     if (!msg) return;
     if (msg.message_type === 'setup_request') {
       const data = msg.data ?? {};
-      // answered first (the runner waits 5 s for it), recorded after
-      const fresh = (await env.models.Environment.findById(doc._id).lean<EnvironmentDoc>()) ?? doc;
-      conn.send(setupOf(fresh, mergeDeclared(fresh.variables ?? [], data.variables)));
-      await recordSetup(env, doc._id, data);
+      // recorded before it is answered: a runner that has its setup_response is subscribed
+      const recorded = await recordSetup(env, doc._id, data);
+      conn.send(setupOf(recorded));
       if (!attached) {
         attached = true;
         await broker.attach(conn);
