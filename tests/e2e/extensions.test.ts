@@ -43,7 +43,7 @@ beforeAll(async () => {
     { name: 'TEMPLATE_ID', value: product.assetTemplate },
   ]);
   environment = e.dev;
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   for (const r of runners) r.close();
