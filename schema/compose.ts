@@ -14,6 +14,7 @@ export const SUBGRAPHS = [
   { name: 'requests', port: 4003 },
   { name: 'usage', port: 4004 },
   { name: 'billing', port: 4007 },
+  { name: 'extensions', port: 4006 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

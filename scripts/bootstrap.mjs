@@ -152,6 +152,26 @@ function ensureConnectSdk() {
   writeFileSync(stamp, '');
 }
 
+// The extensions test runs Connect's stock extension runner (`cextrun`) against the EaaS endpoint: a venv
+// of its own, because the runner pins connect-eaas-core below 38 (docs/extensions.md).
+const RUNNER_VERSION = '43.1';
+const EAAS_CORE_VERSION = '37.4';
+function ensureConnectRunner() {
+  if (!process.argv.includes('--tests')) return;
+  const venv = join(tools, 'connect-runner');
+  const stamp = join(venv, `.connect-extension-runner-${RUNNER_VERSION}`);
+  if (existsSync(stamp)) return;
+  log(`installing connect-extension-runner ${RUNNER_VERSION} into tools/connect-runner (python3 venv)`);
+  run('python3', ['-m', 'venv', venv]);
+  run(join(venv, 'bin', 'pip'), [
+    'install',
+    '--quiet',
+    `connect-extension-runner==${RUNNER_VERSION}`,
+    `connect-eaas-core==${EAAS_CORE_VERSION}`,
+  ]);
+  writeFileSync(stamp, '');
+}
+
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const st = statSync(path);
@@ -169,3 +189,4 @@ ensureBundle(join(root, 'gateway', 'ide'), 'the offline GraphQL IDE (gateway/ide
 ensureBundle(join(root, 'portal'), 'the web portal (portal/)');
 ensureTestPackages();
 ensureConnectSdk();
+ensureConnectRunner();

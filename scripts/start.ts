@@ -30,6 +30,7 @@ const shape = {
   REQUESTS_PORT: port(4003),
   USAGE_PORT: port(4004),
   REST_PORT: port(4005),
+  EXTENSIONS_PORT: port(4006),
   BILLING_PORT: port(4007),
   SEED_DEMO: bool(true),
   IDENTITY_KEYS: z.string().optional(),
@@ -137,11 +138,12 @@ async function main() {
     requests: config.REQUESTS_PORT,
     usage: config.USAGE_PORT,
     rest: config.REST_PORT,
+    extensions: config.EXTENSIONS_PORT,
     billing: config.BILLING_PORT,
   };
   const https = await certificate();
   say(
-    `starting subgraphs (partners :${ports.partners}, products :${ports.products}, requests :${ports.requests}, usage :${ports.usage}, billing :${ports.billing}), gateway :${ports.gateway} and REST :${ports.rest}`,
+    `starting subgraphs (partners :${ports.partners}, products :${ports.products}, requests :${ports.requests}, usage :${ports.usage}, extensions :${ports.extensions}, billing :${ports.billing}), gateway :${ports.gateway} and REST :${ports.rest}`,
   );
   stack = startStack({
     mongoUri: uri,

@@ -22,6 +22,7 @@ export const gatewayConfigShape = {
   SUBGRAPH_URL_REQUESTS: z.url().optional(),
   SUBGRAPH_URL_USAGE: z.url().optional(),
   SUBGRAPH_URL_BILLING: z.url().optional(),
+  SUBGRAPH_URL_EXTENSIONS: z.url().optional(),
   /** the REST service (rest/) the gateway forwards /public/v1 to, e.g. http://127.0.0.1:4005 */
   REST_URL: z.url().optional(),
   IDENTITY_KEYS: identityKeys,

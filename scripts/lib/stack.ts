@@ -11,11 +11,20 @@ import { type Balancer, startBalancer } from './balancer.js';
 import { REPO_ROOT } from './ferretdb.js';
 import { freePort, listensOn, PortTakenError } from './ports.js';
 
-export const SERVICES = ['partners', 'products', 'requests', 'usage', 'billing', 'gateway', 'rest'] as const;
+export const SERVICES = [
+  'partners',
+  'products',
+  'requests',
+  'usage',
+  'extensions',
+  'billing',
+  'gateway',
+  'rest',
+] as const;
 export type ServiceName = (typeof SERVICES)[number];
 /** What a stack starts unless told otherwise: the REST service only when asked (`npm start` asks). */
 export const DEFAULT_SERVICES: readonly ServiceName[] = SERVICES.filter((n) => n !== 'rest');
-export const SUBGRAPH_NAMES = ['partners', 'products', 'requests', 'usage', 'billing'] as const;
+export const SUBGRAPH_NAMES = ['partners', 'products', 'requests', 'usage', 'extensions', 'billing'] as const;
 /** One process of a service: its first replica is named as the service, the others `<service>-<n>`. */
 export type InstanceName = ServiceName | `${ServiceName}-${number}`;
 
@@ -37,6 +46,7 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   requests: 4003,
   usage: 4004,
   rest: 4005,
+  extensions: 4006,
   billing: 4007,
 };
 

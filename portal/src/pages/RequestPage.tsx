@@ -142,7 +142,9 @@ function RequestActions({ r, role }: { r: Request; role: string }) {
                 color="green"
                 disabled={busy}
                 onClick={() =>
-                  saveThen(() => approve({ input: { assetRequest: r.id, ...(purchase ? { template } : {}) } }))
+                  saveThen(() =>
+                    approve({ input: { assetRequest: r.id, ...(purchase ? { template } : {}) } }),
+                  )
                 }
               >
                 Approve

@@ -41,6 +41,9 @@ const ROOTS = {
   tierConfig: { prefix: 'TC', groups: [3, 3, 3] },
   usageFile: { prefix: 'UF', groups: [4, 4], dated: true },
   priceList: { prefix: 'PL', groups: [3, 3, 3] },
+  /** an extension is a Connect "service": the runner derives SRVC-… from its environment's id */
+  extension: { prefix: 'SRVC', groups: [3, 3, 3] },
+  extensionTask: { prefix: 'TQ', groups: [3, 3, 3, 3] },
 } satisfies Record<string, RootFormat>;
 
 type RootKind = keyof typeof ROOTS;
@@ -65,6 +68,8 @@ const CHILDREN = {
   /** billing requests: the sequence is the asset's billing period number, so one id per (asset, period, side) */
   vendorBillingRequest: { prefix: 'BRV', parent: 'asset', seqWidth: 4 },
   providerBillingRequest: { prefix: 'BRP', parent: 'asset', seqWidth: 4 },
+  /** ENV-…-01 development, -02 test, -03 production */
+  extensionEnvironment: { prefix: 'ENV', parent: 'extension', seqWidth: 2 },
 } as const satisfies Record<string, ChildFormat>;
 
 type ChildKind = keyof typeof CHILDREN;

@@ -17,7 +17,7 @@ import { guardTextArguments } from './text.js';
 
 export { assembleKit } from './server/kit-env.js';
 export { requireIdentity } from './server/require-identity.js';
-export type { IndexedModel, KitEnv, RunningSubgraph, SubgraphSpec } from './server/spec.js';
+export type { IndexedModel, KitEnv, RunningSubgraph, SubgraphSpec, UpgradeHandler } from './server/spec.js';
 
 export async function startSubgraph<Env extends SubgraphEnv, Loaders>(
   spec: SubgraphSpec<Env, Loaders>,
@@ -52,6 +52,7 @@ export async function startSubgraph<Env extends SubgraphEnv, Loaders>(
     loadersFor,
     formatError,
     log,
+    otherUpgrades: spec.upgrade?.(kit, env),
   });
   const apollo = await startApollo<Env, Loaders>({ schema, httpServer, formatError, metrics, subscriptions });
   mountServiceRoutes(app, kit, feed);

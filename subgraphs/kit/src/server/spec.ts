@@ -1,5 +1,8 @@
 // What a subgraph hands the kit (SubgraphSpec), what the kit hands the subgraph (KitEnv), and what a
 // started subgraph is (RunningSubgraph). Types only: the steps that use them live beside this file.
+
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { Express } from 'express';
 import type { DocumentNode } from 'graphql';
@@ -40,7 +43,14 @@ export interface SubgraphSpec<Env extends SubgraphEnv, Loaders> {
   createLoaders: (env: Env, identity: Identity, requestId: string) => Loaders;
   /** extra HTTP routes (for example file uploads), mounted before /graphql */
   routes?: (app: Express, kit: KitEnv, env: Env) => void;
+  /**
+   * websocket upgrades on paths other than /graphql (the extensions service's EaaS endpoint): returns
+   * true when it took the socket; an upgrade nobody takes is refused
+   */
+  upgrade?: (kit: KitEnv, env: Env) => UpgradeHandler;
 }
+
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 
 export interface RunningSubgraph {
   name: string;

@@ -12,7 +12,7 @@ import type { Identity, IdentitySigner } from '../identity.js';
 import type { Logger } from '../logger.js';
 import { requestIdOf } from '../request-id.js';
 import { subscribeWithProgress } from '../subscriptions.js';
-import type { ContextFactory } from './spec.js';
+import type { ContextFactory, UpgradeHandler } from './spec.js';
 
 export interface SubscriptionServerOptions<Env, Loaders> {
   httpServer: Server;
@@ -23,6 +23,8 @@ export interface SubscriptionServerOptions<Env, Loaders> {
   loadersFor: (identity: Identity, requestId: string) => Loaders;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   log: Logger;
+  /** takes upgrades on other paths (SubgraphSpec.upgrade) */
+  otherUpgrades?: UpgradeHandler;
 }
 
 type Who = { identity: Identity; requestId: string };
@@ -34,7 +36,17 @@ export function serveSubscriptions<Env, Loaders>(
   dispose: () => Promise<void> | void;
 } {
   const { signer, formatError, log } = opts;
-  const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql' });
+  // One upgrade listener routes by path: two servers attached to one HTTP server would both answer an
+  // upgrade (the one whose path does not match refuses it with 400 while the other accepts it).
+  const wsServer = new WebSocketServer({ noServer: true });
+  opts.httpServer.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/graphql') {
+      wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+    } else if (!opts.otherUpgrades?.(req, socket, head)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    }
+  });
   // Keyed by the socket's context and by the subscribe message's payload, so nothing outlives a
   // subscription that fails validation.
   const connectedAs = new WeakMap<object, Who>();
