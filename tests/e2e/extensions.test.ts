@@ -203,10 +203,11 @@ describe('tasks from purchases', () => {
     r.answer(first, { result: 'retry' });
     const second = await r.task(pr, r.tasks.indexOf(first) + 1);
     expect(second.correlationId).toBe(`${first.taskId}:2`);
+    const answeredAt = Date.now();
     r.answer(second, { result: 'reschedule', countdown: 5 }); // below the minimum: 30 s
     const rescheduled = await taskOf(pr, (s) => s === 'RESCHEDULED');
     const due = Date.parse(rescheduled.nextAttemptAt!);
-    expect(due - Date.parse(rescheduled.updatedAt)).toBeGreaterThanOrEqual(30_000);
+    expect(due - answeredAt).toBeGreaterThanOrEqual(30_000);
     const third = await r.task(pr, r.tasks.indexOf(second) + 1, 180_000);
     expect(third.receivedAt).toBeGreaterThanOrEqual(due);
     r.answer(third, { result: 'success' });
