@@ -70,11 +70,11 @@ it('kill -9 mid-stream, purchases while down, restart: one task per purchase, no
   // the feed is handled in order: once the last purchase has its task, every earlier one has been seen
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const tasks = await ext.tasks(V, { environment });
+    const tasks = await ext.tasks(V, { extensionEnvironment: environment });
     if (tasks.some((x) => x.objectId === placed.at(-1))) break;
     if (Date.now() > deadline) throw new Error(`tasks of ${tasks.length} purchases only`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  const tasks = await ext.tasks(V, { environment });
+  const tasks = await ext.tasks(V, { extensionEnvironment: environment });
   expect(tasks.map((x) => x.objectId).sort()).toEqual([...placed].sort());
 }, 600_000);

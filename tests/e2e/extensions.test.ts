@@ -134,7 +134,7 @@ describe('tasks from purchases', () => {
       V,
       TASK_CHANGES,
       {
-        f: { environment },
+        f: { extensionEnvironment: environment },
       },
     );
     await Subscriber.ready(changes, 700);
@@ -218,14 +218,14 @@ describe('tasks from purchases', () => {
 
 describe('tenancy', () => {
   it('another vendor sees none of the tasks and may not retry or cancel them; the operator sees them', async () => {
-    const mine = await ext.tasks(V, { environment });
+    const mine = await ext.tasks(V, { extensionEnvironment: environment });
     expect(mine.length).toBeGreaterThanOrEqual(4);
     expect(await ext.tasks(DEMO.vendor2, {})).toEqual([]);
     const other = await ext.task(DEMO.vendor2, mine[0]!.id);
     expect(other.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const cancel = await ext.taskAction(DEMO.vendor2, 'cancelExtensionTask', mine[0]!.id);
     expect(cancel.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const byOperator = await ext.tasks(DEMO.operator, { environment });
+    const byOperator = await ext.tasks(DEMO.operator, { extensionEnvironment: environment });
     expect(byOperator.map((x) => x.id).sort()).toEqual(mine.map((x) => x.id).sort());
     // a distributor may not cancel at all
     const byDistributor = await ext.taskAction(D, 'cancelExtensionTask', mine[0]!.id);

@@ -41,7 +41,7 @@ export class ExtensionsApi {
       vendor,
       `mutation($input: UpdateExtensionEnvironmentInput!) { updateExtensionEnvironment(input: $input) {
         extensionEnvironment { id } } }`,
-      { input: { environment: dev, apiToken, variables } },
+      { input: { extensionEnvironment: dev, apiToken, variables } },
     );
     return { id: ext.id, environments: ext.environments, dev };
   }

@@ -9,7 +9,7 @@ import { ownerAction } from '../flows/tasks.js';
 type Input<T> = { input: T };
 
 interface UpdateEnvironmentInput {
-  environment: string;
+  extensionEnvironment: string;
   apiToken?: string | null;
   variables?: { name: string; value: string; secure?: boolean | null }[] | null;
 }
@@ -38,8 +38,8 @@ export const mutationResolvers = {
       ctx: ExtensionsContext,
     ) => {
       extensionPermissions.assert(ctx.identity.role, 'updateExtensionEnvironment');
-      const id = parseId(input.environment, 'input.environment', 'extensionEnvironment');
-      await mustLoad(ctx.loaders.environment, id, 'input.environment', 'environment');
+      const id = parseId(input.extensionEnvironment, 'input.extensionEnvironment', 'extensionEnvironment');
+      await mustLoad(ctx.loaders.environment, id, 'input.extensionEnvironment', 'environment');
       const changes: { apiToken?: string | null; variables?: ReturnType<typeof validVariables> } = {};
       if (input.apiToken !== undefined) {
         changes.apiToken =

@@ -16,7 +16,7 @@ import type { ExtensionsContext } from '../env.js';
 import type { EnvironmentDoc, ExtensionDoc, TaskDoc } from '../models/index.js';
 
 export interface TaskFilter {
-  environment?: string | null;
+  extensionEnvironment?: string | null;
   status?: string | null;
   eventType?: string | null;
   object?: string | null;
@@ -24,7 +24,7 @@ export interface TaskFilter {
 
 export const taskFilter = (f: TaskFilter | null | undefined) =>
   mapFilter(f, {
-    environment: (v) => ['environment', parseId(v, 'filter.environment', 'extensionEnvironment')],
+    extensionEnvironment: (v) => ['environment', parseId(v, 'filter.extensionEnvironment', 'extensionEnvironment')],
     status: (v) => ['status', storedEnum(v)],
     eventType: (v) => ['eventType', v],
     object: (v) => ['objectId', v],

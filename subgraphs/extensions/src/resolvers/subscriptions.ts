@@ -4,14 +4,14 @@ import type { ExtensionsContext } from '../env.js';
 import type { TaskDoc } from '../models/index.js';
 
 interface TaskChangeFilter {
-  environment?: string | null;
+  extensionEnvironment?: string | null;
   object?: string | null;
   statuses?: string[] | null;
 }
 
 export function taskChangePredicate(f: TaskChangeFilter | null | undefined) {
-  const environment = f?.environment
-    ? parseId(f.environment, 'filter.environment', 'extensionEnvironment')
+  const environment = f?.extensionEnvironment
+    ? parseId(f.extensionEnvironment, 'filter.extensionEnvironment', 'extensionEnvironment')
     : null;
   if (f?.statuses && f.statuses.length === 0) throw badInput('filter.statuses', 'give at least one value');
   const statuses = f?.statuses ? new Set(f.statuses.map((s) => storedEnum(s))) : null;
