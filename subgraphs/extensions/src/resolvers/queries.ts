@@ -24,7 +24,10 @@ export interface TaskFilter {
 
 export const taskFilter = (f: TaskFilter | null | undefined) =>
   mapFilter(f, {
-    extensionEnvironment: (v) => ['environment', parseId(v, 'filter.extensionEnvironment', 'extensionEnvironment')],
+    extensionEnvironment: (v) => [
+      'environment',
+      parseId(v, 'filter.extensionEnvironment', 'extensionEnvironment'),
+    ],
     status: (v) => ['status', storedEnum(v)],
     eventType: (v) => ['eventType', v],
     object: (v) => ['objectId', v],
