@@ -4,6 +4,7 @@
 // subgraph and then the other, and the gateway holding the subscribers, are killed (-9); and a
 // subscriber moves from gateway A to gateway B with its cursor. Every event arrives once, in order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SUBGRAPH_NAMES } from '../../scripts/lib/stack.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import {
   type PrivateDatabase,
@@ -162,20 +163,9 @@ async function gatewayWithSockets(
 describe('two replicas of every subgraph and two gateways behind haproxy, on an external database', () => {
   it('haproxy routes to every replica, and each replica has served requests', async () => {
     const states = await t.stack.balancer!.states();
-    expect([...states.keys()].sort()).toEqual(
-      [
-        'gateway/gateway',
-        'gateway/gateway-2',
-        'partners/partners',
-        'partners/partners-2',
-        'products/products',
-        'products/products-2',
-        'requests/requests',
-        'requests/requests-2',
-        'usage/usage',
-        'usage/usage-2',
-      ].sort(),
-    );
+    // two replicas of each subgraph and two gateways, each a server of its own haproxy backend
+    const expected = [...SUBGRAPH_NAMES, 'gateway'].flatMap((n) => [`${n}/${n}`, `${n}/${n}-2`]);
+    expect([...states.keys()].sort()).toEqual(expected.sort());
     for (const [server, s] of states) {
       expect(s.status, server).toBe('UP');
       // the products' set-up went through both gateways to both replicas of partners and products
