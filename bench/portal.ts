@@ -161,7 +161,7 @@ async function run() {
       await graphqlOk(
         p.stack.gatewayUrl,
         'mutation($i: InquireAssetRequestInput!) { inquireAssetRequest(input: $i) { assetRequest { id } } }',
-        { i: { request: id, params: [{ name: 'tenant_name', valueError: 'bench' }] } },
+        { i: { assetRequest: id, params: [{ name: 'tenant_name', valueError: 'bench' }] } },
         { token: DEMO.vendor },
       );
       await page

@@ -143,10 +143,10 @@ describe('tasks from purchases', () => {
     expect(task.eventType).toBe('asset_purchase_request_processing');
     expect(task.category).toBe('background');
     await orders.request(V, 'updateAssetRequestParams', {
-      request: pr,
+      assetRequest: pr,
       params: [{ name: 'license_key', value: 'LK-1' }],
     });
-    await orders.request(V, 'approveAssetRequest', { request: pr, template: product.assetTemplate });
+    await orders.request(V, 'approveAssetRequest', { assetRequest: pr, template: product.assetTemplate });
     r.answer(task, { result: 'success' });
     const done = await taskOf(pr, (s) => s === 'DONE');
     expect(done).toMatchObject({ attempts: 1, objectStatus: 'pending', environment: { id: environment } });
