@@ -8,7 +8,14 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChangeStore, createLogger, databaseName, openDatabase } from '@daas/kit';
+import {
+  ChangeStore,
+  createLogger,
+  databaseName,
+  decodeCursor,
+  IDENTITY_HEADER,
+  openDatabase,
+} from '@daas/kit';
 import { type FerretDB, REPO_ROOT, startFerretDB } from '../../scripts/lib/ferretdb.js';
 import { listeningSockets, socketsOf } from '../../scripts/lib/ports.js';
 import type { InstanceName, ServiceName, Stack } from '../../scripts/lib/stack.js';
@@ -127,6 +134,38 @@ export async function pruneFeed(
   return pruneDatabase(mongoUri, databaseName(dbPrefix, service), olderThan, partitions);
 }
 
+/**
+ * `pruneFeed` as retention meets a running service: only once the service's own feed reader
+ * (`GET /feed/position` at `serviceUrl`, asked with `identity`) has read up to the feed's head, as it has
+ * long before events are a retention period old. (A reader still below slots a prune removes waits on them.)
+ */
+export async function pruneFeedOnceRead(
+  mongoUri: string,
+  dbPrefix: string,
+  service: Exclude<ServiceName, 'gateway'>,
+  reader: { serviceUrl: string; identity: string },
+  olderThan: Date = new Date(),
+  partitions = 1,
+): Promise<number> {
+  const pruner = await prunerOn(mongoUri, databaseName(dbPrefix, service), partitions);
+  try {
+    const head = pruner.head();
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const res = await fetch(reader.serviceUrl.replace(/\/graphql$/, '/feed/position'), {
+        headers: { [IDENTITY_HEADER]: reader.identity },
+      });
+      const { cursor } = (await res.json()) as { cursor?: string };
+      if (cursor && decodeCursor(cursor, partitions).every((s, p) => s >= head[p]!)) break;
+      if (Date.now() > deadline) throw new Error(`${service}'s feed reader is not at the head (${cursor})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return await pruner.prune(olderThan);
+  } finally {
+    await pruner.close();
+  }
+}
+
 /** `pruneFeed` on a database named in full. */
 export async function pruneDatabase(
   mongoUri: string,
@@ -145,6 +184,8 @@ export async function pruneDatabase(
 export interface FeedPruner {
   /** `pruneFeed` on a connection kept open (a benchmark pruning every few seconds) */
   prune: (olderThan?: Date) => Promise<number>;
+  /** the feed's head position when the pruner opened */
+  head: () => number[];
   close: () => Promise<void>;
 }
 
@@ -169,7 +210,11 @@ async function prunerOn(mongoUri: string, name: string, partitions: number): Pro
       dialect: () => db.dialect(),
     });
     await store.init();
-    return { prune: (olderThan = new Date()) => store.feed.prune(olderThan), close: () => db.close() };
+    return {
+      prune: (olderThan = new Date()) => store.feed.prune(olderThan),
+      head: () => store.feed.headPositions(),
+      close: () => db.close(),
+    };
   } catch (e) {
     await db.close();
     throw e;
