@@ -21,7 +21,7 @@ const D = DEMO.distributor;
 const US = 'MP-20001';
 
 beforeAll(async () => {
-  t = await startTestStack({ seed: true });
+  t = await startTestStack({ seed: true, readyTimeoutMs: 600_000 });
   orders = new OrdersApi(t);
   ext = new ExtensionsApi(t);
   const contracts = await orders.ok<{ contracts: { edges: { node: { id: string } }[] } }>(

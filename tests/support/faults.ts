@@ -2,7 +2,7 @@
 // of a running stack; a private database server that can itself be killed, paused and restarted on the
 // same port and files; "prune now", retention run on a subgraph's feed as its hourly timer would (also
 // in a child process, to kill mid-prune); a switchable TCP proxy in front of a service (a load balancer
-// failing over); and which process listens on a port, to kill one that another program (`pnpm start`) runs.
+// failing over; a connection that stalls); and which process listens on a port, to kill one that another program (`pnpm start`) runs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
@@ -273,6 +273,11 @@ export interface SwitchableProxy {
    * that fails over: a connection to a stopped (SIGSTOP) target stays open and silent.
    */
   retarget: (url: string) => void;
+  /**
+   * Open connections stop forwarding both ways and neither side is read any more: a peer that stalled
+   * (a frozen process, a dead network path) with its TCP connection still open. New connections still flow.
+   */
+  stall: () => void;
   close: () => Promise<void>;
 }
 
@@ -284,10 +289,14 @@ export async function switchableProxy(url: string): Promise<SwitchableProxy> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   };
+  const pairs = new Set<[Socket, Socket]>();
   const server = createServer((client) => {
     const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
     track(client);
     track(upstream);
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    client.on('close', () => pairs.delete(pair));
     client.pipe(upstream).pipe(client);
     const end = () => {
       client.destroy();
@@ -302,6 +311,15 @@ export async function switchableProxy(url: string): Promise<SwitchableProxy> {
     url: `http://127.0.0.1:${port}${target.pathname}`,
     retarget: (next) => {
       target = new URL(next);
+    },
+    stall: () => {
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+      pairs.clear();
     },
     close: async () => {
       for (const s of sockets) s.destroy();
