@@ -28,6 +28,8 @@ export class Broker implements TaskSignals {
   private readonly byEnvironment = new Map<string, Set<RunnerConnection>>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /** connections that let a lease run out and have not answered since (a stalled runner or socket) */
+  private readonly unresponsive = new WeakSet<RunnerConnection>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -83,6 +85,7 @@ export class Broker implements TaskSignals {
 
   answered(conn: RunnerConnection, taskId: string): void {
     conn.inFlight.delete(taskId);
+    this.unresponsive.delete(conn);
     this.wake(conn.environment);
   }
 
@@ -143,12 +146,19 @@ export class Broker implements TaskSignals {
     }
   }
 
-  /** The open connection for `category` with the fewest tasks in flight and room for one more. */
+  /**
+   * The open connection for `category` with the fewest tasks in flight and room for one more; one that let
+   * a lease run out only when no other can take it (else a task redelivered after the lease of a stalled
+   * connection, whose socket is still open, would go back to it, again and again).
+   */
   private pick(environment: string, category: TaskCategory): RunnerConnection | null {
     let best: RunnerConnection | null = null;
+    const rank = (c: RunnerConnection) => (this.unresponsive.has(c) ? 1 : 0);
     for (const c of this.connectionsOf(environment)) {
       if (!c.categories.includes(category) || c.inFlight.size >= this.env.config.maxInFlight) continue;
-      if (!best || c.inFlight.size < best.inFlight.size) best = c;
+      if (!best || rank(c) < rank(best) || (rank(c) === rank(best) && c.inFlight.size < best.inFlight.size)) {
+        best = c;
+      }
     }
     return best;
   }
@@ -180,7 +190,9 @@ export class Broker implements TaskSignals {
       .limit(100)
       .lean<{ _id: string; instance: string | null }[]>();
     for (const t of expired) {
-      for (const set of this.byEnvironment.values()) for (const c of set) c.inFlight.delete(t._id);
+      for (const set of this.byEnvironment.values()) {
+        for (const c of set) if (c.inFlight.delete(t._id)) this.unresponsive.add(c);
+      }
       await releaseTask(this.env, t._id, t.instance, 'the runner did not answer in time');
     }
   }
