@@ -1,6 +1,5 @@
 // Usage files: queries and the verbs. Each mutation checks the role, parses its input and hands over to
 // flows/usage-files.ts, where the machine decides.
-import { Readable } from 'node:stream';
 import {
   apiEnum,
   badInput,
@@ -17,14 +16,13 @@ import {
 } from '@daas/kit';
 import { parsePeriod } from '../domain/period.js';
 import { type UsageAction, usagePermissions } from '../domain/permissions.js';
+import type { RecordInput } from '../domain/record-batch.js';
 import type { UsageContext } from '../env.js';
-import { act, closeAllRecords, closeRecords, createUsageFile, upload } from '../flows/usage-files.js';
+import { act, closeAllRecords, closeRecords, createUsageFile, uploadRecords } from '../flows/usage-files.js';
 import type { UsageFileDoc } from '../models/index.js';
 import { requiredText, text } from './common.js';
 
 type Input<T> = { input: T };
-
-export const MAX_BATCH = 1000;
 
 interface CreateInput {
   name: string;
@@ -36,25 +34,6 @@ interface CreateInput {
   product: string;
   contract: string;
   idempotencyKey?: string | null;
-}
-
-type RecordInput = Record<string, string | null | undefined> & {
-  params?: { name: string; value: string }[] | null;
-};
-
-/** camelCase input fields -> the template's snake_case columns, so a batch is read like any upload. */
-function recordRow(r: RecordInput): Record<string, string> {
-  const row: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r)) {
-    if (k === 'params' || v === null || v === undefined) continue;
-    row[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = String(v);
-  }
-  for (const p of r.params ?? []) {
-    if (!/^[vp]\.[A-Za-z0-9_.-]+$/.test(p.name))
-      throw badInput('input.records.params.name', 'a param is named v.<name> or p.<name>');
-    row[p.name] = p.value;
-  }
-  return row;
 }
 
 async function fileFor(ctx: UsageContext, value: string, field = 'input.usageFile'): Promise<UsageFileDoc> {
@@ -113,25 +92,7 @@ export const fileResolvers = {
     ) => {
       usagePermissions.assert(ctx.identity.role, 'uploadUsage');
       const file = await fileFor(ctx, args.input.usageFile);
-      const records = args.input.records;
-      if (records.length === 0) throw badInput('input.records', 'at least one record');
-      if (records.length > MAX_BATCH) {
-        throw badInput(
-          'input.records',
-          `at most ${MAX_BATCH} per batch; upload larger files to /usage/files/{id}/upload`,
-        );
-      }
-      const ndjson = records.map((r) => `${JSON.stringify(recordRow(r))}\n`).join('');
-      const doc = await upload(
-        ctx.env,
-        ctx.identity,
-        file._id,
-        'ndjson',
-        null,
-        Readable.from([Buffer.from(ndjson)]),
-        true,
-      );
-      return { usageFile: doc };
+      return { usageFile: await uploadRecords(ctx.env, ctx.identity, file._id, args.input.records) };
     },
     submitUsageFile: verb('submitUsageFile', 'submit'),
     acceptUsageFile: verb('acceptUsageFile', 'accept'),
