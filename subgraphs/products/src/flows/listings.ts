@@ -270,3 +270,6 @@ async function connectHubs(
     });
   }
 }
+
+/** Every kind of change in a listing request's history (the schema's ListingRequestEventKind, lower case). */
+export const LISTING_REQUEST_EVENT_KINDS = Object.values(EVENT);
