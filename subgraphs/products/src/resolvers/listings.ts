@@ -165,7 +165,7 @@ export const listingResolvers = {
     cancellationNote: (r: ListingRequestDoc) => r.cancellationNote ?? null,
     history: async (r: ListingRequestDoc, _: unknown, ctx: ProductContext) =>
       (await ctx.loaders.history.load(r._id)).map((row) =>
-        historyEvent(row, { noteFields: ['note', 'cancellationNote'] }),
+        historyEvent(row, { noteFields: ['note', 'cancellationNote'], present: apiEnum }),
       ),
     events: async (r: ListingRequestDoc, _: unknown, ctx: ProductContext) => {
       const stamps: Record<string, { at: Date; by: { id: string } | null }> = {};

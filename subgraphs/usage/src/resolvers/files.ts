@@ -1,7 +1,6 @@
 // Usage files: queries and the verbs. Each mutation checks the role, parses its input and hands over to
 // flows/usage-files.ts, where the machine decides.
 import {
-  apiEnum,
   badInput,
   DateTime,
   idOf,
@@ -11,7 +10,6 @@ import {
   paginate,
   parseId,
   scopedKey,
-  storedEnum,
   visibleTo,
 } from '@daas/kit';
 import { parsePeriod } from '../domain/period.js';
@@ -62,7 +60,7 @@ export const fileResolvers = {
       ctx: UsageContext,
     ) => {
       const filter: Record<string, unknown> = { ...visibleTo(ctx.identity) };
-      if (args.filter?.status) filter.status = storedEnum(args.filter.status);
+      if (args.filter?.status) filter.status = args.filter.status;
       if (args.filter?.product) filter.productId = parseId(args.filter.product, 'filter.product', 'product');
       return paginate(ctx.env.models.UsageFile, filter, args);
     },
@@ -133,21 +131,20 @@ export const fileResolvers = {
   },
   UsageFile: {
     id: idOf,
-    status: (f: UsageFileDoc) => apiEnum(f.status),
-    schema: (f: UsageFileDoc) => apiEnum(f.schema ?? 'qt'),
+    schema: (f: UsageFileDoc) => f.schema ?? 'qt',
     currency: (f: UsageFileDoc) => f.currency ?? 'USD',
     period: (f: UsageFileDoc) =>
       f.period ?? {
         from: f.createdAt.toISOString().slice(0, 10),
         to: f.createdAt.toISOString().slice(0, 10),
       },
-    environment: () => 'PRODUCTION',
+    environment: () => 'production',
     product: (f: UsageFileDoc) => ({ id: f.productId }),
     contract: (f: UsageFileDoc) => (f.contractId ? { id: f.contractId } : null),
     marketplace: (f: UsageFileDoc) => (f.marketplaceId ? { id: f.marketplaceId } : null),
     vendor: (f: UsageFileDoc) => ({ id: f.vendor }),
     provider: (f: UsageFileDoc) => ({ id: f.provider }),
-    upload: (f: UsageFileDoc) => (f.upload ? { ...f.upload, format: apiEnum(f.upload.format) } : null),
+    upload: (f: UsageFileDoc) => f.upload ?? null,
     counts: async (f: UsageFileDoc, _: unknown, ctx: UsageContext) => ({
       processed: f.counts?.processed ?? 0,
       valid: f.counts?.valid ?? 0,
