@@ -162,7 +162,7 @@ describe('the API vocabulary (docs/conventions.md)', () => {
     expect(broken(wrong)).toEqual([]);
   });
 
-  it('gives every history the same event shape: `history: [<Type>Event!]!`', () => {
+  it('gives every history the same event shape: `history: [<Type>Event!]!`, kind a `<Type>EventKind` enum', () => {
     const shape = ['at', 'kind', 'from', 'to', 'actor', 'actorRole', 'note', 'cause'];
     const wrong: string[] = [];
     for (const t of types.filter(isObjectType)) {
@@ -173,6 +173,7 @@ describe('the API vocabulary (docs/conventions.md)', () => {
       const fields = fieldsOf(event).map((f) => f.name);
       if (fields.join() !== shape.join()) wrong.push(`${event.name}: ${fields.join(' ')}`);
       for (const [f, want] of [
+        ['kind', `${t.name}EventKind`],
         ['from', `${t.name}Status`],
         ['to', `${t.name}Status`],
       ] as const) {

@@ -4,6 +4,7 @@
 // closing in the reverse order.
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { exitOnConfigError, loadConfig, subgraphConfigShape } from './config.js';
+import { enumValueMaps, mapEnumDefaults } from './enums.js';
 import { createFormatError } from './format-error.js';
 import type { Identity } from './identity.js';
 import { exitOnPortError } from './listen.js';
@@ -28,9 +29,7 @@ export async function startSubgraph<Env extends SubgraphEnv, Loaders>(
   const feed = startChangeFeed(kit);
 
   // every text argument of every field is printable and bounded before a resolver sees it (text.ts)
-  const schema = guardTextArguments(
-    buildSubgraphSchema([{ typeDefs: spec.typeDefs, resolvers: spec.resolvers }]),
-  );
+  const schema = guardTextArguments(subgraphSchema(spec));
   const loadersFor = (identity: Identity, requestId: string) => spec.createLoaders(env, identity, requestId);
   const contextFor: ContextFactory<Env, Loaders> = (identity, requestId) => ({
     identity,
@@ -104,4 +103,14 @@ export async function runSubgraphMain<Env extends SubgraphEnv, Loaders>(
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The subgraph's schema, with the enum value maps its `enums` declares (enums.ts) and their defaults. */
+function subgraphSchema<Env extends SubgraphEnv, Loaders>(spec: SubgraphSpec<Env, Loaders>) {
+  if (!spec.enums) return buildSubgraphSchema([{ typeDefs: spec.typeDefs, resolvers: spec.resolvers }]);
+  const maps = enumValueMaps(spec.typeDefs, spec.enums);
+  const resolvers = { ...maps, ...spec.resolvers } as typeof spec.resolvers;
+  const schema = buildSubgraphSchema([{ typeDefs: spec.typeDefs, resolvers }]);
+  mapEnumDefaults(schema, maps);
+  return schema;
 }

@@ -7,6 +7,7 @@ import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, exec
 import { type FeedEvent, FeedProgress } from './changes/hub.js';
 import type { FeedRow } from './changes/models.js';
 import type { ChangeStore } from './changes/store.js';
+import { apiEnum } from './enums.js';
 import { type DomainError, isDomainError } from './errors.js';
 import { type Identity, seesEverything } from './identity.js';
 
@@ -29,7 +30,10 @@ export interface FeedFieldSpec<Filter, Ctx extends FeedContext> {
   entityField: string;
   /** turns the client's typed filter into a predicate; throws `badInput` for a bad one, before anything starts */
   filter?: (filter: Filter | null | undefined, ctx: Ctx) => EntityPredicate;
-  /** the GraphQL form of a stored status or kind (partners stores them lower case) */
+  /**
+   * the GraphQL form of a stored status, for a subgraph without enum value maps (`apiEnum`); with them
+   * (`SubgraphSpec.enums`) the stored status is the answer. `kind` is a String: always upper case.
+   */
   present?: (value: string | null) => string | null;
   /** the `actor` field: an Account reference by default; the owning subgraph may load the account */
   actor?: (accountId: string, ctx: Ctx) => unknown;
@@ -91,7 +95,7 @@ export function feedSubscription<Filter, Ctx extends FeedContext>(spec: FeedFiel
           : (spec.actor?.(row.actor.accountId, ctx) ?? { id: row.actor.accountId });
       return {
         cursor,
-        kind: present(row.kind) ?? row.kind,
+        kind: apiEnum(row.kind),
         previousStatus: present(row.from),
         status: present(row.to),
         actor,

@@ -13,6 +13,8 @@ export const usageSubgraph: SubgraphSpec<UsageEnv, UsageLoaders> = {
   defaultPort: 4004,
   typeDefs,
   resolvers,
+  // a record's status is derived from its file's (resolvers/views.ts), never stored: spelled as in the schema
+  enums: { asIs: ['UsageRecordStatus'] },
   createEnv: (kit) => createUsageEnv(kit),
   createLoaders: (env, identity) => usageLoaders(env.models, env.records, identity),
   routes: usageRoutes,

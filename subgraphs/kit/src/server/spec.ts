@@ -10,6 +10,7 @@ import type { ChangeStore } from '../changes/store.js';
 import type { SubgraphConfig } from '../config.js';
 import type { SubgraphContext } from '../context.js';
 import type { Database } from '../db.js';
+import type { EnumStorage } from '../enums.js';
 import type { Identity, IdentitySigner } from '../identity.js';
 import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
@@ -38,6 +39,11 @@ export interface SubgraphSpec<Env extends SubgraphEnv, Loaders> {
   defaultPort: number;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<SubgraphContext<Env, Loaders>>;
+  /**
+   * How the schema's enum values are stored (enums.ts): the kit adds the enum value maps to the
+   * resolvers, so resolvers see stored values. Absent: values pass as the schema spells them.
+   */
+  enums?: EnumStorage;
   /** creates the subgraph's models (registering them with the change store) and services */
   createEnv: (kit: KitEnv) => Env;
   createLoaders: (env: Env, identity: Identity, requestId: string) => Loaders;

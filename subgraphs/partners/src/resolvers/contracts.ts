@@ -17,6 +17,7 @@ const toEvent = (row: ChangeRow, ctx: PartnerContext) =>
   historyEvent(row, {
     actor: (id) => () => ctx.loaders.account.load(id),
     noteFields: NOTE_FIELDS,
+    present: apiEnum,
   });
 
 export const contractResolvers = {

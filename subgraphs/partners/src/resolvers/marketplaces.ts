@@ -1,13 +1,11 @@
-import { badInput, forbidden, idOf, mustExist, newId, paginate, parseId, visibleTo } from '@daas/kit';
-import type { AclTarget } from '../acl/sync.js';
+import { forbidden, idOf, mustExist, newId, paginate, parseId, visibleTo } from '@daas/kit';
 import { ACCOUNT_ID_KINDS, validName } from '../domain/accounts.js';
 import { validDescription } from '../domain/agreements.js';
-import { TERMINAL_STATUSES } from '../domain/contract-machine.js';
-import { checkHubOwners, type MarketplaceHubLink, validHubLinks } from '../domain/hubs.js';
-import { marketplaceNameKey, validCountries, validCurrency, type Zone } from '../domain/marketplaces.js';
+import { type MarketplaceHubLink, validHubLinks } from '../domain/hubs.js';
+import { validCountries, validCurrency, type Zone } from '../domain/marketplaces.js';
 import { partnerPermissions } from '../domain/permissions.js';
 import type { PartnerContext } from '../env.js';
-import { changeMarketplace, createMarketplace } from '../flows/directory.js';
+import { type FindHub, openMarketplace, updateMarketplace } from '../flows/marketplaces.js';
 import type { MarketplaceDoc } from '../models/index.js';
 import { type Args, mapFilter, mustLoad } from './common.js';
 import { type ContractFilter, contractQuery } from './contract-filter.js';
@@ -24,17 +22,14 @@ interface HubLinkInput {
   externalId?: string | null;
 }
 
-/** Parses and checks the hub list: well-formed ids, each a hub of the caller's, none twice. */
-async function hubLinks(ctx: PartnerContext, input: HubLinkInput[]): Promise<MarketplaceHubLink[]> {
-  const parsed = input.map((l, i) => ({ ...l, hub: parseId(l.hub, `input.hubs[${i}].hub`, 'hub') }));
-  const links = validHubLinks(parsed);
-  const hubs = await Promise.all(links.map((l) => ctx.loaders.hub.load(l.hub)));
-  checkHubOwners(links, hubs, ctx.identity.accountId);
-  return links;
-}
+/** Parses the hub list: well-formed ids, none twice (whose hubs they are, the flow checks). */
+const hubLinks = (input: HubLinkInput[]): MarketplaceHubLink[] =>
+  validHubLinks(input.map((l, i) => ({ ...l, hub: parseId(l.hub, `input.hubs[${i}].hub`, 'hub') })));
 
-const sameLinks = (a: MarketplaceHubLink[] = [], b: MarketplaceHubLink[] = []) =>
-  JSON.stringify(a) === JSON.stringify(b);
+const hubsSeenBy =
+  (ctx: PartnerContext): FindHub =>
+  (id) =>
+    ctx.loaders.hub.load(id);
 
 export const marketplaceResolvers = {
   Query: {
@@ -80,33 +75,14 @@ export const marketplaceResolvers = {
         zone: input.zone,
         currency: validCurrency(input.currency, 'input.currency'),
         countries: validCountries(input.countries, 'input.countries'),
-        hubs: await hubLinks(ctx, input.hubs ?? []),
+        hubs: hubLinks(input.hubs ?? []),
         owner,
         status: 'active',
         _acl: [owner],
         // who else sees it (the owner's program partners) is derived right after creation
         _aclDirty: true,
       };
-      // The name claim makes names unique per owner even under concurrent creations.
-      const { doc: marketplace, created } = await createMarketplace(
-        ctx.env,
-        ctx.identity,
-        doc,
-        marketplaceNameKey(owner, doc.name),
-      );
-      const same =
-        marketplace.zone === doc.zone &&
-        marketplace.currency === doc.currency &&
-        marketplace.countries.join() === doc.countries.join() &&
-        sameLinks(marketplace.hubs, doc.hubs);
-      if (!created && !same) {
-        throw badInput('input.name', `your marketplace ${marketplace._id} already has this name`);
-      }
-      if (!created) return { marketplace };
-      await ctx.env.acl.settle([{ kind: 'marketplace', id: marketplace._id }]);
-      return {
-        marketplace: (await ctx.env.models.Marketplace.findById(marketplace._id).lean()) ?? marketplace,
-      };
+      return { marketplace: await openMarketplace(ctx.env, ctx.identity, doc, hubsSeenBy(ctx)) };
     },
     updateMarketplace: async (
       _: unknown,
@@ -124,23 +100,14 @@ export const marketplaceResolvers = {
       const set: Record<string, unknown> = {};
       if (input.description !== undefined) set.description = validDescription(input.description);
       if (input.countries) set.countries = validCountries(input.countries, 'input.countries');
-      const env = ctx.env;
-      let hubTargets: AclTarget[] = [];
-      if (input.hubs) {
-        const links = await hubLinks(ctx, input.hubs);
-        if (links.length === 0) await mustKeepAHub(ctx, id);
-        set.hubs = links;
-        // Hubs added or removed change who sees them.
-        const touched = new Set([...(current.hubs ?? []), ...links].map((l) => l.hub));
-        hubTargets = [...touched].map((h) => ({ kind: 'hub', id: h }));
-      }
-      const effects = await env.acl.touches(hubTargets);
-      const marketplace = await changeMarketplace(env, ctx.identity, id, () => ({
-        kind: 'updated',
-        set,
-        effects,
-      }));
-      await env.acl.settle(hubTargets);
+      const hubs = input.hubs ? hubLinks(input.hubs) : undefined;
+      const marketplace = await updateMarketplace(
+        ctx.env,
+        ctx.identity,
+        current,
+        { set, hubs },
+        hubsSeenBy(ctx),
+      );
       return { marketplace };
     },
   },
@@ -161,17 +128,3 @@ export const marketplaceResolvers = {
     hub: (l: MarketplaceHubLink, _: unknown, ctx: PartnerContext) => ctx.loaders.hub.load(l.hub),
   },
 };
-
-/** Orders of a marketplace with live agreements or syndication contracts must have a hub to go through. */
-async function mustKeepAHub(ctx: PartnerContext, marketplace: string): Promise<void> {
-  const m = ctx.env.models;
-  const [agreement, contract] = await Promise.all([
-    m.Agreement.findOne({ marketplace, status: { $ne: 'deleted' } }, { _id: 1 }).lean(),
-    m.Contract.findOne(
-      { type: 'syndication', marketplace, status: { $nin: [...TERMINAL_STATUSES] } },
-      { _id: 1 },
-    ).lean(),
-  ]);
-  const user = agreement?._id ?? contract?._id;
-  if (user) throw badInput('input.hubs', `${user} sells through this marketplace; it needs at least one hub`);
-}

@@ -1,40 +1,10 @@
-import { idOf, mustExist, newId, paginate, parseId, visibleTo } from '@daas/kit';
+import { idOf, mustExist, paginate, parseId, visibleTo } from '@daas/kit';
 import { ACCOUNT_ID_KINDS } from '../domain/accounts.js';
 import { partnerPermissions } from '../domain/permissions.js';
-import { assertMayManageTokens, type TokenManager } from '../domain/token-managers.js';
-import {
-  formatToken,
-  hashSecret,
-  newSecret,
-  newTokenIsAdmin,
-  parseToken,
-  revocation,
-  secretMatches,
-  tokenStatus,
-  validTokenInput,
-} from '../domain/tokens.js';
+import { tokenStatus, validTokenInput } from '../domain/tokens.js';
 import type { PartnerContext } from '../env.js';
-import { changeApiToken, createApiToken } from '../flows/directory.js';
+import { authenticateToken, issueApiToken, revokeApiToken } from '../flows/tokens.js';
 import type { ApiTokenDoc } from '../models/index.js';
-
-/**
- * The caller as a token manager. Its token is read from the database, not taken from the gateway's
- * cached verdict, so a revoked admin token cannot manage tokens even within the revocation bound.
- */
-async function tokenManager(ctx: PartnerContext): Promise<TokenManager> {
-  const { accountId, role, tokenId } = ctx.identity;
-  const own = tokenId ? await ctx.env.models.ApiToken.findById(tokenId).lean<ApiTokenDoc>() : null;
-  const admin = !!own && own.accountId === accountId && own.admin === true && tokenStatus(own) === 'ACTIVE';
-  return { accountId, role, admin };
-}
-
-async function hasActiveAdmin(ctx: PartnerContext, accountId: string): Promise<boolean> {
-  const admins = await ctx.env.models.ApiToken.find({ accountId, admin: true }).lean<ApiTokenDoc[]>();
-  return admins.some((t) => tokenStatus(t) === 'ACTIVE');
-}
-
-/** Aborts a change store decision that has nothing to change (a token revoked already). */
-class NothingToChange extends Error {}
 
 interface CreateApiTokenInput {
   account?: string | null;
@@ -59,66 +29,27 @@ export const tokenResolvers = {
       const id = parseId(args.id, 'id', 'token');
       return mustExist('ApiToken', id, ctx.loaders.apiToken.load(id));
     },
-    authenticate: async (_: unknown, args: { token: string }, ctx: PartnerContext) => {
+    authenticate: (_: unknown, args: { token: string }, ctx: PartnerContext) => {
       partnerPermissions.assert(ctx.identity.role, 'authenticate');
-      const parsed = parseToken(args.token);
-      if (!parsed) return null;
-      const token = await ctx.env.models.ApiToken.findById(parsed.id).lean<ApiTokenDoc>();
-      if (!token || !secretMatches(parsed.secret, token.secretHash)) return null;
-      if (tokenStatus(token) !== 'ACTIVE') return null;
-      return {
-        accountId: token.accountId,
-        role: token.role,
-        tokenId: token._id,
-        expiresAt: token.expiresAt ?? null,
-      };
+      return authenticateToken(ctx.env, args.token);
     },
   },
   Mutation: {
-    createApiToken: async (_: unknown, args: { input: CreateApiTokenInput }, ctx: PartnerContext) => {
+    createApiToken: (_: unknown, args: { input: CreateApiTokenInput }, ctx: PartnerContext) => {
       const input = args.input;
       const { name, expiresAt } = validTokenInput(input);
       const accountId = input.account
         ? parseId(input.account, 'input.account', ...ACCOUNT_ID_KINDS)
         : ctx.identity.accountId;
-      assertMayManageTokens(await tokenManager(ctx), accountId, 'createApiToken');
-      const account = await mustExist('Account', accountId, ctx.loaders.account.load(accountId));
-      const admin = newTokenIsAdmin(input.admin, await hasActiveAdmin(ctx, accountId));
-      const secret = newSecret();
-      const doc = await createApiToken(ctx.env, ctx.identity, {
-        _id: newId('token'),
-        name,
-        accountId,
-        role: account.role,
-        admin,
-        secretHash: hashSecret(secret),
-        expiresAt,
-        revokedAt: null,
-        status: 'active',
-        _acl: [accountId],
-      });
-      return { apiToken: doc, secret: formatToken(doc._id, secret) };
+      return issueApiToken(ctx.env, ctx.identity, { accountId, name, expiresAt, admin: input.admin }, (id) =>
+        ctx.loaders.account.load(id),
+      );
     },
     revokeApiToken: async (_: unknown, args: { input: { apiToken: string } }, ctx: PartnerContext) => {
       const id = parseId(args.input.apiToken, 'input.apiToken', 'token');
       // What the caller may not see is NOT_FOUND, exactly like a token that does not exist.
       const token = await mustExist('ApiToken', id, ctx.loaders.apiToken.load(id));
-      assertMayManageTokens(await tokenManager(ctx), token.accountId, 'revokeApiToken');
-      // Revoking twice (a retry, or two admins at once) answers with the first revocation, unchanged:
-      // the change store lets one writer win, and the other finds nothing left to change.
-      try {
-        const apiToken = await changeApiToken(ctx.env, ctx.identity, id, (t) => {
-          const change = revocation(t);
-          if (!change) throw new NothingToChange();
-          return change;
-        });
-        return { apiToken };
-      } catch (e) {
-        if (!(e instanceof NothingToChange)) throw e;
-        return {
-          apiToken: await mustExist('ApiToken', id, ctx.env.models.ApiToken.findById(id).lean<ApiTokenDoc>()),
-        };
-      }
+      return { apiToken: await revokeApiToken(ctx.env, ctx.identity, token) };
     },
   },
   ApiToken: {

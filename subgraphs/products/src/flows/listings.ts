@@ -4,7 +4,7 @@
 // and product.
 
 import type { Facts } from '@daas/kit';
-import { apiEnum, childId, conflict, type EffectSpec, type Identity, newId } from '@daas/kit';
+import { apiEnum, badInput, childId, conflict, type EffectSpec, type Identity, newId } from '@daas/kit';
 import {
   ALL_FACTS,
   type ListingFact,
@@ -39,6 +39,49 @@ export interface NewListingRequest {
   /** UPDATE and REMOVE: the listing named; NEW: the listing of (product, contract) if it exists */
   listing: ListingDoc | null;
   note: string | null;
+}
+
+/** What a client's createListingRequest names, parsed: a NEW request's product and contract, or a listing. */
+export type NamedListingRequest = { type: ListingRequestType; note: string | null } & (
+  | { product: ProductDoc; contract: string }
+  | { listing: ListingDoc }
+);
+
+/**
+ * The product, contract and listing a request is about. A NEW one's contract must be a distribution
+ * contract of the caller's with a marketplace; an UPDATE or REMOVE takes its listing's.
+ */
+export async function gatherListingRequest(
+  env: ProductEnv,
+  identity: Identity,
+  partners: Partners,
+  named: NamedListingRequest,
+): Promise<NewListingRequest> {
+  const { type, note } = named;
+  if ('product' in named) {
+    const { product } = named;
+    const contract = await partners.contract.load(named.contract);
+    if (
+      contract?.type !== 'DISTRIBUTION' ||
+      contract.vendor?.id !== identity.accountId ||
+      !contract.marketplace
+    ) {
+      throw badInput('input.contract', `no distribution contract ${named.contract} of yours`);
+    }
+    const listing = await env.models.Listing.findOne({
+      product: product._id,
+      contract: named.contract,
+    }).lean<ListingDoc>();
+    return { type, product, contract, listing, note };
+  }
+  const { listing } = named;
+  const [product, contract] = await Promise.all([
+    env.models.Product.findById(listing.product).lean<ProductDoc>(),
+    partners.contract.load(listing.contract),
+  ]);
+  if (!product || !contract)
+    throw badInput('input.listing', `listing ${listing._id} refers to what no longer exists`);
+  return { type, product, contract, listing, note };
 }
 
 /** The listing a NEW request is about: found, or created UNLISTED (once per product and contract). */
@@ -227,3 +270,6 @@ async function connectHubs(
     });
   }
 }
+
+/** Every kind of change in a listing request's history (the schema's ListingRequestEventKind, lower case). */
+export const LISTING_REQUEST_EVENT_KINDS = Object.values(EVENT);

@@ -14,7 +14,12 @@ import { LISTING_REQUEST_TYPES, type ListingRequestAction } from '../domain/list
 import { productPermissions } from '../domain/permissions.js';
 import { fromEnum } from '../domain/vocabulary.js';
 import type { ProductContext } from '../env.js';
-import { actOnListingRequest, createListingRequest } from '../flows/listings.js';
+import {
+  actOnListingRequest,
+  createListingRequest,
+  gatherListingRequest,
+  type NamedListingRequest,
+} from '../flows/listings.js';
 import type { ListingDoc, ListingRequestDoc } from '../models/index.js';
 import { type Args, type Input, mustLoad, validNote } from './common.js';
 import {
@@ -69,8 +74,8 @@ function verb(action: ListingRequestAction, withNote = false) {
   };
 }
 
-/** The listing an UPDATE or REMOVE names, or the contract a NEW one names (a distribution contract of the product's vendor). */
-async function createInput(ctx: ProductContext, input: CreateInput) {
+/** Parses what a request names: a NEW one a product and a contract, an UPDATE or REMOVE a listing. */
+async function createInput(ctx: ProductContext, input: CreateInput): Promise<NamedListingRequest> {
   const type = fromEnum(input.type, LISTING_REQUEST_TYPES, 'input.type');
   const note = validNote(input.note);
   if (type === 'new') {
@@ -79,33 +84,15 @@ async function createInput(ctx: ProductContext, input: CreateInput) {
     if (!input.product) throw badInput('input.product', 'a NEW request names the product to list');
     if (!input.contract) throw badInput('input.contract', 'a NEW request names the distribution contract');
     const product = await productOf(ctx, input.product);
-    const contractId = parseId(input.contract, 'input.contract', 'distributionContract');
-    const contract = await ctx.loaders.partners.contract.load(contractId);
-    if (
-      contract?.type !== 'DISTRIBUTION' ||
-      contract.vendor?.id !== ctx.identity.accountId ||
-      !contract.marketplace
-    ) {
-      throw badInput('input.contract', `no distribution contract ${contractId} of yours`);
-    }
-    const listing = await ctx.env.models.Listing.findOne({
-      product: product._id,
-      contract: contractId,
-    }).lean<ListingDoc>();
-    return { type, product, contract, listing, note };
+    const contract = parseId(input.contract, 'input.contract', 'distributionContract');
+    return { type, note, product, contract };
   }
   if (!input.listing) throw badInput('input.listing', `a ${apiEnum(type)} request names the listing`);
   if (input.product || input.contract)
     throw badInput('input.listing', `a ${apiEnum(type)} request names only the listing`);
   const listingId = parseId(input.listing, 'input.listing', 'listing');
   const listing = await mustLoad(ctx.loaders.listing, listingId, 'input.listing', 'listing');
-  const [product, contract] = await Promise.all([
-    ctx.env.models.Product.findById(listing.product).lean(),
-    ctx.loaders.partners.contract.load(listing.contract),
-  ]);
-  if (!product || !contract)
-    throw badInput('input.listing', `listing ${listingId} refers to what no longer exists`);
-  return { type, product, contract, listing, note };
+  return { type, note, listing };
 }
 
 export const listingResolvers = {
@@ -126,7 +113,8 @@ export const listingResolvers = {
   Mutation: {
     createListingRequest: async (_: unknown, args: Input<CreateInput>, ctx: ProductContext) => {
       productPermissions.assert(ctx.identity.role, 'createListingRequest');
-      const r = await createInput(ctx, args.input);
+      const named = await createInput(ctx, args.input);
+      const r = await gatherListingRequest(ctx.env, ctx.identity, ctx.loaders.partners, named);
       const created = await createListingRequest(ctx.env, ctx.identity, r);
       forget(ctx, created);
       return { listingRequest: created };
@@ -177,7 +165,7 @@ export const listingResolvers = {
     cancellationNote: (r: ListingRequestDoc) => r.cancellationNote ?? null,
     history: async (r: ListingRequestDoc, _: unknown, ctx: ProductContext) =>
       (await ctx.loaders.history.load(r._id)).map((row) =>
-        historyEvent(row, { noteFields: ['note', 'cancellationNote'] }),
+        historyEvent(row, { noteFields: ['note', 'cancellationNote'], present: apiEnum }),
       ),
     events: async (r: ListingRequestDoc, _: unknown, ctx: ProductContext) => {
       const stamps: Record<string, { at: Date; by: { id: string } | null }> = {};

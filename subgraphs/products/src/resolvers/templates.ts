@@ -1,15 +1,14 @@
 // Templates: the vendor's template mutations on the master, the Template type, and rendering.
-import { badInput, mustExist, newId, parseId } from '@daas/kit';
-import { addTemplate, deleteTemplate, editTemplate } from '../domain/master.js';
+import { mustExist, parseId } from '@daas/kit';
 import { productPermissions } from '../domain/permissions.js';
 import { placeholders, renderTemplate, type TemplateFields } from '../domain/templates.js';
 import { fromEnum, TEMPLATE_SCOPES, TEMPLATE_TYPES, toEnum } from '../domain/vocabulary.js';
 import type { ProductContext } from '../env.js';
+import { createTemplate, removeTemplate, updateTemplate } from '../flows/templates.js';
 import type { ProductDoc } from '../models/index.js';
 import type { Input } from './common.js';
 import { mustLoad } from './common.js';
 import { findTemplate, type TemplateView } from './content.js';
-import { editProduct } from './products.js';
 
 interface TemplateInput {
   title?: string;
@@ -27,25 +26,13 @@ function templateFields(input: TemplateInput): Partial<TemplateFields> {
   return f;
 }
 
-/** The master template named in an input, with its product (unknown or invisible: BAD_USER_INPUT). */
-async function productOfTemplate(
-  ctx: ProductContext,
-  value: string,
-): Promise<{ id: string; product: ProductDoc }> {
-  const id = parseId(value, 'input.template', 'template');
-  const owner = await ctx.env.models.Product.findOne({ templateIds: id }, { _id: 1 }).lean();
-  const product = owner ? await ctx.loaders.product.load(owner._id) : null;
-  if (!product) throw badInput('input.template', `no template ${id}`);
-  return { id, product };
+/** A product a template change returned: later fields of this request read it, not an older copy. */
+function primed(ctx: ProductContext, doc: ProductDoc): ProductDoc {
+  ctx.loaders.product.clear(doc._id).prime(doc._id, doc);
+  return doc;
 }
 
-/** A template id no product has used (random, so a clash is rare; checked anyway). */
-async function freshTemplateId(ctx: ProductContext): Promise<string> {
-  for (;;) {
-    const id = newId('template');
-    if (!(await ctx.env.models.Product.exists({ templateIds: id }))) return id;
-  }
-}
+const seenBy = (ctx: ProductContext) => (id: string) => ctx.loaders.product.load(id);
 
 const templatePayload = (doc: ProductDoc, id: string) => ({
   template: {
@@ -77,11 +64,8 @@ export const templateResolvers = {
       const pid = parseId(args.input.product, 'input.product', 'product');
       const product = await mustLoad(ctx.loaders.product, pid, 'input.product', 'product');
       const fields = { scope: 'asset', ...templateFields(args.input) } as TemplateFields;
-      const id = await freshTemplateId(ctx);
-      const { doc } = await editProduct(ctx, product._id, 'templateCreated', 'edit', (d) =>
-        addTemplate(d, id, fields),
-      );
-      return templatePayload(doc, id);
+      const { doc, id } = await createTemplate(ctx.env, ctx.identity, product, fields);
+      return templatePayload(primed(ctx, doc), id);
     },
     updateTemplate: async (
       _: unknown,
@@ -89,20 +73,16 @@ export const templateResolvers = {
       ctx: ProductContext,
     ) => {
       productPermissions.assert(ctx.identity.role, 'editProduct');
-      const { id, product } = await productOfTemplate(ctx, args.input.template);
+      const id = parseId(args.input.template, 'input.template', 'template');
       const patch = templateFields(args.input);
-      const { doc } = await editProduct(ctx, product._id, 'templateUpdated', 'edit', (d) =>
-        editTemplate(d, id, patch),
-      );
-      return templatePayload(doc, id);
+      const doc = await updateTemplate(ctx.env, ctx.identity, id, patch, seenBy(ctx));
+      return templatePayload(primed(ctx, doc), id);
     },
     deleteTemplate: async (_: unknown, args: Input<{ template: string }>, ctx: ProductContext) => {
       productPermissions.assert(ctx.identity.role, 'editProduct');
-      const { id, product } = await productOfTemplate(ctx, args.input.template);
-      const { doc } = await editProduct(ctx, product._id, 'templateDeleted', 'edit', (d) =>
-        deleteTemplate(d, id),
-      );
-      return { product: doc };
+      const id = parseId(args.input.template, 'input.template', 'template');
+      const doc = await removeTemplate(ctx.env, ctx.identity, id, seenBy(ctx));
+      return { product: primed(ctx, doc) };
     },
   },
   Template: {

@@ -1,5 +1,5 @@
 // Shared by the requests resolvers: filters and the change history as events.
-import { historyEvent, parseId, storedEnum } from '@daas/kit';
+import { apiEnum, historyEvent, parseId, storedEnum } from '@daas/kit';
 import type { RequestContext } from '../env.js';
 
 export const idParser =
@@ -19,6 +19,6 @@ const NOTE_FIELDS = ['note', 'reason'];
 export const history = (doc: { _id: string }, _: unknown, ctx: RequestContext) =>
   ctx.loaders.history
     .load(doc._id)
-    .then((rows) => rows.map((row) => historyEvent(row, { noteFields: NOTE_FIELDS })));
+    .then((rows) => rows.map((row) => historyEvent(row, { noteFields: NOTE_FIELDS, present: apiEnum })));
 
 export const ref = (id: string | null | undefined) => (id ? { id } : null);

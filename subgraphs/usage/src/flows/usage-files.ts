@@ -1,6 +1,8 @@
 // The usage file verbs, each one change through the change store decided by the machine.
+import { Readable } from 'node:stream';
 import { badInput, conflict, DomainError, forbidden, type Identity, isDomainError, newId } from '@daas/kit';
 import type { Period } from '../domain/period.js';
+import { type RecordInput, recordBatch } from '../domain/record-batch.js';
 import { transition, type UsageFileAction, type UsageParty } from '../domain/usage-file-machine.js';
 import { parseCurrency, usageTerms } from '../domain/usage-files.js';
 import type { UsageEnv } from '../env.js';
@@ -283,3 +285,14 @@ async function closeFileIfDone(env: UsageEnv, identity: Identity, file: UsageFil
 }
 
 export { recordIdOf } from '../records/layout.js';
+
+/** A batch of records sent through the API, processed like an uploaded NDJSON file before answering. */
+export function uploadRecords(
+  env: UsageEnv,
+  identity: Identity,
+  fileId: string,
+  records: RecordInput[],
+): Promise<UsageFileDoc> {
+  const ndjson = recordBatch(records);
+  return upload(env, identity, fileId, 'ndjson', null, Readable.from([Buffer.from(ndjson)]), true);
+}

@@ -1,8 +1,6 @@
 // Usage files: queries and the verbs. Each mutation checks the role, parses its input and hands over to
 // flows/usage-files.ts, where the machine decides.
-import { Readable } from 'node:stream';
 import {
-  apiEnum,
   badInput,
   DateTime,
   idOf,
@@ -12,19 +10,17 @@ import {
   paginate,
   parseId,
   scopedKey,
-  storedEnum,
   visibleTo,
 } from '@daas/kit';
 import { parsePeriod } from '../domain/period.js';
 import { type UsageAction, usagePermissions } from '../domain/permissions.js';
+import type { RecordInput } from '../domain/record-batch.js';
 import type { UsageContext } from '../env.js';
-import { act, closeAllRecords, closeRecords, createUsageFile, upload } from '../flows/usage-files.js';
+import { act, closeAllRecords, closeRecords, createUsageFile, uploadRecords } from '../flows/usage-files.js';
 import type { UsageFileDoc } from '../models/index.js';
 import { requiredText, text } from './common.js';
 
 type Input<T> = { input: T };
-
-export const MAX_BATCH = 1000;
 
 interface CreateInput {
   name: string;
@@ -36,25 +32,6 @@ interface CreateInput {
   product: string;
   contract: string;
   idempotencyKey?: string | null;
-}
-
-type RecordInput = Record<string, string | null | undefined> & {
-  params?: { name: string; value: string }[] | null;
-};
-
-/** camelCase input fields -> the template's snake_case columns, so a batch is read like any upload. */
-function recordRow(r: RecordInput): Record<string, string> {
-  const row: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r)) {
-    if (k === 'params' || v === null || v === undefined) continue;
-    row[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = String(v);
-  }
-  for (const p of r.params ?? []) {
-    if (!/^[vp]\.[A-Za-z0-9_.-]+$/.test(p.name))
-      throw badInput('input.records.params.name', 'a param is named v.<name> or p.<name>');
-    row[p.name] = p.value;
-  }
-  return row;
 }
 
 async function fileFor(ctx: UsageContext, value: string, field = 'input.usageFile'): Promise<UsageFileDoc> {
@@ -83,7 +60,7 @@ export const fileResolvers = {
       ctx: UsageContext,
     ) => {
       const filter: Record<string, unknown> = { ...visibleTo(ctx.identity) };
-      if (args.filter?.status) filter.status = storedEnum(args.filter.status);
+      if (args.filter?.status) filter.status = args.filter.status;
       if (args.filter?.product) filter.productId = parseId(args.filter.product, 'filter.product', 'product');
       return paginate(ctx.env.models.UsageFile, filter, args);
     },
@@ -113,25 +90,7 @@ export const fileResolvers = {
     ) => {
       usagePermissions.assert(ctx.identity.role, 'uploadUsage');
       const file = await fileFor(ctx, args.input.usageFile);
-      const records = args.input.records;
-      if (records.length === 0) throw badInput('input.records', 'at least one record');
-      if (records.length > MAX_BATCH) {
-        throw badInput(
-          'input.records',
-          `at most ${MAX_BATCH} per batch; upload larger files to /usage/files/{id}/upload`,
-        );
-      }
-      const ndjson = records.map((r) => `${JSON.stringify(recordRow(r))}\n`).join('');
-      const doc = await upload(
-        ctx.env,
-        ctx.identity,
-        file._id,
-        'ndjson',
-        null,
-        Readable.from([Buffer.from(ndjson)]),
-        true,
-      );
-      return { usageFile: doc };
+      return { usageFile: await uploadRecords(ctx.env, ctx.identity, file._id, args.input.records) };
     },
     submitUsageFile: verb('submitUsageFile', 'submit'),
     acceptUsageFile: verb('acceptUsageFile', 'accept'),
@@ -172,21 +131,20 @@ export const fileResolvers = {
   },
   UsageFile: {
     id: idOf,
-    status: (f: UsageFileDoc) => apiEnum(f.status),
-    schema: (f: UsageFileDoc) => apiEnum(f.schema ?? 'qt'),
+    schema: (f: UsageFileDoc) => f.schema ?? 'qt',
     currency: (f: UsageFileDoc) => f.currency ?? 'USD',
     period: (f: UsageFileDoc) =>
       f.period ?? {
         from: f.createdAt.toISOString().slice(0, 10),
         to: f.createdAt.toISOString().slice(0, 10),
       },
-    environment: () => 'PRODUCTION',
+    environment: () => 'production',
     product: (f: UsageFileDoc) => ({ id: f.productId }),
     contract: (f: UsageFileDoc) => (f.contractId ? { id: f.contractId } : null),
     marketplace: (f: UsageFileDoc) => (f.marketplaceId ? { id: f.marketplaceId } : null),
     vendor: (f: UsageFileDoc) => ({ id: f.vendor }),
     provider: (f: UsageFileDoc) => ({ id: f.provider }),
-    upload: (f: UsageFileDoc) => (f.upload ? { ...f.upload, format: apiEnum(f.upload.format) } : null),
+    upload: (f: UsageFileDoc) => f.upload ?? null,
     counts: async (f: UsageFileDoc, _: unknown, ctx: UsageContext) => ({
       processed: f.counts?.processed ?? 0,
       valid: f.counts?.valid ?? 0,

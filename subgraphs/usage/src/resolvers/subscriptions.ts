@@ -1,5 +1,5 @@
 // `usageFileChanged`: the kit's feed subscription over usage files, with its typed filter.
-import { apiEnum, badInput, feedSubscription, parseId, storedEnum } from '@daas/kit';
+import { badInput, feedSubscription, parseId } from '@daas/kit';
 import type { UsageContext } from '../env.js';
 import type { UsageFileDoc } from '../models/index.js';
 
@@ -13,7 +13,7 @@ export function usageFileChangePredicate(f: UsageFileChangeFilter | null | undef
   const id = f?.id ? parseId(f.id, 'filter.id', 'usageFile') : null;
   const product = f?.product ? parseId(f.product, 'filter.product', 'product') : null;
   if (f?.statuses && f.statuses.length === 0) throw badInput('filter.statuses', 'give at least one value');
-  const statuses = f?.statuses ? new Set(f.statuses.map((s) => storedEnum(s))) : null;
+  const statuses = f?.statuses ? new Set(f.statuses) : null;
   return (entity: Record<string, unknown>) => {
     const u = entity as unknown as UsageFileDoc;
     return (
@@ -28,7 +28,6 @@ export const subscriptionResolvers = {
       entityType: 'UsageFile',
       entityField: 'usageFile',
       filter: usageFileChangePredicate,
-      present: apiEnum,
     }),
   },
 };
