@@ -30,7 +30,13 @@ const US = 'MP-20001';
 const LONG = 300_000;
 
 beforeAll(async () => {
-  t = await startTestStack({ seed: true, rest: true, https: true, env: { AUTH_TIMEOUT_MS: '60000' } });
+  t = await startTestStack({
+    seed: true,
+    rest: true,
+    https: true,
+    env: { AUTH_TIMEOUT_MS: '60000' },
+    readyTimeoutMs: 600_000,
+  });
   orders = new OrdersApi(t);
   ext = new ExtensionsApi(t);
   const contracts = await orders.ok<{ contracts: { edges: { node: { id: string } }[] } }>(
@@ -48,7 +54,7 @@ beforeAll(async () => {
   environment = e.dev;
   mkdirSync(t.logDir, { recursive: true });
   journal = join(t.logDir, 'auto-approve-journal.jsonl');
-}, 600_000);
+}, 1_200_000);
 
 afterAll(async () => {
   await runner?.kill();

@@ -1,5 +1,6 @@
-"""Approves every purchase that becomes pending: writes a license key into the fulfillment
-parameter `license_key` and approves with the template the environment variable TEMPLATE_ID names.
+"""Approves every purchase that becomes pending with the template the environment variable
+TEMPLATE_ID names, after writing a license key into the fulfillment parameter `license_key` when the
+product has one.
 
 Two hooks exist for the platform's end-to-end test (tests/e2e/extension-runner.test.ts), both off
 unless the runner's process has AUTO_APPROVE_JOURNAL set (a file this extension appends one JSON
@@ -34,9 +35,11 @@ class AutoApproveApplication(EventsApplicationBase):
         if first and tenant.startswith('later'):
             _journal(request_id, 'rescheduled')
             return BackgroundResponse.reschedule(30)
-        self.client.requests[request_id].update(
-            {'asset': {'params': [{'id': 'license_key', 'value': f'LK-{request_id}'}]}},
-        )
+        if any(p['id'] == 'license_key' for p in request['asset']['params']):
+            # what the vendor's system would hand out, written back before the approval
+            self.client.requests[request_id].update(
+                {'asset': {'params': [{'id': 'license_key', 'value': f'LK-{request_id}'}]}},
+            )
         self.client.requests[request_id]('approve').post(
             {'template_id': self.config['TEMPLATE_ID']},
         )

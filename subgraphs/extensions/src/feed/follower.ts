@@ -28,7 +28,7 @@ const FEEDS: FeedSpec[] = [
     key: 'requests:tierConfigRequestChanged',
     field: 'tierConfigRequestChanged',
     entity: 'TierConfigRequest',
-    selection: 'tierConfigRequest { id type configuration { product { owner { id } } } }',
+    selection: 'tierConfigRequest { id type vendor { id } }',
   },
 ];
 
@@ -63,8 +63,7 @@ export class FeedFollower {
         identity: await this.kit.signer.sign(serviceIdentity('extensions'), 'extensions', 300),
       }),
     });
-    // only asset requests for now: tier config requests' vendor is two hops away (see docs/extensions.md)
-    for (const feed of FEEDS.slice(0, 1)) void this.follow(feed);
+    for (const feed of FEEDS) void this.follow(feed);
   }
 
   stop(): void {

@@ -154,6 +154,7 @@ export const tierResolvers = {
     status: (t: TierConfigRequestDoc) => apiEnum(t.status),
     configuration: (t: TierConfigRequestDoc, _: unknown, ctx: RequestContext) =>
       ctx.loaders.tierConfig.load(t.configId),
+    vendor: (t: TierConfigRequestDoc) => ({ id: t.vendor }),
     waitingFor: (t: TierConfigRequestDoc, _: unknown, ctx: RequestContext) =>
       t.waitingFor ? ctx.loaders.tierConfigRequest.load(t.waitingFor) : null,
     history,
