@@ -62,5 +62,13 @@ export function startCextrun(o: CextrunOptions): Cextrun {
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   child.once('exit', () => log.end());
+  // a test process that ends without its afterAll leaves no runner behind
+  const orphan = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {}
+  };
+  process.once('exit', orphan);
+  child.once('exit', () => process.off('exit', orphan));
   return { process: child, kill: () => killGroup(child) };
 }
