@@ -27,7 +27,11 @@ const runners: EaasRunner[] = [];
 
 beforeAll(async () => {
   // a retry is due again after 1 s (doubling), so the retry path is seen without waiting minutes
-  t = await startTestStack({ seed: true, serviceEnv: { extensions: { EXTENSIONS_RETRY_BASE_MS: '1000' } } });
+  t = await startTestStack({
+    seed: true,
+    serviceEnv: { extensions: { EXTENSIONS_RETRY_BASE_MS: '1000' } },
+    readyTimeoutMs: 600_000, // a loaded machine starts processes slowly
+  });
   orders = new OrdersApi(t);
   ext = new ExtensionsApi(t);
   serviceUrl = t.stack.urlOf('extensions').replace(/\/graphql$/, '');
@@ -45,7 +49,7 @@ beforeAll(async () => {
     { name: 'TEMPLATE_ID', value: product.assetTemplate },
   ]);
   environment = e.dev;
-}, 600_000);
+}, 1_200_000);
 
 // a test that fails leaves no runner holding tasks for the next one
 afterEach(() => {
