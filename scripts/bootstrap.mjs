@@ -172,6 +172,20 @@ function ensureConnectRunner() {
   writeFileSync(stamp, '');
 }
 
+// The example extension (examples/auto-approve-extension), installed editable into that venv: the
+// stock-runner test runs it with `cextrun`, and a vendor tries the platform with it (docs/extensions.md).
+function ensureExampleExtension() {
+  if (!process.argv.includes('--tests')) return;
+  const project = join(root, 'examples', 'auto-approve-extension');
+  const venv = join(tools, 'connect-runner');
+  const stamp = join(venv, '.auto-approve-extension');
+  const manifest = readFileSync(join(project, 'pyproject.toml'), 'utf8');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === manifest) return;
+  log('installing the example extension into tools/connect-runner (editable)');
+  run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--no-deps', '-e', project]);
+  writeFileSync(stamp, manifest);
+}
+
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const st = statSync(path);
@@ -190,3 +204,4 @@ ensureBundle(join(root, 'portal'), 'the web portal (portal/)');
 ensureTestPackages();
 ensureConnectSdk();
 ensureConnectRunner();
+ensureExampleExtension();

@@ -27,6 +27,7 @@ import { authOffIdentity } from './auth-mode.js';
 import { type GatewayConfig, gatewayConfigShape, subgraphUrlOverrides } from './config.js';
 import type { GatewayContext } from './context.js';
 import { IdentityDataSource } from './data-source.js';
+import { eaasProxy } from './eaas-proxy.js';
 import { jsonBody, transportErrors, unknownPath } from './http-errors.js';
 import { mountSubgraphRoutes } from './http-routes.js';
 import { mountIde } from './ide.js';
@@ -166,8 +167,11 @@ export async function startGateway(
       feedPosition(url, { [IDENTITY_HEADER]: await forwarder.tokenFor(identity) }),
     log,
   });
+  // the extension runner's websocket, on the same host as REST (docs/extensions.md)
+  const eaas = eaasProxy(() => urls.get('extensions'), log);
   const subscriptions = serveSubscriptions({
     servers: httpsServer ? [httpServer, httpsServer] : [httpServer],
+    otherUpgrades: eaas.handle,
     authenticator,
     planner,
     engine,
@@ -248,6 +252,7 @@ export async function startGateway(
     authenticator,
     close: () => {
       closing ??= (async () => {
+        eaas.close();
         await subscriptions.dispose();
         await upstreamConnections.close();
         await apollo.stop(); // drains the http listener

@@ -19,6 +19,7 @@ let ext: ExtensionsApi;
 let serviceUrl: string;
 let product: BuiltProduct;
 let environment: string;
+let listedOn: string;
 const V = DEMO.vendor; // Acme VA-100-001, token SU-000-000-002
 const D = DEMO.distributor;
 const US = 'MP-20001';
@@ -26,7 +27,11 @@ const runners: EaasRunner[] = [];
 
 beforeAll(async () => {
   // a retry is due again after 1 s (doubling), so the retry path is seen without waiting minutes
-  t = await startTestStack({ seed: true, serviceEnv: { extensions: { EXTENSIONS_RETRY_BASE_MS: '1000' } } });
+  t = await startTestStack({
+    seed: true,
+    serviceEnv: { extensions: { EXTENSIONS_RETRY_BASE_MS: '1000' } },
+    readyTimeoutMs: 600_000, // a loaded machine starts processes slowly
+  });
   orders = new OrdersApi(t);
   ext = new ExtensionsApi(t);
   serviceUrl = t.stack.urlOf('extensions').replace(/\/graphql$/, '');
@@ -34,16 +39,17 @@ beforeAll(async () => {
     V,
     `{ contracts(filter: { type: DISTRIBUTION, status: ACTIVE, marketplace: "${US}" }) { edges { node { id } } } }`,
   );
+  listedOn = contracts.contracts.edges[0]!.node.id;
   product = await orders.product(V, {
     name: 'Acme Automated',
     hold: false,
-    listOn: { contract: contracts.contracts.edges[0]!.node.id, distributor: D },
+    listOn: { contract: listedOn, distributor: D },
   });
   const e = await ext.extension(V, 'Auto approver', 'SU-000-000-002', [
     { name: 'TEMPLATE_ID', value: product.assetTemplate },
   ]);
   environment = e.dev;
-}, 600_000);
+}, 1_200_000);
 
 // a test that fails leaves no runner holding tasks for the next one
 afterEach(() => {
@@ -54,8 +60,18 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function runner(instance: string, authorization = `ApiKey ${V}`) {
-  const r = await EaasRunner.connect({ serviceUrl, environment, instance, authorization });
+async function runner(
+  instance: string,
+  authorization = `ApiKey ${V}`,
+  subscriptions?: Record<string, string[]>,
+) {
+  const r = await EaasRunner.connect({
+    serviceUrl,
+    environment,
+    instance,
+    authorization,
+    ...(subscriptions ? { subscriptions } : {}),
+  });
   if ('refused' in r) throw new Error(`refused with ${r.refused}`);
   runners.push(r);
   return r;
@@ -124,6 +140,30 @@ describe('the EaaS endpoint', () => {
     expect(env.extensionEnvironment.runnerVersion).toBe('ts-test');
     r.close();
   });
+});
+
+describe('the EaaS endpoint through the gateway', () => {
+  it('the gateway hands the upgrade to the service: refusals as they were, a runner served', async () => {
+    const gateway = t.gatewayUrl.replace(/\/graphql$/, '');
+    const at = (authorization?: string) =>
+      EaasRunner.connect({
+        serviceUrl: gateway,
+        environment,
+        instance: 'INST-via-gateway',
+        ...(authorization ? { authorization } : {}),
+      });
+    expect(await at()).toEqual({ refused: 401 });
+    expect(await at(`ApiKey ${DEMO.vendor2}`)).toEqual({ refused: 403 });
+    const r = await at(`ApiKey ${V}`);
+    if ('refused' in r) throw new Error(`refused with ${r.refused}`);
+    runners.push(r);
+    expect(r.setups[0]!.model_type).toBe('setup_response');
+    const pr = await purchase('Via Gateway');
+    const task = await r.task(pr);
+    r.answer(task, { result: 'skip', message: 'seen through the gateway' });
+    expect(await taskOf(pr, (s) => s === 'SKIPPED')).toMatchObject({ message: 'seen through the gateway' });
+    r.close();
+  }, 300_000);
 });
 
 describe('tasks from purchases', () => {
@@ -216,10 +256,44 @@ describe('tasks from purchases', () => {
   }, 300_000);
 });
 
+describe('tier configuration requests', () => {
+  it('a setup request entering PENDING gives a tier_config_setup task to its vendor', async () => {
+    const tiered = await orders.product(V, {
+      name: 'Acme Tiered Automated',
+      hold: false,
+      configsLevel: 1,
+      listOn: { contract: listedOn, distributor: D },
+    });
+    const r = await runner('INST-tiers', `ApiKey ${V}`, {
+      asset_purchase_request_processing: ['pending'],
+      tier_config_setup_request_processing: ['pending'],
+    });
+    const customer = await orders.tierAccount(D, 'CUSTOMER', 'Tiered Customer');
+    const reseller = await orders.tierAccount(D, 'RESELLER', 'Tiered Reseller');
+    const { request } = await orders.purchase(D, {
+      product: tiered.id,
+      marketplace: US,
+      items: [{ item: tiered.users, quantity: '1' }],
+      params: [
+        { name: 'tenant_name', value: 'tiered' },
+        { name: 'reseller_id', value: 'R-T' },
+      ],
+      tiers: { customer, tier1: reseller },
+    });
+    const tcr = request.tierConfigRequest!;
+    expect(tcr.status).toBe('PENDING');
+    const task = await r.task(tcr.id);
+    expect(task.eventType).toBe('tier_config_setup_request_processing');
+    r.answer(task, { result: 'success' });
+    expect(await taskOf(tcr.id, (s) => s === 'DONE')).toMatchObject({ attempts: 1, objectStatus: 'pending' });
+    r.close();
+  }, 300_000);
+});
+
 describe('tenancy', () => {
   it('another vendor sees none of the tasks and may not retry or cancel them; the operator sees them', async () => {
     const mine = await ext.tasks(V, { extensionEnvironment: environment });
-    expect(mine.length).toBeGreaterThanOrEqual(4);
+    expect(mine.length).toBeGreaterThanOrEqual(5);
     expect(await ext.tasks(DEMO.vendor2, {})).toEqual([]);
     const other = await ext.task(DEMO.vendor2, mine[0]!.id);
     expect(other.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -339,3 +339,14 @@ export function pidListeningOn(port: number): number | null {
   }
   return null;
 }
+
+/**
+ * kill -9 of a child started with `detached: true` and everything it spawned (its process group): a
+ * machine that loses a program and its worker processes at once. Resolves when the child has exited.
+ */
+export async function killGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.kill(-child.pid!, 'SIGKILL');
+  await exited;
+}

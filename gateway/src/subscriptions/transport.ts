@@ -37,6 +37,8 @@ import { SocketSink } from './socket-sink.js';
 export interface TransportOptions {
   /** the listeners whose upgrades on /graphql are subscriptions: plain http, and https when served */
   servers: (Server | HttpsServer)[];
+  /** upgrades on other paths that another part of the gateway answers (true: taken) */
+  otherUpgrades?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   authenticator: Authenticator;
   planner: SubscriptionPlanner;
   engine: SubscriptionEngine;
@@ -75,8 +77,10 @@ export function serveSubscriptions(opts: TransportOptions): {
   const { authenticator, planner, engine, log } = opts;
   // One websocket server for every listener: upgrades from each are handed to it (ws refuses other paths).
   const wsServer = new WebSocketServer({ noServer: true, path: '/graphql' });
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (opts.otherUpgrades?.(req, socket, head)) return;
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+  };
   for (const server of opts.servers) server.on('upgrade', onUpgrade);
   const connections = new Map<Context, Connection>();
 

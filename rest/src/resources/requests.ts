@@ -15,6 +15,7 @@ const id = (key: string) => ({ eq: (v: string) => ({ [key]: v }) });
 export const REQUESTS: CollectionSpec = {
   name: 'requests',
   filters: {
+    id: id('id'),
     status: { eq: (v) => ({ status: enumIn('AssetRequestStatus', 'status', v) }) },
     type: { eq: (v) => ({ type: enumIn('AssetRequestType', 'type', v) }) },
     'asset.id': id('asset'),

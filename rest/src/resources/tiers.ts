@@ -14,6 +14,7 @@ type G = Record<string, unknown>;
 export const TIER_CONFIG_REQUESTS: CollectionSpec = {
   name: 'tier config requests',
   filters: {
+    id: { eq: (v) => ({ id: v }) },
     status: { eq: (v) => ({ status: enumIn('TierConfigRequestStatus', 'status', v) }) },
     'configuration.product.id': { eq: (v) => ({ product: v }) },
     'product.id': { eq: (v) => ({ product: v }) },

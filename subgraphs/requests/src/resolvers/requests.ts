@@ -5,6 +5,7 @@ import type { AssetRequestDoc } from '../models/index.js';
 import { createdFrom, createdTo, history, idParser, ref, statusParser } from './common.js';
 
 interface AssetRequestFilter {
+  id?: string;
   status?: string;
   type?: string;
   product?: string;
@@ -27,6 +28,7 @@ export const requestResolvers = {
         {
           ...visibleTo(ctx.identity),
           ...mapFilter(args.filter, {
+            id: idParser('_id', 'filter.id', 'assetRequest'),
             status: statusParser(),
             type: statusParser('type'),
             product: idParser('productId', 'filter.product', 'product'),

@@ -62,7 +62,7 @@ export const tierResolvers = {
     },
     tierConfigRequests: (
       _: unknown,
-      args: PageArgs & { filter?: { status?: string; product?: string } },
+      args: PageArgs & { filter?: { id?: string; status?: string; product?: string } },
       ctx: RequestContext,
     ) =>
       paginate(
@@ -70,6 +70,7 @@ export const tierResolvers = {
         {
           ...visibleTo(ctx.identity),
           ...mapFilter(args.filter, {
+            id: idParser('_id', 'filter.id', 'tierConfigRequest'),
             status: statusParser(),
             product: idParser('productId', 'filter.product', 'product'),
           }),
@@ -153,6 +154,7 @@ export const tierResolvers = {
     status: (t: TierConfigRequestDoc) => apiEnum(t.status),
     configuration: (t: TierConfigRequestDoc, _: unknown, ctx: RequestContext) =>
       ctx.loaders.tierConfig.load(t.configId),
+    vendor: (t: TierConfigRequestDoc) => ({ id: t.vendor }),
     waitingFor: (t: TierConfigRequestDoc, _: unknown, ctx: RequestContext) =>
       t.waitingFor ? ctx.loaders.tierConfigRequest.load(t.waitingFor) : null,
     history,
