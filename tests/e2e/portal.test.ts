@@ -5,23 +5,22 @@
 // writes screenshots of the main pages to docs/portal/. The API is used only to pick the product to buy.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
+import { launchChromium, newWatch, watchPage } from '../support/browser.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 const SHOTS = join(REPO_ROOT, 'docs', 'portal');
 const DIST = join(REPO_ROOT, 'portal', 'dist');
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const RESELLER_MARKET = 'MP-30001'; // Initech Direct
 const LIVE = { timeout: 30_000 };
 
 let t: TestStack;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
-const foreignRequests: string[] = [];
-const pageErrors: string[] = [];
+const watch = newWatch();
 
 interface Param {
   name: string;
@@ -41,18 +40,7 @@ let offer: Offer;
 
 beforeAll(async () => {
   t = await startTestStack({ seed: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   // What the reseller can buy in its marketplace from Acme (the demo vendor): published, with a hold (so
   // suspend and resume exist), no tier configuration, ordering parameters of plain kinds to type in.
   const d = await t.queryOk<{ products: { edges: { node: Offer }[] } }>(
@@ -86,12 +74,6 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function isLocal(url: string): boolean {
-  const u = new URL(url);
-  if (['data:', 'blob:', 'about:'].includes(u.protocol)) return true;
-  return LOCAL_HOSTS.has(u.hostname);
-}
-
 const portalUrl = () => t.gatewayUrl.replace(/\/graphql$/, '/portal/');
 
 /** A fresh browser context (its own session storage) on the portal, watched for foreign requests. */
@@ -99,16 +81,7 @@ async function openPortal(viewport = { width: 1280, height: 900 }): Promise<Page
   const context = await browser.newContext({ viewport });
   contexts.push(context);
   const page = await context.newPage();
-  page.on('request', (r) => {
-    if (!isLocal(r.url())) foreignRequests.push(r.url());
-  });
-  page.on('websocket', (ws) => {
-    if (!isLocal(ws.url())) foreignRequests.push(ws.url());
-  });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
-  });
+  watchPage(page, watch);
   await page.goto(portalUrl());
   return page;
 }
@@ -335,7 +308,8 @@ describe('scenario S3 through the portal: buy, inquire, fix, approve', () => {
   });
 
   it('loaded nothing from another host and raised no page error', () => {
-    expect(foreignRequests).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(watch.foreign).toEqual([]);
+    expect(watch.errors).toEqual([]);
+    expect(watch.policy).toEqual([]);
   });
 });
