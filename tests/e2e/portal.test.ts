@@ -3,7 +3,8 @@
 // context: a reseller buys, the vendor inquires, the reseller fixes the value, the vendor approves, and the
 // reseller's open order page turns active without a reload. Then S4 (suspend, resume, cancel). The run
 // writes screenshots of the main pages to docs/portal/. The API is used only to pick the product to buy.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { startTestStack, type TestStack } from '../support/stack.js';
 const SHOTS = join(REPO_ROOT, 'docs', 'portal');
 const DIST = join(REPO_ROOT, 'portal', 'dist');
 const RESELLER_MARKET = 'MP-30001'; // Initech Direct
-const LIVE = { timeout: 30_000 };
+const LIVE = { timeout: 60_000 };
 
 let t: TestStack;
 let browser: Browser;
@@ -67,7 +68,7 @@ beforeAll(async () => {
     );
   if (!found) throw new Error('the demo data offers the reseller no product this test can buy');
   offer = found;
-}, 300_000);
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -152,6 +153,173 @@ describe('the portal', () => {
     await page.getByLabel('API token').waitFor(LIVE);
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
+});
+
+describe('scenario S1 through the portal: a distributor invites a vendor and both sign', () => {
+  let globex: Page;
+  let stark: Page;
+  let program = '';
+  let distribution = '';
+  const status = (page: Page) => page.getByTestId('contract-status').getAttribute('data-status');
+  const shownId = async (page: Page) =>
+    (await page.getByRole('heading', { level: 2 }).textContent())!.replace('Contract ', '').trim();
+
+  it('the distributor invites a vendor under its program: an unknown vendor is refused on its field, then the contract is pending', async () => {
+    globex = await openPortal();
+    await signIn(globex, DEMO.distributor);
+    await globex.getByRole('link', { name: 'Contracts', exact: true }).click();
+    await globex.getByRole('heading', { name: 'Invite a vendor' }).waitFor(LIVE);
+    await globex.getByRole('textbox', { name: 'Program agreement' }).click();
+    await globex.getByRole('option', { name: /^Globex Vendor Program/ }).click();
+    const vendor = globex.getByLabel('Vendor account');
+    await vendor.fill('VA-999-999');
+    await globex.getByRole('button', { name: 'Invite' }).click();
+    await expect.poll(() => vendor.getAttribute('aria-invalid'), LIVE).toBe('true');
+    await shot(globex, 'contracts-invite-error');
+    await vendor.fill('VA-100-003');
+    await globex.getByRole('button', { name: 'Invite' }).click();
+    await globex.getByTestId('contract-status').waitFor(LIVE);
+    program = await shownId(globex);
+    expect(program).toMatch(/^CRP-/);
+    expect(await status(globex)).toBe('PENDING');
+  }, 180_000);
+
+  it('the vendor finds the offer among its contracts and signs it', async () => {
+    stark = await openPortal();
+    await signIn(stark, DEMO.vendor3);
+    await stark.getByRole('link', { name: 'Contracts', exact: true }).click();
+    await stark.getByTestId(`contract-row-${program}`).waitFor(LIVE);
+    await stark.getByRole('link', { name: program }).click();
+    await stark.getByRole('button', { name: 'Sign contract' }).click();
+    await expect.poll(() => status(stark), LIVE).toBe('ACTIVE');
+    await shot(stark, 'contract-signed');
+  }, 180_000);
+
+  it("the vendor enrolls in the distributor's distribution agreement and submits the enrolment", async () => {
+    await stark.getByRole('link', { name: 'Agreements' }).click();
+    await stark.getByTestId('agreement-table').waitFor(LIVE);
+    await shot(stark, 'agreements');
+    await stark.getByRole('button', { name: 'Enroll in Globex US Distribution' }).click();
+    await expect.poll(() => status(stark), LIVE).toBe('ENROLLING');
+    distribution = await shownId(stark);
+    expect(distribution).toMatch(/^CRD-/);
+    await stark.getByLabel('Support email').fill('ops@stark.example');
+    await stark.getByRole('button', { name: 'Submit enrolment' }).click();
+    await expect.poll(() => status(stark), LIVE).toBe('PENDING');
+  }, 180_000);
+
+  it('the distributor approves (countersigns): active for both', async () => {
+    await globex.goto(`${portalUrl()}#/contracts/${distribution}`);
+    await expect.poll(() => status(globex), LIVE).toBe('PENDING');
+    expect(await globex.getByText('support_email: ops@stark.example').count()).toBe(1);
+    await globex.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect.poll(() => status(globex), LIVE).toBe('ACTIVE');
+    await shot(globex, 'contract-approved');
+    await stark.getByRole('link', { name: 'Contracts', exact: true }).click();
+    await stark.getByTestId(`contract-row-${distribution}`).waitFor(LIVE);
+    await expect
+      .poll(() => stark.getByTestId(`contract-status-${distribution}`).getAttribute('data-status'), LIVE)
+      .toBe('ACTIVE');
+    await shot(stark, 'contracts');
+  }, 180_000);
+});
+
+describe('scenario S5 through the portal: a vendor reports usage, the distributor accepts and closes', () => {
+  let vendor: Page;
+  let distributor: Page;
+  let file = '';
+  const dir = mkdtempSync(join(tmpdir(), 'portal-usage-'));
+  const now = new Date();
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const from = day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
+  const to = day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)));
+  // Acme Cloud Backup's storage item on the demo's active asset in Globex US (docs/usage.md's walk-through)
+  const csv = (name: string, quantities: string[]) => {
+    const path = join(dir, name);
+    const head =
+      'record_id,item_search_criteria,item_search_value,quantity,start_time_utc,end_time_utc,asset_search_criteria,asset_search_value';
+    const rows = quantities.map(
+      (q, i) =>
+        `portal-${i + 1},item.mpn,BACKUP-STORAGE,${q},${from} 00:00:00,${to} 23:59:59,asset.id,AS-1000-0000-0002`,
+    );
+    writeFileSync(path, `${[head, ...rows].join('\n')}\n`);
+    return path;
+  };
+  const fileStatus = (page: Page) => page.getByTestId('usage-status').getAttribute('data-status');
+
+  it('the vendor creates a usage file: a missing contract is refused on its field, then created as a draft', async () => {
+    vendor = await openPortal();
+    await signIn(vendor, DEMO.vendor);
+    await vendor.getByRole('link', { name: 'Usage files' }).click();
+    await vendor.getByRole('heading', { name: 'Usage files' }).waitFor(LIVE);
+    await vendor.getByRole('link', { name: 'New usage file' }).click();
+    await vendor.getByRole('heading', { name: 'New usage file' }).waitFor(LIVE);
+    await vendor.getByLabel('Name').fill('Portal usage report');
+    await vendor.getByRole('textbox', { name: 'Product' }).click();
+    await vendor.getByRole('option', { name: /Acme Cloud Backup/ }).click();
+    await vendor.getByRole('button', { name: 'Create usage file' }).click();
+    const contract = vendor.getByRole('textbox', { name: 'Distribution contract' });
+    await expect.poll(() => contract.getAttribute('aria-invalid'), LIVE).toBe('true');
+    await shot(vendor, 'usage-new-error');
+    await contract.click();
+    await vendor.getByRole('option', { name: /^Globex US ·/ }).click();
+    await vendor.getByRole('button', { name: 'Create usage file' }).click();
+    await vendor.getByTestId('usage-status').waitFor(LIVE);
+    file = (await vendor.getByRole('heading', { level: 2 }).textContent())!.replace('Usage file ', '').trim();
+    expect(file).toMatch(/^UF-/);
+    expect(await fileStatus(vendor)).toBe('DRAFT');
+  }, 180_000);
+
+  it('uploads a CSV with a wrong quantity: the progress bar fills, the file turns INVALID and the row says why', async () => {
+    await vendor.locator('input[type="file"]').setInputFiles(csv('wrong.csv', ['12.5', 'lots']));
+    await vendor.getByRole('button', { name: 'Upload' }).click();
+    await expect
+      .poll(
+        () => vendor.getByTestId('upload-progress').getByRole('progressbar').getAttribute('aria-valuenow'),
+        LIVE,
+      )
+      .toBe('100');
+    await expect.poll(() => fileStatus(vendor), LIVE).toBe('INVALID');
+    await vendor.getByTestId('usage-errors').waitFor(LIVE);
+    const problems = await vendor.getByTestId('usage-errors').textContent();
+    expect(problems).toContain('portal-2');
+    expect(problems).toContain('quantity');
+    expect(problems).not.toContain('portal-1');
+    await shot(vendor, 'usage-file-invalid');
+  }, 180_000);
+
+  it('uploads the corrected CSV: READY, then submits it to the distributor (PENDING)', async () => {
+    await vendor.locator('input[type="file"]').setInputFiles(csv('right.csv', ['12.5', '7']));
+    await vendor.getByRole('button', { name: 'Upload' }).click();
+    await expect.poll(() => fileStatus(vendor), LIVE).toBe('READY');
+    expect(await vendor.getByTestId('usage-counts').textContent()).toBe('2 valid, 0 invalid');
+    expect(await vendor.getByTestId('usage-errors').count()).toBe(0);
+    await vendor.getByRole('button', { name: 'Submit to Globex Distribution' }).click();
+    await expect.poll(() => fileStatus(vendor), LIVE).toBe('PENDING');
+  }, 180_000);
+
+  it('the distributor finds it among the usage files to accept, accepts it with a note, and closes it with a billing id', async () => {
+    distributor = await openPortal();
+    await signIn(distributor, DEMO.distributor);
+    await distributor.getByRole('link', { name: 'Usage files' }).click();
+    await distributor.getByTestId(`usage-row-${file}`).waitFor(LIVE);
+    expect(await distributor.getByTestId(`usage-status-${file}`).getAttribute('data-status')).toBe('PENDING');
+    await shot(distributor, 'usage-files');
+    await distributor.getByRole('link', { name: file }).click();
+    await distributor.getByLabel('Note').fill('matches our meter');
+    await distributor.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => fileStatus(distributor), LIVE).toBe('ACCEPTED');
+    await distributor.getByLabel('Billing id').fill('INV-PORTAL-1');
+    await distributor.getByRole('button', { name: 'Close file' }).click();
+    await expect.poll(() => fileStatus(distributor), LIVE).toBe('CLOSED');
+    await shot(distributor, 'usage-file-closed');
+    // the vendor's list shows where its report ended
+    await vendor.getByRole('link', { name: 'Usage files' }).click();
+    await vendor.getByTestId(`usage-row-${file}`).waitFor(LIVE);
+    await expect
+      .poll(() => vendor.getByTestId(`usage-status-${file}`).getAttribute('data-status'), LIVE)
+      .toBe('CLOSED');
+  }, 180_000);
 });
 
 describe('scenario S3 through the portal: buy, inquire, fix, approve', () => {
