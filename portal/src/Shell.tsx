@@ -10,7 +10,10 @@ import { AssetPage } from './pages/AssetPage.js';
 import { Catalog } from './pages/Catalog.js';
 import { ContractPage } from './pages/ContractPage.js';
 import { Contracts } from './pages/Contracts.js';
+import { ListingRequests } from './pages/ListingRequests.js';
 import { Orders } from './pages/Orders.js';
+import { ProductPage } from './pages/ProductPage.js';
+import { Products } from './pages/Products.js';
 import { Purchase } from './pages/Purchase.js';
 import { RequestPage } from './pages/RequestPage.js';
 import { RequestQueue } from './pages/RequestQueue.js';
@@ -29,6 +32,8 @@ export function navFor(role: AccountRole): NavEntry[] {
     case 'VENDOR':
       return [
         { href: '/requests', label: 'Request queue' },
+        { href: '/products', label: 'Products' },
+        { href: '/listing-requests', label: 'Listing requests' },
         { href: '/usage', label: 'Usage files' },
         { href: '/contracts', label: 'Contracts' },
         { href: '/agreements', label: 'Agreements' },
@@ -39,7 +44,12 @@ export function navFor(role: AccountRole): NavEntry[] {
         { href: '/catalog', label: 'Catalog' },
         { href: '/orders', label: 'Orders and assets' },
         { href: '/requests', label: 'Requests' },
-        ...(role === 'DISTRIBUTOR' ? [{ href: '/usage', label: 'Usage files' }] : []),
+        ...(role === 'DISTRIBUTOR'
+          ? [
+              { href: '/usage', label: 'Usage files' },
+              { href: '/listing-requests', label: 'Listing requests' },
+            ]
+          : []),
         { href: '/contracts', label: 'Contracts' },
         ...(role === 'DISTRIBUTOR' ? [{ href: '/agreements', label: 'Agreements' }] : []),
       ];
@@ -110,6 +120,9 @@ export function Shell() {
             <Route path="/contracts" component={Contracts} />
             <Route path="/contracts/:id">{(p) => <ContractPage id={p.id} />}</Route>
             <Route path="/agreements" component={Agreements} />
+            <Route path="/products" component={Products} />
+            <Route path="/products/:id">{(p) => <ProductPage id={p.id} />}</Route>
+            <Route path="/listing-requests" component={ListingRequests} />
             <Route path="/usage/new" component={UsageFileNew} />
             <Route path="/usage/:id">{(p) => <UsageFilePage id={p.id} />}</Route>
             <Route path="/orders/:id">{(p) => <AssetPage id={p.id} />}</Route>

@@ -47,6 +47,10 @@ const EMBEDDED = [
   'FormValue',
   'AgreementConnection',
   'AgreementEdge',
+  'ProductMaster',
+  'ProductVersion',
+  'ListingRequestConnection',
+  'ListingRequestEdge',
 ];
 
 type Data = Record<string, unknown> | null | undefined;
@@ -107,6 +111,7 @@ export function createPortalClient(token: string): PortalClient {
           Mutation: {
             createPurchaseRequest: (_r, _a, cache) => invalidateLists(cache, 'assets', 'assetRequests'),
             createTierAccount: (_r, _a, cache) => invalidateLists(cache, 'tierAccounts'),
+            createProduct: (_r, _a, cache) => invalidateLists(cache, 'products'),
             createProgramContract: (_r, _a, cache) => invalidateLists(cache, 'contracts'),
             enrollDistributionAgreement: (_r, _a, cache) => invalidateLists(cache, 'contracts'),
             // a usage file's status moves it between the status-filtered lists

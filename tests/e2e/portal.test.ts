@@ -40,7 +40,8 @@ interface Offer {
 let offer: Offer;
 
 beforeAll(async () => {
-  t = await startTestStack({ seed: true });
+  // a loaded machine (several engineers' stacks at once) may take minutes to start each subgraph
+  t = await startTestStack({ seed: true, readyTimeoutMs: 420_000 });
   browser = await launchChromium();
   // What the reseller can buy in its marketplace from Acme (the demo vendor): published, with a hold (so
   // suspend and resume exist), no tier configuration, ordering parameters of plain kinds to type in.
@@ -222,6 +223,76 @@ describe('scenario S1 through the portal: a distributor invites a vendor and bot
       .toBe('ACTIVE');
     await shot(stark, 'contracts');
   }, 180_000);
+});
+
+describe('scenario S2 through the portal: a vendor publishes a product and lists it', () => {
+  let stark: Page;
+  let hooli: Page;
+  let product = '';
+  const HOOLI_MARKET = 'Hooli Australia';
+
+  it('the vendor creates a product, adds an item (an empty MPN refused on its field) and a parameter, and publishes version 1', async () => {
+    stark = await openPortal();
+    await signIn(stark, DEMO.vendor3);
+    await stark.getByRole('link', { name: 'Products' }).click();
+    await stark.getByRole('heading', { name: 'New product' }).waitFor(LIVE);
+    await stark.getByLabel('Product name').fill('Portal Backup Vault');
+    await stark.getByLabel('Short description').fill('made in the portal');
+    await stark.getByRole('button', { name: 'Create product' }).click();
+    await stark.getByTestId('product-status').waitFor(LIVE);
+    expect(await stark.getByTestId('product-status').getAttribute('data-status')).toBe('DRAFT');
+    product = (await stark.getByText(/^PRD-[\d-]+ ·/).textContent())!.split(' ')[0]!;
+    await stark.getByLabel('Item name').fill('Vault seat');
+    await stark.getByRole('button', { name: 'Add item' }).click();
+    const mpn = stark.getByLabel('Item MPN');
+    await expect.poll(() => mpn.getAttribute('aria-invalid'), LIVE).toBe('true');
+    await mpn.fill('VAULT-SEAT');
+    await stark.getByRole('button', { name: 'Add item' }).click();
+    await stark.getByTestId('item-table').getByText('VAULT-SEAT').waitFor(LIVE);
+    await stark.getByLabel('Parameter name').fill('vault_name');
+    await stark.getByLabel('Parameter title').fill('Vault name');
+    await stark.getByRole('button', { name: 'Add parameter' }).click();
+    await stark.getByTestId('parameter-table').getByText('vault_name').waitFor(LIVE);
+    await stark.getByRole('button', { name: 'Publish version 1' }).click();
+    await expect
+      .poll(() => stark.getByTestId('product-status').getAttribute('data-status'), LIVE)
+      .toBe('PUBLISHED');
+    await stark.getByTestId('version-table').waitFor(LIVE);
+  }, 240_000);
+
+  it('the vendor asks to list it under its distribution contract: a listing request in review', async () => {
+    await stark.getByRole('textbox', { name: 'List under the distribution contract' }).click();
+    await stark.getByRole('option', { name: new RegExp(`^${HOOLI_MARKET} ·`) }).click();
+    await stark.getByRole('button', { name: 'Request listing' }).click();
+    await stark.getByTestId('listing-table').waitFor(LIVE);
+    await shot(stark, 'product');
+  }, 180_000);
+
+  it("the marketplace's distributor deploys and completes the request: the product is listed", async () => {
+    hooli = await openPortal();
+    await signIn(hooli, DEMO.distributor2);
+    await hooli.getByRole('link', { name: 'Listing requests' }).click();
+    const row = hooli.locator('[data-testid^="listing-request-row-"]', { hasText: 'Portal Backup Vault' });
+    await row.waitFor(LIVE);
+    const id = (await row.getAttribute('data-testid'))!.replace('listing-request-row-', '');
+    await hooli.getByRole('button', { name: `Deploy ${id}` }).click();
+    await expect
+      .poll(() => hooli.getByTestId(`listing-request-status-${id}`).getAttribute('data-status'), LIVE)
+      .toBe('DEPLOYING');
+    await shot(hooli, 'listing-requests');
+    await hooli.getByRole('button', { name: `Complete ${id}` }).click();
+    await expect
+      .poll(() => hooli.getByTestId(`listing-request-status-${id}`).getAttribute('data-status'), LIVE)
+      .toBe('COMPLETED');
+    // the vendor's product page, opened again, shows the listing
+    await stark.getByRole('link', { name: 'Products' }).click();
+    await stark.getByRole('link', { name: 'Portal Backup Vault' }).click();
+    await stark.getByRole('heading', { name: 'Portal Backup Vault' }).waitFor(LIVE);
+    expect(await stark.getByText(`${product} · made in the portal`).count()).toBe(1);
+    await stark.getByTestId('listing-table').waitFor(LIVE);
+    const listing = stark.getByTestId('listing-table').locator('[data-status]').first();
+    await expect.poll(() => listing.getAttribute('data-status'), LIVE).toBe('LISTED');
+  }, 240_000);
 });
 
 describe('scenario S5 through the portal: a vendor reports usage, the distributor accepts and closes', () => {

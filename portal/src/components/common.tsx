@@ -21,6 +21,20 @@ const COLORS: Record<string, string> = {
   REVOKING: 'gray',
   DRAFT: 'gray',
   LISTED: 'green',
+  UNLISTED: 'gray',
+  PUBLISHED: 'green',
+  ENDOFSALE: 'gray',
+  ENROLLING: 'orange',
+  REVIEWING: 'yellow',
+  DEPLOYING: 'blue',
+  COMPLETED: 'green',
+  CANCELED: 'gray',
+  UPLOADING: 'blue',
+  INVALID: 'red',
+  READY: 'teal',
+  ACCEPTED: 'green',
+  REJECTED: 'red',
+  CLOSED: 'gray',
 };
 
 export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
