@@ -10,6 +10,7 @@ import { AssetPage } from './pages/AssetPage.js';
 import { Catalog } from './pages/Catalog.js';
 import { ContractPage } from './pages/ContractPage.js';
 import { Contracts } from './pages/Contracts.js';
+import { Accounts, Hubs, Marketplaces } from './pages/Directory.js';
 import { ListingRequests } from './pages/ListingRequests.js';
 import { Orders } from './pages/Orders.js';
 import { ProductPage } from './pages/ProductPage.js';
@@ -56,6 +57,9 @@ export function navFor(role: AccountRole): NavEntry[] {
     case 'OPERATOR':
       return [
         { href: '/requests', label: 'All requests' },
+        { href: '/accounts', label: 'Accounts' },
+        { href: '/marketplaces', label: 'Marketplaces' },
+        { href: '/hubs', label: 'Hubs' },
         { href: '/usage', label: 'Usage files' },
         { href: '/contracts', label: 'Contracts' },
       ];
@@ -123,6 +127,9 @@ export function Shell() {
             <Route path="/products" component={Products} />
             <Route path="/products/:id">{(p) => <ProductPage id={p.id} />}</Route>
             <Route path="/listing-requests" component={ListingRequests} />
+            <Route path="/accounts" component={Accounts} />
+            <Route path="/marketplaces" component={Marketplaces} />
+            <Route path="/hubs" component={Hubs} />
             <Route path="/usage/new" component={UsageFileNew} />
             <Route path="/usage/:id">{(p) => <UsageFilePage id={p.id} />}</Route>
             <Route path="/orders/:id">{(p) => <AssetPage id={p.id} />}</Route>

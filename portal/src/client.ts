@@ -51,6 +51,13 @@ const EMBEDDED = [
   'ProductVersion',
   'ListingRequestConnection',
   'ListingRequestEdge',
+  'AccountConnection',
+  'AccountEdge',
+  'MarketplaceConnection',
+  'MarketplaceEdge',
+  'MarketplaceHub',
+  'HubConnection',
+  'HubEdge',
 ];
 
 type Data = Record<string, unknown> | null | undefined;

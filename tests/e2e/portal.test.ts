@@ -393,6 +393,25 @@ describe('scenario S5 through the portal: a vendor reports usage, the distributo
   }, 180_000);
 });
 
+describe("the operator's screens", () => {
+  it('lists accounts (filtered by role), marketplaces and hubs, a page at a time', async () => {
+    const op = await openPortal();
+    await signIn(op, DEMO.operator);
+    await op.getByRole('link', { name: 'Accounts' }).click();
+    await op.getByTestId('account-row-VA-100-003').waitFor(LIVE);
+    await op.getByRole('textbox', { name: 'Role' }).click();
+    await op.getByRole('option', { name: 'DISTRIBUTOR' }).click();
+    await expect.poll(() => op.getByTestId('account-row-VA-100-003').count(), LIVE).toBe(0);
+    await op.getByTestId('account-row-PA-200-001').waitFor(LIVE);
+    await shot(op, 'operator-accounts');
+    await op.getByRole('link', { name: 'Marketplaces' }).click();
+    await op.getByTestId('marketplace-row-MP-20001').waitFor(LIVE);
+    await shot(op, 'operator-marketplaces');
+    await op.getByRole('link', { name: 'Hubs' }).click();
+    await op.getByTestId('hub-row-HB-2000-0001').waitFor(LIVE);
+  }, 180_000);
+});
+
 describe('scenario S3 through the portal: buy, inquire, fix, approve', () => {
   let reseller: Page;
   let vendor: Page;
