@@ -39,7 +39,14 @@ const COLORS: Record<string, string> = {
 
 export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
   return (
-    <Badge color={COLORS[status] ?? 'gray'} variant="light" data-testid={testId} data-status={status}>
+    <Badge
+      color={COLORS[status] ?? 'gray'}
+      variant="light"
+      data-testid={testId}
+      data-status={status}
+      // a narrow table column must not cut the status to an ellipsis
+      style={{ minWidth: 'max-content' }}
+    >
       {status.replace('_', ' ')}
     </Badge>
   );

@@ -44,11 +44,12 @@ export function UsageFilePage({ id }: { id: string }) {
   const [{ data, fetching, error }, refetch] = useQuery({ query: UsageFilePageDocument, variables: { id } });
   const file = data?.usageFile;
   const busy = !!file && BUSY.includes(file.status);
+  // An interval, not a timeout per render: an answer equal to the last one renders nothing new.
   useEffect(() => {
     if (!busy) return;
-    const timer = setTimeout(() => refetch({ requestPolicy: 'network-only' }), 1000);
-    return () => clearTimeout(timer);
-  });
+    const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), 1000);
+    return () => clearInterval(timer);
+  }, [busy, refetch]);
   return (
     <Stack>
       <Group gap="sm">
