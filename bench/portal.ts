@@ -6,9 +6,9 @@
 // requests-assets benchmark does): this measures the portal, not the purchase flow. BENCH_ROUNDS (default 5).
 import { ChangeStore, childId, createLogger, databaseName, openDatabase } from '@daas/kit';
 import { requestModels } from '@daas/requests';
-import { chromium } from 'playwright-core';
 import { graphqlOk } from '../scripts/lib/graphql-client.js';
 import { DEMO, DEMO_TOKENS, demoToken } from '../scripts/seed/demo-data.js';
+import { launchChromium } from '../tests/support/browser.js';
 import { type Benchmark, ms, say, summarize } from './lib/benchmark.js';
 import { type BenchPlatform, startBenchPlatform } from './lib/platform.js';
 
@@ -115,16 +115,7 @@ async function writePending(p: BenchPlatform): Promise<string[]> {
 
 async function run() {
   const p = await startBenchPlatform();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const started = performance.now();
     await writePending(p);

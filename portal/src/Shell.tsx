@@ -5,12 +5,22 @@ import { useDisclosure } from '@mantine/hooks';
 import { Link, Redirect, Route, Router, Switch, useRoute } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import type { AccountRole } from './generated/graphql.js';
+import { Agreements } from './pages/Agreements.js';
 import { AssetPage } from './pages/AssetPage.js';
 import { Catalog } from './pages/Catalog.js';
+import { ContractPage } from './pages/ContractPage.js';
+import { Contracts } from './pages/Contracts.js';
+import { Accounts, Hubs, Marketplaces } from './pages/Directory.js';
+import { ListingRequests } from './pages/ListingRequests.js';
 import { Orders } from './pages/Orders.js';
+import { ProductPage } from './pages/ProductPage.js';
+import { Products } from './pages/Products.js';
 import { Purchase } from './pages/Purchase.js';
 import { RequestPage } from './pages/RequestPage.js';
 import { RequestQueue } from './pages/RequestQueue.js';
+import { UsageFileNew } from './pages/UsageFileNew.js';
+import { UsageFilePage } from './pages/UsageFilePage.js';
+import { UsageFiles } from './pages/UsageFiles.js';
 import { useSession } from './session-context.js';
 
 interface NavEntry {
@@ -21,16 +31,38 @@ interface NavEntry {
 export function navFor(role: AccountRole): NavEntry[] {
   switch (role) {
     case 'VENDOR':
-      return [{ href: '/requests', label: 'Request queue' }];
+      return [
+        { href: '/requests', label: 'Request queue' },
+        { href: '/products', label: 'Products' },
+        { href: '/listing-requests', label: 'Listing requests' },
+        { href: '/usage', label: 'Usage files' },
+        { href: '/contracts', label: 'Contracts' },
+        { href: '/agreements', label: 'Agreements' },
+      ];
     case 'DISTRIBUTOR':
     case 'RESELLER':
       return [
         { href: '/catalog', label: 'Catalog' },
         { href: '/orders', label: 'Orders and assets' },
         { href: '/requests', label: 'Requests' },
+        ...(role === 'DISTRIBUTOR'
+          ? [
+              { href: '/usage', label: 'Usage files' },
+              { href: '/listing-requests', label: 'Listing requests' },
+            ]
+          : []),
+        { href: '/contracts', label: 'Contracts' },
+        ...(role === 'DISTRIBUTOR' ? [{ href: '/agreements', label: 'Agreements' }] : []),
       ];
     case 'OPERATOR':
-      return [{ href: '/requests', label: 'All requests' }];
+      return [
+        { href: '/requests', label: 'All requests' },
+        { href: '/accounts', label: 'Accounts' },
+        { href: '/marketplaces', label: 'Marketplaces' },
+        { href: '/hubs', label: 'Hubs' },
+        { href: '/usage', label: 'Usage files' },
+        { href: '/contracts', label: 'Contracts' },
+      ];
   }
 }
 
@@ -88,6 +120,18 @@ export function Shell() {
               {(p) => <Purchase marketplace={p.marketplace} product={p.product} />}
             </Route>
             <Route path="/orders" component={Orders} />
+            <Route path="/usage" component={UsageFiles} />
+            <Route path="/contracts" component={Contracts} />
+            <Route path="/contracts/:id">{(p) => <ContractPage id={p.id} />}</Route>
+            <Route path="/agreements" component={Agreements} />
+            <Route path="/products" component={Products} />
+            <Route path="/products/:id">{(p) => <ProductPage id={p.id} />}</Route>
+            <Route path="/listing-requests" component={ListingRequests} />
+            <Route path="/accounts" component={Accounts} />
+            <Route path="/marketplaces" component={Marketplaces} />
+            <Route path="/hubs" component={Hubs} />
+            <Route path="/usage/new" component={UsageFileNew} />
+            <Route path="/usage/:id">{(p) => <UsageFilePage id={p.id} />}</Route>
             <Route path="/orders/:id">{(p) => <AssetPage id={p.id} />}</Route>
             <Route>
               <Redirect to={nav[0]?.href ?? '/requests'} />

@@ -30,6 +30,34 @@ const EMBEDDED = [
   'ListingEdge',
   'TierAccountConnection',
   'TierAccountEdge',
+  'UsagePeriod',
+  'UsageUpload',
+  'UsageRecordCounts',
+  'UsageFileStats',
+  'UsageFileConnection',
+  'UsageFileEdge',
+  'UsageRecordConnection',
+  'UsageRecordEdge',
+  'ContractConnection',
+  'ContractEdge',
+  'ProductConnection',
+  'ProductEdge',
+  'PpuCapability',
+  'ContractEvent',
+  'FormValue',
+  'AgreementConnection',
+  'AgreementEdge',
+  'ProductMaster',
+  'ProductVersion',
+  'ListingRequestConnection',
+  'ListingRequestEdge',
+  'AccountConnection',
+  'AccountEdge',
+  'MarketplaceConnection',
+  'MarketplaceEdge',
+  'MarketplaceHub',
+  'HubConnection',
+  'HubEdge',
 ];
 
 type Data = Record<string, unknown> | null | undefined;
@@ -90,6 +118,23 @@ export function createPortalClient(token: string): PortalClient {
           Mutation: {
             createPurchaseRequest: (_r, _a, cache) => invalidateLists(cache, 'assets', 'assetRequests'),
             createTierAccount: (_r, _a, cache) => invalidateLists(cache, 'tierAccounts'),
+            createProduct: (_r, _a, cache) => invalidateLists(cache, 'products'),
+            createProgramContract: (_r, _a, cache) => invalidateLists(cache, 'contracts'),
+            enrollDistributionAgreement: (_r, _a, cache) => invalidateLists(cache, 'contracts'),
+            // a usage file's status moves it between the status-filtered lists
+            ...Object.fromEntries(
+              [
+                'createUsageFile',
+                'submitUsageFile',
+                'acceptUsageFile',
+                'rejectUsageFile',
+                'closeUsageFile',
+                'deleteUsageFile',
+              ].map((m) => [
+                m,
+                (_r: Data, _a: unknown, cache: Cache) => invalidateLists(cache, 'usageFiles'),
+              ]),
+            ),
             // a new request becomes the asset's open one
             ...Object.fromEntries(
               ['createSuspendRequest', 'createResumeRequest', 'createCancelRequest'].map((m) => [

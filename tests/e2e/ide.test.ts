@@ -3,59 +3,32 @@
 // anything of a host other than the gateway.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleTab } from '../../gateway/ide/src/example-file.js';
 import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
+import { launchChromium, newWatch, watchPage } from '../support/browser.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 let t: TestStack;
 let browser: Browser;
 let page: Page;
-const foreignRequests: string[] = [];
-const policyViolations: string[] = [];
+const watch = newWatch();
 
 // Seeding the whole demo data set takes a while on a busy machine.
 beforeAll(async () => {
   t = await startTestStack({ seed: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('request', (req) => {
-    if (!isLocal(req.url())) foreignRequests.push(req.url());
-  });
-  page.on('websocket', (ws) => {
-    if (!isLocal(ws.url())) foreignRequests.push(ws.url());
-  });
-  page.on('console', (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) policyViolations.push(msg.text());
-  });
+  browser = await launchChromium();
+  page = watchPage(await browser.newPage({ viewport: { width: 1440, height: 900 } }), watch);
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   await t?.stop();
 });
-
-function isLocal(url: string): boolean {
-  const u = new URL(url);
-  if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'about:') return true;
-  return LOCAL_HOSTS.has(u.hostname);
-}
 
 async function openTab(name: string): Promise<void> {
   await page.locator('.graphiql-tab', { hasText: name }).first().click();
@@ -127,7 +100,7 @@ describe('the IDE', () => {
     const text = await responseText();
     expect(text).toContain('"kind": "CREATED"');
     expect(text).toContain('"name": "Stark Storage"');
-    expect(foreignRequests).toEqual([]);
+    expect(watch.foreign).toEqual([]);
   });
 
   it('shows the schema in the Docs panel and the Explorer', async () => {
@@ -147,8 +120,8 @@ describe('the IDE', () => {
   it('loaded nothing from outside the gateway and broke no content policy', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'ide.png') });
-    expect(foreignRequests).toEqual([]);
-    expect(policyViolations).toEqual([]);
+    expect(watch.foreign).toEqual([]);
+    expect(watch.policy).toEqual([]);
   });
 });
 

@@ -3,25 +3,27 @@
 // context: a reseller buys, the vendor inquires, the reseller fixes the value, the vendor approves, and the
 // reseller's open order page turns active without a reload. Then S4 (suspend, resume, cancel). The run
 // writes screenshots of the main pages to docs/portal/. The API is used only to pick the product to buy.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/ferretdb.js';
 import { DEMO } from '../../scripts/seed/demo-data.js';
+import { launchChromium, newWatch, watchPage } from '../support/browser.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 const SHOTS = join(REPO_ROOT, 'docs', 'portal');
 const DIST = join(REPO_ROOT, 'portal', 'dist');
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const RESELLER_MARKET = 'MP-30001'; // Initech Direct
-const LIVE = { timeout: 30_000 };
+const LIVE = { timeout: 60_000 };
+// Several engineers' stacks share two cores: a browser step may take minutes.
+vi.setConfig({ testTimeout: 240_000 });
 
 let t: TestStack;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
-const foreignRequests: string[] = [];
-const pageErrors: string[] = [];
+const watch = newWatch();
 
 interface Param {
   name: string;
@@ -40,19 +42,9 @@ interface Offer {
 let offer: Offer;
 
 beforeAll(async () => {
-  t = await startTestStack({ seed: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  // a loaded machine (several engineers' stacks at once) may take minutes to start each subgraph
+  t = await startTestStack({ seed: true, readyTimeoutMs: 420_000 });
+  browser = await launchChromium();
   // What the reseller can buy in its marketplace from Acme (the demo vendor): published, with a hold (so
   // suspend and resume exist), no tier configuration, ordering parameters of plain kinds to type in.
   const d = await t.queryOk<{ products: { edges: { node: Offer }[] } }>(
@@ -79,18 +71,12 @@ beforeAll(async () => {
     );
   if (!found) throw new Error('the demo data offers the reseller no product this test can buy');
   offer = found;
-}, 300_000);
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();
   await t?.stop();
 });
-
-function isLocal(url: string): boolean {
-  const u = new URL(url);
-  if (['data:', 'blob:', 'about:'].includes(u.protocol)) return true;
-  return LOCAL_HOSTS.has(u.hostname);
-}
 
 const portalUrl = () => t.gatewayUrl.replace(/\/graphql$/, '/portal/');
 
@@ -99,16 +85,7 @@ async function openPortal(viewport = { width: 1280, height: 900 }): Promise<Page
   const context = await browser.newContext({ viewport });
   contexts.push(context);
   const page = await context.newPage();
-  page.on('request', (r) => {
-    if (!isLocal(r.url())) foreignRequests.push(r.url());
-  });
-  page.on('websocket', (ws) => {
-    if (!isLocal(ws.url())) foreignRequests.push(ws.url());
-  });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
-  });
+  watchPage(page, watch);
   await page.goto(portalUrl());
   return page;
 }
@@ -179,6 +156,262 @@ describe('the portal', () => {
     await page.getByLabel('API token').waitFor(LIVE);
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
+});
+
+describe('scenario S1 through the portal: a distributor invites a vendor and both sign', () => {
+  let globex: Page;
+  let stark: Page;
+  let program = '';
+  let distribution = '';
+  const status = (page: Page) => page.getByTestId('contract-status').getAttribute('data-status');
+  const shownId = async (page: Page) =>
+    (await page.getByRole('heading', { level: 2 }).textContent())!.replace('Contract ', '').trim();
+
+  it('the distributor invites a vendor under its program: an unknown vendor is refused on its field, then the contract is pending', async () => {
+    globex = await openPortal();
+    await signIn(globex, DEMO.distributor);
+    await globex.getByRole('link', { name: 'Contracts', exact: true }).click();
+    await globex.getByRole('heading', { name: 'Invite a vendor' }).waitFor(LIVE);
+    await globex.getByRole('combobox', { name: 'Program agreement' }).click();
+    await globex.getByRole('option', { name: /^Globex Vendor Program/ }).click();
+    const vendor = globex.getByLabel('Vendor account');
+    await vendor.fill('VA-999-999');
+    await globex.getByRole('button', { name: 'Invite' }).click();
+    await expect.poll(() => vendor.getAttribute('aria-invalid'), LIVE).toBe('true');
+    await shot(globex, 'contracts-invite-error');
+    await vendor.fill('VA-100-003');
+    await vendor.press('Enter'); // keyboard: the form submits from its field
+    await globex.getByTestId('contract-status').waitFor(LIVE);
+    program = await shownId(globex);
+    expect(program).toMatch(/^CRP-/);
+    expect(await status(globex)).toBe('PENDING');
+  }, 180_000);
+
+  it('the vendor finds the offer among its contracts and signs it', async () => {
+    stark = await openPortal();
+    await signIn(stark, DEMO.vendor3);
+    await stark.getByRole('link', { name: 'Contracts', exact: true }).click();
+    await stark.getByTestId(`contract-row-${program}`).waitFor(LIVE);
+    await stark.getByRole('link', { name: program }).click();
+    await stark.getByRole('button', { name: 'Sign contract' }).click();
+    await expect.poll(() => status(stark), LIVE).toBe('ACTIVE');
+    await shot(stark, 'contract-signed');
+  }, 180_000);
+
+  it("the vendor enrolls in the distributor's distribution agreement and submits the enrolment", async () => {
+    await stark.getByRole('link', { name: 'Agreements' }).click();
+    await stark.getByTestId('agreement-table').waitFor(LIVE);
+    await shot(stark, 'agreements');
+    await stark.getByRole('button', { name: 'Enroll in Globex US Distribution' }).click();
+    await expect.poll(() => status(stark), LIVE).toBe('ENROLLING');
+    distribution = await shownId(stark);
+    expect(distribution).toMatch(/^CRD-/);
+    await stark.getByLabel('Support email').fill('ops@stark.example');
+    await stark.getByRole('button', { name: 'Submit enrolment' }).click();
+    await expect.poll(() => status(stark), LIVE).toBe('PENDING');
+  }, 180_000);
+
+  it('the distributor approves (countersigns): active for both', async () => {
+    await globex.goto(`${portalUrl()}#/contracts/${distribution}`);
+    await expect.poll(() => status(globex), LIVE).toBe('PENDING');
+    await globex.getByText('support_email: ops@stark.example').waitFor(LIVE);
+    await globex.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect.poll(() => status(globex), LIVE).toBe('ACTIVE');
+    await shot(globex, 'contract-approved');
+    await stark.getByRole('link', { name: 'Contracts', exact: true }).click();
+    await stark.getByTestId(`contract-row-${distribution}`).waitFor(LIVE);
+    await expect
+      .poll(() => stark.getByTestId(`contract-status-${distribution}`).getAttribute('data-status'), LIVE)
+      .toBe('ACTIVE');
+    await shot(stark, 'contracts');
+  }, 180_000);
+});
+
+describe('scenario S2 through the portal: a vendor publishes a product and lists it', () => {
+  let stark: Page;
+  let hooli: Page;
+  let product = '';
+  const HOOLI_MARKET = 'Hooli Australia';
+
+  it('the vendor creates a product, adds an item (an empty MPN refused on its field) and a parameter, and publishes version 1', async () => {
+    stark = await openPortal();
+    await signIn(stark, DEMO.vendor3);
+    await stark.getByRole('link', { name: 'Products' }).click();
+    await stark.getByRole('heading', { name: 'New product' }).waitFor(LIVE);
+    await stark.getByLabel('Product name').fill('Portal Backup Vault');
+    await stark.getByLabel('Short description').fill('made in the portal');
+    await stark.getByRole('button', { name: 'Create product' }).click();
+    await stark.getByTestId('product-status').waitFor(LIVE);
+    expect(await stark.getByTestId('product-status').getAttribute('data-status')).toBe('DRAFT');
+    product = (await stark.getByText(/^PRD-[\d-]+ ·/).textContent())!.split(' ')[0]!;
+    await stark.getByLabel('Item name').fill('Vault seat');
+    await stark.getByRole('button', { name: 'Add item' }).click();
+    const mpn = stark.getByLabel('Item MPN');
+    await expect.poll(() => mpn.getAttribute('aria-invalid'), LIVE).toBe('true');
+    await mpn.fill('VAULT-SEAT');
+    await stark.getByRole('button', { name: 'Add item' }).click();
+    await stark.getByTestId('item-table').getByText('VAULT-SEAT').waitFor(LIVE);
+    await stark.getByLabel('Parameter name').fill('vault_name');
+    await stark.getByLabel('Parameter title').fill('Vault name');
+    await stark.getByRole('button', { name: 'Add parameter' }).click();
+    await stark.getByTestId('parameter-table').getByText('vault_name').waitFor(LIVE);
+    await stark.getByRole('button', { name: 'Publish version 1' }).click();
+    await expect
+      .poll(() => stark.getByTestId('product-status').getAttribute('data-status'), LIVE)
+      .toBe('PUBLISHED');
+    await stark.getByTestId('version-table').waitFor(LIVE);
+  }, 240_000);
+
+  it('the vendor asks to list it under its distribution contract: a listing request in review', async () => {
+    await stark.getByRole('combobox', { name: 'List under the distribution contract' }).click();
+    await stark.getByRole('option', { name: new RegExp(`^${HOOLI_MARKET} ·`) }).click();
+    await stark.getByRole('button', { name: 'Request listing' }).click();
+    await stark.getByTestId('listing-table').waitFor(LIVE);
+    await shot(stark, 'product');
+  }, 180_000);
+
+  it("the marketplace's distributor deploys and completes the request: the product is listed", async () => {
+    hooli = await openPortal();
+    await signIn(hooli, DEMO.distributor2);
+    await hooli.getByRole('link', { name: 'Listing requests' }).click();
+    const row = hooli.locator('[data-testid^="listing-request-row-"]', { hasText: 'Portal Backup Vault' });
+    await row.waitFor(LIVE);
+    const id = (await row.getAttribute('data-testid'))!.replace('listing-request-row-', '');
+    await hooli.getByRole('button', { name: `Deploy ${id}` }).click();
+    await expect
+      .poll(() => hooli.getByTestId(`listing-request-status-${id}`).getAttribute('data-status'), LIVE)
+      .toBe('DEPLOYING');
+    await shot(hooli, 'listing-requests');
+    await hooli.getByRole('button', { name: `Complete ${id}` }).click();
+    await expect
+      .poll(() => hooli.getByTestId(`listing-request-status-${id}`).getAttribute('data-status'), LIVE)
+      .toBe('COMPLETED');
+    // the vendor's product page, opened again, shows the listing
+    await stark.getByRole('link', { name: 'Products' }).click();
+    await stark.getByRole('link', { name: 'Portal Backup Vault' }).click();
+    await stark.getByRole('heading', { name: 'Portal Backup Vault' }).waitFor(LIVE);
+    expect(await stark.getByText(`${product} · made in the portal`).count()).toBe(1);
+    await stark.getByTestId('listing-table').waitFor(LIVE);
+    const listing = stark.getByTestId('listing-table').locator('[data-status]').first();
+    await expect.poll(() => listing.getAttribute('data-status'), LIVE).toBe('LISTED');
+  }, 240_000);
+});
+
+describe('scenario S5 through the portal: a vendor reports usage, the distributor accepts and closes', () => {
+  let vendor: Page;
+  let distributor: Page;
+  let file = '';
+  const dir = mkdtempSync(join(tmpdir(), 'portal-usage-'));
+  const now = new Date();
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const from = day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
+  const to = day(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)));
+  // Acme Cloud Backup's storage item on the demo's active asset in Globex US (docs/usage.md's walk-through)
+  const csv = (name: string, quantities: string[]) => {
+    const path = join(dir, name);
+    const head =
+      'record_id,item_search_criteria,item_search_value,quantity,start_time_utc,end_time_utc,asset_search_criteria,asset_search_value';
+    const rows = quantities.map(
+      (q, i) =>
+        `portal-${i + 1},item.mpn,BACKUP-STORAGE,${q},${from} 00:00:00,${to} 23:59:59,asset.id,AS-1000-0000-0002`,
+    );
+    writeFileSync(path, `${[head, ...rows].join('\n')}\n`);
+    return path;
+  };
+  const fileStatus = (page: Page) => page.getByTestId('usage-status').getAttribute('data-status');
+
+  it('the vendor creates a usage file: a missing contract is refused on its field, then created as a draft', async () => {
+    vendor = await openPortal();
+    await signIn(vendor, DEMO.vendor);
+    await vendor.getByRole('link', { name: 'Usage files' }).click();
+    await vendor.getByRole('heading', { name: 'Usage files' }).waitFor(LIVE);
+    await vendor.getByRole('link', { name: 'New usage file' }).click();
+    await vendor.getByRole('heading', { name: 'New usage file' }).waitFor(LIVE);
+    await vendor.getByLabel('Name').fill('Portal usage report');
+    await vendor.getByRole('combobox', { name: 'Product' }).click();
+    await vendor.getByRole('option', { name: /Acme Cloud Backup/ }).click();
+    await vendor.getByRole('button', { name: 'Create usage file' }).click();
+    const contract = vendor.getByRole('combobox', { name: 'Distribution contract' });
+    await expect.poll(() => contract.getAttribute('aria-invalid'), LIVE).toBe('true');
+    await shot(vendor, 'usage-new-error');
+    await contract.click();
+    await vendor.getByRole('option', { name: /^Globex US ·/ }).click();
+    await vendor.getByRole('button', { name: 'Create usage file' }).click();
+    await vendor.getByTestId('usage-status').waitFor(LIVE);
+    file = (await vendor.getByRole('heading', { level: 2 }).textContent())!.replace('Usage file ', '').trim();
+    expect(file).toMatch(/^UF-/);
+    expect(await fileStatus(vendor)).toBe('DRAFT');
+  }, 180_000);
+
+  it('uploads a CSV with a wrong quantity: the progress bar fills, the file turns INVALID and the row says why', async () => {
+    await vendor.locator('input[type="file"]').setInputFiles(csv('wrong.csv', ['12.5', 'lots']));
+    await vendor.getByRole('button', { name: 'Upload' }).click();
+    await expect
+      .poll(
+        () => vendor.getByTestId('upload-progress').getByRole('progressbar').getAttribute('aria-valuenow'),
+        LIVE,
+      )
+      .toBe('100');
+    await expect.poll(() => fileStatus(vendor), LIVE).toBe('INVALID');
+    await vendor.getByTestId('usage-errors').waitFor(LIVE);
+    const problems = await vendor.getByTestId('usage-errors').textContent();
+    expect(problems).toContain('portal-2');
+    expect(problems).toContain('quantity');
+    expect(problems).not.toContain('portal-1');
+    await shot(vendor, 'usage-file-invalid');
+  }, 180_000);
+
+  it('uploads the corrected CSV: READY, then submits it to the distributor (PENDING)', async () => {
+    await vendor.locator('input[type="file"]').setInputFiles(csv('right.csv', ['12.5', '7']));
+    await vendor.getByRole('button', { name: 'Upload' }).click();
+    await expect.poll(() => fileStatus(vendor), LIVE).toBe('READY');
+    expect(await vendor.getByTestId('usage-counts').textContent()).toBe('2 valid, 0 invalid');
+    expect(await vendor.getByTestId('usage-errors').count()).toBe(0);
+    await vendor.getByRole('button', { name: 'Submit to Globex Distribution' }).click();
+    await expect.poll(() => fileStatus(vendor), LIVE).toBe('PENDING');
+  }, 180_000);
+
+  it('the distributor finds it among the usage files to accept, accepts it with a note, and closes it with a billing id', async () => {
+    distributor = await openPortal();
+    await signIn(distributor, DEMO.distributor);
+    await distributor.getByRole('link', { name: 'Usage files' }).click();
+    await distributor.getByTestId(`usage-row-${file}`).waitFor(LIVE);
+    expect(await distributor.getByTestId(`usage-status-${file}`).getAttribute('data-status')).toBe('PENDING');
+    await shot(distributor, 'usage-files');
+    await distributor.getByRole('link', { name: file }).click();
+    await distributor.getByLabel('Note').fill('matches our meter');
+    await distributor.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => fileStatus(distributor), LIVE).toBe('ACCEPTED');
+    await distributor.getByLabel('Billing id').fill('INV-PORTAL-1');
+    await distributor.getByRole('button', { name: 'Close file' }).click();
+    await expect.poll(() => fileStatus(distributor), LIVE).toBe('CLOSED');
+    await shot(distributor, 'usage-file-closed');
+    // the vendor's list shows where its report ended
+    await vendor.getByRole('link', { name: 'Usage files' }).click();
+    await vendor.getByTestId(`usage-row-${file}`).waitFor(LIVE);
+    await expect
+      .poll(() => vendor.getByTestId(`usage-status-${file}`).getAttribute('data-status'), LIVE)
+      .toBe('CLOSED');
+  }, 180_000);
+});
+
+describe("the operator's screens", () => {
+  it('lists accounts (filtered by role), marketplaces and hubs, a page at a time', async () => {
+    const op = await openPortal();
+    await signIn(op, DEMO.operator);
+    await op.getByRole('link', { name: 'Accounts' }).click();
+    await op.getByTestId('account-row-VA-100-003').waitFor(LIVE);
+    await op.getByRole('combobox', { name: 'Role' }).click();
+    await op.getByRole('option', { name: 'DISTRIBUTOR' }).click();
+    await expect.poll(() => op.getByTestId('account-row-VA-100-003').count(), LIVE).toBe(0);
+    await op.getByTestId('account-row-PA-200-001').waitFor(LIVE);
+    await shot(op, 'operator-accounts');
+    await op.getByRole('link', { name: 'Marketplaces' }).click();
+    await op.getByTestId('marketplace-row-MP-20001').waitFor(LIVE);
+    await shot(op, 'operator-marketplaces');
+    await op.getByRole('link', { name: 'Hubs' }).click();
+    await op.getByTestId('hub-row-HB-2000-0001').waitFor(LIVE);
+  }, 180_000);
 });
 
 describe('scenario S3 through the portal: buy, inquire, fix, approve', () => {
@@ -332,10 +565,15 @@ describe('scenario S3 through the portal: buy, inquire, fix, approve', () => {
     await phone.getByRole('button', { name: 'Menu' }).click();
     await phone.getByRole('link', { name: 'Request queue' }).waitFor(LIVE);
     await shot(phone, 'phone-menu');
+    await phone.getByRole('link', { name: 'Usage files' }).click();
+    await phone.getByRole('heading', { name: 'Usage files' }).waitFor(LIVE);
+    await phone.getByTestId('usage-table').waitFor(LIVE);
+    await shot(phone, 'phone-usage-files');
   });
 
   it('loaded nothing from another host and raised no page error', () => {
-    expect(foreignRequests).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(watch.foreign).toEqual([]);
+    expect(watch.errors).toEqual([]);
+    expect(watch.policy).toEqual([]);
   });
 });

@@ -21,11 +21,32 @@ const COLORS: Record<string, string> = {
   REVOKING: 'gray',
   DRAFT: 'gray',
   LISTED: 'green',
+  UNLISTED: 'gray',
+  PUBLISHED: 'green',
+  ENDOFSALE: 'gray',
+  ENROLLING: 'orange',
+  REVIEWING: 'yellow',
+  DEPLOYING: 'blue',
+  COMPLETED: 'green',
+  CANCELED: 'gray',
+  UPLOADING: 'blue',
+  INVALID: 'red',
+  READY: 'teal',
+  ACCEPTED: 'green',
+  REJECTED: 'red',
+  CLOSED: 'gray',
 };
 
 export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
   return (
-    <Badge color={COLORS[status] ?? 'gray'} variant="light" data-testid={testId} data-status={status}>
+    <Badge
+      color={COLORS[status] ?? 'gray'}
+      variant="light"
+      data-testid={testId}
+      data-status={status}
+      // a narrow table column must not cut the status to an ellipsis
+      style={{ minWidth: 'max-content' }}
+    >
       {status.replace('_', ' ')}
     </Badge>
   );

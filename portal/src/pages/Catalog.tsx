@@ -4,7 +4,8 @@ import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, Title } from 
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import { Link } from 'wouter';
-import { LoadState, Pager, usePager } from '../components/common.js';
+import { ConnectionTable } from '../components/ConnectionTable.js';
+import { usePager } from '../components/common.js';
 import { CatalogDocument, PortalMarketplacesDocument } from '../generated/graphql.js';
 
 const PAGE = 20;
@@ -38,69 +39,47 @@ export function Catalog() {
           w={260}
         />
       </Group>
-      <LoadState
-        fetching={fetching}
-        error={error}
-        hasData={!!conn}
-        empty={conn?.edges.length === 0}
+      <ConnectionTable
+        result={{ conn, fetching, error }}
+        pager={pager}
+        columns={['Product', 'Vendor', 'Items', '']}
+        testId="catalog"
+        rowTestId="product"
+        minWidth={720}
         emptyText="Nothing is offered to you in this marketplace yet."
+        row={(p) => (
+          <>
+            <Table.Td>
+              <Text size="sm" fw={500}>
+                {p.name}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {p.id} {p.shortDescription ? `· ${p.shortDescription}` : ''}
+              </Text>
+            </Table.Td>
+            <Table.Td>{p.vendor.name}</Table.Td>
+            <Table.Td>
+              <Group gap={4}>
+                {p.items.map((i) => (
+                  <Badge key={i.id} variant="outline" size="sm">
+                    {i.name}
+                  </Badge>
+                ))}
+              </Group>
+            </Table.Td>
+            <Table.Td>
+              <Button
+                component={Link}
+                href={`/purchase/${marketplace}/${p.id}`}
+                size="xs"
+                aria-label={`Buy ${p.name} in ${mpName}`}
+              >
+                Buy
+              </Button>
+            </Table.Td>
+          </>
+        )}
       />
-      {conn && conn.edges.length > 0 && (
-        <Table.ScrollContainer minWidth={720}>
-          <Table striped data-testid="catalog">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Product</Table.Th>
-                <Table.Th>Vendor</Table.Th>
-                <Table.Th>Items</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {conn.edges.map(({ node: p }) => (
-                <Table.Tr key={p.id} data-testid={`product-${p.id}`}>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {p.name}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {p.id} {p.shortDescription ? `· ${p.shortDescription}` : ''}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{p.vendor.name}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {p.items.map((i) => (
-                        <Badge key={i.id} variant="outline" size="sm">
-                          {i.name}
-                        </Badge>
-                      ))}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Button
-                      component={Link}
-                      href={`/purchase/${marketplace}/${p.id}`}
-                      size="xs"
-                      aria-label={`Buy ${p.name} in ${mpName}`}
-                    >
-                      Buy
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {conn && (
-        <Pager
-          pager={pager}
-          total={conn.totalCount}
-          hasNextPage={conn.pageInfo.hasNextPage}
-          endCursor={conn.pageInfo.endCursor}
-        />
-      )}
       <Text size="sm" c="dimmed">
         Your orders are under{' '}
         <Anchor component={Link} href="/orders">

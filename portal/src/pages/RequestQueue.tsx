@@ -5,7 +5,8 @@ import { Anchor, Group, Paper, Select, Stack, Table, Text, TextInput, Title } fr
 import { useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { Link } from 'wouter';
-import { LoadState, Pager, StatusBadge, usePager, when } from '../components/common.js';
+import { ConnectionTable } from '../components/ConnectionTable.js';
+import { StatusBadge, usePager, when } from '../components/common.js';
 import {
   type AssetRequestFilter,
   type AssetRequestStatus,
@@ -100,59 +101,34 @@ export function RequestQueue() {
           />
         </Group>
       </Paper>
-      <LoadState
-        fetching={fetching}
-        error={error}
-        hasData={!!conn}
-        empty={conn?.edges.length === 0}
+      <ConnectionTable
+        result={{ conn, fetching, error }}
+        pager={pager}
+        columns={['Request', 'Type', 'Status', 'Product', 'Customer', 'Marketplace', 'Updated']}
+        testId="request-table"
+        rowTestId="request-row"
+        minWidth={760}
         emptyText="No requests match these filters."
+        row={(r) => (
+          <>
+            <Table.Td>
+              <Anchor component={Link} href={`/requests/${r.id}`}>
+                {r.id}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>{r.type}</Table.Td>
+            <Table.Td>
+              <StatusBadge status={r.status} testId={`request-status-${r.id}`} />
+            </Table.Td>
+            <Table.Td>{r.product?.name ?? '—'}</Table.Td>
+            <Table.Td>
+              <Text size="sm">{r.customer?.name ?? r.asset?.tiers.customer?.name ?? '—'}</Text>
+            </Table.Td>
+            <Table.Td>{r.marketplace?.name ?? '—'}</Table.Td>
+            <Table.Td>{when(r.updatedAt)}</Table.Td>
+          </>
+        )}
       />
-      {conn && conn.edges.length > 0 && (
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped highlightOnHover data-testid="request-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Request</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Product</Table.Th>
-                <Table.Th>Customer</Table.Th>
-                <Table.Th>Marketplace</Table.Th>
-                <Table.Th>Updated</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {conn.edges.map(({ node: r }) => (
-                <Table.Tr key={r.id} data-testid={`request-row-${r.id}`}>
-                  <Table.Td>
-                    <Anchor component={Link} href={`/requests/${r.id}`}>
-                      {r.id}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{r.type}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={r.status} testId={`request-status-${r.id}`} />
-                  </Table.Td>
-                  <Table.Td>{r.product?.name ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{r.customer?.name ?? r.asset?.tiers.customer?.name ?? '—'}</Text>
-                  </Table.Td>
-                  <Table.Td>{r.marketplace?.name ?? '—'}</Table.Td>
-                  <Table.Td>{when(r.updatedAt)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {conn && (
-        <Pager
-          pager={pager}
-          total={conn.totalCount}
-          hasNextPage={conn.pageInfo.hasNextPage}
-          endCursor={conn.pageInfo.endCursor}
-        />
-      )}
     </Stack>
   );
 }
