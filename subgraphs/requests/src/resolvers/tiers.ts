@@ -21,7 +21,7 @@ import type { RequestContext } from '../env.js';
 import { actorOf } from '../flows/requests.js';
 import { createTierAccount, decommissionTierAccount } from '../flows/tier-accounts.js';
 import type { TierAccountDoc, TierConfigDoc, TierConfigRequestDoc } from '../models/index.js';
-import { history, idParser, ref, statusParser } from './common.js';
+import { enumsParser, history, idParser, ref, statusParser } from './common.js';
 
 interface CreateTierAccountInput {
   type: 'CUSTOMER' | 'RESELLER';
@@ -62,7 +62,7 @@ export const tierResolvers = {
     },
     tierConfigRequests: (
       _: unknown,
-      args: PageArgs & { filter?: { status?: string; product?: string } },
+      args: PageArgs & { filter?: { status?: string; statuses?: string[]; product?: string } },
       ctx: RequestContext,
     ) =>
       paginate(
@@ -71,6 +71,7 @@ export const tierResolvers = {
           ...visibleTo(ctx.identity),
           ...mapFilter(args.filter, {
             status: statusParser(),
+            statuses: enumsParser('statuses'),
             product: idParser('productId', 'filter.product', 'product'),
           }),
         },
