@@ -76,7 +76,7 @@ async function graphqlRequestCount(token: string, filter: Record<string, unknown
 
 let seq = 0;
 /** A purchase as a Connect distributor sends it, the customer inline. */
-async function purchase(): Promise<Req> {
+async function purchase(customer?: string): Promise<Req> {
   seq++;
   const uid = `rest-${seq}-${Date.now()}`;
   return ok(
@@ -90,7 +90,7 @@ async function purchase(): Promise<Req> {
         connection: { id: 'CT-ignored', type: 'production' },
         items: P.items.map((i) => (i.type === 'PPU' ? { id: i.id } : { id: i.id, quantity: 5 })),
         params: P.ordering.map((p) => ({ id: p.name, value: p.value })),
-        tiers: { customer: { name: `REST customer ${seq}`, external_id: uid } },
+        tiers: { customer: { name: customer ?? `REST customer ${seq}`, external_id: uid } },
       },
     }),
     201,
@@ -151,6 +151,134 @@ describe('lists', () => {
     expect(assets.every((a) => a.product.id === P.id)).toBe(true);
     const one = ok(await rest(t, D, 'GET', `subscriptions/assets/${assets[0]!.id}`)) as { id: string };
     expect(one.id).toBe(assets[0]!.id);
+  });
+});
+
+describe('RQL with several values', () => {
+  const ids = (a: RestAnswer) => (ok(a) as { id: string }[]).map((r) => r.id);
+  const stamp = `${Date.now()}`;
+  let pending: Req;
+  let inquiring: Req;
+
+  beforeAll(async () => {
+    pending = await purchase(`Quokka Labs ${stamp}`);
+    inquiring = await purchase(`Wombat Works ${stamp}`);
+    const first = P.ordering[0]!;
+    ok(
+      await rest(t, V, 'PUT', `requests/${inquiring.id}`, {
+        asset: { params: [{ id: first.name, value_error: 'check it' }] },
+      }),
+    );
+    expect((ok(await rest(t, V, 'POST', `requests/${inquiring.id}/inquire`, {})) as Req).status).toBe(
+      'inquiring',
+    );
+  }, 120_000);
+
+  it('in() and or() of one field list exactly what the plural GraphQL filter lists, for each role', async () => {
+    for (const token of [V, D, DEMO.reseller, DEMO.operator]) {
+      const g = await graphqlRequestCount(token, { statuses: ['PENDING', 'INQUIRING'] });
+      const byOne = [
+        await graphqlRequestCount(token, { status: 'PENDING' }),
+        await graphqlRequestCount(token, { status: 'INQUIRING' }),
+      ];
+      // the plural field is the union of the singular ones
+      expect(g.total).toBe(byOne[0]!.total + byOne[1]!.total);
+      expect([...g.ids].sort()).toEqual([...byOne[0]!.ids, ...byOne[1]!.ids].sort());
+      for (const q of [
+        'requests?in(status,(pending,inquiring))&limit=500',
+        'requests?or(eq(status,pending),eq(status,inquiring))&limit=500',
+        'requests?or(in(status,(inquiring)),eq(status,pending))&limit=500',
+        `requests?${encodeURIComponent('in(status,(pending,inquiring))')}&limit=500`,
+      ]) {
+        const a = await rest(t, token, 'GET', q);
+        expect(ids(a), q).toEqual(g.ids);
+        expect(a.headers['content-range']).toBe(
+          g.total ? `items 0-${g.ids.length - 1}/${g.total}` : 'items 0-0/0',
+        );
+      }
+    }
+    const both = ids(await rest(t, V, 'GET', 'requests?in(status,(pending,inquiring))&limit=500'));
+    expect(both).toContain(pending.id);
+    expect(both).toContain(inquiring.id);
+    const types = await graphqlRequestCount(V, { types: ['PURCHASE', 'CHANGE'] });
+    expect(ids(await rest(t, V, 'GET', 'requests?in(type,(purchase,change))&limit=500'))).toEqual(types.ids);
+  });
+
+  it('a singular and a plural condition on one field both hold', async () => {
+    const a = ids(
+      await rest(t, V, 'GET', 'requests?and(in(status,(pending,inquiring)),eq(status,inquiring))&limit=500'),
+    );
+    expect(a).toContain(inquiring.id);
+    expect(a).not.toContain(pending.id);
+    const g = await graphqlRequestCount(V, { status: 'INQUIRING' });
+    expect(a).toEqual(g.ids);
+    const none = await rest(t, V, 'GET', 'requests?and(in(status,(approved,failed)),eq(status,pending))');
+    expect(ok(none)).toEqual([]);
+  });
+
+  it('ilike(*text*) on the customer name finds requests and assets in any case, within what a role sees', async () => {
+    for (const text of [`quokka labs ${stamp}`, `QUOKKA LABS ${stamp}`, `Labs ${stamp}`]) {
+      const q = `ilike(asset.tiers.customer.name,*${encodeURIComponent(text)}*)`;
+      const found = ok(await rest(t, V, 'GET', `requests?${q}`)) as Req[];
+      expect(
+        found.map((r) => r.id),
+        text,
+      ).toEqual([pending.id]);
+      expect(found[0]!.asset.tiers.customer.name).toBe(`Quokka Labs ${stamp}`);
+    }
+    const byStamp = ids(await rest(t, D, 'GET', `requests?ilike(asset.tiers.customer.name,*${stamp}*)`));
+    expect([...byStamp].sort()).toEqual([pending.id, inquiring.id].sort());
+    const assets = ids(
+      await rest(t, D, 'GET', `assets?ilike(tiers.customer.name,*wombat%20works%20${stamp}*)`),
+    );
+    expect(assets).toEqual([inquiring.asset.id]);
+    const g = await t.queryOk<{ assets: { edges: { node: { id: string } }[] } }>(
+      D,
+      'query($n: String) { assets(first: 10, filter: { customerName: $n }) { edges { node { id } } } }',
+      { n: `wombat WORKS ${stamp}` },
+    );
+    expect(g.assets.edges.map((e) => e.node.id)).toEqual([inquiring.asset.id]);
+    // combined with other conditions; and another provider's reseller sees none of them
+    expect(
+      ids(
+        await rest(
+          t,
+          V,
+          'GET',
+          `requests?and(eq(status,pending),ilike(asset.tiers.customer.name,*${stamp}*))`,
+        ),
+      ),
+    ).toEqual([pending.id]);
+    expect(
+      ok(await rest(t, DEMO.reseller, 'GET', `requests?ilike(asset.tiers.customer.name,*${stamp}*)`)),
+    ).toEqual([]);
+    // regex characters are text
+    expect(ok(await rest(t, V, 'GET', 'requests?ilike(asset.tiers.customer.name,*.%2A*)'))).toEqual([]);
+  });
+
+  it('tier config requests: in(status,…) lists what the plural GraphQL filter lists', async () => {
+    const g = await t.queryOk<{ tierConfigRequests: { edges: { node: { id: string } }[] } }>(
+      V,
+      '{ tierConfigRequests(first: 500, filter: { statuses: [PENDING, INQUIRING, APPROVED] }) { edges { node { id } } } }',
+    );
+    const a = ids(
+      await rest(t, V, 'GET', 'tier/config-requests?in(status,(pending,inquiring,approved))&limit=500'),
+    );
+    expect(a).toEqual(g.tierConfigRequests.edges.map((e) => e.node.id));
+  });
+
+  it('what a filter cannot express is a 400 RQL_001 naming it; an empty plural is bad input', async () => {
+    const refused = async (q: string, pattern: RegExp) =>
+      expect(connectError(await rest(t, V, 'GET', `requests?${q}`), 400, 'RQL_001'), q).toMatch(pattern);
+    await refused('or(eq(status,pending),eq(type,purchase))', /or\(\) across fields/);
+    await refused('or(eq(status,pending),ne(status,failed))', /ne\(\)/);
+    await refused('in(asset.id,(AS-1,AS-2))', /several values for "asset\.id"/);
+    await refused('ilike(asset.tiers.customer.name,quokka*)', /\*text\*/);
+    await refused('not(in(status,(pending,failed)))', /not\(\)/);
+    await refused('out(status,(pending,failed))', /out\(\)/);
+    const e = await t.query(V, '{ assetRequests(filter: { statuses: [] }) { totalCount } }');
+    expect(e.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(e.errors?.[0]?.message).toMatch(/filter\.statuses/);
   });
 });
 
@@ -238,7 +366,7 @@ describe('errors and hostile input', () => {
     );
     expect(
       connectError(
-        await rest(t, V, 'GET', 'requests?ilike(asset.tiers.customer.name,*acme*)'),
+        await rest(t, V, 'GET', 'requests?like(asset.tiers.customer.name,*acme*)'),
         400,
         'RQL_001',
       ),
