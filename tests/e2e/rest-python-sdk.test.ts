@@ -24,9 +24,14 @@ beforeAll(async () => {
   if (!existsSync(PYTHON)) {
     throw new Error('tools/connect-sdk is missing: run `node scripts/bootstrap.mjs --tests` (npm test does)');
   }
-  t = await startTestStack({ seed: true, rest: true, env: { AUTH_TIMEOUT_MS: '60000' } });
+  t = await startTestStack({
+    seed: true,
+    rest: true,
+    env: { AUTH_TIMEOUT_MS: '60000' },
+    readyTimeoutMs: 400_000, // a loaded two-core machine starts seven processes slowly
+  });
   P = await orderableProduct(t, DEMO.distributor, 'MP-20001');
-}, 600_000);
+}, 900_000);
 
 afterAll(async () => {
   await t?.stop();
