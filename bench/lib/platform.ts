@@ -58,6 +58,7 @@ export async function startBenchPlatform(
     ports: 'free',
     env: common,
     ...(services ? { services } : {}),
+    readyTimeoutMs: 600_000, // a loaded machine starts seven processes slowly; figures come after
     ...(logDir ? { logDir } : {}),
   });
   const extras: ChildProcess[] = [];
