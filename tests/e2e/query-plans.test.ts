@@ -50,13 +50,13 @@ let flavour: 'documentdb' | 'mongodb' | 'ferretdb-v1';
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'query-plans-'));
   logFile = join(dir, 'queries.jsonl');
-  t = await startTestStack({ seed: true, env: { DB_QUERY_LOG: logFile } });
+  t = await startTestStack({ seed: true, env: { DB_QUERY_LOG: logFile }, readyTimeoutMs: 400_000 });
   const db = await t.database('requests');
   const info = await db.conn.db!.admin().command({ buildInfo: 1 });
   flavour = info.ferretdbVersion ? 'ferretdb-v1' : info.ferretdb ? 'documentdb' : 'mongodb';
   if (flavour === 'ferretdb-v1') return;
   await loadScaleData({ mongoUri: t.mongoUri, dbPrefix: t.dbPrefix, n: N });
-}, 900_000); // a seeded stack and the bulk load: minutes on a busy two-core machine
+}, 1_500_000); // a seeded stack and the bulk load: minutes on a busy two-core machine
 
 afterAll(async () => {
   await t?.stop();
