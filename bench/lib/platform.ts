@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FerretDB, REPO_ROOT, startFerretDB } from '../../scripts/lib/ferretdb.js';
 import { freePort } from '../../scripts/lib/ports.js';
-import { entryPoint, type Stack, SUBGRAPH_NAMES, startStack } from '../../scripts/lib/stack.js';
+import {
+  entryPoint,
+  type ServiceName,
+  type Stack,
+  SUBGRAPH_NAMES,
+  startStack,
+} from '../../scripts/lib/stack.js';
 import { seedDemo } from '../../scripts/seed/index.js';
 
 export interface BenchPlatform {
@@ -29,6 +35,8 @@ export async function startBenchPlatform(
   env: Record<string, string> = {},
   /** a database server of the bench's own (e.g. privateDatabase(), which it may restart) */
   database: { mongoUri?: string } = {},
+  /** the services to start (the stack's default: all but the REST service) */
+  services?: readonly ServiceName[],
 ): Promise<BenchPlatform> {
   let ferret: FerretDB | null = null;
   let dir: string | null = null;
@@ -49,6 +57,8 @@ export async function startBenchPlatform(
     identityKeys,
     ports: 'free',
     env: common,
+    ...(services ? { services } : {}),
+    readyTimeoutMs: 600_000, // a loaded machine starts seven processes slowly; figures come after
     ...(logDir ? { logDir } : {}),
   });
   const extras: ChildProcess[] = [];

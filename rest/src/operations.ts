@@ -278,6 +278,33 @@ query RestUsageFiles($first: Int, $after: String, $nodes: Boolean!, $filter: Usa
 }
 ${USAGE_FILE}`;
 
+const USAGE_RECORD = `
+fragment RestUsageRecord on UsageRecord {
+  id row status errors recordId note mpn itemName quantity amount tier startTime endTime categoryId
+  assetReconId externalBillingId externalBillingNote closedAt
+  params { name value }
+  usageFile { id name }
+  item { id }
+  asset { id }
+}`;
+
+/** Records are listed per usage file, as its `records` connection (there is no root list). */
+export const USAGE_RECORDS = `
+query RestUsageRecords($file: ID!, $first: Int, $after: String, $nodes: Boolean!, $filter: UsageRecordFilter) {
+  file: usageFile(id: $file) {
+    list: records(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node @include(if: $nodes) { ...RestUsageRecord } }
+    }
+  }
+}
+${USAGE_RECORD}`;
+
+export const USAGE_RECORD_ONE = `
+query RestUsageRecord($id: ID!) { one: usageRecord(id: $id) { ...RestUsageRecord } }
+${USAGE_RECORD}`;
+
 export const USAGE_FILE_ONE = `
 query RestUsageFile($id: ID!) { one: usageFile(id: $id) { ...RestUsageFile } }
 ${USAGE_FILE}`;

@@ -6,10 +6,16 @@ import { badRequest } from './errors.js';
 import { isCall, parseRql, type RqlCall, RqlError, type RqlValue } from './rql.js';
 
 export type GraphQLFilter = Record<string, unknown>;
-type Comparison = 'eq' | 'ge' | 'le' | 'ilike';
+type Comparison = 'eq' | 'ge' | 'le';
 
-/** How one RQL path maps onto the collection's GraphQL filter, per operator. */
-export type FilterPath = Partial<Record<Comparison, (value: string) => GraphQLFilter>>;
+/**
+ * How one RQL path maps onto the collection's GraphQL filter, per operator. `in` takes the values of
+ * `in()` with several values and of an `or()` of one path's alternatives (a plural filter field);
+ * `ilike` the text of a `*text*` pattern (a case-insensitive contains).
+ */
+export type FilterPath = Partial<Record<Comparison | 'ilike', (value: string) => GraphQLFilter>> & {
+  in?: (values: string[]) => GraphQLFilter;
+};
 
 export interface CollectionSpec {
   name: string;
@@ -111,7 +117,11 @@ function applyTop(out: ListQuery, spec: CollectionSpec, call: RqlCall) {
   applyFilter(out.filter, spec, call);
 }
 
-/** Conjunctions of supported comparisons only: `or`, `not`, `ne`, `out`, `like` need filters we lack. */
+/**
+ * Conjunctions of supported comparisons; `in()` and `or()` where the path has a plural filter field
+ * (`or` only of one path's alternatives: the GraphQL filters AND their fields); `ilike` as a contains.
+ * `not`, `ne`, `out`, `like`, `lt`, `gt` need filters the subgraphs lack.
+ */
 function applyFilter(filter: GraphQLFilter, spec: CollectionSpec, call: RqlCall) {
   if (call.name === 'and') {
     for (const arg of call.args) {
@@ -120,28 +130,101 @@ function applyFilter(filter: GraphQLFilter, spec: CollectionSpec, call: RqlCall)
     }
     return;
   }
+  if (call.name === 'or') return applyAnyOf(filter, spec, call);
   if (!['eq', 'in', 'ge', 'le', 'ilike', 'gt', 'lt', 'ne', 'out', 'like'].includes(call.name)) {
     throw badRequest(`rql: ${call.name}() is not supported on ${spec.name}.`, RQL_ERROR);
   }
+  const { path, mapping } = pathOf(spec, call);
+  if (call.name === 'in') return applyValues(filter, spec, path, values(call, path));
+  if (call.name === 'ilike') return merge(filter, contains(mapping, path, plainValue(call, path)), path);
+  const handler = mapping[call.name as Comparison];
+  if (!handler)
+    throw badRequest(
+      `rql: ${call.name}() on "${path}" is not supported (only ${opsOf(mapping)}).`,
+      RQL_ERROR,
+    );
+  merge(filter, handler(plainValue(call, path)), path);
+}
+
+function pathOf(spec: CollectionSpec, call: RqlCall): { path: string; mapping: FilterPath } {
   if (call.args.length !== 2) throw badRequest(`rql: ${call.name}() takes a field and a value.`, RQL_ERROR);
   const path = plain(call.args[0], call.name);
   const mapping = spec.filters[path];
   if (!mapping) throw badRequest(`rql: filtering ${spec.name} by "${path}" is not supported.`, RQL_ERROR);
-  let op = call.name;
-  let value = call.args[1]!;
-  // in() with one value is eq(): the extension runner's status pre-check sends in(status,(pending))
-  if (op === 'in' && Array.isArray(value) && value.length === 1) {
-    op = 'eq';
-    value = value[0]!;
-  }
-  const handler = mapping[op as Comparison];
-  if (!handler) {
-    const ops = Object.keys(mapping).join(', ');
-    throw badRequest(`rql: ${op}() on "${path}" is not supported (only ${ops}).`, RQL_ERROR);
-  }
-  if (isCall(value)) throw badRequest(`rql: ${value.name}() on "${path}" is not supported.`, RQL_ERROR);
-  merge(filter, handler(plain(value, op)), path);
+  return { path, mapping };
 }
+
+function plainValue(call: RqlCall, path: string): string {
+  const value = call.args[1];
+  if (isCall(value)) throw badRequest(`rql: ${value.name}() on "${path}" is not supported.`, RQL_ERROR);
+  return plain(value, call.name);
+}
+
+/** The values of `in(path,(a,b))`, or of `in(path,a)`. */
+function values(call: RqlCall, path: string): string[] {
+  const value = call.args[1];
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) throw badRequest(`rql: in() on "${path}" needs at least one value.`, RQL_ERROR);
+  return list.map((v) => {
+    if (isCall(v)) throw badRequest(`rql: ${v.name}() on "${path}" is not supported.`, RQL_ERROR);
+    return plain(v, 'in');
+  });
+}
+
+/** `or(eq(status,a),in(status,(b,c)))`: alternatives of one path are one `in`. */
+function applyAnyOf(filter: GraphQLFilter, spec: CollectionSpec, call: RqlCall) {
+  let path: string | undefined;
+  const all: string[] = [];
+  for (const arg of call.args) {
+    if (!isCall(arg) || (arg.name !== 'eq' && arg.name !== 'in')) {
+      throw badRequest(
+        `rql: or() on ${spec.name} takes eq() or in() alternatives of one field, not ${isCall(arg) ? `${arg.name}()` : `"${String(arg).slice(0, 40)}"`}.`,
+        RQL_ERROR,
+      );
+    }
+    const branch = pathOf(spec, arg);
+    if (path !== undefined && branch.path !== path) {
+      throw badRequest(
+        `rql: or() across fields ("${path}", "${branch.path}") is not supported on ${spec.name}; alternatives of one field only.`,
+        RQL_ERROR,
+      );
+    }
+    path = branch.path;
+    all.push(...(arg.name === 'in' ? values(arg, branch.path) : [plainValue(arg, branch.path)]));
+  }
+  if (path === undefined) throw badRequest('rql: or() takes expressions.', RQL_ERROR);
+  applyValues(filter, spec, path, all);
+}
+
+/** One value is `eq` (the extension runner's `in(status,(pending))`); several need the plural field. */
+function applyValues(filter: GraphQLFilter, spec: CollectionSpec, path: string, list: string[]) {
+  const mapping = spec.filters[path]!;
+  const distinct = [...new Set(list)];
+  if (distinct.length === 1 && mapping.eq) return merge(filter, mapping.eq(distinct[0]!), path);
+  if (!mapping.in) {
+    throw badRequest(
+      `rql: several values for "${path}" (in() or or()) are not supported on ${spec.name} (only ${opsOf(mapping)}).`,
+      RQL_ERROR,
+    );
+  }
+  merge(filter, mapping.in(distinct), path);
+}
+
+/** Connect's `ilike` pattern: `*` is any text. The GraphQL filters hold a contains, so `*text*` only. */
+function contains(mapping: FilterPath, path: string, pattern: string): GraphQLFilter {
+  if (!mapping.ilike)
+    throw badRequest(`rql: ilike() on "${path}" is not supported (only ${opsOf(mapping)}).`, RQL_ERROR);
+  const text = /^\*([^*]+)\*$/.exec(pattern)?.[1]?.trim();
+  if (!text) {
+    throw badRequest(
+      `rql: ilike() on "${path}" takes *text* (the text anywhere, any case), not "${pattern.slice(0, 40)}".`,
+      RQL_ERROR,
+    );
+  }
+  return mapping.ilike(text);
+}
+
+const opsOf = (mapping: FilterPath) => Object.keys(mapping).join(', ');
 
 function plain(arg: RqlValue | undefined, op: string): string {
   if (typeof arg !== 'string') throw badRequest(`rql: ${op}() expects a plain value here.`, RQL_ERROR);

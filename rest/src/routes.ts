@@ -52,6 +52,8 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: 'usage/files/:id/upload', handler: usage.uploadUsageFile },
   { method: 'POST', path: 'usage/files/:id/:action', handler: usage.usageFileAction },
   { method: 'GET', path: 'usage/products/:id/template', handler: usage.usageTemplate },
+  { method: 'GET', path: 'usage/records', handler: usage.listUsageRecords },
+  { method: 'GET', path: 'usage/records/:id', handler: usage.getUsageRecord },
 ];
 
 /** Connect's other names for the same collections. */

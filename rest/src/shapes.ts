@@ -342,6 +342,44 @@ export function usageFile(f: G) {
   };
 }
 
+/**
+ * A usage record as Connect names its fields. Quantities and amounts stay the platform's decimal strings
+ * (exact); `item_search_*`/`asset_search_*` say how the row named its item and asset: here always by id.
+ */
+export function usageRecord(r: G) {
+  const item = r.item as Named | null;
+  const asset = r.asset as Named | null;
+  return {
+    id: r.id,
+    status: enumOut(r.status as string),
+    usage_file: named(r.usageFile),
+    row: r.row,
+    errors: r.errors,
+    record_id: s(r.recordId),
+    record_note: s(r.note),
+    item: item ? { id: item.id, mpn: s(r.mpn) } : null,
+    item_search_criteria: 'item.id',
+    item_search_value: item?.id ?? s(r.itemName),
+    asset: asset ? { id: asset.id } : null,
+    asset_search_criteria: 'id',
+    asset_search_value: asset?.id ?? '',
+    quantity: r.quantity ?? null,
+    amount: r.amount ?? null,
+    tier: r.tier ?? null,
+    start_date: r.startTime ?? null,
+    end_date: r.endTime ?? null,
+    category_id: s(r.categoryId),
+    asset_recon_id: s(r.assetReconId),
+    params: ((r.params as { name: string; value: string }[] | null) ?? []).map((p) => ({
+      id: p.name,
+      value: p.value,
+    })),
+    external_billing_id: s(r.externalBillingId),
+    external_billing_note: s(r.externalBillingNote),
+    ...(r.closedAt ? { events: { closed: { at: r.closedAt } } } : {}),
+  };
+}
+
 // ------------------------------------------------------------------------ hubs, contracts and agreements
 
 export function hub(h: G) {

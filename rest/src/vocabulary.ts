@@ -42,6 +42,7 @@ export const ENUMS = {
     'CLOSED',
     'DELETED',
   ],
+  UsageRecordStatus: ['VALID', 'INVALID', 'PENDING', 'APPROVED', 'REJECTED', 'CLOSED'],
 } as const;
 export type EnumName = keyof typeof ENUMS;
 

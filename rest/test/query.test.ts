@@ -65,10 +65,19 @@ describe('list queries', () => {
   });
 
   it('refuses what a collection cannot honour, naming it', () => {
-    expect(refusal('eq(asset.tiers.customer.name,acme)')).toMatch(/asset\.tiers\.customer\.name/);
-    expect(refusal('ilike(asset.tiers.customer.name,*acme*)')).toMatch(/asset\.tiers\.customer\.name/);
-    expect(refusal('in(status,(pending,inquiring))')).toMatch(/in\(\) on "status"/);
-    expect(refusal('or(eq(status,pending),eq(status,failed))')).toMatch(/or\(\)/);
+    expect(refusal('eq(asset.tiers.customer.name,acme)')).toMatch(/eq\(\) on "asset\.tiers\.customer\.name"/);
+    expect(refusal('like(asset.tiers.customer.name,*acme*)')).toMatch(/like\(\) on "asset\.tiers/);
+    expect(refusal('ilike(asset.tiers.customer.name,acme*)')).toMatch(/\*text\*.*"acme\*"/);
+    expect(refusal('ilike(asset.tiers.customer.name,**)')).toMatch(/\*text\*/);
+    expect(refusal('ilike(status,*pend*)')).toMatch(/ilike\(\) on "status"/);
+    expect(refusal('in(asset.id,(AS-1,AS-2))')).toMatch(/several values for "asset\.id"/);
+    expect(refusal('in(status,())')).toMatch(/at least one value/);
+    expect(refusal('in(status,(pending,open))')).toMatch(/"open" is not one of/);
+    expect(refusal('or(eq(status,pending),eq(type,purchase))')).toMatch(/or\(\) across fields/);
+    expect(refusal('or(eq(status,pending),ne(status,failed))')).toMatch(/or\(\).*ne\(\)/);
+    expect(refusal('or(eq(product.id,PRD-1),eq(product.id,PRD-2))')).toMatch(
+      /several values for "product\.id"/,
+    );
     expect(refusal('not(eq(status,pending))')).toMatch(/not\(\)/);
     expect(refusal('ne(status,pending)')).toMatch(/ne\(\)/);
     expect(refusal('eq(status,null())')).toMatch(/null\(\)/);
@@ -82,5 +91,29 @@ describe('list queries', () => {
     expect(refusal('eq(status,pending')).toMatch(/rql/);
     expect(refusal('%E0%A4%A')).toMatch(/encoding/);
     expect(refusal('select(-secret)')).toMatch(/secret/);
+  });
+
+  it('maps in() with several values and or() of one field onto the plural filter fields', () => {
+    const filter = (raw: string, spec = REQUESTS) => compileQuery(raw, spec).filter;
+    expect(filter('in(status,(pending,inquiring))')).toEqual({ statuses: ['PENDING', 'INQUIRING'] });
+    expect(filter('in(status,pending)')).toEqual({ status: 'PENDING' });
+    expect(filter('in(status,(pending,pending))')).toEqual({ status: 'PENDING' });
+    expect(filter('or(eq(status,pending),in(status,(inquiring,failed)))')).toEqual({
+      statuses: ['PENDING', 'INQUIRING', 'FAILED'],
+    });
+    expect(filter('and(in(type,(purchase,change)),or(eq(status,pending),eq(status,inquiring)))')).toEqual({
+      types: ['PURCHASE', 'CHANGE'],
+      statuses: ['PENDING', 'INQUIRING'],
+    });
+    expect(filter('in(status,(active,suspended))', ASSETS)).toEqual({ statuses: ['ACTIVE', 'SUSPENDED'] });
+  });
+
+  it('maps ilike(*text*) on the customer name onto customerName', () => {
+    expect(compileQuery('ilike(asset.tiers.customer.name,*Big%20Corp*)', REQUESTS).filter).toEqual({
+      customerName: 'Big Corp',
+    });
+    expect(compileQuery('ilike(tiers.customer.name,*corp*)', ASSETS).filter).toEqual({
+      customerName: 'corp',
+    });
   });
 });

@@ -50,13 +50,13 @@ let flavour: 'documentdb' | 'mongodb' | 'ferretdb-v1';
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'query-plans-'));
   logFile = join(dir, 'queries.jsonl');
-  t = await startTestStack({ seed: true, env: { DB_QUERY_LOG: logFile } });
+  t = await startTestStack({ seed: true, env: { DB_QUERY_LOG: logFile }, readyTimeoutMs: 400_000 });
   const db = await t.database('requests');
   const info = await db.conn.db!.admin().command({ buildInfo: 1 });
   flavour = info.ferretdbVersion ? 'ferretdb-v1' : info.ferretdb ? 'documentdb' : 'mongodb';
   if (flavour === 'ferretdb-v1') return;
   await loadScaleData({ mongoUri: t.mongoUri, dbPrefix: t.dbPrefix, n: N });
-}, 900_000); // a seeded stack and the bulk load: minutes on a busy two-core machine
+}, 1_500_000); // a seeded stack and the bulk load: minutes on a busy two-core machine
 
 afterAll(async () => {
   await t?.stop();
@@ -169,6 +169,29 @@ async function hotPages() {
   await q(DEMO.distributor, `{ partnerships(first: 20, filter: { status: ACTIVE }) { ${PAGE} } }`);
   await q(DEMO.distributor, `{ listings(first: 20, filter: { status: LISTED }) { ${PAGE} } }`);
   await q(DEMO.vendor, `{ listingRequests(first: 20, filter: { status: REVIEWING }) { ${PAGE} } }`);
+  // the plural filter fields and the customer name (REST's in(), or() and ilike(), docs/rest.md)
+  await q(
+    DEMO.vendor,
+    `{ assetRequests(first: 20, filter: { statuses: [PENDING, INQUIRING] }) { ${PAGE} } }`,
+  );
+  await q(
+    DEMO.vendor,
+    `{ assetRequests(first: 20, filter: { types: [PURCHASE, CHANGE], statuses: [PENDING, APPROVED] }) { ${PAGE} } }`,
+  );
+  await q(
+    DEMO.operator,
+    `{ assetRequests(first: 20, filter: { statuses: [PENDING, INQUIRING] }) { ${PAGE} } }`,
+  );
+  await q(DEMO.distributor, `{ assets(first: 20, filter: { statuses: [ACTIVE, SUSPENDED] }) { ${PAGE} } }`);
+  await q(
+    DEMO.distributor,
+    `{ assetRequests(first: 20, filter: { customerName: "customer 12" }) { ${PAGE} } }`,
+  );
+  await q(DEMO.reseller, `{ assets(first: 20, filter: { customerName: "Customer 3" }) { ${PAGE} } }`);
+  await q(
+    DEMO.vendor,
+    `{ tierConfigRequests(first: 20, filter: { statuses: [PENDING, INQUIRING] }) { ${PAGE} } }`,
+  );
 }
 
 describe('query plans', () => {
@@ -188,7 +211,15 @@ describe('query plans', () => {
     }
     // The pages read these collections, so they must all have been checked (the log is not empty by luck).
     const collections = new Set([...seen.values()].map((q) => q.collection));
-    for (const c of ['assets', 'asset_requests', 'usage_files', 'contracts', 'listings', 'tier_accounts']) {
+    for (const c of [
+      'assets',
+      'asset_requests',
+      'usage_files',
+      'contracts',
+      'listings',
+      'tier_accounts',
+      'tier_config_requests',
+    ]) {
       expect([...collections], c).toContain(c);
     }
     const bad: string[] = [];

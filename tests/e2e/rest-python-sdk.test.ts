@@ -15,6 +15,7 @@ import { startTestStack, type TestStack } from '../support/stack.js';
 const PYTHON = join(REPO_ROOT, 'tools', 'connect-sdk', 'bin', 'python');
 const SCRIPT = join(REPO_ROOT, 'tests', 'e2e', 'connect-sdk', 'order_flow.py');
 const USAGE_SCRIPT = join(REPO_ROOT, 'tests', 'e2e', 'connect-sdk', 'usage_flow.py');
+const ITERATE_SCRIPT = join(REPO_ROOT, 'tests', 'e2e', 'connect-sdk', 'iterate.py');
 
 let t: TestStack;
 let P: Orderable;
@@ -23,9 +24,14 @@ beforeAll(async () => {
   if (!existsSync(PYTHON)) {
     throw new Error('tools/connect-sdk is missing: run `node scripts/bootstrap.mjs --tests` (npm test does)');
   }
-  t = await startTestStack({ seed: true, rest: true, env: { AUTH_TIMEOUT_MS: '60000' } });
+  t = await startTestStack({
+    seed: true,
+    rest: true,
+    env: { AUTH_TIMEOUT_MS: '60000' },
+    readyTimeoutMs: 400_000, // a loaded two-core machine starts seven processes slowly
+  });
   P = await orderableProduct(t, DEMO.distributor, 'MP-20001');
-}, 600_000);
+}, 900_000);
 
 afterAll(async () => {
   await t?.stop();
@@ -142,3 +148,52 @@ it('the stock SDK reports usage: template, create, upload XLSX as usage_file, su
   );
   expect(g.usageFile).toEqual({ status: 'CLOSED', counts: { valid: 3, closed: 3 } });
 }, 300_000);
+
+it('the stock SDK iterates a 250-item collection over 3 pages, as GraphQL lists it', async () => {
+  // the third reseller's customers: no other test here makes any, so the collection is exactly 250
+  const token = DEMO.reseller3;
+  const count = async () =>
+    (
+      await t.queryOk<{ tierAccounts: { totalCount: number } }>(
+        token,
+        '{ tierAccounts(filter: { type: CUSTOMER }) { totalCount } }',
+      )
+    ).tierAccounts.totalCount;
+  const have = await count();
+  expect(have).toBeLessThanOrEqual(250);
+  const stamp = Date.now();
+  for (let i = have; i < 250; i += 10) {
+    await Promise.all(
+      Array.from({ length: Math.min(10, 250 - i) }, (_, k) =>
+        t.queryOk(
+          token,
+          'mutation($i: CreateTierAccountInput!) { createTierAccount(input: $i) { tierAccount { id } } }',
+          {
+            i: {
+              type: 'CUSTOMER',
+              name: `SDK iteration ${stamp} ${i + k}`,
+              idempotencyKey: `iter-${stamp}-${i + k}`,
+            },
+          },
+        ),
+      ),
+    );
+  }
+  expect(await count()).toBe(250);
+  const g = await t.queryOk<{ tierAccounts: { edges: { node: { id: string } }[] } }>(
+    token,
+    '{ tierAccounts(first: 500, filter: { type: CUSTOMER }) { edges { node { id } } } }',
+  );
+  const out = (await runPython(
+    { endpoint: restBase(t), token, namespace: 'tier', collection: 'accounts', filter: { type: 'customer' } },
+    ITERATE_SCRIPT,
+  )) as { ids: string[]; count: number; pages: { method: string; limit: number; offset: number }[] };
+  expect(out.ids).toEqual(g.tierAccounts.edges.map((e) => e.node.id));
+  expect(new Set(out.ids).size).toBe(250);
+  expect(out.count).toBe(250);
+  expect(out.pages.map((p) => [p.method, p.limit, p.offset])).toEqual([
+    ['GET', 100, 0],
+    ['GET', 100, 100],
+    ['GET', 100, 200],
+  ]);
+}, 600_000);

@@ -70,9 +70,13 @@ export type AssetFilter = {
   createdFrom?: string | null | undefined;
   createdTo?: string | null | undefined;
   customer?: string | number | null | undefined;
+  /** Case-insensitive text in the customer's name. */
+  customerName?: string | null | undefined;
   marketplace?: string | number | null | undefined;
   product?: string | number | null | undefined;
   status?: AssetStatus | null | undefined;
+  /** Any of these statuses. */
+  statuses?: Array<AssetStatus> | null | undefined;
 };
 
 export type AssetRequestChangeFilter = {
@@ -103,10 +107,18 @@ export type AssetRequestFilter = {
   createdFrom?: string | null | undefined;
   createdTo?: string | null | undefined;
   customer?: string | number | null | undefined;
+  /** Case-insensitive text in the customer's name. */
+  customerName?: string | null | undefined;
+  /** One request (Connect's extension runner checks a request is still in a status this way). */
+  id?: string | number | null | undefined;
   marketplace?: string | number | null | undefined;
   product?: string | number | null | undefined;
   status?: AssetRequestStatus | null | undefined;
+  /** Any of these statuses. */
+  statuses?: Array<AssetRequestStatus> | null | undefined;
   type?: AssetRequestType | null | undefined;
+  /** Any of these types. */
+  types?: Array<AssetRequestType> | null | undefined;
 };
 
 export type AssetRequestStatus =

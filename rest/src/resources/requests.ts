@@ -11,19 +11,27 @@ import { enumIn } from '../vocabulary.js';
 
 const createdRange = { ge: (v: string) => ({ createdFrom: v }), le: (v: string) => ({ createdTo: v }) };
 const id = (key: string) => ({ eq: (v: string) => ({ [key]: v }) });
+const customerName = { ilike: (v: string) => ({ customerName: v }) };
 
 export const REQUESTS: CollectionSpec = {
   name: 'requests',
   filters: {
     id: id('id'),
-    status: { eq: (v) => ({ status: enumIn('AssetRequestStatus', 'status', v) }) },
-    type: { eq: (v) => ({ type: enumIn('AssetRequestType', 'type', v) }) },
+    status: {
+      eq: (v) => ({ status: enumIn('AssetRequestStatus', 'status', v) }),
+      in: (vs) => ({ statuses: vs.map((v) => enumIn('AssetRequestStatus', 'status', v)) }),
+    },
+    type: {
+      eq: (v) => ({ type: enumIn('AssetRequestType', 'type', v) }),
+      in: (vs) => ({ types: vs.map((v) => enumIn('AssetRequestType', 'type', v)) }),
+    },
     'asset.id': id('asset'),
     'asset.product.id': id('product'),
     'product.id': id('product'),
     'marketplace.id': id('marketplace'),
     'asset.marketplace.id': id('marketplace'),
     'asset.tiers.customer.id': id('customer'),
+    'asset.tiers.customer.name': customerName,
     created: createdRange,
   },
   orderings: { '-created': null },
@@ -33,10 +41,14 @@ export const REQUESTS: CollectionSpec = {
 export const ASSETS: CollectionSpec = {
   name: 'assets',
   filters: {
-    status: { eq: (v) => ({ status: enumIn('AssetStatus', 'status', v) }) },
+    status: {
+      eq: (v) => ({ status: enumIn('AssetStatus', 'status', v) }),
+      in: (vs) => ({ statuses: vs.map((v) => enumIn('AssetStatus', 'status', v)) }),
+    },
     'product.id': id('product'),
     'marketplace.id': id('marketplace'),
     'tiers.customer.id': id('customer'),
+    'tiers.customer.name': customerName,
     created: createdRange,
   },
   orderings: { '-created': null },

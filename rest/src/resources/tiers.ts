@@ -15,7 +15,10 @@ export const TIER_CONFIG_REQUESTS: CollectionSpec = {
   name: 'tier config requests',
   filters: {
     id: { eq: (v) => ({ id: v }) },
-    status: { eq: (v) => ({ status: enumIn('TierConfigRequestStatus', 'status', v) }) },
+    status: {
+      eq: (v) => ({ status: enumIn('TierConfigRequestStatus', 'status', v) }),
+      in: (vs) => ({ statuses: vs.map((v) => enumIn('TierConfigRequestStatus', 'status', v)) }),
+    },
     'configuration.product.id': { eq: (v) => ({ product: v }) },
     'product.id': { eq: (v) => ({ product: v }) },
   },

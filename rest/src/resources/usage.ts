@@ -9,7 +9,7 @@ import { type Call, obj, requiredStr, str } from '../http.js';
 import { fetchPage, sendList } from '../lists.js';
 import * as ops from '../operations.js';
 import { type CollectionSpec, compileQuery } from '../query.js';
-import { usageFile } from '../shapes.js';
+import { usageFile, usageRecord } from '../shapes.js';
 import { enumIn } from '../vocabulary.js';
 
 type G = Record<string, unknown>;
@@ -38,6 +38,48 @@ export async function listUsageFiles(c: Call) {
     q,
   );
   sendList(c.res, page.nodes.map(usageFile), page.total, q);
+}
+
+/** Records belong to one file: `eq(usage_file.id,UF-…)` is required (there is no list of all records). */
+export const USAGE_RECORDS: CollectionSpec = {
+  name: 'usage records',
+  filters: {
+    'usage_file.id': { eq: (v) => ({ usageFile: v }) },
+    status: { eq: (v) => ({ status: enumIn('UsageRecordStatus', 'status', v) }) },
+  },
+  selectable: ['params', 'errors', 'item', 'asset', 'usage_file'],
+};
+
+type RecordList = { file: { list: never } | null };
+const NO_RECORDS = { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] };
+
+export async function listUsageRecords(c: Call) {
+  const q = compileQuery(c.rawQuery, USAGE_RECORDS);
+  const { usageFile: file, ...filter } = q.filter;
+  if (typeof file !== 'string') {
+    throw badRequest(
+      'rql: usage records are listed per usage file: filter with eq(usage_file.id,UF-…).',
+      'RQL_001',
+    );
+  }
+  const page = await fetchPage<G>(
+    c.gateway,
+    c.caller,
+    {
+      document: ops.USAGE_RECORDS,
+      variables: { file, filter },
+      // a file the caller may not see lists nothing, as any filter matching nothing
+      connection: (d: RecordList) => d.file?.list ?? (NO_RECORDS as never),
+    },
+    q,
+  );
+  sendList(c.res, page.nodes.map(usageRecord), page.total, q);
+}
+
+export async function getUsageRecord(c: Call) {
+  const d = await c.gateway.run<{ one: G | null }>(c.caller, ops.USAGE_RECORD_ONE, { id: c.params.id });
+  if (!d.one) throw new RestError(404, 'NFND_000', [`Usage record ${c.params.id} was not found.`]);
+  sendJson(c.res, 200, usageRecord(d.one));
 }
 
 async function readFile(c: Call): Promise<G> {

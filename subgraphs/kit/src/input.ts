@@ -34,19 +34,37 @@ export function mapFilter<F extends object>(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!filter) return out;
+  const and: Record<string, unknown>[] = [];
   for (const [k, parse] of Object.entries(fields) as [keyof F, (v: unknown) => [string, unknown]][]) {
     const v = filter[k];
     if (v === null || v === undefined) continue;
     const [path, value] = parse(v);
     const prev = out[path];
+    if (prev === undefined) out[path] = value;
     // two bounds on one field (createdFrom / createdTo) merge into one range
-    out[path] =
-      prev && typeof prev === 'object' && value && typeof value === 'object' && !(value instanceof Date)
-        ? { ...prev, ...value }
-        : value;
+    else if (isOperators(prev) && isOperators(value) && !Object.keys(value).some((op) => op in prev)) {
+      out[path] = { ...prev, ...value };
+    }
+    // anything else on the same field (status and statuses) must hold as well, never replace it
+    else and.push({ [path]: value });
   }
+  if (and.length) out.$and = and;
   return out;
 }
+
+const isOperators = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && v.constructor === Object && Object.keys(v).every((k) => k.startsWith('$'));
+
+/** A plural filter field (`statuses: [..]`): any of its values, each through `parse`; never empty. */
+export const anyOf =
+  <T>(path: string, field: string, parse: (value: T) => unknown) =>
+  (values: T[]): [string, unknown] => {
+    if (values.length === 0) throw badInput(field, 'give at least one value');
+    return [path, { $in: [...new Set(values.map(parse))] }];
+  };
+
+/** Text a client typed, matched literally inside a `$regex` (a search, a name filter). */
+export const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A free-text note on an action: trimmed, empty as null, printable, bounded (text.ts). */
 export const validNote = (value: string | null | undefined, field = 'input.note'): string | null =>

@@ -47,6 +47,7 @@ const MAX: Record<string, number> = {
   externalBillingId: 200,
   idempotencyKey: 200,
   search: 100,
+  customerName: 255,
   link: 2000,
   hint: 1000,
   description: 4000,

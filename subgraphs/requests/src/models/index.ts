@@ -118,6 +118,8 @@ export function requestModels(conn: Connection) {
         [{ owner: 1, createdAt: -1, _id: -1 }],
         // tierAccounts(filter: type, status) of a tenant
         [{ _acl: 1, type: 1, status: 1, createdAt: -1, _id: -1 }],
+        // the customers a list's filter.customerName matches (resolvers/common.ts)
+        [{ type: 1, name: 1 }],
       ],
     ),
     Asset: entityModel<AssetDoc>(

@@ -13,10 +13,21 @@ import {
 } from '@daas/kit';
 import type { RequestContext } from '../env.js';
 import type { AssetDoc, TierSnapshot } from '../models/index.js';
-import { createdFrom, createdTo, history, idParser, ref, statusParser } from './common.js';
+import {
+  createdFrom,
+  createdTo,
+  enumsParser,
+  history,
+  idParser,
+  ref,
+  statusParser,
+  withCustomerName,
+} from './common.js';
 
 interface AssetFilter {
   status?: string;
+  statuses?: string[];
+  customerName?: string;
   product?: string;
   marketplace?: string;
   customer?: string;
@@ -29,10 +40,11 @@ function assetQuery(
   f: AssetFilter | null | undefined,
   base: Record<string, unknown> = {},
 ) {
-  return {
+  const query = {
     ...visibleTo(ctx.identity),
     ...mapFilter(f, {
       status: statusParser(),
+      statuses: enumsParser('statuses'),
       product: idParser('productId', 'filter.product', 'product'),
       marketplace: idParser('marketplaceId', 'filter.marketplace', 'marketplace'),
       customer: idParser('customerId', 'filter.customer', 'tierAccount'),
@@ -41,6 +53,7 @@ function assetQuery(
     }),
     ...base,
   };
+  return withCustomerName(ctx, query, f?.customerName);
 }
 
 type ListArgs = PageArgs & { filter?: AssetFilter };
@@ -55,8 +68,8 @@ export const assetResolvers = {
       const id = parseId(args.id, 'id', 'asset');
       return mustExist('Asset', id, ctx.loaders.asset.load(id));
     },
-    assets: (_: unknown, args: ListArgs, ctx: RequestContext) =>
-      paginate(ctx.env.models.Asset, assetQuery(ctx, args.filter), args),
+    assets: async (_: unknown, args: ListArgs, ctx: RequestContext) =>
+      paginate(ctx.env.models.Asset, await assetQuery(ctx, args.filter), args),
     assetsByParameter: async (
       _: unknown,
       args: { product: string; parameter: string; values: string[] },
@@ -86,13 +99,13 @@ export const assetResolvers = {
   },
   Product: {
     __resolveReference: (r: { id: string }) => r,
-    assets: (p: { id: string }, args: ListArgs, ctx: RequestContext) =>
-      paginate(ctx.env.models.Asset, assetQuery(ctx, args.filter, { productId: p.id }), args),
+    assets: async (p: { id: string }, args: ListArgs, ctx: RequestContext) =>
+      paginate(ctx.env.models.Asset, await assetQuery(ctx, args.filter, { productId: p.id }), args),
   },
   Marketplace: {
     __resolveReference: (r: { id: string }) => r,
-    assets: (m: { id: string }, args: ListArgs, ctx: RequestContext) =>
-      paginate(ctx.env.models.Asset, assetQuery(ctx, args.filter, { marketplaceId: m.id }), args),
+    assets: async (m: { id: string }, args: ListArgs, ctx: RequestContext) =>
+      paginate(ctx.env.models.Asset, await assetQuery(ctx, args.filter, { marketplaceId: m.id }), args),
   },
   Asset: {
     id: idOf,

@@ -2,12 +2,24 @@
 import { apiEnum, idOf, mapFilter, mustExist, type PageArgs, paginate, parseId, visibleTo } from '@daas/kit';
 import type { RequestContext } from '../env.js';
 import type { AssetRequestDoc } from '../models/index.js';
-import { createdFrom, createdTo, history, idParser, ref, statusParser } from './common.js';
+import {
+  createdFrom,
+  createdTo,
+  enumsParser,
+  history,
+  idParser,
+  ref,
+  statusParser,
+  withCustomerName,
+} from './common.js';
 
 interface AssetRequestFilter {
   id?: string;
   status?: string;
+  statuses?: string[];
   type?: string;
+  types?: string[];
+  customerName?: string;
   product?: string;
   marketplace?: string;
   customer?: string;
@@ -22,23 +34,33 @@ export const requestResolvers = {
       const id = parseId(args.id, 'id', 'assetRequest');
       return mustExist('AssetRequest', id, ctx.loaders.assetRequest.load(id));
     },
-    assetRequests: (_: unknown, args: PageArgs & { filter?: AssetRequestFilter }, ctx: RequestContext) =>
+    assetRequests: async (
+      _: unknown,
+      args: PageArgs & { filter?: AssetRequestFilter },
+      ctx: RequestContext,
+    ) =>
       paginate(
         ctx.env.models.AssetRequest,
-        {
-          ...visibleTo(ctx.identity),
-          ...mapFilter(args.filter, {
-            id: idParser('_id', 'filter.id', 'assetRequest'),
-            status: statusParser(),
-            type: statusParser('type'),
-            product: idParser('productId', 'filter.product', 'product'),
-            marketplace: idParser('marketplaceId', 'filter.marketplace', 'marketplace'),
-            customer: idParser('customerId', 'filter.customer', 'tierAccount'),
-            asset: idParser('assetId', 'filter.asset', 'asset'),
-            createdFrom,
-            createdTo,
-          }),
-        },
+        await withCustomerName(
+          ctx,
+          {
+            ...visibleTo(ctx.identity),
+            ...mapFilter(args.filter, {
+              id: idParser('_id', 'filter.id', 'assetRequest'),
+              status: statusParser(),
+              statuses: enumsParser('statuses'),
+              type: statusParser('type'),
+              types: enumsParser('types', 'type'),
+              product: idParser('productId', 'filter.product', 'product'),
+              marketplace: idParser('marketplaceId', 'filter.marketplace', 'marketplace'),
+              customer: idParser('customerId', 'filter.customer', 'tierAccount'),
+              asset: idParser('assetId', 'filter.asset', 'asset'),
+              createdFrom,
+              createdTo,
+            }),
+          },
+          args.filter?.customerName,
+        ),
         args,
       ),
   },

@@ -21,7 +21,7 @@ import type { RequestContext } from '../env.js';
 import { actorOf } from '../flows/requests.js';
 import { createTierAccount, decommissionTierAccount } from '../flows/tier-accounts.js';
 import type { TierAccountDoc, TierConfigDoc, TierConfigRequestDoc } from '../models/index.js';
-import { history, idParser, ref, statusParser } from './common.js';
+import { enumsParser, history, idParser, ref, statusParser } from './common.js';
 
 interface CreateTierAccountInput {
   type: 'CUSTOMER' | 'RESELLER';
@@ -62,7 +62,7 @@ export const tierResolvers = {
     },
     tierConfigRequests: (
       _: unknown,
-      args: PageArgs & { filter?: { id?: string; status?: string; product?: string } },
+      args: PageArgs & { filter?: { id?: string; status?: string; statuses?: string[]; product?: string } },
       ctx: RequestContext,
     ) =>
       paginate(
@@ -72,6 +72,7 @@ export const tierResolvers = {
           ...mapFilter(args.filter, {
             id: idParser('_id', 'filter.id', 'tierConfigRequest'),
             status: statusParser(),
+            statuses: enumsParser('statuses'),
             product: idParser('productId', 'filter.product', 'product'),
           }),
         },
