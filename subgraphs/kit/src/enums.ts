@@ -45,7 +45,8 @@ export function enumValueMaps(
     if (def.kind !== Kind.ENUM_TYPE_DEFINITION && def.kind !== Kind.ENUM_TYPE_EXTENSION) continue;
     const name = def.name.value;
     const own = storage.values?.[name] ?? {};
-    const map = (maps[name] ??= {});
+    maps[name] ??= {};
+    const map = maps[name];
     for (const v of def.values ?? []) {
       const value = v.name.value;
       map[value] = own[value] ?? (asIs.has(name) ? value : storedEnum(value));

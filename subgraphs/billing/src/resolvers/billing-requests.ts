@@ -106,7 +106,9 @@ export const billingRequestResolvers = {
     history: (b: BillingRequestDoc, _: unknown, ctx: BillingContext) =>
       ctx.loaders.history
         .load(b._id)
-        .then((rows) => rows.map((row) => historyEvent(row, { noteFields: ['note', 'reason'], present: apiEnum }))),
+        .then((rows) =>
+          rows.map((row) => historyEvent(row, { noteFields: ['note', 'reason'], present: apiEnum })),
+        ),
   },
   BillingLine: {
     item: (l: { item: string }) => ref(l.item),
