@@ -1,7 +1,7 @@
 // The task life cycle and the EaaS frames, without a database.
 import { describe, expect, it } from 'vitest';
 import { parseAnswer, serviceIdOf, setupResponse, taskMessage } from '../src/domain/eaas-protocol.js';
-import { acceptedSubscriptions } from '../src/domain/events.js';
+import { acceptedSubscriptions, datedSubscriptions, subscribes } from '../src/domain/events.js';
 import {
   rescheduleDelayMs,
   retryDelayMs,
@@ -87,5 +87,31 @@ describe('EaaS frames', () => {
         nonsense: ['pending'],
       }),
     ).toEqual([{ eventType: 'asset_purchase_request_processing', statuses: ['pending'] }]);
+  });
+
+  it('a status counts from when it was first subscribed: an object that entered it before gets no task', () => {
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const t1 = new Date('2026-02-01T00:00:00Z');
+    const first = datedSubscriptions(
+      [{ eventType: 'asset_purchase_request_processing', statuses: ['pending'] }],
+      [],
+      t0,
+    );
+    // the runner connects again later and adds a status: pending keeps its time, inquiring starts now
+    const again = datedSubscriptions(
+      [{ eventType: 'asset_purchase_request_processing', statuses: ['pending', 'inquiring'] }],
+      first,
+      t1,
+    );
+    expect(again[0]?.since).toEqual({ pending: t0.toISOString(), inquiring: t1.toISOString() });
+    const type = 'asset_purchase_request_processing';
+    expect(subscribes(again, type, 'pending', '2025-12-31T23:59:59.000Z')).toBe(false);
+    expect(subscribes(again, type, 'pending', '2026-01-15T00:00:00.000Z')).toBe(true);
+    expect(subscribes(again, type, 'inquiring', '2026-01-15T00:00:00.000Z')).toBe(false);
+    expect(subscribes(again, type, 'inquiring', '2026-02-01T00:00:00.000Z')).toBe(true);
+    // a subscription stored before times were kept counts since ever
+    expect(
+      subscribes([{ eventType: type, statuses: ['pending'] }], type, 'pending', '2000-01-01T00:00:00Z'),
+    ).toBe(true);
   });
 });

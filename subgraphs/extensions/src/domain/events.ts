@@ -73,6 +73,8 @@ export const COLLECTION_FILTER = 'and(eq(id,${_object_id_}),in(status,${_statuse
 export interface EventSubscription {
   eventType: string;
   statuses: string[];
+  /** per status, when the environment first subscribed to it (ISO time); absent: since ever */
+  since?: Record<string, string>;
 }
 
 /**
@@ -91,6 +93,37 @@ export function acceptedSubscriptions(declared: unknown): EventSubscription[] {
   return out;
 }
 
-/** Whether an environment wants a task for an object of `eventType` entering `status`. */
-export const subscribes = (subs: readonly EventSubscription[], eventType: string, status: string) =>
-  subs.some((s) => s.eventType === eventType && s.statuses.includes(status));
+/**
+ * Keeps, for each subscribed status, the time it was first subscribed (from `previous`, or `now` for a new
+ * one), so that a task is made only for an object that entered the status after that: the same answer
+ * whether the change comes live from the feed or from a resync long after (docs/extensions.md).
+ */
+export function datedSubscriptions(
+  accepted: readonly EventSubscription[],
+  previous: readonly EventSubscription[],
+  now: Date,
+): EventSubscription[] {
+  return accepted.map((s) => {
+    const before = previous.find((p) => p.eventType === s.eventType);
+    const since: Record<string, string> = {};
+    for (const status of s.statuses) {
+      if (!before?.statuses.includes(status)) since[status] = now.toISOString();
+      else if (before.since?.[status]) since[status] = before.since[status];
+      // subscribed before times were kept: since ever
+    }
+    return { ...s, since };
+  });
+}
+
+/** Whether an environment wants a task for an object of `eventType` that entered `status` at `at`. */
+export const subscribes = (
+  subs: readonly EventSubscription[],
+  eventType: string,
+  status: string,
+  at: string,
+) =>
+  subs.some((s) => {
+    if (s.eventType !== eventType || !s.statuses.includes(status)) return false;
+    const since = s.since?.[status];
+    return !since || Date.parse(since) <= Date.parse(at);
+  });

@@ -2,7 +2,7 @@
 // vendor's settings, and what a runner declares when it connects.
 import { type Actor, conflict, forbidden, type Identity, newId, seesEverything } from '@daas/kit';
 import { environmentIds, mergeDeclared, type Variable } from '../domain/environments.js';
-import { acceptedSubscriptions } from '../domain/events.js';
+import { acceptedSubscriptions, datedSubscriptions } from '../domain/events.js';
 import type { ExtensionsEnv } from '../env.js';
 import type { EnvironmentDoc, ExtensionDoc } from '../models/index.js';
 
@@ -87,7 +87,11 @@ export function recordSetup(
     decide: (e) => ({
       kind: 'runner_connected',
       set: {
-        eventSubscriptions: acceptedSubscriptions(setup.event_subscriptions),
+        eventSubscriptions: datedSubscriptions(
+          acceptedSubscriptions(setup.event_subscriptions),
+          e.eventSubscriptions ?? [],
+          new Date(),
+        ),
         variables: mergeDeclared(e.variables ?? [], setup.variables),
         runnerVersion: typeof setup.runner_version === 'string' ? setup.runner_version.slice(0, 50) : null,
         connectedAt: new Date(),

@@ -32,7 +32,7 @@ export async function tasksOfChange(env: ExtensionsEnv, c: ObjectChange): Promis
   }).lean<EnvironmentDoc[]>();
   let made = 0;
   for (const e of environments) {
-    if (!subscribes(e.eventSubscriptions, eventType, status)) continue;
+    if (!subscribes(e.eventSubscriptions, eventType, status, c.at)) continue;
     const { created } = await produceTask(env, e, {
       eventType,
       category: def.category,
