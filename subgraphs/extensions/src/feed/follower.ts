@@ -7,7 +7,13 @@ import { encodeCursor, type KitEnv, serviceIdentity } from '@daas/kit';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { ExtensionsEnv } from '../env.js';
+import { deliveriesOfEvent } from '../flows/deliveries.js';
 import { type ObjectChange, tasksOfChange } from '../flows/produce.js';
+import {
+  ASSET_REQUEST_SELECTION,
+  type AssetRequestChange,
+  assetRequestWebhookEvent,
+} from '../webhooks/events.js';
 
 interface FeedSpec {
   /** the stored cursor's key */
@@ -22,7 +28,7 @@ const FEEDS: FeedSpec[] = [
     key: 'requests:assetRequestChanged',
     field: 'assetRequestChanged',
     entity: 'AssetRequest',
-    selection: 'assetRequest { id type vendor { id } }',
+    selection: ASSET_REQUEST_SELECTION,
   },
   {
     key: 'requests:tierConfigRequestChanged',
@@ -129,6 +135,13 @@ export class FeedFollower {
               if (!change) return;
               const made = await tasksOfChange(this.env, this.objectChange(feed, change));
               if (made) this.kit.log.info({ feed: feed.key, cursor: change.cursor, made }, 'tasks made');
+              if (feed.entity === 'AssetRequest') {
+                const event = await assetRequestWebhookEvent(
+                  this.env,
+                  change as unknown as AssetRequestChange,
+                );
+                await deliveriesOfEvent(this.env, event);
+              }
               await this.store(feed.key, change.cursor);
             });
             chain.catch((e) => {

@@ -6,6 +6,7 @@ import { type Connection, Schema } from 'mongoose';
 import type { EnvironmentType, Variable } from '../domain/environments.js';
 import type { EventSubscription, TaskCategory } from '../domain/events.js';
 import type { TaskStatus } from '../domain/task-machine.js';
+import { type WebhookModels, webhookEntities, webhookModels } from './webhooks.js';
 
 export interface ExtensionDoc extends EntityDoc {
   name: string;
@@ -122,16 +123,17 @@ export function extensionModels(conn: Connection) {
       { collection: 'feed_cursors', versionKey: false, _id: false },
     ),
   );
-  return { Extension, Environment, Task, FeedCursor };
+  return { Extension, Environment, Task, FeedCursor, ...webhookModels(conn) };
 }
 
-export type ExtensionModels = ReturnType<typeof extensionModels>;
+export type ExtensionModels = ReturnType<typeof extensionModels> & WebhookModels;
 
 /** Every entity is partitioned by its vendor: one vendor's tasks stay in order. */
 export const extensionEntities = (m: ExtensionModels) => ({
   Extension: entityKind(m.Extension, 'Extension', (d) => d.vendor),
   Environment: entityKind(m.Environment, 'ExtensionEnvironment', (d) => d.vendor),
   Task: entityKind(m.Task, 'ExtensionTask', (d) => d.vendor),
+  ...webhookEntities(m),
 });
 
 export type ExtensionWriters = EntityWriters<ReturnType<typeof extensionEntities>>;
