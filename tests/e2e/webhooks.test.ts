@@ -36,6 +36,8 @@ beforeAll(async () => {
   rx = await startWebhookReceiver();
   t = await startTestStack({
     seed: true,
+    // a restart after kill -9 on a machine shared by many test runs can take minutes to load
+    readyTimeoutMs: 420_000,
     serviceEnv: {
       extensions: {
         WEBHOOKS_ALLOW_PRIVATE: '1',
@@ -43,6 +45,8 @@ beforeAll(async () => {
         WEBHOOKS_TIMEOUT_MS: '5000',
         WEBHOOKS_LEASE_MS: '10000',
         WEBHOOKS_DISPATCH_MS: '200',
+        // one send at a time: with a slow receiver, deliveries queue up (pending) for the kill -9 test
+        WEBHOOKS_CONCURRENCY: '1',
       },
     },
   });
@@ -169,8 +173,20 @@ describe('webhooks through the gateway', () => {
 
   it('kill -9 of the extensions service with deliveries pending: each delivered, none lost', async () => {
     const faults = serviceFaults(t.stack);
+    // a slow but healthy receiver: every answer is a 200 after a second, so deliveries wait their turn
+    rx.script('/vendor', [{ status: 200, delayMs: 1000 }]);
+    rx.script('/distributor', [{ status: 200, delayMs: 1000 }]);
     const placed: string[] = [];
     for (let i = 0; i < 4; i++) placed.push(await purchase());
+    // kill once some of these are delivered and some still wait
+    await until(
+      () => deliveries(V, vendorHook.id),
+      (ds) => {
+        const mine = ds.filter((d) => placed.includes(d.objectId));
+        return mine.some((d) => d.status === 'DELIVERED') && mine.some((d) => d.status !== 'DELIVERED');
+      },
+      'a delivery done and another pending',
+    );
     await faults.kill('extensions');
     for (let i = 0; i < 3; i++) placed.push(await purchase());
     await faults.restart('extensions');
@@ -184,17 +200,20 @@ describe('webhooks through the gateway', () => {
     // one delivery per event: no purchase has two for one status
     const events = all.map((d) => `${d.objectId}:${d.objectStatus}`);
     expect(new Set(events).size).toBe(events.length);
-    // the receiver got every delivery; a delivery sent twice is one that was in flight at the kill
+    // the receiver got every delivery; only the one in flight at the kill (one send at a time) may have
+    // come twice, with the same webhook-id, its first attempt recorded as interrupted
     const received = rx.on('/vendor').map((r) => r.headers['webhook-id']!);
     for (const d of all) expect(received).toContain(d.id);
     const counts = new Map<string, number>();
     for (const id of received) counts.set(id, (counts.get(id) ?? 0) + 1);
-    const twice = [...counts.values()].filter((c) => c > 1).length;
-    console.log(`webhooks crash: ${all.length} deliveries, ${received.length} received, ${twice} sent twice`);
+    const twice = [...counts].filter(([, c]) => c > 1).map(([id]) => id);
+    console.log(
+      `webhooks crash: ${all.length} deliveries, ${received.length} received, ${twice.length} sent twice`,
+    );
+    expect(twice.length).toBeLessThanOrEqual(1);
     expect([...counts.values()].every((c) => c <= 2)).toBe(true);
-    // a second send happens only after an interrupted attempt, recorded as such
-    for (const d of all.filter((x) => (counts.get(x.id) ?? 0) > 1)) {
+    for (const d of all.filter((x) => twice.includes(x.id))) {
       expect(d.attempts.some((a) => /interrupted/.test(a.error ?? ''))).toBe(true);
     }
-  }, 600_000);
+  }, 900_000);
 });

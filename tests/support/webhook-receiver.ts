@@ -1,6 +1,7 @@
 // A real HTTP server receiving webhooks in tests: it records every request (path, headers, raw body) and
 // answers as each path's script says: a list of answers used in turn (the last one repeats), where an
-// answer is a status code or 'hang' (the request is held open, never answered).
+// answer is a status code, a status code after a delay (a slow but healthy receiver) or 'hang' (the
+// request is held open, never answered).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,7 +12,7 @@ export interface Received {
   at: number;
 }
 
-export type Answer = number | 'hang';
+export type Answer = number | 'hang' | { status: number; delayMs: number };
 
 export interface WebhookReceiver {
   /** http://127.0.0.1:<port> */
@@ -43,7 +44,9 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         held.push(res);
         return;
       }
-      res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
+      const reply = (status: number) => res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+      if (typeof answer === 'number') reply(answer);
+      else setTimeout(() => reply(answer.status), answer.delayMs);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
