@@ -42,8 +42,9 @@ beforeAll(async () => {
       extensions: {
         WEBHOOKS_ALLOW_PRIVATE: '1',
         WEBHOOKS_RETRY_BASE_MS: '500',
-        WEBHOOKS_TIMEOUT_MS: '5000',
-        WEBHOOKS_LEASE_MS: '10000',
+        // far above a local answer even on a loaded machine: a timeout would send twice
+        WEBHOOKS_TIMEOUT_MS: '20000',
+        WEBHOOKS_LEASE_MS: '40000',
         WEBHOOKS_DISPATCH_MS: '200',
         // one send at a time: with a slow receiver, deliveries queue up (pending) for the kill -9 test
         WEBHOOKS_CONCURRENCY: '1',

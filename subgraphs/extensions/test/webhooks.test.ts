@@ -4,7 +4,7 @@
 // delivery whose sender died (its lease runs out) sent again.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createLogger, type Identity, type RunningSubgraph, startSubgraph } from '@daas/kit';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { uniquePrefix } from '../../../tests/support/db.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../tests/support/webhook-receiver.js';
 import type { ExtensionsEnv } from '../src/env.js';
@@ -22,6 +22,8 @@ const V2 = 'VA-100-004';
 const as = (accountId: string, role: Identity['role']): Identity => ({ accountId, role });
 const vendor = as(V, 'VENDOR');
 const EVENT = 'asset_purchase_request_processing';
+// a machine shared by many test runs: waits are long, and an attempt's timeout is far above a local answer
+vi.setConfig({ testTimeout: 240_000 });
 
 let sub: RunningSubgraph;
 let env: ExtensionsEnv;
@@ -33,8 +35,8 @@ beforeAll(async () => {
     WEBHOOKS_ALLOW_PRIVATE: '1',
     WEBHOOKS_MAX_ATTEMPTS: '3',
     WEBHOOKS_RETRY_BASE_MS: '200',
-    WEBHOOKS_TIMEOUT_MS: '3000',
-    WEBHOOKS_LEASE_MS: '6000',
+    WEBHOOKS_TIMEOUT_MS: '10000',
+    WEBHOOKS_LEASE_MS: '20000',
     WEBHOOKS_DISPATCH_MS: '100',
     // nothing listens there: the follower keeps trying, the tests make deliveries themselves
     SUBGRAPH_URL_REQUESTS: 'http://127.0.0.1:9/graphql',
@@ -95,7 +97,7 @@ const deliveriesOf = (w: WebhookDoc) =>
   env.models.WebhookDelivery.find({ webhook: w._id }).sort({ createdAt: 1 }).lean<DeliveryDoc[]>();
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 200_000;
   for (;;) {
     const v = await read();
     if (ok(v)) return v;
@@ -319,7 +321,7 @@ describe('durability', () => {
     const claimed = await claimDelivery(env, d0!._id, randomUUID());
     expect(claimed).toMatchObject({ status: 'sending', attemptCount: 1 });
     replica('webhooks-c').start();
-    // nobody sends it while the dead sender's lease (6 s) holds
+    // nobody sends it while the dead sender's lease (20 s) holds
     await new Promise((r) => setTimeout(r, 1500));
     expect(rx.on('/orphan')).toHaveLength(0);
     const [d] = await settled(w);
