@@ -61,7 +61,7 @@ beforeAll(async () => {
     hold: false,
     listOn: { contract: contracts.contracts.edges[0]!.node.id, distributor: D },
   });
-}, 600_000);
+}, 900_000);
 
 afterAll(async () => {
   await t?.stop();
