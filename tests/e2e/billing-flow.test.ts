@@ -121,4 +121,30 @@ describe('recurring billing of a purchased asset', () => {
     );
     expect(v.priceList.activeVersion.points[0]!.cost).toBe('7.50');
   });
+
+  it("records on the purchase the price it bought at (billing's field on the request, through the gateway)", async () => {
+    const q = `query($id: ID!) { asset(id: $id) { requests(first: 5) { edges { node { type effectiveDate
+      price { version currency priceList { id } points { item { id } cost price } } } } } } }`;
+    type View = {
+      asset: {
+        requests: {
+          edges: { node: { type: string; effectiveDate: string; price: Record<string, unknown> | null } }[];
+        };
+      };
+    };
+    const purchase = async (token: string) =>
+      (await t.queryOk<View>(token, q, { id: w.plainAsset })).asset.requests.edges
+        .map((e) => e.node)
+        .find((n) => n.type === 'PURCHASE')!;
+    const v = await purchase(w.vendor.token);
+    expect(v.effectiveDate).toBeTruthy();
+    expect(v.price).toEqual({
+      version: 1,
+      currency: 'USD',
+      priceList: { id: listId },
+      points: [{ item: { id: itemId }, cost: '7.50', price: '9.99' }],
+    });
+    const d = await purchase(w.distributor.token);
+    expect(d.price).toMatchObject({ version: 1, points: [{ cost: '7.50', price: '9.99' }] });
+  });
 });

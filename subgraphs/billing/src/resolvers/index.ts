@@ -13,6 +13,8 @@ export const resolvers = {
   PriceListVersion: priceListResolvers.PriceListVersion,
   PricePoint: priceListResolvers.PricePoint,
   Asset: billingRequestResolvers.Asset,
+  AssetRequest: priceListResolvers.AssetRequest,
+  AssetRequestPrice: priceListResolvers.AssetRequestPrice,
   AssetBilling: billingRequestResolvers.AssetBilling,
   BillingRequest: billingRequestResolvers.BillingRequest,
   BillingLine: billingRequestResolvers.BillingLine,
