@@ -12,6 +12,8 @@ export function billingLoaders(env: LoaderEnv, identity: Identity) {
     billingRequest: byIdLoader(m.BillingRequest, identity),
     /** by asset id: an asset's billing shares the asset's tenancy (vendor, distributor, seller) */
     assetBilling: byIdLoader(m.AssetBilling, identity),
+    /** by usage file id: the file's vendor and distributor see its report */
+    usageReconciliation: byIdLoader(m.UsageReconciliation, identity),
     history: historyLoader(env.kit.changes),
     /**
      * by "product|marketplace", without the list's own tenancy: used for the price of an asset request,

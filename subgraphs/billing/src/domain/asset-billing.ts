@@ -50,8 +50,8 @@ export function segmentState(assetStatus: string): SegmentState | null {
 }
 
 /**
- * The asset's billing period: monthly when it has a monthly recurring item, else yearly, else null (no
- * recurring item: nothing to bill). Only items of that period are billed (docs/billing.md).
+ * The asset's billing period: monthly when it has a monthly recurring item, else yearly, else monthly
+ * when it has a pay-as-you-go item, else null (nothing to bill). Only items of that period are billed (docs/billing.md).
  */
 export function billingPeriodOf(snapshot: AssetSnapshot): BillingPeriod | null {
   const periods = snapshot.items
@@ -59,7 +59,8 @@ export function billingPeriodOf(snapshot: AssetSnapshot): BillingPeriod | null {
     .map((i) => billingPeriodOfItem(i.period));
   if (periods.includes('monthly')) return 'monthly';
   if (periods.includes('yearly')) return 'yearly';
-  return null;
+  // pay-as-you-go only: billed monthly, its usage reconciled into the months (domain/usage.ts)
+  return snapshot.items.some((i) => i.type.toLowerCase() === 'ppu') ? 'monthly' : null;
 }
 
 export function billedItems(snapshot: AssetSnapshot, period: BillingPeriod): SegmentItem[] {

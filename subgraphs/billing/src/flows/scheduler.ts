@@ -7,16 +7,24 @@
 //      (its version) that is a no-op when another runner moved it first.
 // So a runner killed anywhere leaves the period to bill again (its requests then exist: nothing doubles),
 // and two runners on one asset produce each request once and advance it once: no period twice or skipped.
-import { childId, type DomainError, isDomainError, type Logger } from '@daas/kit';
+import { type DomainError, isDomainError, type Logger } from '@daas/kit';
 import { prune } from '../domain/asset-billing.js';
 import { takeBillingTransition } from '../domain/billing-request-machine.js';
-import { BILLING_SIDES, type BillingSide, billingLines, endedBy, totalOf } from '../domain/lines.js';
+import {
+  BILLING_SIDES,
+  type BillingSide,
+  billingLines,
+  billingRequestId,
+  endedBy,
+  totalOf,
+} from '../domain/lines.js';
 import { type PeriodBounds, periodOf } from '../domain/periods.js';
 import { type PricePoint, versionAt } from '../domain/price-lists.js';
 import type { BillingEnv } from '../env.js';
 import type { AssetBillingDoc, BillingRequestDoc, PriceListDoc } from '../models/index.js';
 import { BILLING_SERVICE } from './actors.js';
 import { syncAssets } from './observe.js';
+import { syncUsage } from './usage.js';
 
 export interface RunStats {
   assets: number;
@@ -29,10 +37,7 @@ export interface RunStats {
 
 class MovedOn extends Error {}
 
-export function billingRequestId(side: BillingSide, asset: string, period: number): string {
-  // the id's sequence is 1-based, the period number 0-based
-  return childId(side === 'vendor' ? 'vendorBillingRequest' : 'providerBillingRequest', asset, period + 1);
-}
+export { billingRequestId };
 
 /** Price lists by product and marketplace, read once per run. */
 class PriceBook {
@@ -207,6 +212,12 @@ export class Scheduler {
         );
         const stats = await runBilling(this.env);
         if (stats.periods || stats.created) this.log.info(stats, 'billing run');
+        // after billing, so that usage of a period that just ended finds its requests
+        const usage = await syncUsage(this.env).catch((e) => {
+          this.log.warn({ err: (e as Error).message }, 'billing: could not reconcile usage');
+          return null;
+        });
+        if (usage?.reconciled) this.log.info(usage, 'usage reconciled');
       } catch (e) {
         this.log.warn({ err: (e as Error).message }, 'billing run failed, retried next tick');
       } finally {

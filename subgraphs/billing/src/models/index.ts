@@ -57,6 +57,22 @@ export interface BillingRequestDoc extends EntityDoc {
   reason: string | null;
 }
 
+/** The report of one usage file's reconciliation into billing; its id is the usage file's. */
+export interface UsageReconciliationDoc extends EntityDoc {
+  product: string;
+  marketplace: string;
+  vendor: string;
+  distributor: string;
+  period: { from: string; to: string };
+  recordsBilled: number;
+  recordsOutside: number;
+  /** the first records outside any open period, with why (at most 100) */
+  outside: { record: string; reason: string }[];
+  /** per item: quantity billed, and the amounts on the vendor side (cost) and provider side (price) */
+  items: { item: string; mpn: string; quantity: string; records: number; cost: string; price: string }[];
+  billingRequests: string[];
+}
+
 export function billingModels(conn: Connection) {
   return {
     PriceList: entityModel<PriceListDoc>(
@@ -125,6 +141,24 @@ export function billingModels(conn: Connection) {
         [{ _acl: 1, status: 1, createdAt: -1, _id: -1 }],
       ],
     ),
+    UsageReconciliation: entityModel<UsageReconciliationDoc>(
+      conn,
+      'UsageReconciliation',
+      'usage_reconciliations',
+      {
+        product: String,
+        marketplace: String,
+        vendor: String,
+        distributor: String,
+        period: Object,
+        recordsBilled: Number,
+        recordsOutside: Number,
+        outside: { type: Array, default: [] },
+        items: { type: Array, default: [] },
+        billingRequests: { type: Array, default: [] },
+      },
+      [],
+    ),
   };
 }
 
@@ -135,6 +169,7 @@ export const billingEntities = (m: BillingModels) => ({
   PriceList: entityKind(m.PriceList, 'PriceList', (d) => d.vendor),
   AssetBilling: entityKind(m.AssetBilling, 'AssetBilling', (d) => d._id),
   BillingRequest: entityKind(m.BillingRequest, 'BillingRequest', (d) => d.asset),
+  UsageReconciliation: entityKind(m.UsageReconciliation, 'UsageReconciliation', (d) => d._id),
 });
 
 export type BillingWriters = EntityWriters<ReturnType<typeof billingEntities>>;

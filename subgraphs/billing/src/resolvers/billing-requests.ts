@@ -110,5 +110,7 @@ export const billingRequestResolvers = {
   },
   BillingLine: {
     item: (l: { item: string }) => ref(l.item),
+    usageFile: (l: { usageFile?: string }) => ref(l.usageFile),
+    usageRecords: (l: { records?: number }) => l.records ?? null,
   },
 };

@@ -2,12 +2,13 @@ import { Cursor, DateTime } from '@daas/kit';
 import { billingRequestResolvers } from './billing-requests.js';
 import { priceListResolvers } from './price-lists.js';
 import { subscriptionResolvers } from './subscriptions.js';
+import { usageResolvers } from './usage.js';
 
 export const resolvers = {
   DateTime,
   Cursor,
   Subscription: subscriptionResolvers.Subscription,
-  Query: { ...priceListResolvers.Query, ...billingRequestResolvers.Query },
+  Query: { ...priceListResolvers.Query, ...billingRequestResolvers.Query, ...usageResolvers.Query },
   Mutation: { ...priceListResolvers.Mutation, ...billingRequestResolvers.Mutation },
   PriceList: priceListResolvers.PriceList,
   PriceListVersion: priceListResolvers.PriceListVersion,
@@ -18,4 +19,6 @@ export const resolvers = {
   AssetBilling: billingRequestResolvers.AssetBilling,
   BillingRequest: billingRequestResolvers.BillingRequest,
   BillingLine: billingRequestResolvers.BillingLine,
+  UsageFile: usageResolvers.UsageFile,
+  UsageReconciliation: usageResolvers.UsageReconciliation,
 };
