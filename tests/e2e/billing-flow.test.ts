@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../scripts/seed/demo-data.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { Subscriber } from '../support/subscriber.js';
-import { buildUsageWorld, type UsageWorld } from '../support/usage-world.js';
+import { buildUsageWorld, currentPeriod, type UsageWorld } from '../support/usage-world.js';
 
 let t: TestStack;
 let w: UsageWorld;
@@ -20,7 +20,7 @@ beforeAll(async () => {
       billing: { BILLING_TICK_MS: '300', CLOCK_START: '2030-01-01T00:00:00Z', CLOCK_RATE: '864000' },
     },
   });
-  w = await buildUsageWorld(t, DEMO.operator, 'Billing', 0);
+  w = await buildUsageWorld(t, DEMO.operator, 'Billing', 1);
   const product = await t.queryOk<{ product: { items: { id: string }[] } }>(
     w.vendor.token,
     'query($id: ID!) { product(id: $id) { items { id } } }',
@@ -172,4 +172,72 @@ describe('recurring billing of a purchased asset', () => {
     const d = await purchase(w.distributor.token);
     expect(d.price).toMatchObject({ version: 1, points: [{ cost: '7.50', price: '9.99' }] });
   });
+
+  it('reconciles a closed usage file, read through the gateway, and reports its records', async () => {
+    // a pay-as-you-go asset's file of this month (the wall clock's), closed by the distributor; billing's
+    // clock runs from 2030, so its record falls before the asset's billing started: reported outside
+    const period = currentPeriod();
+    const run = async (token: string, name: string, input: Record<string, unknown>) =>
+      t.queryOk<Record<string, { usageFile: { id: string; status: string } }>>(
+        token,
+        `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { usageFile { id status } } }`,
+        { input },
+      );
+    const created = await run(w.vendor.token, 'createUsageFile', {
+      name: 'billing usage',
+      period,
+      currency: 'USD',
+      product: w.product,
+      contract: w.contract,
+    });
+    const file = created.createUsageFile!.usageFile.id;
+    const up = await run(w.vendor.token, 'uploadUsageRecords', {
+      usageFile: file,
+      records: [
+        {
+          recordId: 'b-1',
+          itemSearchCriteria: 'item.mpn',
+          itemSearchValue: w.mpn,
+          quantity: '12.5',
+          startTimeUtc: `${period.from} 00:00:00`,
+          endTimeUtc: `${period.from} 23:59:59`,
+          assetSearchCriteria: 'asset.id',
+          assetSearchValue: w.assets[0],
+        },
+      ],
+    });
+    expect(up.uploadUsageRecords!.usageFile.status).toBe('READY');
+    await run(w.vendor.token, 'submitUsageFile', { usageFile: file });
+    await run(w.distributor.token, 'acceptUsageFile', { usageFile: file });
+    const closed = await run(w.distributor.token, 'closeUsageFile', {
+      usageFile: file,
+      externalBillingId: 'INV-1',
+    });
+    expect(closed.closeUsageFile!.usageFile.status).toBe('CLOSED');
+    const Q = `query($id: ID!) { usageFile(id: $id) { status reconciliation { recordsBilled recordsOutside
+      outside { usageRecord { id } reason } } } }`;
+    type R = { usageFile: { reconciliation: Record<string, unknown> | null } };
+    const deadline = Date.now() + 180_000;
+    let r: R;
+    for (;;) {
+      r = await t.queryOk<R>(w.distributor.token, Q, { id: file });
+      if (r.usageFile.reconciliation) break;
+      if (Date.now() > deadline) throw new Error(`not reconciled in time: ${JSON.stringify(r)}`);
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    expect(r.usageFile.reconciliation).toMatchObject({
+      recordsBilled: 0,
+      recordsOutside: 1,
+      outside: [{ reason: `before the billing of ${w.assets[0]} started` }],
+    });
+    // the reseller outside the marketplace learns nothing of it
+    const hidden = await t.query(
+      w.reseller.token,
+      'query($f: ID!) { usageReconciliation(usageFile: $f) { recordsBilled } }',
+      {
+        f: file,
+      },
+    );
+    expect(hidden.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  }, 300_000);
 });

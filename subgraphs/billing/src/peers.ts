@@ -66,11 +66,15 @@ interface AssetNode {
   vendor: { id: string };
   provider: { id: string };
   contract: { distributor: { id: string } | null } | null;
-  items: { item: { id: string; period: string; type: string } | null; mpn: string; quantity: string }[];
+  items: {
+    item: { id: string; period: string; type: string; commitment: { periods: number } | null } | null;
+    mpn: string;
+    quantity: string;
+  }[];
 }
 
 const ASSET = `id status product { id } marketplace { id } vendor { id } provider { id }
-  contract { distributor { id } } items { item { id period type } mpn quantity }`;
+  contract { distributor { id } } items { item { id period type commitment { periods } } mpn quantity }`;
 
 export class GatewayPeers implements BillingPeers {
   constructor(private readonly services: ServiceClient) {}
@@ -125,6 +129,7 @@ export class GatewayPeers implements BillingPeers {
                         quantity: i.quantity,
                         period: i.item.period,
                         type: i.item.type,
+                        commitment: i.item.commitment?.periods ?? null,
                       },
                     ]
                   : [],

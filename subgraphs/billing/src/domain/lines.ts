@@ -50,7 +50,7 @@ export function billingLines(
   side: BillingSide,
   prices: ReadonlyMap<string, PricePoint> | null,
 ): BillingLine[] {
-  const periodDays = daysBetween(period.from, period.to);
+  const periodDays = period.periodDays ?? daysBetween(period.from, period.to);
   const lines: BillingLine[] = [];
   for (const stretch of activeStretches(segments, period)) {
     const days = daysBetween(stretch.from, stretch.to);

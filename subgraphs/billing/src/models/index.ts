@@ -2,7 +2,7 @@
 // billing requests. All three are entities written through the change store.
 import { type EntityDoc, type EntityWriters, entityKind, entityModel } from '@daas/kit';
 import type { Connection } from 'mongoose';
-import type { Segment } from '../domain/asset-billing.js';
+import type { Commitment, Segment } from '../domain/asset-billing.js';
 import type { BillingRequestStatus } from '../domain/billing-request-machine.js';
 import type { BillingLine, BillingSide } from '../domain/lines.js';
 import type { BillingPeriod } from '../domain/periods.js';
@@ -35,6 +35,12 @@ export interface AssetBillingDoc extends EntityDoc {
   /** when the next period ends (it is billed then, in arrears) */
   nextBillingAt: Date;
   segments: Segment[];
+  /** the number of the period starting on anchorAt: 0, or the period a transfer started */
+  anchorPeriod?: number;
+  /** a transfer seen inside the current period: the period ends here, the next is nextProvider's */
+  cutAt?: Date | null;
+  nextProvider?: string | null;
+  commitment?: Commitment | null;
 }
 
 export interface BillingRequestDoc extends EntityDoc {
@@ -109,6 +115,10 @@ export function billingModels(conn: Connection) {
         billedPeriods: Number,
         nextBillingAt: Date,
         segments: { type: Array, default: [] },
+        anchorPeriod: { type: Number, default: 0 },
+        cutAt: { type: Date, default: null },
+        nextProvider: { type: String, default: null },
+        commitment: { type: Object, default: null },
       },
       // the scheduler's query: what is due, oldest first
       [[{ status: 1, nextBillingAt: 1, _id: 1 }]],
