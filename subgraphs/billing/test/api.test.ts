@@ -314,3 +314,23 @@ describe("an asset request's price", () => {
     expect(d._entities.map((e) => e.price)).toEqual([null, null]);
   });
 });
+
+describe("an asset's renewal", () => {
+  const SET = `mutation($input: SetAssetRenewalInput!) { setAssetRenewal(input: $input) {
+    assetBilling { provider { id } commitment { months endsAt renew renewals } } } }`;
+  it('is the seller’s and the distributor’s to decide, on an asset with a commitment', async () => {
+    const input = { asset: 'AS-3000-0000-0001', renew: false };
+    expect(await code(world.run(vendor, SET, { input }))).toBe('FORBIDDEN');
+    expect(await code(world.run(otherReseller, SET, { input }))).toBe('BAD_USER_INPUT');
+    // the reseller that sold it may, but it has no commitment
+    expect(await code(world.run(reseller, SET, { input }))).toBe('CONFLICT');
+    await observeAsset(world.env, snapshot('AS-3000-0000-0002', 'active', [[ITEM_A, '1']], R, 12));
+    const d = await ok<{ setAssetRenewal: { assetBilling: unknown } }>(
+      world.run(reseller, SET, { input: { asset: 'AS-3000-0000-0002', renew: false } }),
+    );
+    expect(d.setAssetRenewal.assetBilling).toEqual({
+      provider: { id: R },
+      commitment: { months: 12, endsAt: '2027-04-10T00:00:00.000Z', renew: false, renewals: 0 },
+    });
+  });
+});

@@ -69,6 +69,8 @@ export function snapshot(
   status: string,
   items: [item: string, quantity: string][],
   provider = D,
+  /** billing periods of every item's commitment */
+  commitment: number | null = null,
 ): AssetSnapshot {
   return {
     id,
@@ -84,6 +86,7 @@ export function snapshot(
       quantity,
       period: 'MONTHLY',
       type: item === ITEM_U ? 'PPU' : 'RESERVATION',
+      commitment,
     })),
   };
 }

@@ -1,6 +1,7 @@
 // What billing knows of an asset: a timeline of segments, each the asset's state and recurring item
 // quantities from a day on, as the billing service observed them (domain rules; flows/observe.ts writes).
 // A change is billed from the day it was observed; two observations on one day keep the later one.
+import { conflict, forbidden, type Identity, seesEverything } from '@daas/kit';
 import type { BillingPeriod } from './periods.js';
 import { addMonths, billingPeriodOfItem, dayOf } from './periods.js';
 
@@ -139,6 +140,19 @@ export function transferTo(
   if (provider === b.provider) return { provider, nextProvider: null, cutAt: null };
   if (day <= periodFrom) return { provider, nextProvider: null, cutAt: null };
   return { provider: b.provider, nextProvider: provider, cutAt: b.cutAt ?? day };
+}
+
+/** Whether the asset's commitment renews is the seller's business: its provider, its distributor, the operator. */
+export function assertRenews(
+  identity: Identity,
+  b: { _id: string; provider: string; distributor: string; status: string; commitment?: Commitment | null },
+): Commitment {
+  const party =
+    seesEverything(identity) || identity.accountId === b.provider || identity.accountId === b.distributor;
+  if (!party) throw forbidden(`only the provider or the distributor of ${b._id} decides its renewal`);
+  if (b.status === 'ended') throw conflict(`the billing of ${b._id} has ended`, 'ENDED');
+  if (!b.commitment) throw conflict(`asset ${b._id} has no commitment`, 'ACTIVE');
+  return b.commitment;
 }
 
 const sameSegment = (a: Omit<Segment, 'from'>, b: Omit<Segment, 'from'>) =>
