@@ -16,6 +16,8 @@ let itemId = '';
 beforeAll(async () => {
   t = await startTestStack({
     seed: 'accounts',
+    // the shared machine may be far past its cores: give each process time to come up
+    readyTimeoutMs: 480_000,
     serviceEnv: {
       billing: { BILLING_TICK_MS: '300', CLOCK_START: '2030-01-01T00:00:00Z', CLOCK_RATE: '864000' },
     },
@@ -43,7 +45,7 @@ beforeAll(async () => {
     'mutation($input: ActivatePriceListVersionInput!) { activatePriceListVersion(input: $input) { priceList { id } } }',
     { input: { priceList: listId, version: 1, effectiveDate: '2000-01-01T00:00:00Z' } },
   );
-}, 400_000);
+}, 900_000);
 
 afterAll(async () => {
   await t?.stop();
