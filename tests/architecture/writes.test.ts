@@ -35,11 +35,6 @@ const STORE_WRITES = new Set(['change', 'create']);
  */
 const ALLOWED: { file: string; call: string; why: string }[] = [
   {
-    file: 'subgraphs/extensions/src/feed/follower.ts',
-    call: 'FeedCursor.collection.replaceOne',
-    why: 'the position this service has reached in another subgraph’s feed; not an entity (no status, no events)',
-  },
-  {
     file: 'subgraphs/usage/src/records/store.ts',
     call: 'RecordBlock.collection.insertMany',
     why: 'usage records are ingested in bulk (blocks of 1,000 rows); a file of a million rows is one change of the file, not a million entity writes',

@@ -2,13 +2,20 @@
 // of a running stack; a private database server that can itself be killed, paused and restarted on the
 // same port and files; "prune now", retention run on a subgraph's feed as its hourly timer would (also
 // in a child process, to kill mid-prune); a switchable TCP proxy in front of a service (a load balancer
-// failing over); and which process listens on a port, to kill one that another program (`pnpm start`) runs.
+// failing over; a connection that stalls); and which process listens on a port, to kill one that another program (`pnpm start`) runs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChangeStore, createLogger, databaseName, openDatabase } from '@daas/kit';
+import {
+  ChangeStore,
+  createLogger,
+  databaseName,
+  decodeCursor,
+  IDENTITY_HEADER,
+  openDatabase,
+} from '@daas/kit';
 import { type FerretDB, REPO_ROOT, startFerretDB } from '../../scripts/lib/ferretdb.js';
 import { listeningSockets, socketsOf } from '../../scripts/lib/ports.js';
 import type { InstanceName, ServiceName, Stack } from '../../scripts/lib/stack.js';
@@ -127,6 +134,38 @@ export async function pruneFeed(
   return pruneDatabase(mongoUri, databaseName(dbPrefix, service), olderThan, partitions);
 }
 
+/**
+ * `pruneFeed` as retention meets a running service: only once the service's own feed reader
+ * (`GET /feed/position` at `serviceUrl`, asked with `identity`) has read up to the feed's head, as it has
+ * long before events are a retention period old. (A reader still below slots a prune removes waits on them.)
+ */
+export async function pruneFeedOnceRead(
+  mongoUri: string,
+  dbPrefix: string,
+  service: Exclude<ServiceName, 'gateway'>,
+  reader: { serviceUrl: string; identity: string },
+  olderThan: Date = new Date(),
+  partitions = 1,
+): Promise<number> {
+  const pruner = await prunerOn(mongoUri, databaseName(dbPrefix, service), partitions);
+  try {
+    const head = pruner.head();
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const res = await fetch(reader.serviceUrl.replace(/\/graphql$/, '/feed/position'), {
+        headers: { [IDENTITY_HEADER]: reader.identity },
+      });
+      const { cursor } = (await res.json()) as { cursor?: string };
+      if (cursor && decodeCursor(cursor, partitions).every((s, p) => s >= head[p]!)) break;
+      if (Date.now() > deadline) throw new Error(`${service}'s feed reader is not at the head (${cursor})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return await pruner.prune(olderThan);
+  } finally {
+    await pruner.close();
+  }
+}
+
 /** `pruneFeed` on a database named in full. */
 export async function pruneDatabase(
   mongoUri: string,
@@ -145,6 +184,8 @@ export async function pruneDatabase(
 export interface FeedPruner {
   /** `pruneFeed` on a connection kept open (a benchmark pruning every few seconds) */
   prune: (olderThan?: Date) => Promise<number>;
+  /** the feed's head position when the pruner opened */
+  head: () => number[];
   close: () => Promise<void>;
 }
 
@@ -169,7 +210,11 @@ async function prunerOn(mongoUri: string, name: string, partitions: number): Pro
       dialect: () => db.dialect(),
     });
     await store.init();
-    return { prune: (olderThan = new Date()) => store.feed.prune(olderThan), close: () => db.close() };
+    return {
+      prune: (olderThan = new Date()) => store.feed.prune(olderThan),
+      head: () => store.feed.headPositions(),
+      close: () => db.close(),
+    };
   } catch (e) {
     await db.close();
     throw e;
@@ -228,6 +273,11 @@ export interface SwitchableProxy {
    * that fails over: a connection to a stopped (SIGSTOP) target stays open and silent.
    */
   retarget: (url: string) => void;
+  /**
+   * Open connections stop forwarding both ways and neither side is read any more: a peer that stalled
+   * (a frozen process, a dead network path) with its TCP connection still open. New connections still flow.
+   */
+  stall: () => void;
   close: () => Promise<void>;
 }
 
@@ -239,10 +289,14 @@ export async function switchableProxy(url: string): Promise<SwitchableProxy> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   };
+  const pairs = new Set<[Socket, Socket]>();
   const server = createServer((client) => {
     const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
     track(client);
     track(upstream);
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    client.on('close', () => pairs.delete(pair));
     client.pipe(upstream).pipe(client);
     const end = () => {
       client.destroy();
@@ -257,6 +311,15 @@ export async function switchableProxy(url: string): Promise<SwitchableProxy> {
     url: `http://127.0.0.1:${port}${target.pathname}`,
     retarget: (next) => {
       target = new URL(next);
+    },
+    stall: () => {
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+      pairs.clear();
     },
     close: async () => {
       for (const s of sockets) s.destroy();

@@ -8,6 +8,9 @@ import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
+/** The scheduler of each env this process started, stopped before the database closes. */
+const schedulers = new WeakMap<BillingEnv, Scheduler>();
+
 export const billingSubgraph: SubgraphSpec<BillingEnv, BillingLoaders> = {
   name: 'billing',
   defaultPort: 4007,
@@ -16,8 +19,16 @@ export const billingSubgraph: SubgraphSpec<BillingEnv, BillingLoaders> = {
   createEnv: (kit) => {
     const env = billingEnv(kit);
     // with BILLING_SCHEDULER on, this process learns assets and bills every tick (safe on every replica)
-    if (env.config.scheduler) void kit.db.connected().then(() => new Scheduler(env).start());
+    if (env.config.scheduler) {
+      const scheduler = new Scheduler(env);
+      schedulers.set(env, scheduler);
+      void kit.db.connected().then(() => scheduler.start());
+    }
     return env;
+  },
+  // the tick under way finishes; no other starts (`start` after `stop` does nothing)
+  stop: async (_kit, env) => {
+    await schedulers.get(env)?.stop();
   },
   createLoaders: (env, identity) => billingLoaders(env, identity),
 };

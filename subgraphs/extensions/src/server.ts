@@ -4,7 +4,7 @@ import { parse } from 'graphql';
 import type { ExtensionsEnv } from './env.js';
 import { type ExtensionsLoaders, extensionsLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
-import { createRuntime, runtimeUpgrade } from './runtime.js';
+import { createRuntime, runtimeUpgrade, stopRuntime } from './runtime.js';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -16,4 +16,5 @@ export const extensionsSubgraph: SubgraphSpec<ExtensionsEnv, ExtensionsLoaders> 
   createEnv: (kit) => createRuntime(kit),
   createLoaders: (env, identity) => extensionsLoaders(env.models, identity),
   upgrade: runtimeUpgrade,
+  stop: stopRuntime,
 };

@@ -14,6 +14,8 @@ export * from './decimal.js';
 export * from './entity.js';
 export * from './enums.js';
 export * from './errors.js';
+export * from './feed/feed-cursors.js';
+export * from './feed/follower.js';
 export * from './format-error.js';
 export * from './identity.js';
 export * from './ids.js';

@@ -70,6 +70,11 @@ export async function startSubgraph<Env extends SubgraphEnv, Loaders>(
       closing ??= (async () => {
         await apollo.stop();
         await closeServer(httpServer);
+        await spec
+          .stop?.(kit, env)
+          .catch((e: unknown) =>
+            log.error({ err: (e as Error).message }, 'stopping the subgraph’s own parts failed'),
+          );
         await feed.settled;
         await kit.changes.stop();
         await kit.db.close();

@@ -207,18 +207,21 @@ export async function runBilling(
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private stopped = false;
   private readonly log: Logger;
   constructor(private readonly env: BillingEnv) {
     this.log = env.kit.log;
   }
 
   start(): void {
-    if (this.timer) return;
+    if (this.timer || this.stopped) return;
     this.timer = setInterval(() => void this.tick(), this.env.config.tickMs);
     this.timer.unref();
   }
 
+  /** The tick under way finishes; none starts after (the service closes its database next). */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;

@@ -1,6 +1,6 @@
 // The extensions database: extensions, their environments and tasks are entities (written through the
-// change store, so task status changes are feed events a subscription follows). The feed cursors this
-// service keeps of other subgraphs' feeds are plain documents (one per followed feed).
+// change store, so task status changes are feed events a subscription follows). The cursors this service
+// keeps of other subgraphs' feeds are the kit's (kit/src/feed/feed-cursors.ts).
 import { type EntityDoc, type EntityWriters, entityKind, entityModel } from '@daas/kit';
 import { type Connection, Schema } from 'mongoose';
 import type { EnvironmentType, Variable } from '../domain/environments.js';
@@ -49,13 +49,6 @@ export interface TaskDoc extends EntityDoc {
   instance: string | null;
   leaseUntil: Date | null;
   idempotencyKey?: string;
-}
-
-export interface FeedCursorDoc {
-  /** `<subgraph>:<subscription field>` */
-  _id: string;
-  cursor: string;
-  updatedAt: Date;
 }
 
 export function extensionModels(conn: Connection) {
@@ -115,14 +108,7 @@ export function extensionModels(conn: Connection) {
       [{ objectId: 1, createdAt: -1 }],
     ],
   );
-  const FeedCursor = conn.model<FeedCursorDoc>(
-    'FeedCursor',
-    new Schema(
-      { _id: { type: String, required: true }, cursor: String, updatedAt: Date },
-      { collection: 'feed_cursors', versionKey: false, _id: false },
-    ),
-  );
-  return { Extension, Environment, Task, FeedCursor };
+  return { Extension, Environment, Task };
 }
 
 export type ExtensionModels = ReturnType<typeof extensionModels>;

@@ -48,6 +48,11 @@ export interface SubgraphSpec<Env extends SubgraphEnv, Loaders> {
    * true when it took the socket; an upgrade nobody takes is refused
    */
   upgrade?: (kit: KitEnv, env: Env) => UpgradeHandler;
+  /**
+   * stops the subgraph's own moving parts (feed followers, schedulers, brokers) on close or SIGTERM:
+   * after the server stops taking requests, before the change feed and the database close
+   */
+  stop?: (kit: KitEnv, env: Env) => Promise<void>;
 }
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
