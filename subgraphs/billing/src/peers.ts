@@ -45,7 +45,7 @@ export interface BillingPeers {
     after: string | null,
     first: number,
   ): Promise<{ files: UsageFileFacts[]; next: string | null }>;
-  /** one page of a usage file's valid records, after `after` */
+  /** one page of a usage file's records, after `after` (a CLOSED file has only valid ones: it was READY) */
   usageRecords(
     usageFile: string,
     after: string | null,
@@ -198,7 +198,7 @@ export class GatewayPeers implements BillingPeers {
       } | null;
     }>(
       `query($id: ID!, $after: String, $first: Int) { usageFile(id: $id) {
-        records(first: $first, after: $after, filter: { status: VALID }) {
+        records(first: $first, after: $after) {
           edges { node { id asset { id } item { id } mpn quantity startTime } } pageInfo { hasNextPage endCursor } } } }`,
       { id: usageFile, after, first },
     );
