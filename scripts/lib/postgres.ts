@@ -185,12 +185,44 @@ export async function startPostgres(opts: PostgresOptions): Promise<Postgres> {
       child = spawnIt();
     }
   }
+  try {
+    updateExtensions(pgdata, run);
+  } catch (e) {
+    await killGroup(child);
+    throw e;
+  }
   return {
     url: `postgres://postgres@/postgres?host=${run}`,
     process: child,
     kill: () => killGroup(child),
     stop: () => stopGently(child),
   };
+}
+
+/**
+ * A cluster made before the installed DocumentDB build with the extended RUM (`pnpm start`'s, made on
+ * 0.107): its extensions are updated in place once (DocumentDB's upgrade scripts; data and indexes stay,
+ * old indexes keep answering unordered) and the extended RUM is created, which new indexes need. The
+ * stamp copied into the cluster says it is done; clusters copied from a template made on this build
+ * carry it already.
+ */
+function updateExtensions(pgdata: string, run: string): void {
+  if (!orderedIndexes()) return;
+  const stamp = readFileSync(EXTENSIONS_STAMP, 'utf8');
+  const marker = join(pgdata, 'daas-extensions.stamp');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === stamp) return;
+  asPostgres('psql', [
+    ...['-h', run, '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q'],
+    ...['-c', 'ALTER EXTENSION documentdb_core UPDATE', '-c', 'ALTER EXTENSION documentdb UPDATE'],
+    ...['-c', 'CREATE EXTENSION IF NOT EXISTS documentdb_extended_rum'],
+  ]);
+  writeStamp(marker, stamp);
+}
+
+function writeStamp(marker: string, stamp: string): void {
+  writeFileSync(marker, stamp);
+  const { uid, gid } = postgresUser();
+  chownSync(marker, uid, gid);
 }
 
 function spawnPostgres(
@@ -386,6 +418,7 @@ async function makeTemplate(template: string): Promise<void> {
       await stopGently(child);
     }
     rmSync(join(pgdata, 'postmaster.opts'), { force: true });
+    writeStamp(join(pgdata, 'daas-extensions.stamp'), readFileSync(EXTENSIONS_STAMP, 'utf8'));
     try {
       renameSync(pgdata, template);
     } catch (e) {
