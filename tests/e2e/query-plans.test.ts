@@ -189,11 +189,13 @@ function loggedReads(): Logged[] {
 }
 
 const connections = new Map<string, Awaited<ReturnType<TestStack['database']>>>();
-async function explainRead(q: Logged): Promise<ReturnType<typeof planOf>> {
+/** The plan of a logged read; `hint`: with that index (by name) forced. */
+async function explainRead(q: Logged, hint?: string): Promise<ReturnType<typeof planOf>> {
   const service = q.db.slice(t.dbPrefix.length) as Parameters<TestStack['database']>[0];
   if (!connections.has(service)) connections.set(service, await t.database(service));
   const conn = connections.get(service)!;
-  return planOf(await conn.conn.db!.command({ explain: explainCommand(q), verbosity: 'queryPlanner' }));
+  const command = { ...explainCommand(q), ...(hint ? { hint } : {}) };
+  return planOf(await conn.conn.db!.command({ explain: command, verbosity: 'queryPlanner' }));
 }
 
 const describeRead = (q: Logged) =>
@@ -222,10 +224,14 @@ describe('query plans', () => {
   }, 300_000);
 
   // A page of a broad filter (a distributor's assets in a marketplace, a vendor's pending requests) must
-  // cost its 20 rows, not every row the filter matches: the plan is a limit over an index scan in the
-  // page's order, with no sort. MongoDB does that; DocumentDB only with its extended RUM (0.108 on,
-  // docs/data.md), so on an older DocumentDB there is nothing to check.
-  it('the paged hot lists read their rows in index order, with no sort of every matching row', async (ctx) => {
+  // cost its 20 rows, not every row the filter matches: a limit over an index scan in the page's order,
+  // with no sort. MongoDB does that; DocumentDB only with its extended RUM (0.108 on, docs/data.md), so on
+  // an older DocumentDB there is nothing to check. At this test's 3,000 documents the planner may rightly
+  // prefer sorting a few dozen rows, so a read whose own plan sorts is explained again with each of the
+  // collection's indexes as a hint: one of them must return the page in order. That checks what the code
+  // decides (the declared indexes, no key between a filter and the order) and what the access method can
+  // do; with the data of the scale bench the planner takes those plans by itself (docs/data.md).
+  it('every paged read of a growing collection has an index that returns its page in order, unsorted', async (ctx) => {
     const ordered =
       flavour === 'mongodb' || (flavour === 'documentdb' && !process.env.MONGODB_URI && orderedIndexes());
     if (!ordered) ctx.skip();
@@ -234,12 +240,28 @@ describe('query plans', () => {
     const pages = loggedReads().filter(
       (q) => q.command === 'find' && q.sort && q.limit && PAGED.has(q.collection),
     );
+    const inOrder = (p: ReturnType<typeof planOf>) => !p.sorts && !p.scans && p.indexes.length > 0;
     const bad: string[] = [];
     for (const q of pages) {
-      const plan = await explainRead(q);
-      if (plan.sorts || plan.scans || plan.indexes.length === 0) bad.push(describeRead(q));
+      if (inOrder(await explainRead(q))) continue;
+      const service = q.db.slice(t.dbPrefix.length) as Parameters<TestStack['database']>[0];
+      const indexes = await (await t.database(service)).conn.db!.collection(q.collection).indexes();
+      let served = false;
+      for (const index of indexes) {
+        if (inOrder(await explainRead(q, String(index.name)))) served = true;
+        if (served) break;
+      }
+      if (!served) bad.push(describeRead(q));
     }
-    expect(bad, `pages sorted after the read on ${flavour}`).toEqual([]);
-    expect(pages.length).toBeGreaterThan(5);
+    expect(bad, `pages no index returns in order on ${flavour}`).toEqual([]);
+    // the broad pages of the issue are among them (the log is not empty by luck)
+    const keys = pages.map(
+      (q) =>
+        `${q.collection} ${Object.keys(q.filter ?? {})
+          .sort()
+          .join(',')}`,
+    );
+    expect(keys).toContain('assets _acl,marketplaceId,status'); // a distributor's assets in a marketplace
+    expect(keys).toContain('asset_requests _acl,status'); // a vendor's pending requests
   }, 300_000);
 });
