@@ -53,7 +53,7 @@ async function size(n: number) {
         updatedAt: at,
         ...filler,
       };
-      assets.push({ _id: assetId(i), status: f.status, ...common });
+      assets.push({ _id: assetId(i), externalKey: assetId(i), status: f.status, ...common });
       reqs.push({
         _id: requestId(i),
         type: 'purchase',
