@@ -6,7 +6,14 @@
 //   node_modules/.bin/tsx bench/scale-pages-db.ts <mongodb uri> <label> [sizes, default 10000,100000]
 import { requestModels } from '@daas/requests';
 import mongoose from 'mongoose';
-import { assetFacts, assetId, customerOf, marketplaceId, requestId, SCALE_TENANTS } from './lib/scale-data.js';
+import {
+  assetFacts,
+  assetId,
+  customerOf,
+  marketplaceId,
+  requestId,
+  SCALE_TENANTS,
+} from './lib/scale-data.js';
 
 const [uri, label = 'db', sizesArg = '10000,100000'] = process.argv.slice(2);
 if (!uri) throw new Error('usage: scale-pages-db.ts <mongodb uri> <label> [sizes]');
