@@ -53,7 +53,8 @@ let flavour: 'documentdb' | 'mongodb' | 'ferretdb-v1';
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'query-plans-'));
   logFile = join(dir, 'queries.jsonl');
-  t = await startTestStack({ seed: true, env: { DB_QUERY_LOG: logFile } });
+  // ten minutes to come up: the services start side by side on a machine shared with other test runs
+  t = await startTestStack({ seed: true, env: { DB_QUERY_LOG: logFile }, readyTimeoutMs: 600_000 });
   const db = await t.database('requests');
   const info = await db.conn.db!.admin().command({ buildInfo: 1 });
   flavour = info.ferretdbVersion ? 'ferretdb-v1' : info.ferretdb ? 'documentdb' : 'mongodb';
