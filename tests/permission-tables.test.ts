@@ -4,6 +4,7 @@
 import { DomainError, type Permissions, ROLES, type Role } from '@daas/kit';
 import { describe, expect, it } from 'vitest';
 import { billingPermissions } from '../subgraphs/billing/src/domain/permissions.js';
+import { webhookPermissions } from '../subgraphs/extensions/src/domain/webhook-permissions.js';
 import { partnerPermissions } from '../subgraphs/partners/src/domain/permissions.js';
 import { productPermissions } from '../subgraphs/products/src/domain/permissions.js';
 import { requestPermissions } from '../subgraphs/requests/src/domain/permissions.js';
@@ -77,12 +78,19 @@ const BILLING = `
   failBillingRequest                  x        x         -        x        -
 `;
 
+const WEBHOOKS = `
+                                   VENDOR DISTRIBUTOR RESELLER OPERATOR SERVICE
+  createWebhook                       x        x         x        -        -
+  manageWebhook                       x        x         x        x        -
+`;
+
 const TABLES: { subgraph: string; permissions: Permissions<string>; grid: string }[] = [
   { subgraph: 'partners', permissions: partnerPermissions, grid: PARTNERS },
   { subgraph: 'products', permissions: productPermissions, grid: PRODUCTS },
   { subgraph: 'requests', permissions: requestPermissions, grid: REQUESTS },
   { subgraph: 'usage', permissions: usagePermissions, grid: USAGE },
   { subgraph: 'billing', permissions: billingPermissions, grid: BILLING },
+  { subgraph: 'extensions (webhooks)', permissions: webhookPermissions, grid: WEBHOOKS },
 ];
 
 function parseGrid(grid: string): { roles: Role[]; rows: Map<string, Set<Role>> } {

@@ -2,6 +2,7 @@
 // API before they exist), then each domain in dependency order. Every step is idempotent: seeding
 // again creates nothing twice.
 import { seedAccounts } from './accounts.js';
+import { seedBilling } from './billing.js';
 import { seedContext } from './context.js';
 import { seedOrders } from './orders.js';
 import { seedPartners } from './partners.js';
@@ -32,5 +33,7 @@ export async function seedDemo(opts: SeedOptions): Promise<{ created: number }> 
   await seedOrders(ctx);
   // usage reports on assets the orders activated
   await seedUsage(ctx);
+  // price lists, so that the billing service bills the demo assets
+  await seedBilling(ctx);
   return { created: ctx.created };
 }

@@ -3,6 +3,7 @@
 // whose recurring items it bills. Behind an interface so domain tests can give fixed answers.
 import type { ServiceClient } from '@daas/kit';
 import type { AssetSnapshot } from './domain/asset-billing.js';
+import type { UsageRecordFacts } from './domain/usage.js';
 
 export interface ProductFacts {
   id: string;
@@ -22,11 +23,39 @@ export interface AssetPage {
   next: string | null;
 }
 
+/** A CLOSED usage file: every valid record has been closed by the provider. */
+export interface UsageFileFacts {
+  id: string;
+  product: string;
+  marketplace: string;
+  vendor: string;
+  /** the distributor the file is addressed to */
+  provider: string;
+  /** whole UTC days, both ends included (YYYY-MM-DD) */
+  period: { from: string; to: string };
+}
+
 export interface BillingPeers {
   product(id: string): Promise<ProductFacts | null>;
   marketplace(id: string): Promise<MarketplaceFacts | null>;
   /** one page of the assets billing may have to bill, after `after` */
   assets(after: string | null, first: number): Promise<AssetPage>;
+  /** one page of the CLOSED usage files, after `after` */
+  closedUsageFiles(
+    after: string | null,
+    first: number,
+  ): Promise<{ files: UsageFileFacts[]; next: string | null }>;
+  /** one page of a usage file's records, after `after` (a CLOSED file has only valid ones: it was READY) */
+  usageRecords(
+    usageFile: string,
+    after: string | null,
+    first: number,
+  ): Promise<{ records: UsageRecordFacts[]; next: string | null }>;
+}
+
+interface Page {
+  hasNextPage: boolean;
+  endCursor: string | null;
 }
 
 interface AssetNode {
@@ -37,11 +66,15 @@ interface AssetNode {
   vendor: { id: string };
   provider: { id: string };
   contract: { distributor: { id: string } | null } | null;
-  items: { item: { id: string; period: string; type: string } | null; mpn: string; quantity: string }[];
+  items: {
+    item: { id: string; period: string; type: string; commitment: { periods: number } | null } | null;
+    mpn: string;
+    quantity: string;
+  }[];
 }
 
 const ASSET = `id status product { id } marketplace { id } vendor { id } provider { id }
-  contract { distributor { id } } items { item { id period type } mpn quantity }`;
+  contract { distributor { id } } items { item { id period type commitment { periods } } mpn quantity }`;
 
 export class GatewayPeers implements BillingPeers {
   constructor(private readonly services: ServiceClient) {}
@@ -96,6 +129,7 @@ export class GatewayPeers implements BillingPeers {
                         quantity: i.quantity,
                         period: i.item.period,
                         type: i.item.type,
+                        commitment: i.item.commitment?.periods ?? null,
                       },
                     ]
                   : [],
@@ -105,5 +139,81 @@ export class GatewayPeers implements BillingPeers {
         : [],
     );
     return { assets, next: d.assets.pageInfo.hasNextPage ? d.assets.pageInfo.endCursor : null };
+  }
+
+  async closedUsageFiles(after: string | null, first: number) {
+    const d = await this.services.query<{
+      usageFiles: {
+        edges: {
+          node: {
+            id: string;
+            product: { id: string } | null;
+            marketplace: { id: string } | null;
+            vendor: { id: string };
+            provider: { id: string };
+            period: { from: string; to: string };
+          };
+        }[];
+        pageInfo: Page;
+      };
+    }>(
+      `query($after: String, $first: Int) { usageFiles(first: $first, after: $after, filter: { status: CLOSED }) {
+        edges { node { id product { id } marketplace { id } vendor { id } provider { id } period { from to } } }
+        pageInfo { hasNextPage endCursor } } }`,
+      { after, first },
+    );
+    const files = d.usageFiles.edges.flatMap(({ node: f }) =>
+      f.product && f.marketplace
+        ? [
+            {
+              id: f.id,
+              product: f.product.id,
+              marketplace: f.marketplace.id,
+              vendor: f.vendor.id,
+              provider: f.provider.id,
+              period: f.period,
+            },
+          ]
+        : [],
+    );
+    return { files, next: d.usageFiles.pageInfo.hasNextPage ? d.usageFiles.pageInfo.endCursor : null };
+  }
+
+  async usageRecords(usageFile: string, after: string | null, first: number) {
+    const d = await this.services.query<{
+      usageFile: {
+        records: {
+          edges: {
+            node: {
+              id: string;
+              asset: { id: string } | null;
+              item: { id: string } | null;
+              mpn: string | null;
+              quantity: string | null;
+              startTime: string | null;
+            };
+          }[];
+          pageInfo: Page;
+        };
+      } | null;
+    }>(
+      `query($id: ID!, $after: String, $first: Int) { usageFile(id: $id) {
+        records(first: $first, after: $after) {
+          edges { node { id asset { id } item { id } mpn quantity startTime } } pageInfo { hasNextPage endCursor } } } }`,
+      { id: usageFile, after, first },
+    );
+    const page = d.usageFile?.records;
+    if (!page) return { records: [], next: null };
+    return {
+      records: page.edges.map(({ node: r }) => ({
+        id: r.id,
+        asset: r.asset?.id ?? null,
+        item: r.item?.id ?? null,
+        mpn: r.mpn,
+        quantity: r.quantity,
+        startTime: r.startTime ? new Date(r.startTime) : null,
+      })),
+      next: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null,
+    };
   }
 }

@@ -6,6 +6,7 @@ import { assembleKit, bool, loadConfig } from '@daas/kit';
 import { billingEnv } from './env.js';
 import { syncAssets } from './flows/observe.js';
 import { runBilling } from './flows/scheduler.js';
+import { syncUsage } from './flows/usage.js';
 import { billingSubgraph } from './server.js';
 
 const { BILLING_SYNC } = loadConfig({ BILLING_SYNC: bool(true) });
@@ -16,6 +17,7 @@ await kit.changes.init();
 await kit.changes.recoverPending();
 const synced = BILLING_SYNC ? await syncAssets(env) : null;
 const stats = await runBilling(env);
-process.stdout.write(`${JSON.stringify({ ...stats, synced, pid: process.pid })}\n`);
+const usage = BILLING_SYNC ? await syncUsage(env) : null;
+process.stdout.write(`${JSON.stringify({ ...stats, synced, usage, pid: process.pid })}\n`);
 await kit.db.close();
 process.exit(0);

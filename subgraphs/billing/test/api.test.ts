@@ -247,3 +247,90 @@ describe('billing requests', () => {
     expect(s._entities[0]!.billing).toBeNull();
   });
 });
+
+describe("an asset request's price", () => {
+  // what the gateway sends billing for `assetRequest { price }`: the fields `price` @requires
+  const PRICE = `query($reps: [_Any!]!) { _entities(representations: $reps) {
+    ... on AssetRequest { price { version currency effectiveAt priceList { id } points { item { id } cost price } } } } }`;
+  const rep = (effectiveDate: string | null) => ({
+    __typename: 'AssetRequest',
+    id: 'PR-3000-0000-0001-001',
+    effectiveDate,
+    product: { id: PRODUCT },
+    marketplace: { id: MP },
+  });
+  type Priced = { _entities: { price: Record<string, unknown> | null }[] };
+
+  it('is the version effective at the request date, without cost for the reseller; stable after a new version', async () => {
+    const at = '2026-03-20T12:00:00.000Z';
+    const v = await ok<Priced>(world.run(vendor, PRICE, { reps: [rep(at)] }));
+    expect(v._entities[0]!.price).toEqual({
+      version: 1,
+      currency: 'USD',
+      effectiveAt: '2026-03-01T00:00:00.000Z',
+      priceList: { id: listId },
+      points: [
+        { item: { id: ITEM_A }, cost: '8.00', price: '10.00' },
+        { item: { id: ITEM_B }, cost: '3', price: '5' },
+      ],
+    });
+    const r = await ok<Priced>(world.run(reseller, PRICE, { reps: [rep(at)] }));
+    expect((r._entities[0]!.price!.points as { cost: string | null }[]).map((p) => p.cost)).toEqual([
+      null,
+      null,
+    ]);
+    // another reseller of the marketplace that sold it still sees its price, never the cost
+    const o = await ok<Priced>(world.run(otherReseller, PRICE, { reps: [rep(at)] }));
+    expect(o._entities[0]!.price).toMatchObject({ version: 1, priceList: null });
+    expect((o._entities[0]!.price!.points as { cost: string | null }[]).map((p) => p.cost)).toEqual([
+      null,
+      null,
+    ]);
+
+    // a version 2, which may not reach back before now (the clock is 2026-04-10): the request keeps version 1
+    const add = `mutation($input: CreatePriceListVersionInput!) { createPriceListVersion(input: $input) { priceList { id } } }`;
+    await ok(
+      world.run(vendor, add, {
+        input: { priceList: listId, points: [{ item: ITEM_A, cost: '9', price: '11' }] },
+      }),
+    );
+    const activate = `mutation($input: ActivatePriceListVersionInput!) { activatePriceListVersion(input: $input) { priceList { id } } }`;
+    expect(
+      await code(
+        world.run(vendor, activate, {
+          input: { priceList: listId, version: 2, effectiveDate: '2026-03-15T00:00:00Z' },
+        }),
+      ),
+    ).toBe('BAD_USER_INPUT');
+    await ok(world.run(vendor, activate, { input: { priceList: listId, version: 2 } }));
+    const after = await ok<Priced>(
+      world.run(vendor, PRICE, { reps: [rep(at), rep(clock.now().toISOString())] }),
+    );
+    expect(after._entities.map((e) => e.price?.version)).toEqual([1, 2]);
+  });
+
+  it('is null before the request takes effect and for a date no version priced', async () => {
+    const d = await ok<Priced>(world.run(vendor, PRICE, { reps: [rep(null), rep('2026-02-01T00:00:00Z')] }));
+    expect(d._entities.map((e) => e.price)).toEqual([null, null]);
+  });
+});
+
+describe("an asset's renewal", () => {
+  const SET = `mutation($input: SetAssetRenewalInput!) { setAssetRenewal(input: $input) {
+    assetBilling { provider { id } commitment { months endsAt renew renewals } } } }`;
+  it('is the seller’s and the distributor’s to decide, on an asset with a commitment', async () => {
+    const input = { asset: 'AS-3000-0000-0001', renew: false };
+    expect(await code(world.run(vendor, SET, { input }))).toBe('FORBIDDEN');
+    expect(await code(world.run(otherReseller, SET, { input }))).toBe('BAD_USER_INPUT');
+    // the reseller that sold it may, but it has no commitment
+    expect(await code(world.run(reseller, SET, { input }))).toBe('CONFLICT');
+    await observeAsset(world.env, snapshot('AS-3000-0000-0002', 'active', [[ITEM_A, '1']], R, 12));
+    const d = await ok<{ setAssetRenewal: { assetBilling: unknown } }>(
+      world.run(reseller, SET, { input: { asset: 'AS-3000-0000-0002', renew: false } }),
+    );
+    expect(d.setAssetRenewal.assetBilling).toEqual({
+      provider: { id: R },
+      commitment: { months: 12, endsAt: '2027-04-10T00:00:00.000Z', renew: false, renewals: 0 },
+    });
+  });
+});

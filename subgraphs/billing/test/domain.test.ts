@@ -106,13 +106,23 @@ describe('price versions', () => {
     versions: [v(1, 'active', '2026-01-01T00:00:00Z'), v(2, 'draft', null)],
   };
   it('one active at a time; the previous one still prices the days before the new effective date', () => {
-    const after = activate(list, 2, new Date('2026-06-01T00:00:00Z'));
+    const after = activate(list, 2, new Date('2026-06-01T00:00:00Z'), new Date('2026-05-20T00:00:00Z'));
     expect(after.map((x) => x.status)).toEqual(['expired', 'active']);
     expect(versionAt(after, new Date('2026-05-31T00:00:00Z'))!.number).toBe(1);
     expect(versionAt(after, new Date('2026-06-01T00:00:00Z'))!.number).toBe(2);
     expect(versionAt(after, new Date('2025-12-31T00:00:00Z'))).toBeNull();
   });
   it("refuses an effective date before the active version's", () => {
-    expect(() => activate(list, 2, new Date('2025-06-01T00:00:00Z'))).toThrow(/must not be before/);
+    expect(() =>
+      activate(list, 2, new Date('2025-06-01T00:00:00Z'), new Date('2025-01-01T00:00:00Z')),
+    ).toThrow(/must not be before/);
+  });
+  it('refuses a later version effective in the past: what a past date was priced at never changes', () => {
+    const now = new Date('2026-05-20T00:00:00Z');
+    expect(() => activate(list, 2, new Date('2026-05-19T00:00:00Z'), now)).toThrow(/must not be in the past/);
+    expect(activate(list, 2, now, now).map((x) => x.status)).toEqual(['expired', 'active']);
+    // the first version may be backdated: before it nothing was priced
+    const first = { ...list, versions: [v(1, 'draft', null)] };
+    expect(activate(first, 1, new Date('2020-01-01T00:00:00Z'), now)[0]!.status).toBe('active');
   });
 });

@@ -7,10 +7,17 @@ import { type ExecutionResult, graphql } from 'graphql';
 import { testChangeStore, testDatabase } from '../../../tests/support/db.js';
 import { silentLogger } from '../../../tests/support/log.js';
 import type { AssetSnapshot } from '../src/domain/asset-billing.js';
+import type { UsageRecordFacts } from '../src/domain/usage.js';
 import type { BillingEnv } from '../src/env.js';
 import { billingLoaders } from '../src/loaders.js';
 import { billingEntities, billingModels } from '../src/models/index.js';
-import type { AssetPage, BillingPeers, MarketplaceFacts, ProductFacts } from '../src/peers.js';
+import type {
+  AssetPage,
+  BillingPeers,
+  MarketplaceFacts,
+  ProductFacts,
+  UsageFileFacts,
+} from '../src/peers.js';
 import { resolvers } from '../src/resolvers/index.js';
 import { typeDefs } from '../src/server.js';
 
@@ -25,6 +32,8 @@ export const PRODUCT = 'PRD-100-000-001';
 export const ITEM_A = `${PRODUCT}-0001`;
 export const ITEM_B = `${PRODUCT}-0002`;
 export const MP = 'MP-10001';
+/** pay-as-you-go: priced per unit, billed from reconciled usage */
+export const ITEM_U = `${PRODUCT}-0003`;
 
 export class FixedPeers implements BillingPeers {
   assets_: AssetSnapshot[] = [];
@@ -36,6 +45,7 @@ export class FixedPeers implements BillingPeers {
       items: [
         { id: ITEM_A, period: 'MONTHLY', type: 'RESERVATION' },
         { id: ITEM_B, period: 'MONTHLY', type: 'RESERVATION' },
+        { id: ITEM_U, period: 'MONTHLY', type: 'PPU' },
       ],
     };
   }
@@ -45,6 +55,13 @@ export class FixedPeers implements BillingPeers {
   async assets(): Promise<AssetPage> {
     return { assets: this.assets_, next: null };
   }
+  usage_: { file: UsageFileFacts; records: UsageRecordFacts[] }[] = [];
+  async closedUsageFiles() {
+    return { files: this.usage_.map((u) => u.file), next: null };
+  }
+  async usageRecords(usageFile: string) {
+    return { records: this.usage_.find((u) => u.file.id === usageFile)?.records ?? [], next: null };
+  }
 }
 
 export function snapshot(
@@ -52,6 +69,8 @@ export function snapshot(
   status: string,
   items: [item: string, quantity: string][],
   provider = D,
+  /** billing periods of every item's commitment */
+  commitment: number | null = null,
 ): AssetSnapshot {
   return {
     id,
@@ -63,10 +82,11 @@ export function snapshot(
     distributor: D,
     items: items.map(([item, quantity]) => ({
       item,
-      mpn: item === ITEM_A ? 'SEAT' : 'SUPPORT',
+      mpn: item === ITEM_A ? 'SEAT' : item === ITEM_U ? 'CALLS' : 'SUPPORT',
       quantity,
       period: 'MONTHLY',
-      type: 'RESERVATION',
+      type: item === ITEM_U ? 'PPU' : 'RESERVATION',
+      commitment,
     })),
   };
 }

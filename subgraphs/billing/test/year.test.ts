@@ -1,6 +1,8 @@
 // A year of billing in accelerated time (a manual clock moved a day at a time) against the real database:
-// three monthly assets anchored on 2026-01-15, one with a quantity change, one suspended for 20 days, one
-// cancelled mid-period, and a price change from 2026-07-15. Every billing request of both sides is checked
+// five monthly assets anchored on 2026-01-15, one with a quantity change (and a one-year commitment that
+// renews), one suspended for 20 days, one cancelled mid-period, one committed for a year whose renewal is
+// turned off, one transferred from the distributor to a reseller mid-period, and a price change from
+// 2026-07-15. Every billing request of both sides is checked
 // against amounts computed by hand below (cost 8.00 / price 10.00 for SEAT, 3.00 / 5.00 for SUPPORT;
 // SEAT 9.00 / 11.00 from version 2).
 import { ManualClock } from '@daas/kit';
@@ -11,13 +13,30 @@ import {
   createPriceList,
   createPriceListVersion,
 } from '../src/flows/price-lists.js';
+import { setAssetRenewal } from '../src/flows/renewal.js';
 import { billingRequestId, runBilling } from '../src/flows/scheduler.js';
 import type { BillingRequestDoc } from '../src/models/index.js';
-import { billingWorld, D, ITEM_A, ITEM_B, MP, PRODUCT, R, snapshot, V, vendor } from './world.js';
+import {
+  billingWorld,
+  D,
+  distributor,
+  ITEM_A,
+  ITEM_B,
+  MP,
+  PRODUCT,
+  R,
+  reseller,
+  snapshot,
+  V,
+  vendor,
+} from './world.js';
 
 const A1 = 'AS-1000-0000-0001'; // SEAT 2 + SUPPORT 1; SEAT 5 from 2026-03-01 (sold by the reseller)
 const A2 = 'AS-1000-0000-0002'; // SEAT 1; suspended 2026-04-05, resumed 2026-04-25
 const A3 = 'AS-1000-0000-0003'; // SEAT 3; terminated 2026-06-01
+const A4 = 'AS-1000-0000-0004'; // SEAT 1; committed 12 periods, renewal turned off 2026-06-10
+const A5 = 'AS-1000-0000-0005'; // SEAT 2; sold by the distributor, transferred to the reseller 2026-05-25
+const COMMITTED = new Set([A1, A4]);
 
 const DAY = 86_400_000;
 const clock = new ManualClock('2026-01-15T10:00:00Z');
@@ -48,9 +67,23 @@ const EXPECTED: Record<string, [string, string][]> = {
   // P4 (May 15 – Jun 15, 31 days) active 17 days: 3×8×17/31 = 13.161… → 13.16; 3×10×17/31 = 16.451… → 16.45.
   // Nothing after: the asset's billing ends.
   [A3]: [...Array<[string, string]>(4).fill(['24', '30']), ['13.16', '16.45']],
+  // the commitment ends on 2027-01-15 and does not renew: P0–P11 whole, then the billing ends.
+  [A4]: [...Array<[string, string]>(6).fill(['8', '10']), ...Array<[string, string]>(6).fill(['9', '11'])],
+  // P4 (May 15 – Jun 15, 31 days) cut at the transfer on May 25: 10 days, 2×8×10/31 = 5.161… → 5.16 and
+  // 2×10×10/31 = 6.451… → 6.45 (the distributor's). From May 25 the periods are the reseller's, re-anchored:
+  // P5 May 25 – Jun 25, P6 Jun 25 – Jul 25 (version 1), P7 Jul 25 – … P11 Nov 25 – Dec 25 (version 2).
+  [A5]: [
+    ...Array<[string, string]>(4).fill(['16', '20']),
+    ['5.16', '6.45'],
+    ...Array<[string, string]>(2).fill(['16', '20']),
+    ...Array<[string, string]>(5).fill(['18', '22']),
+  ],
 };
 
-const EVENTS: Record<string, [asset: string, status: string, items: [string, string][]][]> = {
+const EVENTS: Record<
+  string,
+  [asset: string, status: string, items: [string, string][], provider?: string][]
+> = {
   '2026-01-15': [
     [
       A1,
@@ -62,6 +95,8 @@ const EVENTS: Record<string, [asset: string, status: string, items: [string, str
     ],
     [A2, 'active', [[ITEM_A, '1']]],
     [A3, 'active', [[ITEM_A, '3']]],
+    [A4, 'active', [[ITEM_A, '1']]],
+    [A5, 'active', [[ITEM_A, '2']]],
   ],
   '2026-03-01': [
     [
@@ -75,6 +110,7 @@ const EVENTS: Record<string, [asset: string, status: string, items: [string, str
   ],
   '2026-04-05': [[A2, 'suspended', [[ITEM_A, '1']]]],
   '2026-04-25': [[A2, 'active', [[ITEM_A, '1']]]],
+  '2026-05-25': [[A5, 'active', [[ITEM_A, '2']], R]],
   '2026-06-01': [[A3, 'terminated', [[ITEM_A, '3']]]],
 };
 
@@ -106,8 +142,14 @@ beforeAll(async () => {
   const end = new Date('2027-01-15T10:00:00Z').getTime();
   while (clock.now().getTime() <= end) {
     const day = clock.now().toISOString().slice(0, 10);
-    for (const [asset, status, items] of EVENTS[day] ?? []) {
-      await observeAsset(env, snapshot(asset, status, items, asset === A1 ? R : D));
+    for (const [asset, status, items, provider] of EVENTS[day] ?? []) {
+      const seller = provider ?? (asset === A1 ? R : D);
+      await observeAsset(env, snapshot(asset, status, items, seller, COMMITTED.has(asset) ? 12 : null));
+    }
+    if (day === '2026-06-10') {
+      // only the asset's provider (here the distributor) or the operator decides its renewal
+      await expect(setAssetRenewal(env, reseller, A4, false)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await setAssetRenewal(env, distributor, A4, false);
     }
     await runBilling(env);
     clock.advance(DAY);
@@ -200,5 +242,50 @@ describe('a year of monthly billing', () => {
     expect(v!._acl.sort()).toEqual([D, V].sort());
     expect(p!._acl.sort()).toEqual([D, R].sort());
     expect([v!.issuer, p!.issuer]).toEqual([V, D]);
+  });
+
+  it('renews a commitment at its end, and ends the billing of one whose renewal was turned off', async () => {
+    const a1 = await world.env.models.AssetBilling.findById(A1).lean();
+    expect(a1!.commitment).toEqual({
+      months: 12,
+      endsAt: new Date('2028-01-15T00:00:00Z'),
+      renew: true,
+      renewals: 1,
+    });
+    const a4 = await world.env.models.AssetBilling.findById(A4).lean();
+    expect(a4).toMatchObject({ status: 'ended', billedPeriods: 12 });
+    expect(a4!.commitment).toMatchObject({
+      endsAt: new Date('2027-01-15T00:00:00Z'),
+      renew: false,
+      renewals: 0,
+    });
+  });
+
+  it('bills a transferred asset continuously: the cut period to the old provider, then the new one', async () => {
+    const docs = await world.env.models.BillingRequest.find({ asset: A5, side: 'provider' })
+      .sort({ 'period.number': 1 })
+      .lean<BillingRequestDoc[]>();
+    // each period starts where the one before ended: no day billed twice or skipped
+    for (let i = 1; i < docs.length; i++) expect(docs[i]!.period.from).toEqual(docs[i - 1]!.period.to);
+    expect(docs.map((d) => [d.period.number, d.period.from.toISOString().slice(0, 10), d.provider])).toEqual([
+      [0, '2026-01-15', D],
+      [1, '2026-02-15', D],
+      [2, '2026-03-15', D],
+      [3, '2026-04-15', D],
+      [4, '2026-05-15', D],
+      [5, '2026-05-25', R],
+      [6, '2026-06-25', R],
+      [7, '2026-07-25', R],
+      [8, '2026-08-25', R],
+      [9, '2026-09-25', R],
+      [10, '2026-10-25', R],
+      [11, '2026-11-25', R],
+    ]);
+    expect(docs[4]!.lines.map((l) => [l.days, l.periodDays, l.amount])).toEqual([[10, 31, '6.45']]);
+    expect(docs[4]!._acl).toEqual([D]);
+    expect(docs[5]!._acl.sort()).toEqual([D, R].sort());
+    const b = await world.env.models.AssetBilling.findById(A5).lean();
+    expect(b).toMatchObject({ provider: R, anchorPeriod: 5, billedPeriods: 12, cutAt: null });
+    expect(b!.nextBillingAt.toISOString()).toBe('2027-01-25T00:00:00.000Z');
   });
 });

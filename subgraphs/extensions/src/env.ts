@@ -9,6 +9,7 @@ import {
   extensionEntities,
   extensionModels,
 } from './models/index.js';
+import { loadWebhooksConfig, type WebhooksConfig } from './webhooks/config.js';
 
 /** What flows tell the task broker (eaas/broker.ts, started by runtime.ts). */
 export interface TaskSignals {
@@ -26,6 +27,9 @@ export interface ExtensionsEnv {
   config: ExtensionsConfig;
   signals: TaskSignals;
   runnerAuth: RunnerAuth;
+  webhooks: WebhooksConfig;
+  /** deliveries may be due: the webhook dispatcher (webhooks/dispatcher.ts) looks now */
+  deliverySignals: { wake(): void };
 }
 
 export function createExtensionsEnv(kit: KitEnv): ExtensionsEnv {
@@ -38,6 +42,8 @@ export function createExtensionsEnv(kit: KitEnv): ExtensionsEnv {
     // replaced by the broker once it runs (runtime.ts); until then nothing is connected to tell
     signals: { wake: () => {}, configurationChanged: () => {} },
     runnerAuth: gatewayRunnerAuth(kit.config.GATEWAY_URL),
+    webhooks: loadWebhooksConfig(),
+    deliverySignals: { wake: () => {} },
   };
 }
 

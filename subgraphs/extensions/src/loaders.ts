@@ -6,6 +6,8 @@ export function extensionsLoaders(models: ExtensionModels, identity: Identity) {
     extension: byIdLoader(models.Extension, identity),
     environment: byIdLoader(models.Environment, identity),
     task: byIdLoader(models.Task, identity),
+    webhook: byIdLoader(models.Webhook, identity),
+    webhookDelivery: byIdLoader(models.WebhookDelivery, identity),
     /** an extension's environments, development first (their ids end -01, -02, -03) */
     environmentsOf: groupLoader(models.Environment, 'extension', identity, { _id: 1 }, 3),
   };

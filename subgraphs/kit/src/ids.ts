@@ -44,6 +44,8 @@ const ROOTS = {
   /** an extension is a Connect "service": the runner derives SRVC-… from its environment's id */
   extension: { prefix: 'SRVC', groups: [3, 3, 3] },
   extensionTask: { prefix: 'TQ', groups: [3, 3, 3, 3] },
+  webhook: { prefix: 'WH', groups: [3, 3, 3] },
+  webhookDelivery: { prefix: 'WHD', groups: [4, 4, 4, 4] },
 } satisfies Record<string, RootFormat>;
 
 type RootKind = keyof typeof ROOTS;

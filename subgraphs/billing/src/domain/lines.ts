@@ -1,7 +1,7 @@
 // The lines of one billing request: per segment of the period and per billed item, quantity × unit price ×
 // (days of the segment billed / days of the period), rounded once to the currency's cents. Suspended and
 // terminated days are not billed. The vendor side is priced at cost, the provider side at price.
-import { mulRatio, scaledOf, sumDecimals } from '@daas/kit';
+import { childId, mulRatio, scaledOf, sumDecimals } from '@daas/kit';
 import type { Segment } from './asset-billing.js';
 import { daysBetween, type PeriodBounds } from './periods.js';
 import type { PricePoint } from './price-lists.js';
@@ -10,6 +10,12 @@ export const BILLING_SIDES = ['vendor', 'provider'] as const;
 export type BillingSide = (typeof BILLING_SIDES)[number];
 
 export const CENTS = 2;
+
+/** BRV-/BRP-<asset digits>-<period + 1>: the id is the request's exactly-once key (flows/scheduler.ts). */
+export function billingRequestId(side: BillingSide, asset: string, period: number): string {
+  // the id's sequence is 1-based, the period number 0-based
+  return childId(side === 'vendor' ? 'vendorBillingRequest' : 'providerBillingRequest', asset, period + 1);
+}
 
 export interface BillingLine {
   item: string;
@@ -21,6 +27,9 @@ export interface BillingLine {
   quantity: string;
   unitPrice: string | null;
   amount: string | null;
+  /** pay-as-you-go lines: the usage file reconciled into it, and how many of its records */
+  usageFile?: string;
+  records?: number;
 }
 
 /** The active stretches of the period: [from, to) with the items of each. */
@@ -41,7 +50,7 @@ export function billingLines(
   side: BillingSide,
   prices: ReadonlyMap<string, PricePoint> | null,
 ): BillingLine[] {
-  const periodDays = daysBetween(period.from, period.to);
+  const periodDays = period.periodDays ?? daysBetween(period.from, period.to);
   const lines: BillingLine[] = [];
   for (const stretch of activeStretches(segments, period)) {
     const days = daysBetween(stretch.from, stretch.to);

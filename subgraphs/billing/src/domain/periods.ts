@@ -26,6 +26,29 @@ export interface PeriodBounds {
   from: Date;
   /** exclusive */
   to: Date;
+  /** a period cut short by a transfer: the days of the whole period, which its days are prorated by */
+  periodDays?: number;
+}
+
+/** What places an asset's periods: its anchor, re-anchored at a transfer (domain/asset-billing.ts). */
+export interface Anchored {
+  anchorAt: Date;
+  period: BillingPeriod;
+  /** the number of the period that starts on anchorAt (0 until a transfer re-anchors) */
+  anchorPeriod?: number;
+  billedPeriods: number;
+  /** a transfer inside the period being billed: it ends there */
+  cutAt?: Date | null;
+}
+
+/** Period n of an asset's billing (n at or after its anchor period), cut short by a pending transfer. */
+export function periodOfBilling(b: Anchored, n: number): PeriodBounds {
+  const p = periodOf(b.anchorAt, b.period, n - (b.anchorPeriod ?? 0));
+  const bounds = { ...p, number: n };
+  if (b.cutAt && n === b.billedPeriods && b.cutAt > p.from && b.cutAt < p.to) {
+    return { ...bounds, to: b.cutAt, periodDays: daysBetween(p.from, p.to) };
+  }
+  return bounds;
 }
 
 export function periodOf(anchor: Date, period: BillingPeriod, n: number): PeriodBounds {

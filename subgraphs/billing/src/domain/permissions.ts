@@ -8,6 +8,7 @@ export const billingPermissions = definePermissions({
   activatePriceListVersion: ['VENDOR'],
   approveBillingRequest: ['VENDOR', 'DISTRIBUTOR', 'OPERATOR'],
   failBillingRequest: ['VENDOR', 'DISTRIBUTOR', 'OPERATOR'],
+  setAssetRenewal: ['DISTRIBUTOR', 'RESELLER', 'OPERATOR'],
 });
 
 export type BillingAction = keyof typeof billingPermissions.table;

@@ -121,8 +121,15 @@ export function newVersion(list: PriceListFacts, points: PricePoint[], now: Date
 /**
  * The versions after activating `number` from `effectiveAt`: it becomes ACTIVE, the one active before
  * EXPIRED at that date. An effective date before the active version's would reorder history: refused.
+ * Once a version has priced, a later one takes effect now or later, never in the past: the price a
+ * request or a period was given by the version effective on its date stays its price (docs/billing.md).
  */
-export function activate(list: PriceListFacts, number: number, effectiveAt: Date): PriceListVersion[] {
+export function activate(
+  list: PriceListFacts,
+  number: number,
+  effectiveAt: Date,
+  now: Date,
+): PriceListVersion[] {
   const target = list.versions.find((v) => v.number === number);
   if (!target) throw badInput('input.version', `price list ${list._id} has no version ${number}`);
   takeTransition(
@@ -137,6 +144,13 @@ export function activate(list: PriceListFacts, number: number, effectiveAt: Date
     throw badInput(
       'input.effectiveDate',
       `must not be before the active version's (${active.effectiveAt.toISOString()})`,
+    );
+  }
+  const priced = list.versions.some((v) => v.status !== 'draft');
+  if (priced && effectiveAt < now) {
+    throw badInput(
+      'input.effectiveDate',
+      'must not be in the past once a version has priced (what was priced at a date keeps its price)',
     );
   }
   return list.versions.map((v) => {

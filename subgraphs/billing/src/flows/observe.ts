@@ -5,10 +5,12 @@ import {
   type AssetSnapshot,
   billedItems,
   billingPeriodOf,
+  commitmentOf,
   observe,
   segmentState,
+  transferTo,
 } from '../domain/asset-billing.js';
-import { dayOf, periodOf } from '../domain/periods.js';
+import { dayOf, periodOf, periodOfBilling } from '../domain/periods.js';
 import type { BillingEnv } from '../env.js';
 import type { AssetBillingDoc } from '../models/index.js';
 import { BILLING_SERVICE } from './actors.js';
@@ -46,6 +48,10 @@ export async function observeAsset(
           billedPeriods: 0,
           nextBillingAt: periodOf(anchorAt, period, 0).to,
           segments: [{ from: anchorAt, state, items: billedItems(snapshot, period) }],
+          anchorPeriod: 0,
+          cutAt: null,
+          nextProvider: null,
+          commitment: commitmentOf(snapshot, period, anchorAt),
           _acl: [...new Set([snapshot.vendor, snapshot.distributor, snapshot.provider])],
         },
         actor: BILLING_SERVICE,
@@ -63,15 +69,26 @@ export async function observeAsset(
       id: snapshot.id,
       actor: BILLING_SERVICE,
       decide: (doc) => {
-        const billedUntil = periodOf(doc.anchorAt, doc.period, doc.billedPeriods).from;
+        const billedUntil = periodOfBilling(doc, doc.billedPeriods).from;
         const segments = observe(
           doc.segments,
           { state, items: billedItems(snapshot, doc.period) },
           at,
           billedUntil,
         );
-        if (!segments) throw new Unchanged();
-        return { kind: state === 'active' ? 'items_changed' : state, set: { segments } };
+        const day = new Date(Math.max(dayOf(at).getTime(), billedUntil.getTime()));
+        const moved = transferTo(doc, snapshot.provider, day, billedUntil);
+        if (!segments && !moved) throw new Unchanged();
+        const set: Partial<AssetBillingDoc> = segments ? { segments } : {};
+        if (moved) {
+          Object.assign(set, moved, {
+            // a cut period is billed at the cut; the owner decides who sees the asset's billing
+            nextBillingAt: moved.cutAt ?? periodOfBilling({ ...doc, cutAt: null }, doc.billedPeriods).to,
+            _acl: [...new Set([doc.vendor, doc.distributor, moved.provider])],
+          });
+        }
+        const kind = moved ? 'transferred' : state === 'active' ? 'items_changed' : state;
+        return { kind, set };
       },
     });
     return 'changed';

@@ -77,14 +77,15 @@ export async function activatePriceListVersion(
 ): Promise<PriceListDoc> {
   assertManages(identity, list);
   if (!Number.isInteger(number) || number < 1) throw badInput('input.version', 'a version number (1, 2, …)');
-  const effectiveAt = effectiveDate ?? env.clock.now();
+  const now = env.clock.now();
+  const effectiveAt = effectiveDate ?? now;
   const { acl } = await aclOf(env, list.vendor, list.marketplace);
   return env.write.PriceList.change({
     id: list._id,
     actor: actorOf(identity),
     decide: (doc) => ({
       kind: 'version_activated',
-      set: { versions: activate(doc, number, effectiveAt), _acl: acl },
+      set: { versions: activate(doc, number, effectiveAt, now), _acl: acl },
     }),
   });
 }

@@ -7,16 +7,24 @@
 //      (its version) that is a no-op when another runner moved it first.
 // So a runner killed anywhere leaves the period to bill again (its requests then exist: nothing doubles),
 // and two runners on one asset produce each request once and advance it once: no period twice or skipped.
-import { childId, type DomainError, isDomainError, type Logger } from '@daas/kit';
-import { prune } from '../domain/asset-billing.js';
+import { type DomainError, isDomainError, type Logger } from '@daas/kit';
+import { effectiveSegments, prune, renewedBy } from '../domain/asset-billing.js';
 import { takeBillingTransition } from '../domain/billing-request-machine.js';
-import { BILLING_SIDES, type BillingSide, billingLines, endedBy, totalOf } from '../domain/lines.js';
-import { type PeriodBounds, periodOf } from '../domain/periods.js';
+import {
+  BILLING_SIDES,
+  type BillingSide,
+  billingLines,
+  billingRequestId,
+  endedBy,
+  totalOf,
+} from '../domain/lines.js';
+import { type PeriodBounds, periodOfBilling } from '../domain/periods.js';
 import { type PricePoint, versionAt } from '../domain/price-lists.js';
 import type { BillingEnv } from '../env.js';
 import type { AssetBillingDoc, BillingRequestDoc, PriceListDoc } from '../models/index.js';
 import { BILLING_SERVICE } from './actors.js';
 import { syncAssets } from './observe.js';
+import { syncUsage } from './usage.js';
 
 export interface RunStats {
   assets: number;
@@ -29,10 +37,7 @@ export interface RunStats {
 
 class MovedOn extends Error {}
 
-export function billingRequestId(side: BillingSide, asset: string, period: number): string {
-  // the id's sequence is 1-based, the period number 0-based
-  return childId(side === 'vendor' ? 'vendorBillingRequest' : 'providerBillingRequest', asset, period + 1);
-}
+export { billingRequestId };
 
 /** Price lists by product and marketplace, read once per run. */
 class PriceBook {
@@ -57,7 +62,7 @@ function requestDoc(
 ): Omit<BillingRequestDoc, 'version' | 'createdAt' | 'updatedAt'> {
   const version = list ? versionAt(list.versions, period.from) : null;
   const prices = version ? new Map<string, PricePoint>(version.points.map((p) => [p.item, p])) : null;
-  const lines = billingLines(a.segments, period, side, prices);
+  const lines = billingLines(effectiveSegments(a.segments, a.commitment), period, side, prices);
   const unpriced = lines.filter((l) => l.amount === null).map((l) => l.item);
   const reason = !list
     ? `no price list for product ${a.product} in marketplace ${a.marketplace}`
@@ -105,7 +110,7 @@ export async function billAsset(
 ): Promise<void> {
   let a: AssetBillingDoc | null = start;
   while (a && a.status === 'active' && a.nextBillingAt <= now) {
-    const period = periodOf(a.anchorAt, a.period, a.billedPeriods);
+    const period = periodOfBilling(a, a.billedPeriods);
     const list = await prices.list(a.product, a.marketplace);
     for (const side of BILLING_SIDES) {
       try {
@@ -126,12 +131,17 @@ export async function billAsset(
         actor: BILLING_SERVICE,
         decide: (doc) => {
           if (doc.billedPeriods !== billed) throw new MovedOn();
-          const next = periodOf(doc.anchorAt, doc.period, billed + 1);
-          const ended = endedBy(doc.segments, next.from);
+          const { cut, set } = afterPeriod(doc);
+          const next = periodOfBilling({ ...doc, ...set }, billed + 1);
+          const commitment = renewedBy(doc.commitment, next.from);
+          const ended = endedBy(effectiveSegments(doc.segments, commitment), next.from);
+          const renewed = (commitment?.renewals ?? 0) > (doc.commitment?.renewals ?? 0);
           return {
-            kind: ended ? 'ended' : 'period_billed',
+            kind: ended ? 'ended' : renewed ? 'renewed' : cut ? 'transfer_billed' : 'period_billed',
             to: ended ? 'ended' : 'active',
             set: {
+              ...set,
+              commitment,
               billedPeriods: billed + 1,
               nextBillingAt: next.to,
               segments: prune(doc.segments, next.from),
@@ -145,6 +155,22 @@ export async function billAsset(
       a = await env.models.AssetBilling.findById(start._id).lean<AssetBillingDoc>();
     }
   }
+}
+
+/** After a period cut by a transfer: the next period starts on the cut day, the new provider's. */
+function afterPeriod(doc: AssetBillingDoc) {
+  if (!doc.cutAt || !doc.nextProvider) return { cut: false, set: {} };
+  return {
+    cut: true,
+    set: {
+      anchorAt: doc.cutAt,
+      anchorPeriod: doc.billedPeriods + 1,
+      cutAt: null,
+      provider: doc.nextProvider,
+      nextProvider: null,
+      _acl: [...new Set([doc.vendor, doc.distributor, doc.nextProvider])],
+    },
+  };
 }
 
 /** One pass over everything due at `now`, in pages of `batch`, oldest due first. */
@@ -210,6 +236,12 @@ export class Scheduler {
         );
         const stats = await runBilling(this.env);
         if (stats.periods || stats.created) this.log.info(stats, 'billing run');
+        // after billing, so that usage of a period that just ended finds its requests
+        const usage = await syncUsage(this.env).catch((e) => {
+          this.log.warn({ err: (e as Error).message }, 'billing: could not reconcile usage');
+          return null;
+        });
+        if (usage?.reconciled) this.log.info(usage, 'usage reconciled');
       } catch (e) {
         this.log.warn({ err: (e as Error).message }, 'billing run failed, retried next tick');
       } finally {

@@ -2,7 +2,7 @@
 // billing requests. All three are entities written through the change store.
 import { type EntityDoc, type EntityWriters, entityKind, entityModel } from '@daas/kit';
 import type { Connection } from 'mongoose';
-import type { Segment } from '../domain/asset-billing.js';
+import type { Commitment, Segment } from '../domain/asset-billing.js';
 import type { BillingRequestStatus } from '../domain/billing-request-machine.js';
 import type { BillingLine, BillingSide } from '../domain/lines.js';
 import type { BillingPeriod } from '../domain/periods.js';
@@ -35,6 +35,12 @@ export interface AssetBillingDoc extends EntityDoc {
   /** when the next period ends (it is billed then, in arrears) */
   nextBillingAt: Date;
   segments: Segment[];
+  /** the number of the period starting on anchorAt: 0, or the period a transfer started */
+  anchorPeriod?: number;
+  /** a transfer seen inside the current period: the period ends here, the next is nextProvider's */
+  cutAt?: Date | null;
+  nextProvider?: string | null;
+  commitment?: Commitment | null;
 }
 
 export interface BillingRequestDoc extends EntityDoc {
@@ -55,6 +61,22 @@ export interface BillingRequestDoc extends EntityDoc {
   priceList: string | null;
   priceListVersion: number | null;
   reason: string | null;
+}
+
+/** The report of one usage file's reconciliation into billing; its id is the usage file's. */
+export interface UsageReconciliationDoc extends EntityDoc {
+  product: string;
+  marketplace: string;
+  vendor: string;
+  distributor: string;
+  period: { from: string; to: string };
+  recordsBilled: number;
+  recordsOutside: number;
+  /** the first records outside any open period, with why (at most 100) */
+  outside: { record: string; reason: string }[];
+  /** per item: quantity billed, and the amounts on the vendor side (cost) and provider side (price) */
+  items: { item: string; mpn: string; quantity: string; records: number; cost: string; price: string }[];
+  billingRequests: string[];
 }
 
 export function billingModels(conn: Connection) {
@@ -93,6 +115,10 @@ export function billingModels(conn: Connection) {
         billedPeriods: Number,
         nextBillingAt: Date,
         segments: { type: Array, default: [] },
+        anchorPeriod: { type: Number, default: 0 },
+        cutAt: { type: Date, default: null },
+        nextProvider: { type: String, default: null },
+        commitment: { type: Object, default: null },
       },
       // the scheduler's query: what is due, oldest first
       [[{ status: 1, nextBillingAt: 1, _id: 1 }]],
@@ -125,6 +151,24 @@ export function billingModels(conn: Connection) {
         [{ _acl: 1, status: 1, createdAt: -1, _id: -1 }],
       ],
     ),
+    UsageReconciliation: entityModel<UsageReconciliationDoc>(
+      conn,
+      'UsageReconciliation',
+      'usage_reconciliations',
+      {
+        product: String,
+        marketplace: String,
+        vendor: String,
+        distributor: String,
+        period: Object,
+        recordsBilled: Number,
+        recordsOutside: Number,
+        outside: { type: Array, default: [] },
+        items: { type: Array, default: [] },
+        billingRequests: { type: Array, default: [] },
+      },
+      [],
+    ),
   };
 }
 
@@ -135,6 +179,7 @@ export const billingEntities = (m: BillingModels) => ({
   PriceList: entityKind(m.PriceList, 'PriceList', (d) => d.vendor),
   AssetBilling: entityKind(m.AssetBilling, 'AssetBilling', (d) => d._id),
   BillingRequest: entityKind(m.BillingRequest, 'BillingRequest', (d) => d.asset),
+  UsageReconciliation: entityKind(m.UsageReconciliation, 'UsageReconciliation', (d) => d._id),
 });
 
 export type BillingWriters = EntityWriters<ReturnType<typeof billingEntities>>;

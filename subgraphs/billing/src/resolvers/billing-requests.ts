@@ -15,6 +15,7 @@ import {
 import { billingPermissions } from '../domain/permissions.js';
 import type { BillingContext } from '../env.js';
 import { actOnBillingRequest } from '../flows/billing-requests.js';
+import { setAssetRenewal } from '../flows/renewal.js';
 import type { AssetBillingDoc, BillingRequestDoc } from '../models/index.js';
 import { type Input, type ListArgs, ref } from './common.js';
 
@@ -73,6 +74,16 @@ export const billingRequestResolvers = {
       paginate(ctx.env.models.BillingRequest, requestQuery(ctx, args.filter), args),
   },
   Mutation: {
+    setAssetRenewal: async (
+      _: unknown,
+      args: Input<{ asset: string; renew: boolean }>,
+      ctx: BillingContext,
+    ) => {
+      billingPermissions.assert(ctx.identity.role, 'setAssetRenewal');
+      const id = parseId(args.input.asset, 'input.asset', 'asset');
+      await mustLoad(ctx.loaders.assetBilling, id, 'input.asset', 'asset billing');
+      return { assetBilling: await setAssetRenewal(ctx.env, ctx.identity, id, args.input.renew) };
+    },
     approveBillingRequest: verb('approve'),
     failBillingRequest: verb('fail'),
   },
@@ -87,6 +98,8 @@ export const billingRequestResolvers = {
     period: (b: AssetBillingDoc) => apiEnum(b.period),
     anchorDate: (b: AssetBillingDoc) => b.anchorAt,
     nextBillingDate: (b: AssetBillingDoc) => b.nextBillingAt,
+    provider: (b: AssetBillingDoc) => ref(b.provider),
+    commitment: (b: AssetBillingDoc) => b.commitment ?? null,
   },
   BillingRequest: {
     __resolveReference: (r: { id: string }, ctx: BillingContext) => ctx.loaders.billingRequest.load(r.id),
@@ -112,5 +125,7 @@ export const billingRequestResolvers = {
   },
   BillingLine: {
     item: (l: { item: string }) => ref(l.item),
+    usageFile: (l: { usageFile?: string }) => ref(l.usageFile),
+    usageRecords: (l: { records?: number }) => l.records ?? null,
   },
 };

@@ -11,7 +11,7 @@ import {
   visibleTo,
 } from '@daas/kit';
 import { billingPermissions } from '../domain/permissions.js';
-import { type PriceListVersion, type PricePoint, seesCost } from '../domain/price-lists.js';
+import { type PriceListVersion, type PricePoint, seesCost, versionAt } from '../domain/price-lists.js';
 import type { BillingContext } from '../env.js';
 import { activatePriceListVersion, createPriceList, createPriceListVersion } from '../flows/price-lists.js';
 import type { PriceListDoc } from '../models/index.js';
@@ -128,4 +128,31 @@ export const priceListResolvers = {
   PricePoint: {
     item: (p: PricePoint) => ref(p.item),
   },
+  AssetRequest: {
+    __resolveReference: (r: AssetRequestRef) => r,
+    price: async (r: AssetRequestRef, _: unknown, ctx: BillingContext) => {
+      if (!r.effectiveDate || !r.product || !r.marketplace) return null;
+      const list = await ctx.loaders.priceListOf.load(`${r.product.id}|${r.marketplace.id}`);
+      const version = list ? versionAt(list.versions, new Date(r.effectiveDate)) : null;
+      if (!list || !version) return null;
+      return {
+        ...shown(list, version, ctx),
+        version: version.number,
+        currency: list.currency,
+        listId: list._id,
+      };
+    },
+  },
+  AssetRequestPrice: {
+    priceList: (p: { listId: string }, _: unknown, ctx: BillingContext) =>
+      ctx.loaders.priceList.load(p.listId),
+  },
 };
+
+/** What the gateway gives billing of an asset request (the fields `price` @requires). */
+interface AssetRequestRef {
+  id: string;
+  effectiveDate?: string | null;
+  product?: { id: string } | null;
+  marketplace?: { id: string } | null;
+}

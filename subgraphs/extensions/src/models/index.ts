@@ -6,6 +6,7 @@ import { type Connection, Schema } from 'mongoose';
 import type { EnvironmentType, Variable } from '../domain/environments.js';
 import type { EventSubscription, TaskCategory } from '../domain/events.js';
 import type { TaskStatus } from '../domain/task-machine.js';
+import { type WebhookModels, webhookEntities, webhookModels } from './webhooks.js';
 
 export interface ExtensionDoc extends EntityDoc {
   name: string;
@@ -108,16 +109,17 @@ export function extensionModels(conn: Connection) {
       [{ objectId: 1, createdAt: -1 }],
     ],
   );
-  return { Extension, Environment, Task };
+  return { Extension, Environment, Task, ...webhookModels(conn) };
 }
 
-export type ExtensionModels = ReturnType<typeof extensionModels>;
+export type ExtensionModels = ReturnType<typeof extensionModels> & WebhookModels;
 
 /** Every entity is partitioned by its vendor: one vendor's tasks stay in order. */
 export const extensionEntities = (m: ExtensionModels) => ({
   Extension: entityKind(m.Extension, 'Extension', (d) => d.vendor),
   Environment: entityKind(m.Environment, 'ExtensionEnvironment', (d) => d.vendor),
   Task: entityKind(m.Task, 'ExtensionTask', (d) => d.vendor),
+  ...webhookEntities(m),
 });
 
 export type ExtensionWriters = EntityWriters<ReturnType<typeof extensionEntities>>;
