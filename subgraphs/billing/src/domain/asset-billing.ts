@@ -109,7 +109,7 @@ export function commitmentOf(
 
 /** The commitment once billing reaches `nextFrom`: renewed for every term that ended, if it renews. */
 export function renewedBy(c: Commitment | null | undefined, nextFrom: Date): Commitment | null {
-  if (!c || !c.renew) return c ?? null;
+  if (!c?.renew) return c ?? null;
   let { endsAt, renewals } = c;
   while (endsAt <= nextFrom) {
     renewals++;
