@@ -1,7 +1,7 @@
 // What billing asks the other domains, through the gateway with the billing service's own identity
 // (env.kit.services): a product's vendor and items, a marketplace's owner and resellers, and the assets
 // whose recurring items it bills. Behind an interface so domain tests can give fixed answers.
-import type { ServiceClient } from '@daas/kit';
+import { DomainError, type ServiceClient } from '@daas/kit';
 import type { AssetSnapshot } from './domain/asset-billing.js';
 import type { UsageRecordFacts } from './domain/usage.js';
 
@@ -202,8 +202,10 @@ export class GatewayPeers implements BillingPeers {
           edges { node { id asset { id } item { id } mpn quantity startTime } } pageInfo { hasNextPage endCursor } } } }`,
       { id: usageFile, after, first },
     );
+    // a closed file is always there for the billing service: no page means the read failed (the client
+    // passes partial answers on), and a report of no records would be written for good
     const page = d.usageFile?.records;
-    if (!page) return { records: [], next: null };
+    if (!page) throw new DomainError('INTERNAL', `the records of ${usageFile} could not be read`);
     return {
       records: page.edges.map(({ node: r }) => ({
         id: r.id,

@@ -4,7 +4,7 @@
 //   2. the report is created last, once per file (its id is the file's): a file with a report is done.
 // A runner killed between the two leaves the file without a report: the next run adds nothing twice
 // (rule 1) and writes the report.
-import { isDomainError, sumDecimals } from '@daas/kit';
+import { isDomainError, MAX_PAGE, sumDecimals } from '@daas/kit';
 import type { BillingSide } from '../domain/lines.js';
 import { BILLING_SIDES, billingRequestId, totalOf } from '../domain/lines.js';
 import { versionAt } from '../domain/price-lists.js';
@@ -31,7 +31,8 @@ export type Reconciled =
   | { status: 'reconciled' | 'done'; report: UsageReconciliationDoc }
   | { status: 'waiting'; reason: string };
 
-const RECORD_PAGE = 1000;
+// the usage subgraph's largest page: a larger `first` is refused (a report of no records was written once)
+const RECORD_PAGE = MAX_PAGE;
 const OUTSIDE_KEPT = 100;
 
 async function recordsOf(env: BillingEnv, file: string): Promise<UsageRecordFacts[]> {
