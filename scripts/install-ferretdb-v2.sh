@@ -4,30 +4,21 @@
 #   1. Debian packages: PostgreSQL 15, its build headers and the libraries DocumentDB links (apt, root);
 #   2. three extensions no Debian package serves, built from vendor/postgres-extensions/ (checksums
 #      verified) into /usr/lib/postgresql/15 (root): pgvector, pg_cron (Debian's 1.4 is too old for
-#      DocumentDB's second-level schedules), DocumentDB 0.108 (pg_documentdb_core + pg_documentdb + its
-#      extended RUM, the index access method that returns rows in index order);
+#      DocumentDB's second-level schedules), DocumentDB (pg_documentdb_core + pg_documentdb);
 #   3. `go install` of FerretDB v2.7.0 into tools/bin.
 # Each step is skipped when its result is there: packages by dpkg, the extensions by a stamp file next to
 # them naming the vendored sources' checksums, FerretDB by tools/bin/ferretdb.build. A warm run takes well
 # under a second.
-#
-# EMBEDDED_PG_ROOT=<dir>: instead of the system's, a private copy of Debian's PostgreSQL 15 under <dir>
-# (copied from the system's on the first run; PostgreSQL finds its files relative to its binaries) gets
-# the extensions: a new extension build can be tried while other clones' tests use the system's. The
-# platform then runs on it when started with the same EMBEDDED_PG_ROOT (scripts/lib/postgres.ts).
 set -euo pipefail
 
 VERSION=v2.7.0
 PG=15
 # bumped when the extension build recipe changes (forces a rebuild)
-RECIPE=2
+RECIPE=1
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/vendor/postgres-extensions"
 BIN="$ROOT/tools/bin/ferretdb"
-PG_ROOT="${EMBEDDED_PG_ROOT:-}"
-PGHOME="$PG_ROOT/usr/lib/postgresql/$PG"
-PGLIB="$PGHOME/lib"
-PG_CONFIG="$PGHOME/bin/pg_config"
+PGLIB="/usr/lib/postgresql/$PG/lib"
 STAMP="$PGLIB/daas-extensions.stamp"
 PACKAGES=(postgresql-$PG postgresql-server-dev-$PG postgresql-$PG-postgis-3 postgresql-$PG-rum libbson-dev
   libpcre2-dev libintelrdfpmath-dev libicu-dev libkrb5-dev pkg-config build-essential xz-utils)
@@ -66,20 +57,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- 2. PostgreSQL extensions from vendored sources --------------------------------------------------
-if [ -n "$PG_ROOT" ] && [ ! -x "$PGHOME/bin/postgres" ]; then
-  say "copying Debian's PostgreSQL $PG into $PG_ROOT (EMBEDDED_PG_ROOT)"
-  mkdir -p "$PG_ROOT/usr/lib/postgresql" "$PG_ROOT/usr/share/postgresql" "$PG_ROOT/usr/include"
-  cp -a "/usr/lib/postgresql/$PG" "$PG_ROOT/usr/lib/postgresql/"
-  cp -a "/usr/share/postgresql/$PG" "$PG_ROOT/usr/share/postgresql/"
-  cp -a /usr/include/postgresql "$PG_ROOT/usr/include/"
-  rm -f "$PGLIB/daas-extensions.stamp"
-  chmod -R a+rX "$PG_ROOT" # the postgres user runs it
-fi
 want="recipe=$RECIPE $(sha256sum "$VENDOR/SHA256SUMS" | cut -d' ' -f1)"
 built() {
   [ "$(cat "$STAMP" 2>/dev/null)" = "$want" ] &&
     [ -f "$PGLIB/pg_documentdb.so" ] && [ -f "$PGLIB/pg_documentdb_core.so" ] &&
-    [ -f "$PGLIB/pg_documentdb_extended_rum.so" ] &&
     [ -f "$PGLIB/pg_cron.so" ] && [ -f "$PGLIB/vector.so" ]
 }
 if ! built; then
@@ -88,7 +69,7 @@ if ! built; then
   flock 9
 fi
 if ! built; then
-  say "building PostgreSQL extensions from vendor/postgres-extensions into $PGHOME (first time only, about 3 min on 2 cores)"
+  say "building PostgreSQL extensions from vendor/postgres-extensions (first time only, about 2 min on 2 cores)"
   start=$(date +%s)
   (cd "$VENDOR" && sha256sum --quiet -c SHA256SUMS) || die "vendor/postgres-extensions: checksum mismatch"
   WORK="$ROOT/tools/build/postgres-extensions"
@@ -104,12 +85,11 @@ if ! built; then
     "$@" >>"$log" 2>&1 || { tail -n 40 "$log" >&2; die "failed: $*"; }
   }
   say "  1/3 pgvector 0.8.0 (about 15 s)"
-  pgx=(PG_CONFIG="$PG_CONFIG" with_llvm=no)
-  quiet make -C "$WORK/pgvector" $jobs OPTFLAGS="" "${pgx[@]}"
-  quiet as_root make -C "$WORK/pgvector" install "${pgx[@]}"
+  quiet make -C "$WORK/pgvector" $jobs OPTFLAGS="" with_llvm=no
+  quiet as_root make -C "$WORK/pgvector" install with_llvm=no
   say "  2/3 pg_cron 1.6.3 (about 5 s)"
-  quiet make -C "$WORK/pg_cron" $jobs "${pgx[@]}"
-  quiet as_root make -C "$WORK/pg_cron" install "${pgx[@]}"
+  quiet make -C "$WORK/pg_cron" $jobs with_llvm=no
+  quiet as_root make -C "$WORK/pg_cron" install with_llvm=no
   # DocumentDB on Debian 12: libbson is 1.23 (DocumentDB pins 1.28), whose only missing piece is the
   # BSON_SUBTYPE_SENSITIVE constant; the Intel decimal library is Debian's static libbidgcc000.a, which
   # DocumentDB's own scripts would download instead: a pkg-config file points its build at it.
@@ -122,15 +102,11 @@ Libs: -L/usr/lib/$(gcc -print-multiarch) -l:libbidgcc000.a
 Cflags: -I/usr/include/intelrdfpmath
 EOF
   export PKG_CONFIG_PATH="$WORK/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
-  # Debian builds PostgreSQL with dtrace probes, so its headers include systemtap's <sys/sdt.h>; the
-  # extended RUM's copy of tuplesort fires two probes. Rather than one more package, they compile to nothing.
-  mkdir -p "$WORK/include/sys"
-  printf '#define DTRACE_PROBE%s(...) do {} while (0)\n' '' 1 2 3 4 5 6 7 8 >"$WORK/include/sys/sdt.h"
-  copt="-DBSON_SUBTYPE_SENSITIVE=0x08 -Wno-error=switch -I$WORK/include"
-  say "  3/3 DocumentDB 0.108 with its extended RUM (about 2.5 min)"
-  for part in pg_documentdb_core pg_documentdb internal/pg_documentdb_extended_rum; do
-    quiet make -C "$WORK/documentdb/$part" $jobs COPT="$copt" "${pgx[@]}"
-    quiet as_root make -C "$WORK/documentdb/$part" install COPT="$copt" "${pgx[@]}"
+  copt='-DBSON_SUBTYPE_SENSITIVE=0x08 -Wno-error=switch'
+  say "  3/3 DocumentDB 0.107 (about 1.5 min)"
+  for part in pg_documentdb_core pg_documentdb; do
+    quiet make -C "$WORK/documentdb/$part" $jobs COPT="$copt" with_llvm=no
+    quiet as_root make -C "$WORK/documentdb/$part" install COPT="$copt" with_llvm=no
   done
   echo "$want" | as_root tee "$STAMP" >/dev/null
   rm -rf "$WORK"

@@ -20,23 +20,8 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/**
- * The PostgreSQL 15 install: Debian's, or (EMBEDDED_PG_ROOT) a relocated copy of its tree under another
- * root, where a new extension build can be tried without touching the one every clone's tests use
- * (docs/embedded-database.md). PostgreSQL finds its lib and share folders relative to its binaries.
- */
-const PG_HOME = join(process.env.EMBEDDED_PG_ROOT || '/', 'usr/lib/postgresql/15');
-const PG_BIN = join(PG_HOME, 'bin');
-const PG_LIB = join(PG_HOME, 'lib');
-const EXTENSIONS_STAMP = join(PG_LIB, 'daas-extensions.stamp');
-
-/**
- * Whether the installed DocumentDB has its extended RUM (0.108 on): indexes built with it return rows in
- * index order, so a page is a Limit over an ordered index scan instead of a sort of every matching row.
- */
-export function orderedIndexes(): boolean {
-  return existsSync(join(PG_LIB, 'pg_documentdb_extended_rum.so'));
-}
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+const EXTENSIONS_STAMP = '/usr/lib/postgresql/15/lib/daas-extensions.stamp';
 /**
  * One template per machine and extension build, where the postgres user can reach it whatever the
  * clone's path (a clone under /root is closed to other users): its home.
@@ -56,16 +41,7 @@ function settings(run: string, durable: boolean): string[] {
     // A throwaway cluster (tests, benchmarks) skips fsync: a commit still reaches the kernel before it is
     // acknowledged, so a kill -9 of PostgreSQL loses nothing; only a crash of the machine could.
     ...(durable ? [] : ['fsync=off']),
-    `shared_preload_libraries=pg_cron,pg_documentdb_core,pg_documentdb${orderedIndexes() ? ',pg_documentdb_extended_rum' : ''}`,
-    // New indexes use the extended RUM with composite terms (one ordered key per document, as a MongoDB
-    // B-tree), and the planner may then read a sorted page straight from the index (docs/data.md).
-    ...(orderedIndexes()
-      ? [
-          'documentdb.alternate_index_handler_name=extended_rum',
-          'documentdb.defaultUseCompositeOpClass=on',
-          'documentdb.enableIndexOrderbyPushdown=on',
-        ]
-      : []),
+    'shared_preload_libraries=pg_cron,pg_documentdb_core,pg_documentdb',
     'cron.database_name=postgres',
     'listen_addresses=', // no TCP: FerretDB comes in through the socket
     'port=5432',
@@ -185,44 +161,12 @@ export async function startPostgres(opts: PostgresOptions): Promise<Postgres> {
       child = spawnIt();
     }
   }
-  try {
-    updateExtensions(pgdata, run);
-  } catch (e) {
-    await killGroup(child);
-    throw e;
-  }
   return {
     url: `postgres://postgres@/postgres?host=${run}`,
     process: child,
     kill: () => killGroup(child),
     stop: () => stopGently(child),
   };
-}
-
-/**
- * A cluster made before the installed DocumentDB build with the extended RUM (`pnpm start`'s, made on
- * 0.107): its extensions are updated in place once (DocumentDB's upgrade scripts; data and indexes stay,
- * old indexes keep answering unordered) and the extended RUM is created, which new indexes need. The
- * stamp copied into the cluster says it is done; clusters copied from a template made on this build
- * carry it already.
- */
-function updateExtensions(pgdata: string, run: string): void {
-  if (!orderedIndexes()) return;
-  const stamp = readFileSync(EXTENSIONS_STAMP, 'utf8');
-  const marker = join(pgdata, 'daas-extensions.stamp');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === stamp) return;
-  asPostgres('psql', [
-    ...['-h', run, '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q'],
-    ...['-c', 'ALTER EXTENSION documentdb_core UPDATE', '-c', 'ALTER EXTENSION documentdb UPDATE'],
-    ...['-c', 'CREATE EXTENSION IF NOT EXISTS documentdb_extended_rum'],
-  ]);
-  writeStamp(marker, stamp);
-}
-
-function writeStamp(marker: string, stamp: string): void {
-  writeFileSync(marker, stamp);
-  const { uid, gid } = postgresUser();
-  chownSync(marker, uid, gid);
 }
 
 function spawnPostgres(
@@ -376,9 +320,7 @@ function groupAlive(pid: number): boolean {
 /** A new cluster: a copy of this machine's template (made here if missing) owned by the postgres user. */
 async function newCluster(pgdata: string): Promise<void> {
   const stamp = readFileSync(EXTENSIONS_STAMP, 'utf8');
-  // a relocated install (EMBEDDED_PG_ROOT) has templates of its own, whatever its stamp says
-  const root = process.env.EMBEDDED_PG_ROOT ? `${PG_HOME}\n` : '';
-  const key = createHash('sha256').update(`${root}${stamp}`).digest('hex').slice(0, 12);
+  const key = createHash('sha256').update(stamp).digest('hex').slice(0, 12);
   const template = join(TEMPLATES, key);
   if (!existsSync(join(template, 'PG_VERSION'))) await makeTemplate(template);
   rmSync(pgdata, { recursive: true, force: true });
@@ -412,13 +354,12 @@ async function makeTemplate(template: string): Promise<void> {
         '-v',
         'ON_ERROR_STOP=1',
         '-qc',
-        `CREATE EXTENSION IF NOT EXISTS documentdb CASCADE${orderedIndexes() ? '; CREATE EXTENSION IF NOT EXISTS documentdb_extended_rum' : ''}`,
+        'CREATE EXTENSION IF NOT EXISTS documentdb CASCADE',
       ]);
     } finally {
       await stopGently(child);
     }
     rmSync(join(pgdata, 'postmaster.opts'), { force: true });
-    writeStamp(join(pgdata, 'daas-extensions.stamp'), readFileSync(EXTENSIONS_STAMP, 'utf8'));
     try {
       renameSync(pgdata, template);
     } catch (e) {

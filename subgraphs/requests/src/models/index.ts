@@ -116,9 +116,8 @@ export function requestModels(conn: Connection) {
       { type: String, status: String, name: String, externalId: String, parentId: String, owner: String },
       [
         [{ owner: 1, createdAt: -1, _id: -1 }],
-        // tierAccounts(filter: type, status) of a tenant: the status is checked on the rows, so that a
-        // filter on the type alone still reads its page in index order (docs/data.md)
-        [{ _acl: 1, type: 1, createdAt: -1, _id: -1 }],
+        // tierAccounts(filter: type, status) of a tenant
+        [{ _acl: 1, type: 1, status: 1, createdAt: -1, _id: -1 }],
         // the customers a list's filter.customerName matches (resolvers/common.ts)
         [{ type: 1, name: 1 }],
       ],
@@ -190,9 +189,8 @@ export function requestModels(conn: Connection) {
       [
         // Asset.requests (the requestsOfAsset loader) and assetRequests(filter: asset)
         [{ assetId: 1, createdAt: -1, _id: -1 }],
-        // a tenant's assetRequests(filter: …): a vendor's pending requests is { _acl, status }; a type
-        // is checked on the rows (an index key between the filter and the order would force a sort)
-        [{ _acl: 1, status: 1, createdAt: -1, _id: -1 }],
+        // a tenant's assetRequests(filter: …): a vendor's pending requests is { _acl, status }
+        [{ _acl: 1, status: 1, type: 1, createdAt: -1, _id: -1 }],
         [{ _acl: 1, productId: 1, status: 1, createdAt: -1, _id: -1 }],
         [{ _acl: 1, marketplaceId: 1, status: 1, createdAt: -1, _id: -1 }],
         [{ _acl: 1, customerId: 1, createdAt: -1, _id: -1 }],
@@ -200,7 +198,7 @@ export function requestModels(conn: Connection) {
         [{ productId: 1, createdAt: -1, _id: -1 }],
         [{ marketplaceId: 1, createdAt: -1, _id: -1 }],
         [{ customerId: 1, createdAt: -1, _id: -1 }],
-        [{ status: 1, createdAt: -1, _id: -1 }],
+        [{ status: 1, type: 1, createdAt: -1, _id: -1 }],
         // requests waiting for a tier config request (flows/tiers.ts)
         [{ waitingFor: 1, status: 1 }],
       ],

@@ -179,11 +179,10 @@ export function usageModels(conn: Connection) {
         [{ assetIds: 1, createdAt: -1, _id: -1 }],
         // the processor's stale and lost files
         [{ status: 1, updatedAt: 1 }],
-        // usageFiles(filter: product, status) of a tenant, and of the operator; with a product, the status
-        // is checked on the rows, so a product's files alone still read in index order (docs/data.md)
-        [{ _acl: 1, productId: 1, createdAt: -1, _id: -1 }],
+        // usageFiles(filter: product, status) of a tenant, and of the operator
+        [{ _acl: 1, productId: 1, status: 1, createdAt: -1, _id: -1 }],
         [{ _acl: 1, status: 1, createdAt: -1, _id: -1 }],
-        [{ productId: 1, createdAt: -1, _id: -1 }],
+        [{ productId: 1, status: 1, createdAt: -1, _id: -1 }],
       ],
     ),
     // Read and written by _id only (FerretDB serves nothing else without a scan); the index serves
