@@ -62,17 +62,20 @@ export async function listUsageRecords(c: Call) {
       'RQL_001',
     );
   }
+  // a file the caller may not see (GraphQL answers NOT_FOUND) lists nothing, as any filter matching nothing
   const page = await fetchPage<G>(
     c.gateway,
     c.caller,
     {
       document: ops.USAGE_RECORDS,
       variables: { file, filter },
-      // a file the caller may not see lists nothing, as any filter matching nothing
       connection: (d: RecordList) => d.file?.list ?? (NO_RECORDS as never),
     },
     q,
-  );
+  ).catch((e: unknown) => {
+    if (e instanceof RestError && e.status === 404) return { nodes: [] as G[], total: 0 };
+    throw e;
+  });
   sendList(c.res, page.nodes.map(usageRecord), page.total, q);
 }
 
