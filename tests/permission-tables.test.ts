@@ -76,6 +76,7 @@ const BILLING = `
   activatePriceListVersion            x        -         -        -        -
   approveBillingRequest               x        x         -        x        -
   failBillingRequest                  x        x         -        x        -
+  setAssetRenewal                     -        x         x        x        -
 `;
 
 const WEBHOOKS = `
