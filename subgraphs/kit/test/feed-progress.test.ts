@@ -211,7 +211,7 @@ describe('progress frames (FEED_PROGRESS_MS=50)', () => {
     await makeGadget(sub, 'G-P3', 'VA-000-005'); // for it
     const first = await ws.next('the event');
     expect(first.payload).toEqual({
-      data: { gadgetChanged: { cursor: headCursor(sub), kind: 'created', gadget: { id: 'G-P3' } } },
+      data: { gadgetChanged: { cursor: headCursor(sub), kind: 'CREATED', gadget: { id: 'G-P3' } } },
     });
     ws.close();
   });
