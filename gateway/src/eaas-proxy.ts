@@ -11,6 +11,18 @@ import { ambiguousPath } from './http-routes.js';
 
 export const EAAS_PREFIX = '/public/v1/devops/ws/';
 
+const RELAYED_HEADERS = [
+  'authorization',
+  'connection',
+  'upgrade',
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-protocol',
+  'sec-websocket-extensions',
+  'user-agent',
+  'x-request-id',
+] as const;
+
 export interface EaasProxy {
   /** true when the upgrade is an EaaS one (answered here, whatever happens) */
   handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
@@ -47,8 +59,13 @@ export function eaasProxy(serviceUrl: () => string | undefined, log: Logger): Ea
         refuse(socket, 503, 'Service Unavailable');
         return true;
       }
+      // only what the websocket handshake and the runner's admission need: nothing else of the caller's
+      // (cookies, identity or forwarding headers it made up) reaches the service
       const headers: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'host') headers[k] = v;
+      for (const k of RELAYED_HEADERS) {
+        const v = req.headers[k];
+        if (v !== undefined) headers[k] = v;
+      }
       headers['x-forwarded-proto'] = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
       if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
       const upstream = httpRequest(new URL(raw, base), { method: 'GET', headers });
